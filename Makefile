@@ -1,0 +1,73 @@
+# lostflush: one build.
+#   make          ./stress (gcc, -O2, warnings are errors)
+#   make tsan     ./stress-tsan (clang -fsanitize=thread)
+#   make check    unit tests (cmocka) and end-to-end runs; ends "N passed, N failed"
+#   make bench    hyperfine benchmarks
+#   make setup    install missing Debian packages (as root) or print the line to
+VERSION := 0.1.0
+
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+TSAN_CC ?= clang
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror
+CPPFLAGS += -DLOSTFLUSH_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+BASE_CFLAGS := -std=gnu11 -pthread $(WARN)
+LDLIBS := -ljansson -pthread
+
+CORE := core/bitops.h core/check.c core/counters.c core/flush.c core/hostmem.c core/mmu.c \
+	core/notifier.c core/oracle.c core/request.c core/run.c core/sched.c core/tlb.c \
+	core/trace.c
+LIB_SRCS := $(filter %.c,$(CORE)) arch/x86_shadow.c \
+	workers/common.c workers/vcpu.c workers/invalidator.c workers/flusher.c workers/zapper.c \
+	scenarios/list.c scenarios/invlpg_defer.c \
+	reports/text.c reports/json.c options.c
+HEADERS := $(wildcard core/*.h arch/*.h workers/*.h scenarios/*.h reports/*.h) options.h
+
+OBJS := $(LIB_SRCS:%.c=build/%.o)
+TSAN_OBJS := $(LIB_SRCS:%.c=build-tsan/%.o)
+
+.PHONY: all tsan check unit e2e tsan-check bench setup clean nightly
+all: stress
+
+build/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+build-tsan/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(TSAN_CC) $(CPPFLAGS) $(BASE_CFLAGS) -O1 -g -fsanitize=thread -c -o $@ $<
+
+stress: build/stress.o $(OBJS)
+	$(CC) $(BASE_CFLAGS) -o $@ $^ $(LDLIBS)
+
+stress-tsan: build-tsan/stress.o $(TSAN_OBJS)
+	$(TSAN_CC) $(BASE_CFLAGS) -fsanitize=thread -o $@ $^ $(LDLIBS)
+
+tsan: stress-tsan
+
+# ---- tests -------------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test_*.c))
+
+build/tests/%: tests/unit/%.c $(OBJS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(OBJS) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_TESTS)
+
+check: stress stress-tsan $(UNIT_TESTS)
+	@tests/run-all.sh
+
+bench: stress
+	@scripts/bench.sh
+
+nightly: stress stress-tsan
+	@scripts/nightly.sh
+
+setup:
+	@scripts/setup.sh
+
+clean:
+	rm -rf build build-tsan stress stress-tsan

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86 shadow MMU, as far as the scenarios need it: the fault path
+ * (direct_page_fault() / FNAME(page_fault) shape: snapshot, look up the pfn,
+ * lock, retry check, install), guest invlpg (FNAME(invlpg), the 2009 form that
+ * defers the remote flush), and rmap-style zapping for the notifier.
+ *
+ * The guest's own page tables are the identity (gva == gfn): a shadow page
+ * then maps exactly what the guest maps, and invlpg of a gva zaps the SPTE of
+ * the same gfn.
+ */
+#include "arch.h"
+
+#include "../core/flush.h"
+#include "../core/sched.h"
+#include "../core/thread.h"
+
+/* The shadow MMU serialised everything on mmu_lock (a spinlock in 2009; held
+ * for write in the rwlock era). */
+static bool shadow_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
+{
+	struct kvm *kvm = vcpu->kvm;
+	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
+	struct page_ref page;
+
+	(void)write;
+	trace(TR_FAULT, gfn, mmu_seq);
+	count(CNT_FAULTS, 1);
+	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
+	sched_point();
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
+		mmu_unlock(kvm, MMU_LOCK_WRITE);
+		trace(TR_FAULT_RETRY, gfn, mmu_seq);
+		count(CNT_FAULT_RETRIES, 1);
+		return false;
+	}
+	/* Host pages are writable here, so every fault maps writable. */
+	spt_set_leaf(kvm, gfn, PG_LEVEL_4K,
+		     make_leaf_spte(page.pfn, page.gen, PG_LEVEL_4K, true));
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	return true;
+}
+
+/*
+ * FNAME(invlpg) with the deferred remote flush (seed: "KVM: Defer remote tlb
+ * flushes on invlpg"): zap the shadow PTE, flush only this vCPU's TLB, and
+ * leave the remote TLBs marked dirty for whoever must have them clean later.
+ */
+static void shadow_invlpg(struct kvm_vcpu *vcpu, gfn_t gfn)
+{
+	struct kvm *kvm = vcpu->kvm;
+	const struct flush_policy *policy = kvm->policy;
+	int level;
+	uint64_t old;
+
+	trace(TR_INVLPG, gfn, 0);
+	count(CNT_INVLPGS, 1);
+	mmu_lock(kvm, policy->invlpg_lock);
+	old = spt_zap_gfn(kvm, gfn, &level);
+	sched_point();
+	if (old) {
+		policy->mark_remote_dirty(kvm);
+		count(CNT_DEFERRED_MARKS, 1);
+		sched_point();
+	}
+	/* The guest's invlpg flushes its own TLB whatever KVM did. */
+	trace(TR_TLB_FLUSH_ONE, gfn, tlb_flush_range(&vcpu->tlb, gfn, 1));
+	count(CNT_LOCAL_FLUSHES, 1);
+	mmu_unlock(kvm, policy->invlpg_lock);
+}
+
+static bool shadow_zap_gfn(struct kvm *kvm, gfn_t gfn)
+{
+	int level;
+
+	return spt_zap_gfn(kvm, gfn, &level) != 0;
+}
+
+static bool shadow_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
+{
+	bool flush = false;
+
+	for (gfn_t gfn = start; gfn < end; gfn++) {
+		flush |= shadow_zap_gfn(kvm, gfn);
+		sched_point();
+	}
+	return flush;
+}
+
+const struct mmu_arch_ops x86_shadow_ops = {
+	.name = "x86-shadow",
+	.page_fault = shadow_page_fault,
+	.invlpg = shadow_invlpg,
+	.unmap_gfn_range = shadow_unmap_gfn_range,
+	.zap_gfn = shadow_zap_gfn,
+};

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Cost counters. Each thread counts into its own cache-line-padded block, so
+ * measuring never adds a shared cache line to the race being hunted; the run
+ * sums the blocks when it reports. Every counter is a total.
+ */
+#ifndef LOSTFLUSH_COUNTERS_H
+#define LOSTFLUSH_COUNTERS_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* X(enum suffix, report name, one-line meaning) */
+#define COUNTERS(X)                                                          \
+	X(ACCESSES, "accesses", "guest reads and writes performed")          \
+	X(TLB_HITS, "tlb_hits", "accesses served from a TLB entry")          \
+	X(TLB_FILLS, "tlb_fills", "TLB entries filled by a page walk")       \
+	X(TLB_DROPPED, "tlb_entries_dropped", "valid TLB entries dropped by flushes") \
+	X(LOCAL_FLUSHES, "local_flushes", "single-entry flushes of a vCPU's own TLB") \
+	X(FAULTS, "faults", "exits to the page-fault path")                  \
+	X(FAULT_RETRIES, "fault_retries", "faults retried on mmu_invalidate_retry") \
+	X(EXITS, "guest_exits", "guest exits (kicks, faults, invlpg, time slice)") \
+	X(FLUSHES, "remote_flushes", "full remote TLB flushes (kvm_flush_remote_tlbs)") \
+	X(RANGE_FLUSHES, "range_flushes", "range flushes that succeeded")    \
+	X(RANGE_PAGES, "range_flush_pages", "pages covered by range flushes") \
+	X(RANGE_FALLBACKS, "range_flush_fallbacks", "range flushes that fell back to a full flush") \
+	X(REQUESTS, "requests", "vCPU requests made")                        \
+	X(KICKS, "kicks", "kicks that had to wait for a vCPU to leave guest mode") \
+	X(ZAPS, "spte_zaps", "leaf SPTEs zapped")                            \
+	X(INVLPGS, "invlpgs", "guest invlpg exits handled")                  \
+	X(DEFERRED_MARKS, "deferred_marks", "remote flushes deferred by marking remote TLBs dirty") \
+	X(INVALIDATIONS, "invalidations", "MMU-notifier invalidations")      \
+	X(FRAMES_FREED, "frames_freed", "host frames freed after invalidation") \
+	X(PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
+
+enum counter_id {
+#define COUNTER_ENUM(id, name, help) CNT_##id,
+	COUNTERS(COUNTER_ENUM)
+#undef COUNTER_ENUM
+	NR_COUNTERS
+};
+
+extern const char *const counter_names[NR_COUNTERS];
+
+/* Written by one thread, read (relaxed) by the progress display. */
+struct counters {
+	_Atomic uint64_t v[NR_COUNTERS];
+} __attribute__((aligned(64)));
+
+static inline void counter_add(struct counters *c, enum counter_id id,
+			       uint64_t n)
+{
+	/* Only the owning thread writes: a load and a store suffice and keep
+	 * the hot path free of locked instructions. */
+	atomic_store_explicit(&c->v[id],
+			      atomic_load_explicit(&c->v[id], memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
+static inline uint64_t counter_read(const struct counters *c, enum counter_id id)
+{
+	return atomic_load_explicit(&c->v[id], memory_order_relaxed);
+}
+
+#endif

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "flush.h"
+
+#include <errno.h>
+
+#include "request.h"
+#include "sched.h"
+#include "thread.h"
+
+void kvm_flush_remote_tlbs(struct kvm *kvm)
+{
+	trace(TR_REQUEST, TRACE_NO_GFN, KVM_REQ_TLB_FLUSH);
+	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH);
+	trace(TR_REQUEST_DONE, TRACE_NO_GFN, KVM_REQ_TLB_FLUSH);
+	count(CNT_FLUSHES, 1);
+}
+
+static void queue_range(struct kvm_vcpu *v, gfn_t gfn, uint64_t nr)
+{
+	pthread_mutex_lock(&v->range_lock);
+	if (v->nr_ranges < VCPU_MAX_PENDING_RANGES)
+		v->ranges[v->nr_ranges++] = (struct gfn_range){ gfn, nr };
+	else
+		v->ranges_overflowed = true;
+	pthread_mutex_unlock(&v->range_lock);
+}
+
+int kvm_arch_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
+{
+	if (!kvm->cfg.arch_range_flush)
+		return -EOPNOTSUPP;
+	/* The model's broadcast invalidation: each vCPU drops exactly
+	 * [gfn, gfn + nr) when it serves the request. */
+	for (int i = 0; i < kvm->nr_vcpus; i++)
+		queue_range(kvm->vcpus[i], gfn, nr);
+	trace(TR_REQUEST, gfn, KVM_REQ_TLB_FLUSH_RANGE);
+	kvm_make_all_cpus_request(kvm, KVM_REQ_TLB_FLUSH_RANGE);
+	trace(TR_REQUEST_DONE, gfn, nr);
+	count(CNT_RANGE_FLUSHES, 1);
+	count(CNT_RANGE_PAGES, nr);
+	return 0;
+}
+
+void kvm_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
+{
+	if (!kvm_arch_flush_remote_tlbs_range(kvm, gfn, nr))
+		return;
+	/* The arch cannot flush a range: flush everything instead. */
+	count(CNT_RANGE_FALLBACKS, 1);
+	kvm_flush_remote_tlbs(kvm);
+}
+
+void kvm_flush_remote_tlbs_gfn(struct kvm *kvm, gfn_t gfn, int level)
+{
+	kvm_flush_remote_tlbs_range(kvm, gfn_round_for_level(gfn, level),
+				    pages_per_level(level));
+}
+
+void flush_policy_nop(struct kvm *kvm, bool zapped)
+{
+	(void)kvm;
+	(void)zapped;
+}

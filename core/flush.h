@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Remote TLB flushes (virt/kvm/kvm_main.c) and the deferred-flush policies.
+ *
+ * kvm_flush_remote_tlbs() is today's upstream flush: request KVM_REQ_TLB_FLUSH
+ * on every vCPU and wait for those in guest mode to leave it. It knows
+ * nothing of deferral.
+ *
+ * Deferral (a zapper flushes only its own TLB and marks the remote ones
+ * dirty; whoever needs them clean later flushes) is a policy: a table of
+ * functions a scenario supplies, one table per variant, so the buggy forms
+ * sit next to the fixed one they mutate.
+ */
+#ifndef LOSTFLUSH_FLUSH_H
+#define LOSTFLUSH_FLUSH_H
+
+#include <stdbool.h>
+
+#include "mmu.h"
+
+void kvm_flush_remote_tlbs(struct kvm *kvm);
+/*
+ * kvm_arch_flush_remote_tlbs_range(): 0 when [gfn, gfn + nr) is flushed on
+ * every vCPU; -EOPNOTSUPP when the "hardware" cannot (kvm->cfg.arch_range_flush
+ * is false), and the caller must fall back to a full flush.
+ */
+int kvm_arch_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr);
+/* kvm_flush_remote_tlbs_range(): the half-open range [gfn, gfn + nr), with
+ * the full-flush fallback. */
+void kvm_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr);
+/* kvm_flush_remote_tlbs_gfn(): the whole huge page gfn lies in at `level`. */
+void kvm_flush_remote_tlbs_gfn(struct kvm *kvm, gfn_t gfn, int level);
+
+/*
+ * How remote flushes are deferred and settled. Every hook is called with
+ * mmu_lock held as its comment says; `lock` fields say which mode the paths
+ * that call them take it in.
+ */
+struct flush_policy {
+	/* mmu_lock mode a guest invlpg zaps under. */
+	enum mmu_lock_mode invlpg_lock;
+	/* After a zap flushed only the zapper's own TLB (mmu_lock held). */
+	void (*mark_remote_dirty)(struct kvm *kvm);
+	/* A full remote flush that settles the mark: kvm_flush_remote_tlbs()
+	 * as the variant has it. Called with or without mmu_lock, as the
+	 * caller's path does. */
+	void (*flush)(struct kvm *kvm);
+	/* kvm_flush_remote_tlbs_cond(): a zapper's own flush (mmu_lock held). */
+	void (*flush_cond)(struct kvm *kvm, bool zapped);
+	/* The MMU notifier's decision, before and after dropping mmu_lock;
+	 * `zapped` says whether its own unmap zapped anything. */
+	void (*notifier_locked)(struct kvm *kvm, bool zapped);
+	void (*notifier_unlocked)(struct kvm *kvm, bool zapped);
+	/* Does the dirty-log path flush before dropping mmu_lock (today) or
+	 * after (2009's kvm_vm_ioctl_get_dirty_log())? */
+	bool dirty_log_flushes_under_lock;
+};
+
+/* Shared pieces of policies: a flush that ignores any mark, and a notifier
+ * hook that does nothing. */
+void flush_policy_nop(struct kvm *kvm, bool zapped);
+
+#endif

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "mmu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "sched.h"
+#include "thread.h"
+
+static struct spt_table *spt_alloc_table(void)
+{
+	/* 512 eight-byte entries fill exactly one 4 KiB page; the alignment
+	 * lets a non-leaf SPTE hold the table's address like a real one. */
+	struct spt_table *t = aligned_alloc(4096, sizeof(*t));
+
+	HARNESS_ASSERT(t, "out of memory for an SPTE table");
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+static struct spt_table *spte_to_table(uint64_t spte)
+{
+	return (struct spt_table *)(uintptr_t)(spte & SPTE_TABLE_MASK);
+}
+
+static void spt_free_tree(struct spt_table *t, int level)
+{
+	for (int i = 0; level > PG_LEVEL_4K && i < SPTE_ENT_PER_PAGE; i++) {
+		uint64_t spte = atomic_load_explicit(&t->spte[i], memory_order_relaxed);
+
+		if (is_shadow_present_pte(spte) && !is_last_spte(spte, level))
+			spt_free_tree(spte_to_table(spte), level - 1);
+	}
+	free(t);
+}
+
+static int memslots_init(struct kvm *kvm)
+{
+	uint64_t per_slot = kvm->cfg.nr_gfns / (uint64_t)kvm->cfg.nr_memslots;
+
+	kvm->nr_memslots = kvm->cfg.nr_memslots;
+	kvm->memslots = calloc((size_t)kvm->nr_memslots, sizeof(*kvm->memslots));
+	if (!kvm->memslots)
+		return -1;
+	for (int i = 0; i < kvm->nr_memslots; i++) {
+		struct kvm_memory_slot *s = &kvm->memslots[i];
+
+		s->id = i;
+		s->base_gfn = (gfn_t)i * per_slot;
+		s->npages = i == kvm->nr_memslots - 1 ? kvm->cfg.nr_gfns - s->base_gfn
+						      : per_slot;
+		/* Host pages are laid out in slot order, so hva == gfn here;
+		 * callers still go through the slot, as KVM does. */
+		s->hva_base = s->base_gfn;
+	}
+	return 0;
+}
+
+int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
+{
+	pthread_rwlockattr_t attr;
+
+	memset(kvm, 0, sizeof(*kvm));
+	kvm->cfg = *cfg;
+	/* The kernel's rwlock_t is a queued lock: waiting writers are not
+	 * starved by a stream of readers. glibc's default would starve them. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&kvm->mmu_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	atomic_init(&kvm->mmu_invalidate_range_start, INVALID_GFN);
+	atomic_init(&kvm->mmu_invalidate_range_end, INVALID_GFN);
+	kvm->root = spt_alloc_table();
+	if (memslots_init(kvm) || hostmem_init(&kvm->mem, cfg->nr_gfns))
+		return -1;
+	kvm->vcpus = calloc((size_t)cfg->nr_vcpus, sizeof(*kvm->vcpus));
+	if (!kvm->vcpus)
+		return -1;
+	kvm->nr_vcpus = cfg->nr_vcpus;
+	for (int i = 0; i < cfg->nr_vcpus; i++) {
+		struct kvm_vcpu *v = aligned_alloc(64, sizeof(*v));
+
+		if (!v)
+			return -1;
+		memset(v, 0, sizeof(*v));
+		v->vcpu_id = i;
+		v->kvm = kvm;
+		pthread_mutex_init(&v->range_lock, NULL);
+		if (tlb_init(&v->tlb, cfg->tlb_entries, cfg->tlb_huge))
+			return -1;
+		kvm->vcpus[i] = v;
+	}
+	return 0;
+}
+
+void kvm_destroy(struct kvm *kvm)
+{
+	for (int i = 0; kvm->vcpus && i < kvm->nr_vcpus; i++) {
+		if (!kvm->vcpus[i])
+			continue;
+		tlb_destroy(&kvm->vcpus[i]->tlb);
+		pthread_mutex_destroy(&kvm->vcpus[i]->range_lock);
+		free(kvm->vcpus[i]);
+	}
+	free(kvm->vcpus);
+	if (kvm->root)
+		spt_free_tree(kvm->root, SPTE_ROOT_LEVEL);
+	free(kvm->memslots);
+	hostmem_destroy(&kvm->mem);
+	pthread_rwlock_destroy(&kvm->mmu_lock);
+}
+
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
+{
+	for (int i = 0; i < kvm->nr_memslots; i++) {
+		struct kvm_memory_slot *s = &kvm->memslots[i];
+
+		if (gfn >= s->base_gfn && gfn < s->base_gfn + s->npages)
+			return s;
+	}
+	return NULL;
+}
+
+uint64_t gfn_to_hva(struct kvm *kvm, gfn_t gfn)
+{
+	struct kvm_memory_slot *s = gfn_to_memslot(kvm, gfn);
+
+	HARNESS_ASSERT(s, "gfn %#llx is in no memslot", (unsigned long long)gfn);
+	return s->hva_base + (gfn - s->base_gfn);
+}
+
+void mmu_lock(struct kvm *kvm, enum mmu_lock_mode mode)
+{
+	sched_point();
+	if (mode == MMU_LOCK_WRITE)
+		pthread_rwlock_wrlock(&kvm->mmu_lock);
+	else
+		pthread_rwlock_rdlock(&kvm->mmu_lock);
+	trace(TR_LOCK, TRACE_NO_GFN, mode);
+}
+
+void mmu_unlock(struct kvm *kvm, enum mmu_lock_mode mode)
+{
+	trace(TR_UNLOCK, TRACE_NO_GFN, mode);
+	pthread_rwlock_unlock(&kvm->mmu_lock);
+	sched_point();
+}
+
+/* kvm_mmu_invalidate_begin(), virt/kvm/kvm_main.c */
+void kvm_mmu_invalidate_begin(struct kvm *kvm)
+{
+	long n = READ_ONCE(kvm->mmu_invalidate_in_progress) + 1;
+
+	WRITE_ONCE(kvm->mmu_invalidate_in_progress, n);
+	if (n == 1) {
+		WRITE_ONCE(kvm->mmu_invalidate_range_start, INVALID_GFN);
+		WRITE_ONCE(kvm->mmu_invalidate_range_end, INVALID_GFN);
+	}
+}
+
+/* kvm_mmu_invalidate_range_add(): several invalidations in flight widen one
+ * range, so a fault anywhere in any of them retries. */
+void kvm_mmu_invalidate_range_add(struct kvm *kvm, gfn_t start, gfn_t end)
+{
+	gfn_t s = READ_ONCE(kvm->mmu_invalidate_range_start);
+	gfn_t e = READ_ONCE(kvm->mmu_invalidate_range_end);
+
+	HARNESS_ASSERT(READ_ONCE(kvm->mmu_invalidate_in_progress) > 0,
+		       "range_add outside an invalidation");
+	if (s == INVALID_GFN) {
+		s = start;
+		e = end;
+	} else {
+		s = start < s ? start : s;
+		e = end > e ? end : e;
+	}
+	WRITE_ONCE(kvm->mmu_invalidate_range_start, s);
+	WRITE_ONCE(kvm->mmu_invalidate_range_end, e);
+}
+
+/* kvm_mmu_invalidate_end() */
+void kvm_mmu_invalidate_end(struct kvm *kvm)
+{
+	WRITE_ONCE(kvm->mmu_invalidate_seq, READ_ONCE(kvm->mmu_invalidate_seq) + 1);
+	/* The new sequence must be visible before in_progress drops: a fault
+	 * that sees in_progress == 0 must also see the bumped sequence, or it
+	 * installs a pfn it looked up during the invalidation. Pairs with the
+	 * smp_rmb() in mmu_invalidate_retry_gfn(). */
+	smp_wmb();
+	WRITE_ONCE(kvm->mmu_invalidate_in_progress,
+		   READ_ONCE(kvm->mmu_invalidate_in_progress) - 1);
+	HARNESS_ASSERT(READ_ONCE(kvm->mmu_invalidate_in_progress) >= 0,
+		       "mmu_invalidate_in_progress went negative");
+}
+
+/* The fault path's snapshot (kvm_faultin_pfn): the sequence is read before
+ * the pfn is looked up; the smp_rmb() keeps the pfn lookup from being
+ * satisfied before the sequence read, or a pfn from before an invalidation
+ * could pass the retry check. */
+unsigned long kvm_mmu_invalidate_seq_read(struct kvm *kvm)
+{
+	unsigned long seq = READ_ONCE(kvm->mmu_invalidate_seq);
+
+	smp_rmb();
+	return seq;
+}
+
+/* mmu_invalidate_retry_gfn(), include/linux/kvm_host.h; mmu_lock held. */
+bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq, gfn_t gfn)
+{
+	if (READ_ONCE(kvm->mmu_invalidate_in_progress)) {
+		gfn_t s = READ_ONCE(kvm->mmu_invalidate_range_start);
+		gfn_t e = READ_ONCE(kvm->mmu_invalidate_range_end);
+
+		/* No range yet means the range is about to be added: retry. */
+		if (s == INVALID_GFN || (gfn >= s && gfn < e))
+			return true;
+	}
+	/* Pairs with the smp_wmb() in kvm_mmu_invalidate_end(). */
+	smp_rmb();
+	return READ_ONCE(kvm->mmu_invalidate_seq) != mmu_seq;
+}
+
+uint64_t spt_walk(struct kvm *kvm, gfn_t gfn, int *level)
+{
+	struct spt_table *t = kvm->root;
+
+	for (int l = SPTE_ROOT_LEVEL; l >= PG_LEVEL_4K; l--) {
+		uint64_t spte = smp_load_acquire(&t->spte[spte_index(gfn, l)]);
+
+		if (!is_shadow_present_pte(spte))
+			return 0;
+		if (is_last_spte(spte, l)) {
+			*level = l;
+			return spte;
+		}
+		t = spte_to_table(spte);
+	}
+	return 0;
+}
+
+_Atomic uint64_t *spt_slot(struct kvm *kvm, gfn_t gfn, int level)
+{
+	struct spt_table *t = kvm->root;
+
+	for (int l = SPTE_ROOT_LEVEL; l > level; l--) {
+		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];
+		uint64_t spte = smp_load_acquire(slot);
+
+		if (is_shadow_present_pte(spte) && is_last_spte(spte, l))
+			return NULL;
+		if (!is_shadow_present_pte(spte)) {
+			struct spt_table *child = spt_alloc_table();
+			uint64_t new_spte = (uint64_t)(uintptr_t)child | SPTE_PRESENT;
+			uint64_t old = cmpxchg(slot, spte, new_spte);
+
+			/* Lost the race to another walker: use its table. */
+			if (old != spte) {
+				free(child);
+				if (is_last_spte(old, l))
+					return NULL;
+				new_spte = old;
+			}
+			spte = new_spte;
+		}
+		t = spte_to_table(spte);
+	}
+	return &t->spte[spte_index(gfn, level)];
+}
+
+uint64_t spt_set_leaf(struct kvm *kvm, gfn_t gfn, int level, uint64_t spte)
+{
+	_Atomic uint64_t *slot = spt_slot(kvm, gfn, level);
+
+	HARNESS_ASSERT(slot, "a huge leaf covers gfn %#llx above level %d",
+		       (unsigned long long)gfn, level);
+	trace(TR_SPTE_SET, gfn, spte);
+	/* Release: a walker that sees the SPTE sees the frame it maps. */
+	return atomic_exchange_explicit(slot, spte, memory_order_acq_rel);
+}
+
+uint64_t spt_zap_gfn(struct kvm *kvm, gfn_t gfn, int *level)
+{
+	struct spt_table *t = kvm->root;
+
+	for (int l = SPTE_ROOT_LEVEL; l >= PG_LEVEL_4K; l--) {
+		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];
+		uint64_t spte = smp_load_acquire(slot);
+
+		if (!is_shadow_present_pte(spte))
+			return 0;
+		if (is_last_spte(spte, l)) {
+			/* xchg, not a plain store: zappers may run under a
+			 * read-held mmu_lock and race with each other. */
+			spte = atomic_exchange_explicit(slot, 0, memory_order_acq_rel);
+			if (!is_shadow_present_pte(spte))
+				return 0;
+			*level = l;
+			trace(TR_SPTE_ZAP, gfn, spte);
+			count(CNT_ZAPS, 1);
+			return spte;
+		}
+		t = spte_to_table(spte);
+	}
+	return 0;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The shared MMU model: struct kvm and struct kvm_vcpu, memslots, the SPTE
+ * tables, mmu_lock and the mmu_invalidate_* protocol the fault path retries
+ * on. Names follow upstream (include/linux/kvm_host.h, virt/kvm/kvm_main.c)
+ * so a variant can be compared with the patch it comes from line by line.
+ *
+ * This file knows nothing of scenarios: a scenario picks the arch ops and
+ * the deferred-flush policy, and the model calls them.
+ */
+#ifndef LOSTFLUSH_MMU_H
+#define LOSTFLUSH_MMU_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bitops.h"
+#include "hostmem.h"
+#include "spte.h"
+#include "tlb.h"
+
+struct thread_ctx;
+struct mmu_arch_ops;
+struct flush_policy;
+
+enum vcpu_mode {
+	OUTSIDE_GUEST_MODE,
+	IN_GUEST_MODE,
+	EXITING_GUEST_MODE,
+	READING_SHADOW_PAGE_TABLES,
+};
+
+/* Request bits (vcpu->requests). */
+enum {
+	KVM_REQ_TLB_FLUSH = 0,
+	KVM_REQ_TLB_FLUSH_RANGE = 1, /* the model's broadcast range invalidation */
+};
+
+#define VCPU_MAX_PENDING_RANGES 8
+
+struct gfn_range {
+	gfn_t start;
+	uint64_t nr;
+};
+
+struct kvm_vcpu {
+	/* Written by other threads: kept on their own line. */
+	_Atomic int mode __attribute__((aligned(64)));
+	atomic_bitmap requests;
+	_Atomic uint64_t exits; /* bumped at each exit from guest mode: the kick's ack */
+
+	/* Pending range invalidations, drained by KVM_REQ_TLB_FLUSH_RANGE. */
+	pthread_mutex_t range_lock __attribute__((aligned(64)));
+	struct gfn_range ranges[VCPU_MAX_PENDING_RANGES];
+	int nr_ranges;
+	bool ranges_overflowed; /* too many: flush everything instead */
+
+	int vcpu_id;
+	struct kvm *kvm;
+	struct thread_ctx *thread;
+	struct tlb tlb; /* touched only by this vCPU's thread */
+};
+
+struct kvm_memory_slot {
+	int id;
+	gfn_t base_gfn;
+	uint64_t npages;
+	uint64_t hva_base; /* host page number of base_gfn */
+};
+
+struct spt_table {
+	_Atomic uint64_t spte[SPTE_ENT_PER_PAGE];
+};
+
+enum mmu_lock_mode {
+	MMU_LOCK_WRITE,
+	MMU_LOCK_READ,
+};
+
+struct kvm_config {
+	uint64_t nr_gfns;
+	int nr_memslots;
+	int nr_vcpus;
+	uint32_t tlb_entries;
+	enum tlb_huge_mode tlb_huge;
+	bool arch_range_flush; /* false: the arch range flush says -EOPNOTSUPP */
+};
+
+struct kvm {
+	pthread_rwlock_t mmu_lock;
+
+	/* The invalidation protocol (kvm_mmu_invalidate_begin/end). Written
+	 * under mmu_lock held for write; the fault path reads the sequence
+	 * before taking the lock, so all are atomics. */
+	_Atomic unsigned long mmu_invalidate_seq __attribute__((aligned(64)));
+	_Atomic long mmu_invalidate_in_progress;
+	_Atomic gfn_t mmu_invalidate_range_start;
+	_Atomic gfn_t mmu_invalidate_range_end;
+
+	/* Deferred remote flushes, in every form the scenarios need:
+	 * the bit (set_bit / test_and_clear_bit), the counter of a4ee1ca4a36e
+	 * (snapshot, request, cmpxchg), and the seed's plain bool, which is
+	 * deliberately not atomic so ThreadSanitizer can see its race. */
+	atomic_bitmap remote_tlbs_dirty __attribute__((aligned(64)));
+	_Atomic long tlbs_dirty;
+	bool plain_remote_tlbs_dirty;
+
+	struct spt_table *root;
+	struct kvm_memory_slot *memslots;
+	int nr_memslots;
+	struct hostmem mem;
+	struct kvm_vcpu **vcpus;
+	int nr_vcpus;
+
+	struct kvm_config cfg;
+	const struct mmu_arch_ops *arch;
+	const struct flush_policy *policy;
+};
+
+#define INVALID_GFN UINT64_MAX
+
+int kvm_create(struct kvm *kvm, const struct kvm_config *cfg);
+void kvm_destroy(struct kvm *kvm);
+
+/* Memslots. */
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+uint64_t gfn_to_hva(struct kvm *kvm, gfn_t gfn);
+
+/* mmu_lock, with a schedule point on each side so lock hand-offs vary. */
+void mmu_lock(struct kvm *kvm, enum mmu_lock_mode mode);
+void mmu_unlock(struct kvm *kvm, enum mmu_lock_mode mode);
+
+/* The invalidation protocol; begin/end need mmu_lock held for write. */
+void kvm_mmu_invalidate_begin(struct kvm *kvm);
+void kvm_mmu_invalidate_range_add(struct kvm *kvm, gfn_t start, gfn_t end);
+void kvm_mmu_invalidate_end(struct kvm *kvm);
+unsigned long kvm_mmu_invalidate_seq_read(struct kvm *kvm);
+bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq, gfn_t gfn);
+
+/* SPTE tables. */
+/* The leaf SPTE translating gfn and its level, walked without locks as the
+ * hardware walks; 0 if none. */
+uint64_t spt_walk(struct kvm *kvm, gfn_t gfn, int *level);
+/* The slot of the SPTE for gfn at `level`, creating tables on the way
+ * (installed by cmpxchg, so safe under a read-held mmu_lock). NULL if a huge
+ * leaf above `level` is in the way. */
+_Atomic uint64_t *spt_slot(struct kvm *kvm, gfn_t gfn, int level);
+/* Install a leaf; returns the SPTE it replaced. */
+uint64_t spt_set_leaf(struct kvm *kvm, gfn_t gfn, int level, uint64_t spte);
+/* Zap the leaf that translates gfn (of whatever level); returns the old
+ * SPTE, 0 if there was none. */
+uint64_t spt_zap_gfn(struct kvm *kvm, gfn_t gfn, int *level);
+
+#endif

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "notifier.h"
+
+#include "../arch/arch.h"
+#include "check.h"
+#include "flush.h"
+#include "sched.h"
+#include "thread.h"
+
+/* The gfns of one memslot that back [hva_start, hva_end), or false. */
+static bool slot_gfn_range(const struct kvm_memory_slot *s, uint64_t hva_start,
+			   uint64_t hva_end, gfn_t *start, gfn_t *end)
+{
+	uint64_t lo = hva_start > s->hva_base ? hva_start : s->hva_base;
+	uint64_t hi = hva_end < s->hva_base + s->npages ? hva_end : s->hva_base + s->npages;
+
+	if (lo >= hi)
+		return false;
+	*start = s->base_gfn + (lo - s->hva_base);
+	*end = s->base_gfn + (hi - s->hva_base);
+	return true;
+}
+
+/* kvm_mmu_notifier_invalidate_range_start() -> __kvm_handle_hva_range()
+ * with kvm_mmu_unmap_gfn_range() as the handler, per memslot. */
+void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start,
+					     uint64_t hva_end)
+{
+	bool zapped = false;
+
+	trace(TR_INVALIDATE_START, hva_start, hva_end - hva_start);
+	count(CNT_INVALIDATIONS, 1);
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	kvm_mmu_invalidate_begin(kvm);
+	for (int i = 0; i < kvm->nr_memslots; i++) {
+		gfn_t start, end;
+
+		if (!slot_gfn_range(&kvm->memslots[i], hva_start, hva_end, &start, &end))
+			continue;
+		kvm_mmu_invalidate_range_add(kvm, start, end);
+		zapped |= kvm->arch->unmap_gfn_range(kvm, start, end);
+	}
+	sched_point();
+	kvm->policy->notifier_locked(kvm, zapped);
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	kvm->policy->notifier_unlocked(kvm, zapped);
+}
+
+/* kvm_mmu_notifier_invalidate_range_end() */
+void kvm_mmu_notifier_invalidate_range_end(struct kvm *kvm, uint64_t hva_start,
+					   uint64_t hva_end)
+{
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	kvm_mmu_invalidate_end(kvm);
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	trace(TR_INVALIDATE_END, hva_start, hva_end - hva_start);
+}
+
+#define HOST_UNMAP_MAX 64
+
+void host_unmap_range(struct kvm *kvm, uint64_t hva_start, uint64_t hva_end)
+{
+	kvm_pfn_t freed[HOST_UNMAP_MAX];
+	int n = 0;
+
+	HARNESS_ASSERT(hva_end > hva_start && hva_end - hva_start <= HOST_UNMAP_MAX,
+		       "unmap of %llu pages", (unsigned long long)(hva_end - hva_start));
+	kvm_mmu_notifier_invalidate_range_start(kvm, hva_start, hva_end);
+	for (uint64_t hva = hva_start; hva < hva_end; hva++) {
+		kvm_pfn_t pfn = hostmem_unmap(&kvm->mem, hva);
+
+		if (pfn != HVA_NO_FRAME)
+			freed[n++] = pfn;
+	}
+	kvm_mmu_notifier_invalidate_range_end(kvm, hva_start, hva_end);
+	sched_point();
+	/* tlb_finish_mmu(): only now are the pages freed. */
+	for (int i = 0; i < n; i++)
+		hostmem_free_frame(&kvm->mem, freed[i]);
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "oracle.h"
+
+#include <inttypes.h>
+
+#include "spte.h"
+#include "thread.h"
+
+static const char *const violation_names[NR_VIOLATION_KINDS] = {
+#define VIOLATION_NAME(id, name) [VIOL_##id] = name,
+	VIOLATION_KINDS(VIOLATION_NAME)
+#undef VIOLATION_NAME
+};
+
+const char *violation_name(enum violation_kind kind)
+{
+	return kind < NR_VIOLATION_KINDS ? violation_names[kind] : "?";
+}
+
+void oracle_init(struct oracle *o, struct hostmem *mem, uint64_t t0_ns)
+{
+	*o = (struct oracle){ .mem = mem, .t0_ns = t0_ns };
+	pthread_mutex_init(&o->lock, NULL);
+}
+
+void oracle_destroy(struct oracle *o)
+{
+	pthread_mutex_destroy(&o->lock);
+}
+
+void oracle_report(struct oracle *o, const struct violation *v)
+{
+	pthread_mutex_lock(&o->lock);
+	if (o->nr_kept < ORACLE_MAX_KEPT)
+		o->kept[o->nr_kept++] = *v;
+	atomic_fetch_add(&o->nr_violations, 1);
+	pthread_mutex_unlock(&o->lock);
+	trace(TR_VIOLATION, v->gfn, v->pfn);
+	if (!o->keep_going)
+		torture_stop();
+}
+
+/* Right "map a frame": the frame's generation moves on when it is freed,
+ * and it is freed only after the notifier that revoked it has returned. */
+static bool check_frame_mapped(struct oracle *o, int vcpu_id,
+			       const struct tlb_entry *e, gfn_t gfn, bool write)
+{
+	kvm_pfn_t pfn = tlb_entry_pfn(e, gfn);
+	/* A huge entry's frames are freed together; its first frame's
+	 * generation stands for all of them. */
+	uint32_t now = hostmem_frame_gen(o->mem, e->pfn);
+	uint64_t t = trace_now_ns();
+
+	if (frame_gen_tag(now) == e->frame_gen)
+		return true;
+	oracle_report(o, &(struct violation){
+				 .kind = VIOL_STALE_TLB_AFTER_FREE,
+				 .vcpu_id = vcpu_id,
+				 .gfn = gfn,
+				 .pfn = pfn,
+				 .level = e->level,
+				 .write = write,
+				 .entry_epoch = e->frame_gen,
+				 .current_epoch = now,
+				 .t_ns = t - o->t0_ns,
+				 .entry_age_ns = t - e->fill_ns,
+				 .accesses = o->accesses_so_far ?
+						     o->accesses_so_far(o->accesses_arg) : 0,
+			 });
+	return false;
+}
+
+bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e,
+		      gfn_t gfn, bool write)
+{
+	return check_frame_mapped(o, vcpu_id, e, gfn, write);
+}
+
+void violation_print(FILE *out, const struct violation *v)
+{
+	fprintf(out,
+		"!!! %s: vCPU %d %s gfn %#" PRIx64 " -> pfn %#" PRIx64
+		" (level %d) through a TLB entry filled under epoch %" PRIu64
+		"; the right's epoch is now %" PRIu64 "\n"
+		"!!!   at %.6f s, entry %.3f ms old, after %" PRIu64 " guest accesses\n",
+		violation_name(v->kind), v->vcpu_id, v->write ? "wrote" : "read",
+		v->gfn, v->pfn, v->level, v->entry_epoch, v->current_epoch,
+		(double)v->t_ns / 1e9, (double)v->entry_age_ns / 1e6, v->accesses);
+}

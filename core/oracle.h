@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The oracle: one rule covers every lost flush. A TLB entry may not be used
+ * for a right that has been revoked and whose revocation was declared
+ * complete.
+ *
+ * Each revocable right has an epoch; a TLB entry carries the epochs in force
+ * when it was filled; using it after the epoch moved on is a violation,
+ * reported at the access that proves it. The oracle reads only host memory
+ * (frame generations) and the TLB entry: it never asks the mechanism it
+ * judges (SPTEs, flags, requests) whether things are fine.
+ *
+ *   right              revoked by                    violation
+ *   map a frame        notifier invalidation + free  stale-tlb-after-free
+ *   write a gfn        write-protect for tracking    write-escaped-tracking
+ *   write unlogged     dirty-log harvest             lost-dirty-write
+ *   fresh contents     arm64 CMO before make         stale-cache-seen
+ *   one translation    break-before-make             conflicting-translations
+ *
+ * Only the first is checked by this build's scenarios; the others have their
+ * names and slots so their checks slot into oracle_check_use().
+ */
+#ifndef LOSTFLUSH_ORACLE_H
+#define LOSTFLUSH_ORACLE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hostmem.h"
+#include "tlb.h"
+
+#define VIOLATION_KINDS(X)                                       \
+	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")          \
+	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking")      \
+	X(LOST_DIRTY_WRITE, "lost-dirty-write")                  \
+	X(STALE_CACHE_SEEN, "stale-cache-seen")                  \
+	X(CONFLICTING_TRANSLATIONS, "conflicting-translations")
+
+enum violation_kind {
+#define VIOLATION_ENUM(id, name) VIOL_##id,
+	VIOLATION_KINDS(VIOLATION_ENUM)
+#undef VIOLATION_ENUM
+	NR_VIOLATION_KINDS
+};
+
+struct violation {
+	enum violation_kind kind;
+	int vcpu_id;
+	gfn_t gfn;
+	kvm_pfn_t pfn;
+	int level;
+	bool write;
+	uint64_t entry_epoch;   /* epoch the TLB entry was filled under */
+	uint64_t current_epoch; /* epoch of the right now */
+	uint64_t t_ns;          /* since the run started */
+	uint64_t entry_age_ns;  /* how long the stale entry had lived */
+	uint64_t accesses;      /* guest accesses by all vCPUs so far */
+};
+
+#define ORACLE_MAX_KEPT 32
+
+struct oracle {
+	struct hostmem *mem;
+	uint64_t t0_ns;
+	bool keep_going; /* count every violation instead of stopping at one */
+	/* Sum of all vCPUs' access counters, read at a violation. */
+	uint64_t (*accesses_so_far)(void *arg);
+	void *accesses_arg;
+
+	pthread_mutex_t lock;
+	_Atomic uint64_t nr_violations;
+	struct violation kept[ORACLE_MAX_KEPT];
+	int nr_kept;
+};
+
+void oracle_init(struct oracle *o, struct hostmem *mem, uint64_t t0_ns);
+void oracle_destroy(struct oracle *o);
+
+/* Judge one use of `e` for gfn by vCPU vcpu_id. Returns true if legal. */
+bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e,
+		      gfn_t gfn, bool write);
+/* Record a violation found by any check (counted; the first ones kept). */
+void oracle_report(struct oracle *o, const struct violation *v);
+
+const char *violation_name(enum violation_kind kind);
+void violation_print(FILE *out, const struct violation *v);
+
+#endif

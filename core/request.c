@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "request.h"
+
+#include <sched.h>
+
+#include "check.h"
+#include "sched.h"
+#include "thread.h"
+
+void kvm_make_request(int req, struct kvm_vcpu *vcpu)
+{
+	/* What the request asks for must be visible before the bit, or the
+	 * vCPU could serve the request and miss its payload. */
+	smp_wmb();
+	set_bit(req, &vcpu->requests);
+	count(CNT_REQUESTS, 1);
+}
+
+bool kvm_check_request(int req, struct kvm_vcpu *vcpu)
+{
+	if (!test_bit(req, &vcpu->requests))
+		return false;
+	clear_bit(req, &vcpu->requests);
+	/* The clear must be ordered before the work the request asks for
+	 * (kvm_check_request()'s smp_mb__after_atomic()): otherwise a new
+	 * request made while we work could be wiped by our late clear. */
+	smp_mb__after_atomic();
+	return true;
+}
+
+bool kvm_request_pending(struct kvm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->requests) != 0;
+}
+
+/* kvm_vcpu_exiting_guest_mode(): returns the mode it found. */
+static int kvm_vcpu_exiting_guest_mode(struct kvm_vcpu *vcpu)
+{
+	/* The request bit must be visible before mode is read: pairs with the
+	 * smp_mb() after vcpu->mode = IN_GUEST_MODE. Without it the requester
+	 * can read OUTSIDE while the vCPU misses the request (vcpu-request). */
+	smp_mb__before_atomic();
+	return cmpxchg(&vcpu->mode, IN_GUEST_MODE, EXITING_GUEST_MODE);
+}
+
+static void wait_for_exit(struct kvm_vcpu *vcpu, uint64_t exits_before)
+{
+	unsigned spins = 0;
+
+	/* The IPI's wait: done once the vCPU left guest mode after the kick. */
+	while (smp_load_acquire(&vcpu->exits) == exits_before &&
+	       smp_load_acquire(&vcpu->mode) != OUTSIDE_GUEST_MODE) {
+		if (++spins < 64)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
+bool kvm_make_all_cpus_request(struct kvm *kvm, int req)
+{
+	uint64_t exits[kvm->nr_vcpus];
+	bool need_wait[kvm->nr_vcpus];
+	bool kicked = false;
+
+	for (int i = 0; i < kvm->nr_vcpus; i++) {
+		struct kvm_vcpu *v = kvm->vcpus[i];
+
+		kvm_make_request(req, v);
+		sched_point();
+		exits[i] = smp_load_acquire(&v->exits);
+		/* KVM_REQ_TLB_FLUSH has KVM_REQUEST_WAIT: any mode but
+		 * OUTSIDE needs the IPI and the wait (kvm_request_needs_ipi). */
+		need_wait[i] = kvm_vcpu_exiting_guest_mode(v) != OUTSIDE_GUEST_MODE;
+		if (need_wait[i]) {
+			trace(TR_KICK, TRACE_NO_GFN, (uint64_t)i);
+			count(CNT_KICKS, 1);
+			kicked = true;
+		}
+	}
+	for (int i = 0; i < kvm->nr_vcpus; i++)
+		if (need_wait[i])
+			wait_for_exit(kvm->vcpus[i], exits[i]);
+	return kicked;
+}
+
+bool kvm_vcpu_enter_guest(struct kvm_vcpu *vcpu)
+{
+	/* mode before requests (vcpu_enter_guest()'s comment 1): pairs with
+	 * smp_mb__before_atomic() in kvm_vcpu_exiting_guest_mode(). */
+	smp_store_mb(vcpu->mode, IN_GUEST_MODE);
+	if (kvm_request_pending(vcpu)) {
+		WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
+		return false;
+	}
+	trace(TR_ENTER, TRACE_NO_GFN, 0);
+	return true;
+}
+
+void kvm_vcpu_exit_guest(struct kvm_vcpu *vcpu)
+{
+	/* Release: a requester that sees the exit also sees that the vCPU is
+	 * done with every access it made in guest mode. */
+	smp_store_release(&vcpu->mode, OUTSIDE_GUEST_MODE);
+	atomic_fetch_add_explicit(&vcpu->exits, 1, memory_order_release);
+	trace(TR_EXIT, TRACE_NO_GFN, 0);
+	count(CNT_EXITS, 1);
+}
+
+bool kvm_vcpu_kicked(struct kvm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->mode) != IN_GUEST_MODE;
+}
+
+static void serve_range_flushes(struct kvm_vcpu *vcpu)
+{
+	uint32_t dropped = 0;
+
+	pthread_mutex_lock(&vcpu->range_lock);
+	if (vcpu->ranges_overflowed) {
+		dropped += tlb_flush_all(&vcpu->tlb);
+	} else {
+		for (int i = 0; i < vcpu->nr_ranges; i++)
+			dropped += tlb_flush_range(&vcpu->tlb, vcpu->ranges[i].start,
+						   vcpu->ranges[i].nr);
+	}
+	vcpu->nr_ranges = 0;
+	vcpu->ranges_overflowed = false;
+	pthread_mutex_unlock(&vcpu->range_lock);
+	count(CNT_TLB_DROPPED, dropped);
+}
+
+void kvm_vcpu_serve_requests(struct kvm_vcpu *vcpu)
+{
+	HARNESS_ASSERT(READ_ONCE(vcpu->mode) == OUTSIDE_GUEST_MODE,
+		       "vCPU %d serves requests in mode %d", vcpu->vcpu_id,
+		       READ_ONCE(vcpu->mode));
+	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu)) {
+		uint32_t dropped = tlb_flush_all(&vcpu->tlb);
+
+		trace(TR_TLB_FLUSH_ALL, TRACE_NO_GFN, dropped);
+		count(CNT_TLB_DROPPED, dropped);
+	}
+	if (kvm_check_request(KVM_REQ_TLB_FLUSH_RANGE, vcpu))
+		serve_range_flushes(vcpu);
+}

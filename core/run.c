@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "run.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+_Thread_local struct thread_ctx *current_thread;
+atomic_bool lostflush_stop;
+static volatile sig_atomic_t sigint_count;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (sigint_count++) {
+		/* A second Ctrl-C: the user wants out now. */
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
+	}
+	torture_stop();
+}
+
+void run_install_sigint(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigint };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool run_sigint_seen(void)
+{
+	return sigint_count > 0;
+}
+
+static uint64_t sum_accesses(void *arg)
+{
+	return run_counter(arg, CNT_ACCESSES);
+}
+
+int run_init(struct run *run, const struct run_config *cfg)
+{
+	memset(run, 0, sizeof(*run));
+	run->cfg = *cfg;
+	if (kvm_create(&run->kvm, &cfg->kvm))
+		return -1;
+	perturb_init(&run->perturb, &cfg->perturb);
+	oracle_init(&run->oracle, &run->kvm.mem, 0);
+	run->oracle.keep_going = cfg->keep_going;
+	run->oracle.accesses_so_far = sum_accesses;
+	run->oracle.accesses_arg = run;
+	atomic_store(&lostflush_stop, false);
+	return 0;
+}
+
+void run_destroy(struct run *run)
+{
+	for (int i = 0; i < run->nr_workers; i++)
+		free(run->workers[i].ctx);
+	oracle_destroy(&run->oracle);
+	kvm_destroy(&run->kvm);
+}
+
+void run_add_worker(struct run *run, const char *name, worker_fn fn, void *arg)
+{
+	struct worker *w;
+	struct thread_ctx *ctx;
+
+	HARNESS_ASSERT(run->nr_workers < RUN_MAX_WORKERS, "too many workers");
+	ctx = aligned_alloc(64, sizeof(*ctx));
+	HARNESS_ASSERT(ctx, "out of memory");
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->index = run->nr_workers;
+	snprintf(ctx->name, sizeof(ctx->name), "%s", name);
+	/* Stream = worker index: each thread's choices depend only on the
+	 * run's seed and its place in the run. */
+	rng_seed(&ctx->rng, run->cfg.seed, (uint64_t)ctx->index + 1);
+	ctx->perturb = &run->perturb;
+	w = &run->workers[run->nr_workers++];
+	*w = (struct worker){ .fn = fn, .arg = arg, .ctx = ctx, .run = run };
+}
+
+static void *worker_main(void *p)
+{
+	struct worker *w = p;
+
+	current_thread = w->ctx;
+	w->fn(w->run, w->arg);
+	current_thread = NULL;
+	return NULL;
+}
+
+uint64_t run_counter(const struct run *run, enum counter_id id)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < run->nr_workers; i++)
+		sum += counter_read(&run->workers[i].ctx->counters, id);
+	return sum;
+}
+
+struct thread_ctx *const *run_threads(struct run *run, int *nr)
+{
+	static struct thread_ctx *ctxs[RUN_MAX_WORKERS];
+
+	for (int i = 0; i < run->nr_workers; i++)
+		ctxs[i] = run->workers[i].ctx;
+	*nr = run->nr_workers;
+	return ctxs;
+}
+
+static void show_progress(struct run *run, uint64_t now, bool final)
+{
+	static uint64_t last_ns, last_accesses;
+	uint64_t acc = run_counter(run, CNT_ACCESSES);
+	double dt = (double)(now - last_ns) / 1e9;
+
+	fprintf(stderr, "\r[%6.1fs/%.0fs] %7.2fM acc/s  flushes %-9llu violations %llu ",
+		(double)(now - run->t0_ns) / 1e9, (double)run->cfg.duration_ns / 1e9,
+		dt > 0 && last_ns ? (double)(acc - last_accesses) / dt / 1e6 : 0.0,
+		(unsigned long long)run_counter(run, CNT_FLUSHES),
+		(unsigned long long)atomic_load(&run->oracle.nr_violations));
+	if (final)
+		fputs("\n", stderr);
+	last_ns = now;
+	last_accesses = acc;
+}
+
+static void wait_for_end(struct run *run)
+{
+	uint64_t next_progress = run->t0_ns;
+
+	while (!torture_must_stop()) {
+		uint64_t now = trace_now_ns();
+		struct timespec nap = { 0, 10 * 1000 * 1000 };
+
+		if (now - run->t0_ns >= run->cfg.duration_ns)
+			break;
+		if (run->cfg.progress && now >= next_progress) {
+			show_progress(run, now, false);
+			next_progress = now + 500 * 1000 * 1000ULL;
+		}
+		nanosleep(&nap, NULL);
+	}
+	torture_stop();
+	if (run->cfg.progress)
+		show_progress(run, trace_now_ns(), true);
+}
+
+void run_execute(struct run *run)
+{
+	run->t0_ns = trace_now_ns();
+	run->oracle.t0_ns = run->t0_ns;
+	for (int i = 0; i < run->nr_workers; i++) {
+		int err = pthread_create(&run->workers[i].tid, NULL, worker_main,
+					 &run->workers[i]);
+
+		HARNESS_ASSERT(!err, "pthread_create: error %d", err);
+	}
+	wait_for_end(run);
+	for (int i = 0; i < run->nr_workers; i++)
+		pthread_join(run->workers[i].tid, NULL);
+	run->elapsed_ns = trace_now_ns() - run->t0_ns;
+	run->interrupted = run_sigint_seen();
+	for (int id = 0; id < NR_COUNTERS; id++)
+		run->totals[id] = run_counter(run, id);
+	if (run->oracle.nr_kept) {
+		run->first_violation_ns = run->oracle.kept[0].t_ns;
+		run->accesses_to_first_violation = run->oracle.kept[0].accesses;
+	}
+}

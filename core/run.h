@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One run: a VM model, its oracle, and the worker threads that hammer it
+ * until the time is up, a violation stops them, or the user presses Ctrl-C.
+ * The run knows workers only as functions: scenarios decide which ones.
+ */
+#ifndef LOSTFLUSH_RUN_H
+#define LOSTFLUSH_RUN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "counters.h"
+#include "mmu.h"
+#include "oracle.h"
+#include "sched.h"
+#include "thread.h"
+
+/* What the workers do, as rates and sizes; scenarios set defaults. */
+struct workload {
+	uint32_t hot_gfns;          /* gfns guests touch and the notifier unmaps */
+	uint32_t slice;             /* guest accesses per entry (a timer exit) */
+	double write_ratio;         /* of guest accesses */
+	double invlpg_ratio;        /* guest invlpg per access */
+	uint32_t unmap_pages_max;   /* pages per notifier invalidation, at most */
+	uint32_t invalidate_pause_us; /* pause between invalidations, at most */
+	uint32_t flusher_pause_us;  /* pause between dirty-log flushes, at most */
+	uint32_t zapper_pause_us;   /* pause between zapper flushes, at most */
+};
+
+struct run_config {
+	struct kvm_config kvm;
+	struct workload work;
+	struct perturb_rates perturb;
+	uint64_t seed;
+	uint64_t duration_ns;
+	bool keep_going;
+	bool progress; /* a one-line display on a terminal */
+};
+
+struct run;
+typedef void (*worker_fn)(struct run *run, void *arg);
+
+#define RUN_MAX_WORKERS 80
+
+struct worker {
+	worker_fn fn;
+	void *arg;
+	struct thread_ctx *ctx;
+	pthread_t tid;
+	struct run *run;
+};
+
+struct run {
+	struct run_config cfg;
+	struct kvm kvm;
+	struct oracle oracle;
+	struct perturb perturb;
+	struct worker workers[RUN_MAX_WORKERS];
+	int nr_workers;
+	uint64_t t0_ns;
+	uint64_t elapsed_ns;
+	bool interrupted;
+	uint64_t totals[NR_COUNTERS];
+	uint64_t first_violation_ns;       /* 0 if none */
+	uint64_t accesses_to_first_violation;
+};
+
+int run_init(struct run *run, const struct run_config *cfg);
+void run_destroy(struct run *run);
+/* Add a worker named `name` (at most 15 characters) running fn(run, arg). */
+void run_add_worker(struct run *run, const char *name, worker_fn fn, void *arg);
+/* Start every worker, wait for the end, join, sum the counters. */
+void run_execute(struct run *run);
+/* Sum of one counter over all threads (safe while they run). */
+uint64_t run_counter(const struct run *run, enum counter_id id);
+/* Array of thread contexts for trace_dump(). */
+struct thread_ctx *const *run_threads(struct run *run, int *nr);
+
+/* Ctrl-C: the first stops the run cleanly (the report is still written);
+ * a second one exits at once. */
+void run_install_sigint(void);
+bool run_sigint_seen(void);
+
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Schedule points. Every shared step of the model calls sched_point(); the
+ * free-running scheduler decides there, from the thread's own seeded PRNG,
+ * whether to stretch the window the step opens: a short spin, a
+ * sched_yield(), or a short sleep (rcutorture's stutter, liburcu's
+ * DEBUG_YIELD). Rare windows then open often, and ThreadSanitizer watches
+ * real threads on real cores.
+ *
+ * Build with -DLOSTFLUSH_NO_PERTURB to compile every point out (the cost
+ * baseline in benchmarks).
+ */
+#ifndef LOSTFLUSH_SCHED_H
+#define LOSTFLUSH_SCHED_H
+
+#include <stdint.h>
+
+#include "thread.h"
+
+struct perturb {
+	uint64_t spin_threshold;  /* rng_chance() thresholds, per point */
+	uint64_t yield_threshold;
+	uint64_t sleep_threshold;
+	uint32_t spin_max;        /* cpu_relax() iterations at most */
+	uint32_t sleep_max_us;    /* microseconds at most */
+	uint32_t window_boost;    /* chance multiplier at sched_window() */
+};
+
+/* Rates as probabilities per schedule point. */
+struct perturb_rates {
+	double spin, yield, sleep;
+	uint32_t spin_max;
+	uint32_t sleep_max_us;
+	uint32_t window_boost;
+};
+
+extern const struct perturb_rates perturb_defaults;
+
+void perturb_init(struct perturb *p, const struct perturb_rates *rates);
+void sched_perturb(struct thread_ctx *self, uint32_t boost);
+
+/* A shared step of the model: delay here, maybe. */
+static inline void sched_point(void)
+{
+#ifndef LOSTFLUSH_NO_PERTURB
+	if (current_thread && current_thread->perturb)
+		sched_perturb(current_thread, 1);
+#endif
+}
+
+/*
+ * A point inside a window the code under test opens on purpose (between a
+ * flush request and the clear that follows it, between the load and the store
+ * of a plain increment): the chance of a delay is multiplied by window_boost.
+ * Fixed and buggy variants mark the same places, so widening never favours
+ * one of them; it only makes a narrow window as likely to be hit as a wide one.
+ */
+static inline void sched_window(void)
+{
+#ifndef LOSTFLUSH_NO_PERTURB
+	if (current_thread && current_thread->perturb)
+		sched_perturb(current_thread, current_thread->perturb->window_boost);
+#endif
+}
+
+#endif

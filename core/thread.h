@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A worker thread's context: its name, its PRNG, its counters and its trace
+ * ring. Every model step reaches it through `current_thread`, so schedule
+ * points, counters and traces need no extra arguments.
+ */
+#ifndef LOSTFLUSH_THREAD_H
+#define LOSTFLUSH_THREAD_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "counters.h"
+#include "rng.h"
+#include "trace.h"
+
+struct perturb;
+
+struct thread_ctx {
+	struct counters counters;
+	int index;
+	char name[16];
+	struct rng rng;
+	const struct perturb *perturb;
+	struct trace_ring ring;
+};
+
+extern _Thread_local struct thread_ctx *current_thread;
+
+/* The one stop flag every worker loop polls (rcutorture's
+ * torture_must_stop()). Set by the run's end, a violation, or SIGINT. */
+extern atomic_bool lostflush_stop;
+
+static inline bool torture_must_stop(void)
+{
+	return atomic_load_explicit(&lostflush_stop, memory_order_acquire);
+}
+
+static inline void torture_stop(void)
+{
+	atomic_store_explicit(&lostflush_stop, true, memory_order_release);
+}
+
+static inline void count(enum counter_id id, uint64_t n)
+{
+	if (current_thread)
+		counter_add(&current_thread->counters, id, n);
+}
+
+static inline void trace(enum trace_event ev, uint64_t a, uint64_t b)
+{
+	if (current_thread)
+		trace_ring_add(&current_thread->ring, ev, a, b);
+}
+
+#endif

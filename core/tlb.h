@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A vCPU's TLB: a small direct-mapped cache of gfn -> pfn translations.
+ *
+ * Only its own vCPU thread touches it, as only a CPU's own flush instructions
+ * touch its TLB: remote flushes arrive as requests the vCPU serves itself.
+ *
+ * Each entry keeps what the oracle needs to judge a later use: the frame
+ * generation the translation was made under (copied from the SPTE it was
+ * filled from) and when it was filled.
+ *
+ * Huge translations: TLB_HUGE_ENTRY keeps one entry per huge page (a flush of
+ * any address inside drops it, as on x86 and arm64 hardware);
+ * TLB_HUGE_SPLINTER caches each 4K piece separately (as hardware that
+ * splinters huge pages may), so flushing a sub-range leaves the rest.
+ */
+#ifndef LOSTFLUSH_TLB_H
+#define LOSTFLUSH_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spte.h"
+
+enum tlb_huge_mode {
+	TLB_HUGE_ENTRY,
+	TLB_HUGE_SPLINTER,
+};
+
+struct tlb_entry {
+	gfn_t gfn;          /* first gfn the entry covers (aligned to level) */
+	kvm_pfn_t pfn;      /* frame of gfn */
+	uint64_t fill_ns;   /* when it was filled, for the report */
+	uint32_t frame_gen; /* generation tag the SPTE carried */
+	uint8_t level;      /* pages covered: pages_per_level(level) */
+	bool valid;
+	bool writable;
+};
+
+struct tlb {
+	struct tlb_entry *entries;
+	uint32_t nr_entries; /* power of two */
+	enum tlb_huge_mode huge_mode;
+};
+
+int tlb_init(struct tlb *tlb, uint32_t nr_entries, enum tlb_huge_mode mode);
+void tlb_destroy(struct tlb *tlb);
+
+/* The entry translating gfn, or NULL. */
+struct tlb_entry *tlb_lookup(struct tlb *tlb, gfn_t gfn);
+/* Cache the translation of gfn by a leaf SPTE at `level`; returns the entry. */
+struct tlb_entry *tlb_fill(struct tlb *tlb, gfn_t gfn, uint64_t leaf_spte, int level);
+/* Flushes return how many valid entries they dropped. */
+uint32_t tlb_flush_all(struct tlb *tlb);
+/* Drop every entry that translates any gfn in [start, start + nr). */
+uint32_t tlb_flush_range(struct tlb *tlb, gfn_t start, uint64_t nr);
+
+/* The frame an entry maps gfn to (a huge entry maps consecutive frames). */
+static inline kvm_pfn_t tlb_entry_pfn(const struct tlb_entry *e, gfn_t gfn)
+{
+	return e->pfn + (gfn - e->gfn);
+}
+
+#endif

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "trace.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "thread.h"
+
+static const char *const trace_names[NR_TRACE_EVENTS] = {
+#define TRACE_NAME(id, name) [TR_##id] = name,
+	TRACE_EVENTS(TRACE_NAME)
+#undef TRACE_NAME
+};
+
+const char *trace_event_name(enum trace_event ev)
+{
+	return ev < NR_TRACE_EVENTS ? trace_names[ev] : "?";
+}
+
+uint64_t trace_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void trace_ring_add(struct trace_ring *ring, enum trace_event ev, uint64_t a,
+		    uint64_t b)
+{
+	struct trace_record *r = &ring->rec[ring->head & (TRACE_RING_SIZE - 1)];
+
+	r->t_ns = trace_now_ns();
+	r->event = (uint16_t)ev;
+	r->a = a;
+	r->b = b;
+	ring->head++;
+}
+
+struct merged {
+	const struct trace_record *rec;
+	const struct thread_ctx *thread;
+};
+
+static int by_time(const void *x, const void *y)
+{
+	const struct merged *a = x, *b = y;
+
+	return (a->rec->t_ns > b->rec->t_ns) - (a->rec->t_ns < b->rec->t_ns);
+}
+
+void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads,
+		int per_thread, uint64_t t0_ns, uint64_t until_ns)
+{
+	struct merged *all = calloc((size_t)nr_threads * TRACE_RING_SIZE,
+				    sizeof(*all));
+	size_t n = 0;
+
+	if (!all)
+		return;
+	for (int t = 0; t < nr_threads; t++) {
+		const struct trace_ring *ring = &threads[t]->ring;
+		uint64_t first = ring->head > TRACE_RING_SIZE ?
+					 ring->head - TRACE_RING_SIZE : 0;
+		uint64_t last = ring->head;
+		int taken = 0;
+
+		/* Walk back from the newest record to the last one at or
+		 * before until_ns, then take up to per_thread before it. */
+		while (last > first &&
+		       ring->rec[(last - 1) & (TRACE_RING_SIZE - 1)].t_ns > until_ns)
+			last--;
+		for (uint64_t i = last; i > first && taken < per_thread; i--, taken++)
+			all[n++] = (struct merged){
+				&ring->rec[(i - 1) & (TRACE_RING_SIZE - 1)], threads[t]
+			};
+	}
+	qsort(all, n, sizeof(*all), by_time);
+	for (size_t i = 0; i < n; i++) {
+		const struct trace_record *r = all[i].rec;
+
+		char gfn[24] = "-";
+
+		if (r->a != TRACE_NO_GFN)
+			snprintf(gfn, sizeof(gfn), "%#llx", (unsigned long long)r->a);
+		fprintf(out, "  %12.6f ms  %-4s %-20s gfn=%-8s val=%#llx\n",
+			(double)(r->t_ns - t0_ns) / 1e6, all[i].thread->name,
+			trace_event_name(r->event), gfn,
+			(unsigned long long)r->b);
+	}
+	free(all);
+}

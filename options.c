@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_VCPUS 64
+#define MAX_GFNS (1ULL << 26) /* 256 GiB of modelled guest memory */
+#define MAX_DURATION_NS (24ULL * 3600 * 1000000000ULL)
+
+void options_usage(FILE *out, const char *argv0)
+{
+	fprintf(out,
+		"usage: %s --scenario NAME [options]\n"
+		"       %s --list\n"
+		"\n"
+		"Hunt lost TLB flushes in a model of KVM's MMU: vCPU threads with their own\n"
+		"TLBs, MMU-notifier invalidators and flushers race on one shared model; an\n"
+		"oracle reports any use of a translation whose frame was already freed.\n"
+		"\n"
+		"  --list                  scenarios, their variants and where they come from\n"
+		"  --scenario NAME|all     what to run (all: every scenario and variant)\n"
+		"  --variant V|all         a variant of the scenario (default: fixed)\n"
+		"  --duration D            how long each run lasts: 500ms, 10s, 2m, 1h (default 10s)\n"
+		"  --seed S                run seed, decimal or 0x-hex (default: from the clock)\n"
+		"  --vcpus N               vCPU threads, 1..%d (default: the scenario's)\n"
+		"  --gfns N                guest pages modelled, 64..%llu\n"
+		"  --hot-gfns N            pages the guests and the notifier fight over\n"
+		"  --tlb-entries N         entries per vCPU TLB, a power of two 16..65536\n"
+		"  --expect clean|violation  what counts as success (default: fixed variants\n"
+		"                          clean, buggy ones a violation)\n"
+		"  --perturb K=V,...       schedule-point perturbation: spin=P, yield=P, sleep=P\n"
+		"                          (probabilities per point), spin-max=N iterations,\n"
+		"                          sleep-max-us=N, window-boost=N (default\n"
+		"                          spin=0.02,yield=0.002,sleep=0.0002,spin-max=2000,\n"
+		"                          sleep-max-us=200,window-boost=20); spin=0,yield=0,sleep=0\n"
+		"                          turns perturbation off\n"
+		"  --keep-going            count every violation instead of stopping at the first\n"
+		"  --report FILE.json      write a JSON report (written whole, or not at all)\n"
+		"  -q, --quiet             only violations and the final line\n"
+		"  -h, --help              this text\n"
+		"  -V, --version           the version\n"
+		"\n"
+		"Exit: 0 the outcome was as expected, 1 it was not, 2 bad usage, 3 skipped,\n"
+		"4 the harness itself failed.\n",
+		argv0, argv0, MAX_VCPUS, (unsigned long long)MAX_GFNS);
+}
+
+int parse_duration(const char *s, uint64_t *ns)
+{
+	char *end;
+	double v;
+	double scale;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v <= 0)
+		return -1;
+	if (!strcmp(end, "ms"))
+		scale = 1e6;
+	else if (!strcmp(end, "s") || !*end)
+		scale = 1e9;
+	else if (!strcmp(end, "m"))
+		scale = 60e9;
+	else if (!strcmp(end, "h"))
+		scale = 3600e9;
+	else
+		return -1;
+	if (v * scale > (double)MAX_DURATION_NS || v * scale < 1e6)
+		return -1;
+	*ns = (uint64_t)(v * scale);
+	return 0;
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
+		fprintf(stderr, "stress: %s '%s' is not allowed: give a whole number from %llu to %llu\n",
+			opt, s, (unsigned long long)lo, (unsigned long long)hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_probability(const char *key, const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0 || v > 1) {
+		fprintf(stderr, "stress: --perturb %s=%s is not allowed: give a probability from 0 to 1\n",
+			key, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_perturb_item(struct perturb_rates *r, char *item)
+{
+	char *eq = strchr(item, '=');
+	uint64_t n;
+
+	if (!eq) {
+		fprintf(stderr, "stress: --perturb item '%s' has no '=': use KEY=VALUE\n", item);
+		return -1;
+	}
+	*eq = '\0';
+	if (!strcmp(item, "spin"))
+		return parse_probability(item, eq + 1, &r->spin);
+	if (!strcmp(item, "yield"))
+		return parse_probability(item, eq + 1, &r->yield);
+	if (!strcmp(item, "sleep"))
+		return parse_probability(item, eq + 1, &r->sleep);
+	if (!strcmp(item, "spin-max")) {
+		if (parse_u64("--perturb spin-max", eq + 1, 0, 1000000, &n))
+			return -1;
+		r->spin_max = (uint32_t)n;
+		return 0;
+	}
+	if (!strcmp(item, "sleep-max-us")) {
+		if (parse_u64("--perturb sleep-max-us", eq + 1, 1, 100000, &n))
+			return -1;
+		r->sleep_max_us = (uint32_t)n;
+		return 0;
+	}
+	if (!strcmp(item, "window-boost")) {
+		if (parse_u64("--perturb window-boost", eq + 1, 1, 1000, &n))
+			return -1;
+		r->window_boost = (uint32_t)n;
+		return 0;
+	}
+	fprintf(stderr, "stress: --perturb key '%s' is unknown: use spin, yield, sleep, "
+		"spin-max, sleep-max-us or window-boost\n", item);
+	return -1;
+}
+
+static int parse_perturb(struct perturb_rates *r, const char *arg)
+{
+	char buf[256];
+
+	if (strlen(arg) >= sizeof(buf)) {
+		fprintf(stderr, "stress: --perturb value is too long\n");
+		return -1;
+	}
+	strcpy(buf, arg);
+	for (char *save = NULL, *item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save))
+		if (parse_perturb_item(r, item))
+			return -1;
+	return 0;
+}
+
+enum {
+	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
+	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
+	OPT_KEEP_GOING, OPT_REPORT,
+};
+
+static const struct option long_options[] = {
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "scenario", required_argument, NULL, OPT_SCENARIO },
+	{ "variant", required_argument, NULL, OPT_VARIANT },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "vcpus", required_argument, NULL, OPT_VCPUS },
+	{ "gfns", required_argument, NULL, OPT_GFNS },
+	{ "hot-gfns", required_argument, NULL, OPT_HOT_GFNS },
+	{ "tlb-entries", required_argument, NULL, OPT_TLB_ENTRIES },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "perturb", required_argument, NULL, OPT_PERTURB },
+	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
+};
+
+/* Options that shape the run go into the replay line as given. */
+static void remember(struct options *o, const char *name, const char *value)
+{
+	size_t len = strlen(o->replay_extra);
+
+	snprintf(o->replay_extra + len, sizeof(o->replay_extra) - len, " --%s %s", name, value);
+}
+
+static int parse_one(struct options *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_LIST: o->list = true; return 0;
+	case OPT_SCENARIO: o->scenario = arg; return 0;
+	case OPT_VARIANT: o->variant = arg; return 0;
+	case OPT_KEEP_GOING: o->keep_going = true; return 0;
+	case OPT_REPORT: o->report_path = arg; return 0;
+	case 'q': o->quiet = true; return 0;
+	case 'h': o->help = true; return 0;
+	case 'V': o->version = true; return 0;
+	case OPT_DURATION:
+		if (parse_duration(arg, &o->duration_ns)) {
+			fprintf(stderr, "stress: --duration '%s' is not allowed: give a number with "
+				"ms, s, m or h, from 1ms to 24h (e.g. 10s, 2m)\n", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_SEED:
+		o->seed_given = true;
+		return parse_u64("--seed", arg, 0, UINT64_MAX, &o->seed);
+	case OPT_VCPUS:
+		remember(o, "vcpus", arg);
+		return parse_u64("--vcpus", arg, 1, MAX_VCPUS, &o->vcpus);
+	case OPT_GFNS:
+		remember(o, "gfns", arg);
+		return parse_u64("--gfns", arg, 64, MAX_GFNS, &o->gfns);
+	case OPT_HOT_GFNS:
+		remember(o, "hot-gfns", arg);
+		return parse_u64("--hot-gfns", arg, 1, MAX_GFNS, &o->hot_gfns);
+	case OPT_TLB_ENTRIES:
+		remember(o, "tlb-entries", arg);
+		if (parse_u64("--tlb-entries", arg, 16, 65536, &o->tlb_entries))
+			return -1;
+		if (o->tlb_entries & (o->tlb_entries - 1)) {
+			fprintf(stderr, "stress: --tlb-entries '%s' is not allowed: give a power of two from 16 to 65536\n", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_EXPECT:
+		if (!strcmp(arg, "clean"))
+			o->expect = EXPECT_CLEAN;
+		else if (!strcmp(arg, "violation"))
+			o->expect = EXPECT_VIOLATION;
+		else {
+			fprintf(stderr, "stress: --expect '%s' is not allowed: use clean or violation\n", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_PERTURB:
+		remember(o, "perturb", arg);
+		return parse_perturb(&o->perturb, arg);
+	default:
+		return -1;
+	}
+}
+
+int options_parse(struct options *o, int argc, char **argv)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->argv0 = argv[0];
+	o->duration_ns = 10ULL * 1000000000ULL;
+	o->perturb = perturb_defaults;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
+		if (c == '?') {
+			fprintf(stderr, "stress: unknown option '%s'; see --help\n", argv[optind - 1]);
+			return -1;
+		}
+		if (c == ':') {
+			fprintf(stderr, "stress: option '%s' needs a value; see --help\n", argv[optind - 1]);
+			return -1;
+		}
+		if (parse_one(o, c, optarg))
+			return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "stress: unexpected argument '%s'; see --help\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The command line: typed, bounded options parsed from one table. */
+#ifndef LOSTFLUSH_OPTIONS_H
+#define LOSTFLUSH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/sched.h"
+
+enum expectation {
+	EXPECT_FROM_VARIANT, /* fixed: clean; buggy: violation if this build can catch it */
+	EXPECT_CLEAN,
+	EXPECT_VIOLATION,
+};
+
+struct options {
+	bool list, help, version, quiet, keep_going;
+	const char *scenario;
+	const char *variant;      /* NULL: the scenario's first (fixed) variant */
+	const char *report_path;  /* JSON report, or NULL */
+	enum expectation expect;
+	uint64_t seed;
+	bool seed_given;
+	uint64_t duration_ns;
+	/* 0 = the scenario's default */
+	uint64_t vcpus, gfns, hot_gfns, tlb_entries;
+	struct perturb_rates perturb;
+	const char *argv0;
+	/* The options as given, for the replay line. */
+	char replay_extra[512];
+};
+
+/* Parse argv. On bad input print a message naming the value and what is
+ * allowed, and return -1 (the caller exits 2). */
+int options_parse(struct options *o, int argc, char **argv);
+void options_usage(FILE *out, const char *argv0);
+
+/* "10s", "500ms", "2m", "1h" -> ns; -1 if malformed. Exposed for tests. */
+int parse_duration(const char *s, uint64_t *ns);
+
+#endif

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+
+static void tmp_path(char *buf, size_t len, const char *path)
+{
+	snprintf(buf, len, "%s.tmp.%ld", path, (long)getpid());
+}
+
+int report_json_check_path(const char *path)
+{
+	char tmp[4096];
+	int fd;
+
+	tmp_path(tmp, sizeof(tmp), path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "stress: --report '%s' cannot be written: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
+static json_t *violation_json(const struct violation *v)
+{
+	return json_pack("{s:s, s:i, s:I, s:I, s:i, s:b, s:I, s:I, s:f, s:f, s:I}",
+			 "kind", violation_name(v->kind), "vcpu", v->vcpu_id,
+			 "gfn", (json_int_t)v->gfn, "pfn", (json_int_t)v->pfn,
+			 "level", v->level, "write", v->write,
+			 "entry_epoch", (json_int_t)v->entry_epoch,
+			 "current_epoch", (json_int_t)v->current_epoch,
+			 "time_s", (double)v->t_ns / 1e9,
+			 "entry_age_ms", (double)v->entry_age_ns / 1e6,
+			 "accesses", (json_int_t)v->accesses);
+}
+
+static json_t *run_json(const struct run_result *r)
+{
+	json_t *viol = json_array(), *counters = json_object();
+	char seed[32];
+
+	snprintf(seed, sizeof(seed), "%#llx", (unsigned long long)r->seed);
+	for (int i = 0; i < r->nr_kept; i++)
+		json_array_append_new(viol, violation_json(&r->kept[i]));
+	for (int id = 0; id < NR_COUNTERS; id++)
+		json_object_set_new(counters, counter_names[id],
+				    json_integer((json_int_t)r->counters[id]));
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:f, s:f, s:b, s:s, s:s?, s:s, s:b, s:I, s:o,"
+		" s:o, s:o, s:o, s:{s:i, s:I, s:I, s:i}, s:s}",
+		"scenario", r->scenario, "variant", r->variant, "sched", r->sched,
+		"seed", seed, "duration_s", (double)r->duration_ns / 1e9,
+		"elapsed_s", (double)r->elapsed_ns / 1e9, "interrupted", r->interrupted,
+		"expected", expect_name(r->expected), "not_judged_reason", r->not_judged_reason,
+		"outcome", outcome_name(r->outcome), "as_expected", r->as_expected,
+		"violations_total", (json_int_t)r->nr_violations, "violations", viol,
+		"time_to_first_violation_s",
+		r->nr_violations ? json_real((double)r->first_violation_ns / 1e9) : json_null(),
+		"accesses_to_first_violation",
+		r->nr_violations ? json_integer((json_int_t)r->accesses_to_first_violation)
+				 : json_null(),
+		"counters", counters,
+		"config", "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
+		"hot_gfns", (json_int_t)r->hot_gfns, "tlb_entries", (int)r->tlb_entries,
+		"rerun", r->replay);
+}
+
+int report_json_write(const char *path, const struct run_result *results, int n)
+{
+	char tmp[4096];
+	json_t *runs = json_array(), *root;
+	int err;
+
+	for (int i = 0; i < n; i++)
+		json_array_append_new(runs, run_json(&results[i]));
+	root = json_pack("{s:s, s:s, s:o}", "tool", "lostflush", "version", LOSTFLUSH_VERSION,
+			 "runs", runs);
+	tmp_path(tmp, sizeof(tmp), path);
+	err = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(root);
+	if (err || rename(tmp, path)) {
+		fprintf(stderr, "stress: writing report '%s' failed: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

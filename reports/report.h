@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a run found, flattened for the writers: the text the user reads, and
+ * the JSON a CI job or a later --replay reads.
+ */
+#ifndef LOSTFLUSH_REPORT_H
+#define LOSTFLUSH_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/counters.h"
+#include "../core/oracle.h"
+
+enum outcome {
+	OUTCOME_CLEAN,
+	OUTCOME_VIOLATION,
+};
+
+enum verdict_expect {
+	VERDICT_EXPECT_CLEAN,
+	VERDICT_EXPECT_VIOLATION,
+	VERDICT_NOT_JUDGED, /* a bug only another detector can catch here */
+};
+
+struct run_result {
+	const char *scenario;
+	const char *variant;
+	const char *sched; /* "free" */
+	uint64_t seed;
+	uint64_t duration_ns;
+	uint64_t elapsed_ns;
+	bool interrupted;
+	enum verdict_expect expected;
+	const char *not_judged_reason;
+	enum outcome outcome;
+	bool as_expected;
+	uint64_t nr_violations;
+	int nr_kept;
+	struct violation kept[ORACLE_MAX_KEPT];
+	uint64_t first_violation_ns;
+	uint64_t accesses_to_first_violation;
+	uint64_t counters[NR_COUNTERS];
+	/* Configuration actually run. */
+	int vcpus;
+	uint64_t gfns, hot_gfns;
+	uint32_t tlb_entries;
+	char replay[768];
+};
+
+const char *outcome_name(enum outcome o);
+const char *expect_name(enum verdict_expect e);
+
+/* Text: violations with !!!, counters, the verdict line. */
+void report_text_violations(FILE *out, const struct run_result *r);
+void report_text_summary(FILE *out, const struct run_result *r, bool quiet);
+
+/* JSON (jansson). Checked before the run so a bad path fails fast (exit 2),
+ * written to a temporary file and renamed, so a report is whole or absent. */
+int report_json_check_path(const char *path);
+int report_json_write(const char *path, const struct run_result *results, int n);
+
+#endif

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+
+#include "report.h"
+
+const char *outcome_name(enum outcome o)
+{
+	return o == OUTCOME_VIOLATION ? "violation" : "clean";
+}
+
+const char *expect_name(enum verdict_expect e)
+{
+	switch (e) {
+	case VERDICT_EXPECT_CLEAN: return "clean";
+	case VERDICT_EXPECT_VIOLATION: return "violation";
+	default: return "not-judged";
+	}
+}
+
+void report_text_violations(FILE *out, const struct run_result *r)
+{
+	for (int i = 0; i < r->nr_kept; i++) {
+		fprintf(out, "!!! %s/%s seed=%#" PRIx64 "\n", r->scenario, r->variant, r->seed);
+		violation_print(out, &r->kept[i]);
+	}
+	if (r->nr_violations > (uint64_t)r->nr_kept)
+		fprintf(out, "!!! ... and %" PRIu64 " more violations (counted, not kept)\n",
+			r->nr_violations - (uint64_t)r->nr_kept);
+}
+
+static void print_counters(FILE *out, const struct run_result *r)
+{
+	int col = 0;
+
+	fputs("Counters:", out);
+	for (int id = 0; id < NR_COUNTERS; id++) {
+		col += fprintf(out, "%s %s=%" PRIu64, col > 60 ? "\n " : "", counter_names[id],
+			       r->counters[id]);
+		if (col > 60)
+			col = 0;
+	}
+	fputs("\n", out);
+}
+
+void report_text_summary(FILE *out, const struct run_result *r, bool quiet)
+{
+	double secs = (double)r->elapsed_ns / 1e9;
+
+	if (!quiet) {
+		print_counters(out, r);
+		fprintf(out, "Rate: %.2fM guest accesses/s, %.0f remote flushes/s\n",
+			secs > 0 ? (double)r->counters[CNT_ACCESSES] / secs / 1e6 : 0.0,
+			secs > 0 ? (double)r->counters[CNT_FLUSHES] / secs : 0.0);
+	}
+	if (r->outcome == OUTCOME_VIOLATION)
+		fprintf(out, "First violation after %.3f s and %" PRIu64 " guest accesses.\n",
+			(double)r->first_violation_ns / 1e9, r->accesses_to_first_violation);
+	if (r->nr_violations)
+		fprintf(out, "Rerun: %s\n  (free mode reruns the same seed and perturbation "
+			"draws; the interleaving itself depends on the host's scheduling)\n",
+			r->replay);
+	fprintf(out, "%s/%s: %s after %.1f s%s; expected %s%s%s -> %s\n", r->scenario,
+		r->variant, outcome_name(r->outcome), secs,
+		r->interrupted ? " (interrupted)" : "", expect_name(r->expected),
+		r->not_judged_reason ? ": " : "",
+		r->not_judged_reason ? r->not_judged_reason : "",
+		r->as_expected ? "as expected" : "NOT as expected");
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * invlpg-defer: deferring the remote flush of a guest invlpg through
+ * remote_tlbs_dirty (seed 004, "KVM: Defer remote tlb flushes on invlpg",
+ * 2009; merged as the tlbs_dirty counter in a4ee1ca4a36e, 2010; removed in
+ * 2021 after a missed flush).
+ *
+ * A guest invlpg zaps one SPTE and flushes only the local TLB; other vCPUs
+ * may still cache the translation. That is harmless until the host frees
+ * the frame, so whoever frees it (the MMU notifier) must flush if the remote
+ * TLBs are marked dirty. The race every buggy variant loses:
+ *
+ *   F  flusher          Z  zapper (v2 invlpg)   N  notifier        v1
+ *   ------------------  ----------------------  -----------------  --------------------
+ *   request flush ----------------------------------------------> flush TLB, re-walk,
+ *                                                                  cache G->P again
+ *                       zap S(G->P)
+ *                       local flush only
+ *                       mark dirty
+ *   clear mark   <- the mark Z set is wiped
+ *                                               unmap P: no SPTE,
+ *                                               mark clear: no flush
+ *                                               free P
+ *                                                                  use G->P  !!! stale
+ *
+ * Two families of fixes, each with the buggy forms beside it:
+ *
+ * Bit form (set_bit / test_and_clear_bit, as Andrea Arcangeli asked):
+ *   fixed                  every test_and_clear_bit-then-flush runs with mmu_lock
+ *                          held for write, and every consumer tests the bit under
+ *                          mmu_lock. A consumer that finds the bit clear then knows
+ *                          whoever cleared it has finished flushing.
+ *   plain-flag             the seed's v2: a plain bool, cleared before the flush by
+ *                          flushers outside mmu_lock and read by the notifier after
+ *                          dropping it. ThreadSanitizer reports the data race; the
+ *                          oracle sees the consequence: N reads "clear" while the
+ *                          flusher that cleared it has not finished its flush.
+ *   clear-after-request    a flusher outside mmu_lock requests, then clears.
+ *   notifier-ignores-flag  the v1 patch: the notifier flushes only if it zapped.
+ *
+ * Counter form (a4ee1ca4a36e): zappers count, flushers snapshot the count,
+ * flush, and cmpxchg the snapshot back to 0, so a mark made during the flush
+ * survives it. Zappers here run concurrently under a read-held mmu_lock (Ben
+ * Gardon's 2019 concurrent-zap configuration).
+ *   fixed-counter          zap; smp_wmb(); atomic inc  |  snap; smp_mb(); flush;
+ *                          cmpxchg(snap, 0)
+ *   late-snapshot          the snapshot taken after the flush: a mark made
+ *                          during the flush is wiped.
+ *   missing-wmb            the increment may become visible before the zap. On
+ *                          x86 smp_wmb() is a compiler barrier and stores are not
+ *                          reordered with stores, so only modelled store buffers
+ *                          with weak ordering can show it; free mode cannot.
+ *   nonatomic-inc          dirty++ as load and store under a read-held lock:
+ *
+ *     Za (v2)            Zb (v3)           F flusher              v1
+ *     zap A; load 0
+ *                        zap B; load 0
+ *                        store 1
+ *                                          snap = 1; flush -----> re-walk, cache C
+ *                        zap C; load 1
+ *                        store 2
+ *     store 1  <- overwrites C's mark with the snapshot's value
+ *                                          cmpxchg(1, 0) succeeds: C never flushed
+ *     N: unmap C's frame, count 0, no flush, free                  use C  !!! stale
+ */
+#include "scenario.h"
+
+#include "../core/request.h"
+#include "../core/sched.h"
+#include "../core/thread.h"
+#include "../workers/workers.h"
+
+#define REMOTE_TLBS_DIRTY 0 /* bit number in kvm->remote_tlbs_dirty */
+
+/* ---- Bit form ------------------------------------------------------------ */
+
+static void bit_mark(struct kvm *kvm)
+{
+	set_bit(REMOTE_TLBS_DIRTY, &kvm->remote_tlbs_dirty);
+	trace(TR_MARK_DIRTY, TRACE_NO_GFN, 1);
+}
+
+/* Caller holds mmu_lock for write: nobody can observe the cleared bit until
+ * the flush it stands for has completed. */
+static void bit_flush(struct kvm *kvm)
+{
+	test_and_clear_bit(REMOTE_TLBS_DIRTY, &kvm->remote_tlbs_dirty);
+	trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
+	sched_window();
+	kvm_flush_remote_tlbs(kvm);
+}
+
+/* kvm_flush_remote_tlbs_cond(); mmu_lock held for write. The bit is tested
+ * and cleared whether or not this path zapped, so the flush settles it. */
+static void bit_flush_cond(struct kvm *kvm, bool zapped)
+{
+	bool dirty = test_and_clear_bit(REMOTE_TLBS_DIRTY, &kvm->remote_tlbs_dirty);
+
+	if (dirty)
+		trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
+	if (zapped || dirty)
+		kvm_flush_remote_tlbs(kvm);
+	else
+		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
+}
+
+static const struct flush_policy bit_fixed = {
+	.invlpg_lock = MMU_LOCK_WRITE,
+	.mark_remote_dirty = bit_mark,
+	.flush = bit_flush,
+	.flush_cond = bit_flush_cond,
+	.notifier_locked = bit_flush_cond,
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = true,
+};
+
+/* plain-flag: the seed's v2, a plain bool. The accesses are deliberately
+ * not atomic: this is the data race ThreadSanitizer must report. */
+static void plain_mark(struct kvm *kvm)
+{
+	kvm->plain_remote_tlbs_dirty = true;
+	trace(TR_MARK_DIRTY, TRACE_NO_GFN, 1);
+}
+
+static void plain_flush(struct kvm *kvm)
+{
+	kvm->plain_remote_tlbs_dirty = false;
+	trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
+	smp_wmb();
+	sched_window();
+	kvm_flush_remote_tlbs(kvm);
+}
+
+static void plain_flush_cond(struct kvm *kvm, bool zapped)
+{
+	if (!zapped) {
+		smp_rmb();
+		zapped = kvm->plain_remote_tlbs_dirty;
+	}
+	if (zapped)
+		plain_flush(kvm);
+	else
+		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
+}
+
+static const struct flush_policy bit_plain_flag = {
+	.invlpg_lock = MMU_LOCK_WRITE,
+	.mark_remote_dirty = plain_mark,
+	.flush = plain_flush,
+	.flush_cond = plain_flush_cond,
+	.notifier_locked = flush_policy_nop,
+	.notifier_unlocked = plain_flush_cond, /* after spin_unlock(), as posted */
+	.dirty_log_flushes_under_lock = false,
+};
+
+/* clear-after-request: the 2009 dirty-log flusher, outside mmu_lock, sends
+ * the request and only then clears the bit. */
+static void bit_flush_clear_after_request(struct kvm *kvm)
+{
+	kvm_flush_remote_tlbs(kvm);
+	sched_window();
+	clear_bit(REMOTE_TLBS_DIRTY, &kvm->remote_tlbs_dirty);
+	trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
+}
+
+static const struct flush_policy bit_clear_after_request = {
+	.invlpg_lock = MMU_LOCK_WRITE,
+	.mark_remote_dirty = bit_mark,
+	.flush = bit_flush_clear_after_request,
+	.flush_cond = bit_flush_cond,
+	.notifier_locked = bit_flush_cond,
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = false,
+};
+
+/* notifier-ignores-flag: the v1 patch; the notifier flushes only for what it
+ * zapped itself. */
+static void notifier_zapped_only(struct kvm *kvm, bool zapped)
+{
+	if (zapped)
+		kvm_flush_remote_tlbs(kvm);
+	else
+		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
+}
+
+static const struct flush_policy bit_notifier_ignores_flag = {
+	.invlpg_lock = MMU_LOCK_WRITE,
+	.mark_remote_dirty = bit_mark,
+	.flush = bit_flush,
+	.flush_cond = bit_flush_cond,
+	.notifier_locked = notifier_zapped_only,
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = true,
+};
+
+/* ---- Counter form (a4ee1ca4a36e) ------------------------------------------ */
+
+static void counter_mark(struct kvm *kvm)
+{
+	/* The zap must be visible before the count that stands for it: a
+	 * flusher that snapshots the count must find the SPTE gone when its
+	 * request makes vCPUs re-walk. */
+	smp_wmb();
+	atomic_fetch_add_explicit(&kvm->tlbs_dirty, 1, memory_order_relaxed);
+	trace(TR_MARK_DIRTY, TRACE_NO_GFN, (uint64_t)READ_ONCE(kvm->tlbs_dirty));
+}
+
+/* kvm_flush_remote_tlbs() of a4ee1ca4a36e; with or without mmu_lock. */
+static void counter_flush(struct kvm *kvm)
+{
+	long snap = smp_load_acquire(&kvm->tlbs_dirty);
+
+	trace(TR_SNAPSHOT, TRACE_NO_GFN, (uint64_t)snap);
+	/* Orders the snapshot before the request: a mark counted after the
+	 * snapshot may belong to a zap the request's re-walk misses. */
+	smp_mb();
+	kvm_flush_remote_tlbs(kvm);
+	sched_window();
+	if (cmpxchg(&kvm->tlbs_dirty, snap, 0) == snap)
+		trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, (uint64_t)snap);
+}
+
+static void counter_flush_cond(struct kvm *kvm, bool zapped)
+{
+	if (zapped || READ_ONCE(kvm->tlbs_dirty))
+		kvm->policy->flush(kvm);
+	else
+		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
+}
+
+static const struct flush_policy counter_fixed = {
+	.invlpg_lock = MMU_LOCK_READ,
+	.mark_remote_dirty = counter_mark,
+	.flush = counter_flush,
+	.flush_cond = counter_flush_cond,
+	.notifier_locked = counter_flush_cond, /* need_tlb_flush |= tlbs_dirty */
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = false,
+};
+
+/* late-snapshot: the count is read after the flush. */
+static void counter_flush_late_snapshot(struct kvm *kvm)
+{
+	long snap;
+
+	kvm_flush_remote_tlbs(kvm);
+	sched_window();
+	snap = smp_load_acquire(&kvm->tlbs_dirty);
+	trace(TR_SNAPSHOT, TRACE_NO_GFN, (uint64_t)snap);
+	if (cmpxchg(&kvm->tlbs_dirty, snap, 0) == snap)
+		trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, (uint64_t)snap);
+}
+
+static const struct flush_policy counter_late_snapshot = {
+	.invlpg_lock = MMU_LOCK_READ,
+	.mark_remote_dirty = counter_mark,
+	.flush = counter_flush_late_snapshot,
+	.flush_cond = counter_flush_cond,
+	.notifier_locked = counter_flush_cond,
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = false,
+};
+
+/* missing-wmb: the count may be published before the zap is visible. */
+static void counter_mark_missing_wmb(struct kvm *kvm)
+{
+	atomic_fetch_add_explicit(&kvm->tlbs_dirty, 1, memory_order_relaxed);
+	trace(TR_MARK_DIRTY, TRACE_NO_GFN, (uint64_t)READ_ONCE(kvm->tlbs_dirty));
+}
+
+static const struct flush_policy counter_missing_wmb = {
+	.invlpg_lock = MMU_LOCK_READ,
+	.mark_remote_dirty = counter_mark_missing_wmb,
+	.flush = counter_flush,
+	.flush_cond = counter_flush_cond,
+	.notifier_locked = counter_flush_cond,
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = false,
+};
+
+/* nonatomic-inc: `dirty++` by zappers that share a read-held mmu_lock. The
+ * load and the store are each atomic (no C data race, so the oracle, not
+ * ThreadSanitizer, must find it); the increment as a whole is not. */
+static void counter_mark_nonatomic(struct kvm *kvm)
+{
+	long v;
+
+	smp_wmb();
+	v = READ_ONCE(kvm->tlbs_dirty);
+	sched_window();
+	WRITE_ONCE(kvm->tlbs_dirty, v + 1);
+	trace(TR_MARK_DIRTY, TRACE_NO_GFN, (uint64_t)(v + 1));
+}
+
+static const struct flush_policy counter_nonatomic_inc = {
+	.invlpg_lock = MMU_LOCK_READ,
+	.mark_remote_dirty = counter_mark_nonatomic,
+	.flush = counter_flush,
+	.flush_cond = counter_flush_cond,
+	.notifier_locked = counter_flush_cond,
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = false,
+};
+
+/* ---- Variants -------------------------------------------------------------- */
+
+static const struct scenario_variant variants[] = {
+	{
+		.name = "fixed",
+		.summary = "bit form: test_and_clear_bit + flush only under mmu_lock (write)",
+		.note = "consumers test the bit under mmu_lock; must run clean",
+		.policy = &bit_fixed,
+	},
+	{
+		.name = "plain-flag",
+		.summary = "seed v2: plain bool, notifier reads it after dropping mmu_lock",
+		.note = "ThreadSanitizer reports the data race on the flag; the oracle catches "
+			"a notifier that trusts a flag cleared by a flush still in flight",
+		.buggy = true,
+		.caught_by = DETECT_TSAN | DETECT_ORACLE,
+		.policy = &bit_plain_flag,
+	},
+	{
+		.name = "clear-after-request",
+		.summary = "flusher outside mmu_lock requests the flush, then clears the bit",
+		.note = "a mark set during the flush is wiped; the notifier then frees a "
+			"frame a vCPU still maps",
+		.buggy = true,
+		.caught_by = DETECT_ORACLE,
+		.policy = &bit_clear_after_request,
+	},
+	{
+		.name = "notifier-ignores-flag",
+		.summary = "seed v1: the notifier flushes only if its own unmap zapped",
+		.note = "the page an invlpg zapped is freed while other TLBs map it",
+		.buggy = true,
+		.caught_by = DETECT_ORACLE,
+		.policy = &bit_notifier_ignores_flag,
+	},
+	{
+		.name = "fixed-counter",
+		.summary = "a4ee1ca4a36e: zap; smp_wmb(); atomic inc | snapshot; flush; cmpxchg",
+		.note = "zappers share a read-held mmu_lock; must run clean",
+		.policy = &counter_fixed,
+	},
+	{
+		.name = "late-snapshot",
+		.summary = "counter read after the flush request",
+		.note = "a mark counted during the flush is wiped by the cmpxchg",
+		.buggy = true,
+		.caught_by = DETECT_ORACLE,
+		.policy = &counter_late_snapshot,
+	},
+	{
+		.name = "missing-wmb",
+		.summary = "count published without smp_wmb() after the zap",
+		.note = "needs store buffers with weak ordering: on x86 smp_wmb() is only a "
+			"compiler barrier and TSO keeps stores in order, so free mode cannot "
+			"show it; not judged here",
+		.buggy = true,
+		.caught_by = DETECT_STORE_BUFFERS,
+		.policy = &counter_missing_wmb,
+	},
+	{
+		.name = "nonatomic-inc",
+		.summary = "dirty++ as load/store by zappers under a read-held mmu_lock",
+		.note = "deep: a stalled increment overwrites a later zapper's mark with the "
+			"flusher's snapshot; rare in free mode",
+		.buggy = true,
+		.caught_by = DETECT_ORACLE,
+		.policy = &counter_nonatomic_inc,
+	},
+};
+
+static void invlpg_defer_defaults(struct run_config *cfg, const struct scenario_variant *v)
+{
+	(void)v;
+	/* Three vCPUs: one to hold the stale entry, two to zap concurrently
+	 * (nonatomic-inc needs two zappers in flight at once). */
+	cfg->kvm.nr_vcpus = 3;
+	cfg->kvm.nr_gfns = 4096;
+	cfg->work = (struct workload){
+		/* Few hot pages, so every vCPU keeps them all in its TLB and
+		 * an invlpg'd page is still cached elsewhere. */
+		.hot_gfns = 16,
+		.slice = 256,
+		.write_ratio = 0.3,
+		.invlpg_ratio = 0.01,
+		.unmap_pages_max = 2,
+		.invalidate_pause_us = 50,
+		.flusher_pause_us = 50,
+		.zapper_pause_us = 200,
+	};
+}
+
+static void invlpg_defer_workers(struct run *run, const struct scenario_variant *v)
+{
+	(void)v;
+	add_vcpu_workers(run);
+	run_add_worker(run, "N", invalidator_worker, NULL);
+	run_add_worker(run, "F", dirty_log_flusher_worker, NULL);
+	run_add_worker(run, "Z", zapper_worker, NULL);
+}
+
+const struct scenario scenario_invlpg_defer = {
+	.name = "invlpg-defer",
+	.summary = "deferred remote flush through remote_tlbs_dirty (guest invlpg)",
+	.origin = "seed 004 (kvm list, 2009-03); a4ee1ca4a36e",
+	.arch = &x86_shadow_ops,
+	.variants = variants,
+	.nr_variants = ARRAY_SIZE(variants),
+	.defaults = invlpg_defer_defaults,
+	.add_workers = invlpg_defer_workers,
+};

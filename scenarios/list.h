@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every scenario, once. X(name) expands to the descriptor scenario_<name>,
+ * defined at the end of scenarios/<name>.c. Adding a scenario is one file
+ * and one line here.
+ */
+#ifndef LOSTFLUSH_SCENARIO_LIST_H
+#define LOSTFLUSH_SCENARIO_LIST_H
+
+#include "scenario.h"
+
+#define SCENARIOS(X) \
+	X(invlpg_defer)
+
+#define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
+SCENARIOS(SCENARIO_EXTERN)
+#undef SCENARIO_EXTERN
+
+extern const struct scenario *const all_scenarios[];
+extern const int nr_scenarios;
+
+const struct scenario *scenario_find(const char *name);
+const struct scenario_variant *variant_find(const struct scenario *s, const char *name);
+
+#endif

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A scenario: one family of races, its variants (the fixed form, which must
+ * run clean, and the buggy forms, each of which must be caught), the MMU it
+ * runs on and the workers it starts. One file per scenario, everything in it
+ * static but one `const struct scenario scenario_<name>` at the end, and one
+ * line in scenarios/list.h.
+ */
+#ifndef LOSTFLUSH_SCENARIO_H
+#define LOSTFLUSH_SCENARIO_H
+
+#include <stdbool.h>
+
+#include "../arch/arch.h"
+#include "../core/flush.h"
+#include "../core/run.h"
+
+/* What can catch a buggy variant. */
+enum detector {
+	DETECT_ORACLE = 1 << 0,        /* the lost-flush oracle, free mode */
+	DETECT_TSAN = 1 << 1,          /* ThreadSanitizer's data-race report */
+	DETECT_STORE_BUFFERS = 1 << 2, /* needs modelled store buffers (weak memory) */
+};
+
+struct scenario_variant {
+	const char *name;
+	const char *summary;
+	/* Why it is buggy or what it costs; shown by --list. */
+	const char *note;
+	bool buggy;
+	unsigned caught_by; /* enum detector bits; 0 for fixed variants */
+	const struct flush_policy *policy;
+};
+
+struct scenario {
+	const char *name;
+	const char *summary;
+	const char *origin; /* the seed thread or upstream commit */
+	const struct mmu_arch_ops *arch;
+	const struct scenario_variant *variants;
+	int nr_variants;
+	/* Scenario defaults for the run; options given by the user win. */
+	void (*defaults)(struct run_config *cfg, const struct scenario_variant *v);
+	/* Start the workers. */
+	void (*add_workers)(struct run *run, const struct scenario_variant *v);
+};
+
+#define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+#endif

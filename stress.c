@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ./stress: pick a scenario and variant, build the run, let the workers race,
+ * judge the outcome against what the variant is expected to do, report.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/check.h"
+#include "core/trace.h"
+#include "options.h"
+#include "reports/report.h"
+#include "scenarios/list.h"
+
+#define TRACE_DUMP_EVENTS 16 /* per thread */
+
+static void list_scenarios(void)
+{
+	for (int i = 0; i < nr_scenarios; i++) {
+		const struct scenario *s = all_scenarios[i];
+
+		printf("%s  [%s] %s\n  from: %s\n", s->name, s->arch->name, s->summary, s->origin);
+		for (int j = 0; j < s->nr_variants; j++) {
+			const struct scenario_variant *v = &s->variants[j];
+
+			printf("    %-22s %-7s %s\n", v->name, v->buggy ? "buggy" : "fixed", v->summary);
+			printf("    %-22s         %s\n", "", v->note);
+		}
+	}
+}
+
+static enum verdict_expect expectation(const struct options *o,
+				       const struct scenario_variant *v,
+				       const char **why)
+{
+	*why = NULL;
+	if (o->expect == EXPECT_CLEAN)
+		return VERDICT_EXPECT_CLEAN;
+	if (o->expect == EXPECT_VIOLATION)
+		return VERDICT_EXPECT_VIOLATION;
+	if (!v->buggy)
+		return VERDICT_EXPECT_CLEAN;
+	if (v->caught_by & DETECT_ORACLE)
+		return VERDICT_EXPECT_VIOLATION;
+	*why = v->caught_by & DETECT_STORE_BUFFERS ?
+		       "needs modelled store buffers, which free mode does not have" :
+		       "only ThreadSanitizer (./stress-tsan) can catch it";
+	return VERDICT_NOT_JUDGED;
+}
+
+static void build_config(struct run_config *cfg, const struct options *o,
+			 const struct scenario *s, const struct scenario_variant *v,
+			 uint64_t seed)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->kvm.nr_memslots = 1;
+	cfg->kvm.tlb_entries = 64;
+	cfg->kvm.tlb_huge = TLB_HUGE_ENTRY;
+	cfg->kvm.arch_range_flush = true;
+	s->defaults(cfg, v);
+	if (o->vcpus)
+		cfg->kvm.nr_vcpus = (int)o->vcpus;
+	if (o->gfns)
+		cfg->kvm.nr_gfns = o->gfns;
+	if (o->hot_gfns)
+		cfg->work.hot_gfns = (uint32_t)o->hot_gfns;
+	if (o->tlb_entries)
+		cfg->kvm.tlb_entries = (uint32_t)o->tlb_entries;
+	cfg->perturb = o->perturb;
+	cfg->seed = seed;
+	cfg->duration_ns = o->duration_ns;
+	cfg->keep_going = o->keep_going;
+	cfg->progress = !o->quiet && isatty(STDERR_FILENO);
+}
+
+static int check_config(const struct run_config *cfg)
+{
+	if (cfg->work.hot_gfns > cfg->kvm.nr_gfns) {
+		fprintf(stderr, "stress: --hot-gfns %u is not allowed: at most --gfns (%llu)\n",
+			cfg->work.hot_gfns, (unsigned long long)cfg->kvm.nr_gfns);
+		return -1;
+	}
+	return 0;
+}
+
+static void format_duration(char *buf, size_t len, uint64_t ns)
+{
+	if (ns % 1000000000ULL == 0)
+		snprintf(buf, len, "%llus", (unsigned long long)(ns / 1000000000ULL));
+	else
+		snprintf(buf, len, "%llums", (unsigned long long)(ns / 1000000ULL));
+}
+
+static void fill_result(struct run_result *r, struct run *run, const struct options *o,
+			const struct scenario *s, const struct scenario_variant *v)
+{
+	char dur[32];
+
+	memset(r, 0, sizeof(*r));
+	r->scenario = s->name;
+	r->variant = v->name;
+	r->sched = "free";
+	r->seed = run->cfg.seed;
+	r->duration_ns = run->cfg.duration_ns;
+	r->elapsed_ns = run->elapsed_ns;
+	r->interrupted = run->interrupted;
+	r->expected = expectation(o, v, &r->not_judged_reason);
+	r->nr_violations = atomic_load(&run->oracle.nr_violations);
+	r->outcome = r->nr_violations ? OUTCOME_VIOLATION : OUTCOME_CLEAN;
+	r->as_expected = r->expected == VERDICT_NOT_JUDGED ||
+			 (r->expected == VERDICT_EXPECT_VIOLATION) == (r->outcome == OUTCOME_VIOLATION);
+	r->nr_kept = run->oracle.nr_kept;
+	memcpy(r->kept, run->oracle.kept, sizeof(r->kept));
+	r->first_violation_ns = run->first_violation_ns;
+	r->accesses_to_first_violation = run->accesses_to_first_violation;
+	memcpy(r->counters, run->totals, sizeof(r->counters));
+	r->vcpus = run->cfg.kvm.nr_vcpus;
+	r->gfns = run->cfg.kvm.nr_gfns;
+	r->hot_gfns = run->cfg.work.hot_gfns;
+	r->tlb_entries = run->cfg.kvm.tlb_entries;
+	format_duration(dur, sizeof(dur), run->cfg.duration_ns);
+	snprintf(r->replay, sizeof(r->replay), "%s --scenario %s --variant %s --seed %#llx --duration %s%s",
+		 o->argv0, s->name, v->name, (unsigned long long)run->cfg.seed, dur, o->replay_extra);
+}
+
+static void print_header(const struct run_config *cfg, const struct scenario *s,
+			 const struct scenario_variant *v)
+{
+	printf("lostflush %s: %s/%s seed=%#llx duration=%.1fs vcpus=%d gfns=%llu hot=%u sched=free\n",
+	       LOSTFLUSH_VERSION, s->name, v->name, (unsigned long long)cfg->seed,
+	       (double)cfg->duration_ns / 1e9, cfg->kvm.nr_vcpus,
+	       (unsigned long long)cfg->kvm.nr_gfns, cfg->work.hot_gfns);
+	fflush(stdout);
+}
+
+/* One scenario x variant. Returns -1 on bad configuration (exit 2). */
+static int run_one(const struct options *o, const struct scenario *s,
+		   const struct scenario_variant *v, uint64_t seed, struct run_result *result)
+{
+	struct run_config cfg;
+	struct run *run;
+
+	build_config(&cfg, o, s, v, seed);
+	if (check_config(&cfg))
+		return -1;
+	run = calloc(1, sizeof(*run));
+	HARNESS_ASSERT(run, "out of memory");
+	HARNESS_ASSERT(!run_init(run, &cfg), "cannot build the VM model (%llu gfns)",
+		       (unsigned long long)cfg.kvm.nr_gfns);
+	run->kvm.arch = s->arch;
+	run->kvm.policy = v->policy;
+	if (!o->quiet)
+		print_header(&cfg, s, v);
+	s->add_workers(run, v);
+	run_execute(run);
+	fill_result(result, run, o, s, v);
+	report_text_violations(stdout, result);
+	if (result->nr_violations) {
+		int nr;
+		struct thread_ctx *const *threads = run_threads(run, &nr);
+
+		printf("!!! last %d events of every thread up to the first violation "
+		       "(ms since start):\n", TRACE_DUMP_EVENTS);
+		trace_dump(stdout, threads, nr, TRACE_DUMP_EVENTS, run->t0_ns,
+			   run->t0_ns + run->first_violation_ns);
+	}
+	report_text_summary(stdout, result, o->quiet);
+	run_destroy(run);
+	free(run);
+	return 0;
+}
+
+static uint64_t default_seed(void)
+{
+	uint64_t x = trace_now_ns() ^ ((uint64_t)getpid() << 32);
+
+	return splitmix64(&x);
+}
+
+struct selection {
+	const struct scenario *scenario;
+	const struct scenario_variant *variant;
+};
+
+static void print_names(const struct scenario *s)
+{
+	if (!s) {
+		fputs("  scenarios: all", stderr);
+		for (int i = 0; i < nr_scenarios; i++)
+			fprintf(stderr, ", %s", all_scenarios[i]->name);
+	} else {
+		fputs("  variants: all", stderr);
+		for (int i = 0; i < s->nr_variants; i++)
+			fprintf(stderr, ", %s", s->variants[i].name);
+	}
+	fputs("\n", stderr);
+}
+
+/* Expand --scenario/--variant into runs; -1 on an unknown name. */
+static int select_runs(const struct options *o, struct selection *sel, int max, int *n)
+{
+	bool all_scenarios_wanted = !strcmp(o->scenario, "all");
+	const struct scenario *only = all_scenarios_wanted ? NULL : scenario_find(o->scenario);
+
+	*n = 0;
+	if (!all_scenarios_wanted && !only) {
+		fprintf(stderr, "stress: --scenario '%s' is unknown\n", o->scenario);
+		print_names(NULL);
+		return -1;
+	}
+	if (all_scenarios_wanted && o->variant && strcmp(o->variant, "all")) {
+		fprintf(stderr, "stress: --variant '%s' needs one --scenario, not all\n", o->variant);
+		return -1;
+	}
+	for (int i = 0; i < nr_scenarios; i++) {
+		const struct scenario *s = all_scenarios[i];
+		bool every = all_scenarios_wanted || (o->variant && !strcmp(o->variant, "all"));
+
+		if (only && s != only)
+			continue;
+		if (!every) {
+			const struct scenario_variant *v =
+				o->variant ? variant_find(s, o->variant) : &s->variants[0];
+
+			if (!v) {
+				fprintf(stderr, "stress: --variant '%s' is unknown for %s\n",
+					o->variant, s->name);
+				print_names(s);
+				return -1;
+			}
+			sel[(*n)++] = (struct selection){ s, v };
+			continue;
+		}
+		for (int j = 0; j < s->nr_variants && *n < max; j++)
+			sel[(*n)++] = (struct selection){ s, &s->variants[j] };
+	}
+	return 0;
+}
+
+static int run_selection(const struct options *o, const struct selection *sel, int n,
+			 uint64_t seed)
+{
+	struct run_result *results = calloc((size_t)n, sizeof(*results));
+	int done = 0, failed = 0;
+
+	HARNESS_ASSERT(results, "out of memory");
+	for (; done < n && !run_sigint_seen(); done++) {
+		if (run_one(o, sel[done].scenario, sel[done].variant, seed, &results[done])) {
+			free(results);
+			return EXIT_USAGE;
+		}
+		failed += !results[done].as_expected;
+	}
+	if (n > 1) {
+		printf("\nSummary (%d of %d runs):\n", done, n);
+		for (int i = 0; i < done; i++)
+			printf("  %-5s %s/%s: %s, expected %s\n", results[i].as_expected ? "ok" : "FAIL",
+			       results[i].scenario, results[i].variant, outcome_name(results[i].outcome),
+			       expect_name(results[i].expected));
+	}
+	if (o->report_path && report_json_write(o->report_path, results, done))
+		failed++;
+	free(results);
+	printf("End of test: %s\n", failed ? "FAILURE" : "SUCCESS");
+	return failed ? EXIT_NOT_AS_EXPECTED : EXIT_AS_EXPECTED;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct selection sel[256];
+	int n;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (options_parse(&o, argc, argv))
+		return EXIT_USAGE;
+	if (o.help) {
+		options_usage(stdout, argv[0]);
+		return 0;
+	}
+	if (o.version) {
+		printf("lostflush %s\n", LOSTFLUSH_VERSION);
+		return 0;
+	}
+	if (o.list) {
+		list_scenarios();
+		return 0;
+	}
+	if (!o.scenario) {
+		fprintf(stderr, "stress: no --scenario given\n");
+		print_names(NULL);
+		fprintf(stderr, "  (--list describes them; --help lists every option)\n");
+		return EXIT_USAGE;
+	}
+	if (select_runs(&o, sel, (int)(sizeof(sel) / sizeof(sel[0])), &n))
+		return EXIT_USAGE;
+	if (o.report_path && report_json_check_path(o.report_path))
+		return EXIT_USAGE;
+	run_install_sigint();
+	return run_selection(&o, sel, n, o.seed_given ? o.seed : default_seed());
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <time.h>
+
+#include "workers.h"
+
+void worker_pause(uint32_t max_us)
+{
+	uint64_t us;
+	struct timespec ts;
+
+	if (!max_us)
+		return;
+	us = rng_below(&current_thread->rng, (uint64_t)max_us + 1);
+	ts = (struct timespec){ .tv_sec = (time_t)(us / 1000000),
+				.tv_nsec = (long)(us % 1000000) * 1000 };
+	nanosleep(&ts, NULL);
+}
+
+gfn_t pick_hot_gfn(const struct run *run)
+{
+	return rng_below(&current_thread->rng, run->cfg.work.hot_gfns);
+}
+
+void add_vcpu_workers(struct run *run)
+{
+	for (int i = 0; i < run->kvm.nr_vcpus; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "v%d", i);
+		run_add_worker(run, name, vcpu_worker, run->kvm.vcpus[i]);
+	}
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The host mm reclaiming hot pages one small range at a time: each unmap runs
+ * the MMU notifier and then frees the frames (core/notifier.c). */
+#include "../core/notifier.h"
+#include "workers.h"
+
+void invalidator_worker(struct run *run, void *arg)
+{
+	const struct workload *w = &run->cfg.work;
+
+	(void)arg;
+	while (!torture_must_stop()) {
+		gfn_t gfn = pick_hot_gfn(run);
+		uint64_t nr = 1 + rng_below(&current_thread->rng, w->unmap_pages_max);
+		uint64_t hva = gfn_to_hva(&run->kvm, gfn);
+
+		if (hva + nr > run->kvm.mem.nr_pages)
+			nr = run->kvm.mem.nr_pages - hva;
+		host_unmap_range(&run->kvm, hva, hva + nr);
+		worker_pause(w->invalidate_pause_us);
+	}
+}

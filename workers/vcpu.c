@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A vCPU thread: the loop of vcpu_run() / vcpu_enter_guest(), with the guest
+ * reduced to a program of reads, writes and invlpg over the hot gfns.
+ *
+ * The hardware side of an access is done here, in guest mode: look up the
+ * TLB; on a miss walk the SPTEs and fill it; judge the use with the oracle;
+ * touch the frame. A kick (mode no longer IN_GUEST_MODE) is noticed before
+ * each access, as an IPI is taken between instructions.
+ */
+#include "../arch/arch.h"
+#include "../core/oracle.h"
+#include "../core/request.h"
+#include "../core/sched.h"
+#include "workers.h"
+
+enum exit_reason {
+	EXIT_KICKED,
+	EXIT_SLICE,
+	EXIT_FAULT,
+	EXIT_INVLPG,
+};
+
+struct guest_op {
+	gfn_t gfn;
+	bool write;
+	bool invlpg;
+};
+
+struct vcpu_state {
+	struct run *run;
+	struct kvm_vcpu *vcpu;
+	struct guest_op pending; /* the op that exited, retried on re-entry */
+	bool has_pending;
+	uint64_t write_value;
+};
+
+static struct guest_op next_guest_op(struct vcpu_state *s)
+{
+	const struct workload *w = &s->run->cfg.work;
+	struct rng *rng = &current_thread->rng;
+	struct guest_op op;
+
+	if (s->has_pending) {
+		s->has_pending = false;
+		return s->pending;
+	}
+	op.gfn = pick_hot_gfn(s->run);
+	op.invlpg = rng_chance(rng, rng_threshold(w->invlpg_ratio));
+	op.write = !op.invlpg && rng_chance(rng, rng_threshold(w->write_ratio));
+	return op;
+}
+
+/* The translation for op, from the TLB or a page walk; NULL means fault. */
+static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *op)
+{
+	struct tlb *tlb = &s->vcpu->tlb;
+	struct tlb_entry *e = tlb_lookup(tlb, op->gfn);
+	uint64_t spte;
+	int level;
+
+	if (e && (!op->write || e->writable)) {
+		count(CNT_TLB_HITS, 1);
+		return e;
+	}
+	spte = spt_walk(&s->run->kvm, op->gfn, &level);
+	if (!spte || (op->write && !is_writable_pte(spte)))
+		return NULL;
+	e = tlb_fill(tlb, op->gfn, spte, level);
+	trace(TR_TLB_FILL, op->gfn, spte_to_pfn(spte));
+	count(CNT_TLB_FILLS, 1);
+	return e;
+}
+
+/* One guest access; false if it must exit to the fault path. */
+static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
+{
+	struct tlb_entry *e = translate(s, op);
+	kvm_pfn_t pfn;
+
+	if (!e)
+		return false;
+	count(CNT_ACCESSES, 1);
+	oracle_check_use(&s->run->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);
+	pfn = tlb_entry_pfn(e, op->gfn);
+	if (op->write)
+		atomic_store_explicit(&s->run->kvm.mem.frames[pfn].content,
+				      ++s->write_value, memory_order_relaxed);
+	else
+		(void)atomic_load_explicit(&s->run->kvm.mem.frames[pfn].content,
+					   memory_order_relaxed);
+	return true;
+}
+
+static enum exit_reason run_guest(struct vcpu_state *s)
+{
+	for (uint32_t i = 0; i < s->run->cfg.work.slice; i++) {
+		struct guest_op op;
+
+		if (kvm_vcpu_kicked(s->vcpu))
+			return EXIT_KICKED;
+		op = next_guest_op(s);
+		if (op.invlpg || !guest_access(s, &op)) {
+			s->pending = op;
+			s->has_pending = !op.invlpg;
+			return op.invlpg ? EXIT_INVLPG : EXIT_FAULT;
+		}
+		sched_point();
+	}
+	return EXIT_SLICE;
+}
+
+static void handle_exit(struct vcpu_state *s, enum exit_reason why)
+{
+	const struct mmu_arch_ops *arch = s->run->kvm.arch;
+
+	if (why == EXIT_FAULT)
+		arch->page_fault(s->vcpu, s->pending.gfn, s->pending.write);
+	else if (why == EXIT_INVLPG)
+		arch->invlpg(s->vcpu, s->pending.gfn);
+}
+
+void vcpu_worker(struct run *run, void *arg)
+{
+	struct vcpu_state s = { .run = run, .vcpu = arg };
+
+	s.vcpu->thread = current_thread;
+	while (!torture_must_stop()) {
+		enum exit_reason why;
+
+		kvm_vcpu_serve_requests(s.vcpu);
+		if (!kvm_vcpu_enter_guest(s.vcpu))
+			continue;
+		why = run_guest(&s);
+		kvm_vcpu_exit_guest(s.vcpu);
+		handle_exit(&s, why);
+	}
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Thread bodies. Each loops until torture_must_stop(); each draws every
+ * choice from its own seeded PRNG (current_thread->rng).
+ */
+#ifndef LOSTFLUSH_WORKERS_H
+#define LOSTFLUSH_WORKERS_H
+
+#include "../core/run.h"
+
+/* A vCPU: enters the guest, runs a guest program of reads, writes and
+ * invlpg over the hot gfns, exits on kicks, faults, invlpg and time slices,
+ * and serves requests before entering again. arg: struct kvm_vcpu *. */
+void vcpu_worker(struct run *run, void *arg);
+/* The host mm unmapping hot pages: MMU-notifier invalidation, then free. */
+void invalidator_worker(struct run *run, void *arg);
+/* The dirty-log path: write-protect under mmu_lock and flush (inside or
+ * outside the lock, as the policy says). */
+void dirty_log_flusher_worker(struct run *run, void *arg);
+/* A zapper that flushes for itself (kvm_flush_remote_tlbs_cond()). */
+void zapper_worker(struct run *run, void *arg);
+
+/* Add one vcpu_worker per vCPU of the run's VM, named v0, v1, ... */
+void add_vcpu_workers(struct run *run);
+
+/* Sleep up to max_us (uniformly), from the thread's PRNG; the pace of a
+ * background worker, not a perturbation. */
+void worker_pause(uint32_t max_us);
+/* A hot gfn, uniformly. */
+gfn_t pick_hot_gfn(const struct run *run);
+
+#endif

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A zapper that does its own flush, as rmap_write_protect() callers and
+ * kvm_mmu_zap_page() did: zap under mmu_lock, then
+ * kvm_flush_remote_tlbs_cond(kvm, zapped), which must also settle a deferred
+ * mark it finds.
+ */
+#include "../arch/arch.h"
+#include "../core/flush.h"
+#include "workers.h"
+
+void zapper_worker(struct run *run, void *arg)
+{
+	struct kvm *kvm = &run->kvm;
+
+	(void)arg;
+	while (!torture_must_stop()) {
+		bool zapped;
+
+		worker_pause(run->cfg.work.zapper_pause_us);
+		mmu_lock(kvm, MMU_LOCK_WRITE);
+		zapped = kvm->arch->zap_gfn(kvm, pick_hot_gfn(run));
+		kvm->policy->flush_cond(kvm, zapped);
+		mmu_unlock(kvm, MMU_LOCK_WRITE);
+	}
+}
