@@ -15,7 +15,7 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 CPPFLAGS += -DLOSTFLUSH_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 BASE_CFLAGS := -std=gnu11 -pthread $(WARN)
-LDLIBS := -ljansson -pthread
+LDLIBS := -ljansson -lm -pthread
 
 CORE := core/bitops.h core/check.c core/counters.c core/flush.c core/hostmem.c core/mmu.c \
 	core/notifier.c core/oracle.c core/request.c core/run.c core/sched.c core/tlb.c \

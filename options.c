@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,11 @@ void options_usage(FILE *out, const char *argv0)
 		"                          spin=0.02,yield=0.002,sleep=0.0002,spin-max=2000,\n"
 		"                          sleep-max-us=200,window-boost=20); spin=0,yield=0,sleep=0\n"
 		"                          turns perturbation off\n"
+		"  --workload K=V,...      the workers' pace, over the scenario's defaults:\n"
+		"                          invlpg=P and write=P (per guest access), slice=N\n"
+		"                          (accesses per guest entry), unmap-pages=N,\n"
+		"                          invalidate-us=N, flusher-us=N, zapper-us=N (pauses\n"
+		"                          between a worker's steps, at most)\n"
 		"  --keep-going            count every violation instead of stopping at the first\n"
 		"  --report FILE.json      write a JSON report (written whole, or not at all)\n"
 		"  -q, --quiet             only violations and the final line\n"
@@ -57,7 +63,8 @@ int parse_duration(const char *s, uint64_t *ns)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || v <= 0)
+	/* !(v > 0) also rejects NaN, which compares false with everything. */
+	if (errno || end == s || !(v > 0) || !isfinite(v))
 		return -1;
 	if (!strcmp(end, "ms"))
 		scale = 1e6;
@@ -91,7 +98,7 @@ static int parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, u
 	return 0;
 }
 
-static int parse_probability(const char *key, const char *s, double *out)
+static int parse_probability(const char *opt, const char *key, const char *s, double *out)
 {
 	char *end;
 	double v;
@@ -99,8 +106,8 @@ static int parse_probability(const char *key, const char *s, double *out)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || end == s || *end || v < 0 || v > 1) {
-		fprintf(stderr, "stress: --perturb %s=%s is not allowed: give a probability from 0 to 1\n",
-			key, s);
+		fprintf(stderr, "stress: %s %s=%s is not allowed: give a probability from 0 to 1\n",
+			opt, key, s);
 		return -1;
 	}
 	*out = v;
@@ -118,11 +125,11 @@ static int parse_perturb_item(struct perturb_rates *r, char *item)
 	}
 	*eq = '\0';
 	if (!strcmp(item, "spin"))
-		return parse_probability(item, eq + 1, &r->spin);
+		return parse_probability("--perturb", item, eq + 1, &r->spin);
 	if (!strcmp(item, "yield"))
-		return parse_probability(item, eq + 1, &r->yield);
+		return parse_probability("--perturb", item, eq + 1, &r->yield);
 	if (!strcmp(item, "sleep"))
-		return parse_probability(item, eq + 1, &r->sleep);
+		return parse_probability("--perturb", item, eq + 1, &r->sleep);
 	if (!strcmp(item, "spin-max")) {
 		if (parse_u64("--perturb spin-max", eq + 1, 0, 1000000, &n))
 			return -1;
@@ -162,10 +169,67 @@ static int parse_perturb(struct perturb_rates *r, const char *arg)
 	return 0;
 }
 
+static int workload_item(struct workload *w, const char *key, const char *val)
+{
+	uint64_t n;
+
+	if (!strcmp(key, "invlpg"))
+		return parse_probability("--workload", key, val, &w->invlpg_ratio);
+	if (!strcmp(key, "write"))
+		return parse_probability("--workload", key, val, &w->write_ratio);
+	if (!strcmp(key, "slice")) {
+		if (parse_u64("--workload slice", val, 1, 1000000, &n))
+			return -1;
+		w->slice = (uint32_t)n;
+	} else if (!strcmp(key, "unmap-pages")) {
+		if (parse_u64("--workload unmap-pages", val, 1, 64, &n))
+			return -1;
+		w->unmap_pages_max = (uint32_t)n;
+	} else if (!strcmp(key, "invalidate-us") || !strcmp(key, "flusher-us") ||
+		   !strcmp(key, "zapper-us")) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "--workload %s", key);
+		if (parse_u64(what, val, 0, 10000000, &n))
+			return -1;
+		if (key[0] == 'i')
+			w->invalidate_pause_us = (uint32_t)n;
+		else if (key[0] == 'f')
+			w->flusher_pause_us = (uint32_t)n;
+		else
+			w->zapper_pause_us = (uint32_t)n;
+	} else {
+		fprintf(stderr, "stress: --workload key '%s' is unknown: use invlpg, write, slice, "
+			"unmap-pages, invalidate-us, flusher-us or zapper-us\n", key);
+		return -1;
+	}
+	return 0;
+}
+
+int workload_apply(struct workload *w, const char *spec)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (char *save = NULL, *item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (!eq) {
+			fprintf(stderr, "stress: --workload item '%s' has no '=': use KEY=VALUE\n", item);
+			return -1;
+		}
+		*eq = '\0';
+		if (workload_item(w, item, eq + 1))
+			return -1;
+	}
+	return 0;
+}
+
 enum {
 	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
-	OPT_KEEP_GOING, OPT_REPORT,
+	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD,
 };
 
 static const struct option long_options[] = {
@@ -181,6 +245,7 @@ static const struct option long_options[] = {
 	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "perturb", required_argument, NULL, OPT_PERTURB },
 	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
+	{ "workload", required_argument, NULL, OPT_WORKLOAD },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -248,6 +313,16 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_PERTURB:
 		remember(o, "perturb", arg);
 		return parse_perturb(&o->perturb, arg);
+	case OPT_WORKLOAD:
+		remember(o, "workload", arg);
+		if (strlen(arg) >= sizeof(o->workload)) {
+			fprintf(stderr, "stress: --workload value is too long\n");
+			return -1;
+		}
+		strcpy(o->workload, arg);
+		/* Checked now against a scratch workload, applied later over
+		 * the scenario's defaults. */
+		return workload_apply(&(struct workload){ 0 }, arg);
 	default:
 		return -1;
 	}
@@ -262,10 +337,17 @@ int options_parse(struct options *o, int argc, char **argv)
 	o->duration_ns = 10ULL * 1000000000ULL;
 	o->perturb = perturb_defaults;
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc only forgets its place inside a cluster of short
+	 * options (-zq) when optind is 0. */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
 		if (c == '?') {
-			fprintf(stderr, "stress: unknown option '%s'; see --help\n", argv[optind - 1]);
+			/* Inside a cluster optind has not moved: name the letter. */
+			if (optopt)
+				fprintf(stderr, "stress: unknown option '-%c'; see --help\n", optopt);
+			else
+				fprintf(stderr, "stress: unknown option '%s'; see --help\n",
+					argv[optind - 1]);
 			return -1;
 		}
 		if (c == ':') {

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "core/sched.h"
+#include "core/run.h"
 
 enum expectation {
 	EXPECT_FROM_VARIANT, /* fixed: clean; buggy: violation if this build can catch it */
@@ -27,6 +27,8 @@ struct options {
 	/* 0 = the scenario's default */
 	uint64_t vcpus, gfns, hot_gfns, tlb_entries;
 	struct perturb_rates perturb;
+	/* --workload overrides, applied over the scenario's defaults. */
+	char workload[256];
 	const char *argv0;
 	/* The options as given, for the replay line. */
 	char replay_extra[512];
@@ -36,6 +38,9 @@ struct options {
  * allowed, and return -1 (the caller exits 2). */
 int options_parse(struct options *o, int argc, char **argv);
 void options_usage(FILE *out, const char *argv0);
+
+/* Apply "key=value,..." to a workload; -1 (after a message) on bad input. */
+int workload_apply(struct workload *w, const char *spec);
 
 /* "10s", "500ms", "2m", "1h" -> ns; -1 if malformed. Exposed for tests. */
 int parse_duration(const char *s, uint64_t *ns);

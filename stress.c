@@ -61,6 +61,9 @@ static void build_config(struct run_config *cfg, const struct options *o,
 	cfg->kvm.tlb_huge = TLB_HUGE_ENTRY;
 	cfg->kvm.arch_range_flush = true;
 	s->defaults(cfg, v);
+	if (v->workload)
+		HARNESS_ASSERT(!workload_apply(&cfg->work, v->workload),
+			       "variant %s has a bad workload '%s'", v->name, v->workload);
 	if (o->vcpus)
 		cfg->kvm.nr_vcpus = (int)o->vcpus;
 	if (o->gfns)
@@ -69,6 +72,9 @@ static void build_config(struct run_config *cfg, const struct options *o,
 		cfg->work.hot_gfns = (uint32_t)o->hot_gfns;
 	if (o->tlb_entries)
 		cfg->kvm.tlb_entries = (uint32_t)o->tlb_entries;
+	if (o->workload[0])
+		HARNESS_ASSERT(!workload_apply(&cfg->work, o->workload),
+			       "--workload passed parsing but not application");
 	cfg->perturb = o->perturb;
 	cfg->seed = seed;
 	cfg->duration_ns = o->duration_ns;

@@ -15,11 +15,14 @@
 #include "../core/sched.h"
 #include "../core/thread.h"
 
-/* The shadow MMU serialised everything on mmu_lock (a spinlock in 2009; held
- * for write in the rwlock era). */
+/* The shadow MMU serialised everything on mmu_lock (a spinlock in 2009); the
+ * policy may instead run vCPU paths under a read-held lock, side by side. Two
+ * faults racing on one gfn install the same frame (the host page is
+ * looked up once, hostmem_get_page()), so the later xchg is harmless. */
 static bool shadow_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 {
 	struct kvm *kvm = vcpu->kvm;
+	enum mmu_lock_mode lock = kvm->policy->vcpu_lock;
 	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
 	struct page_ref page;
 
@@ -28,9 +31,9 @@ static bool shadow_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	count(CNT_FAULTS, 1);
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
 	sched_point();
-	mmu_lock(kvm, MMU_LOCK_WRITE);
+	mmu_lock(kvm, lock);
 	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
-		mmu_unlock(kvm, MMU_LOCK_WRITE);
+		mmu_unlock(kvm, lock);
 		trace(TR_FAULT_RETRY, gfn, mmu_seq);
 		count(CNT_FAULT_RETRIES, 1);
 		return false;
@@ -38,7 +41,7 @@ static bool shadow_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	/* Host pages are writable here, so every fault maps writable. */
 	spt_set_leaf(kvm, gfn, PG_LEVEL_4K,
 		     make_leaf_spte(page.pfn, page.gen, PG_LEVEL_4K, true));
-	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	mmu_unlock(kvm, lock);
 	return true;
 }
 
@@ -56,7 +59,7 @@ static void shadow_invlpg(struct kvm_vcpu *vcpu, gfn_t gfn)
 
 	trace(TR_INVLPG, gfn, 0);
 	count(CNT_INVLPGS, 1);
-	mmu_lock(kvm, policy->invlpg_lock);
+	mmu_lock(kvm, policy->vcpu_lock);
 	old = spt_zap_gfn(kvm, gfn, &level);
 	sched_point();
 	if (old) {
@@ -67,7 +70,7 @@ static void shadow_invlpg(struct kvm_vcpu *vcpu, gfn_t gfn)
 	/* The guest's invlpg flushes its own TLB whatever KVM did. */
 	trace(TR_TLB_FLUSH_ONE, gfn, tlb_flush_range(&vcpu->tlb, gfn, 1));
 	count(CNT_LOCAL_FLUSHES, 1);
-	mmu_unlock(kvm, policy->invlpg_lock);
+	mmu_unlock(kvm, policy->vcpu_lock);
 }
 
 static bool shadow_zap_gfn(struct kvm *kvm, gfn_t gfn)

@@ -61,14 +61,15 @@
 #define xchg(p, v)                                                        \
 	({                                                                 \
 		smp_mb();                                                  \
-		__typeof__(*(p)) __old = atomic_exchange_explicit(        \
+		__auto_type __old = atomic_exchange_explicit(              \
 			(p), (v), memory_order_seq_cst);                   \
 		smp_mb();                                                  \
 		__old;                                                     \
 	})
 #define cmpxchg(p, o, n)                                                  \
 	({                                                                 \
-		__typeof__(*(p)) __exp = (o);                              \
+		/* the non-_Atomic type of *p, as clang insists */        \
+		__typeof__(atomic_load_explicit((p), memory_order_relaxed)) __exp = (o); \
 		smp_mb();                                                  \
 		atomic_compare_exchange_strong_explicit(                   \
 			(p), &__exp, (n), memory_order_seq_cst,            \

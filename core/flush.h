@@ -37,8 +37,11 @@ void kvm_flush_remote_tlbs_gfn(struct kvm *kvm, gfn_t gfn, int level);
  * that call them take it in.
  */
 struct flush_policy {
-	/* mmu_lock mode a guest invlpg zaps under. */
-	enum mmu_lock_mode invlpg_lock;
+	/* mmu_lock mode of the vCPU paths, faults and invlpg zaps. READ is the
+	 * concurrent-zap configuration (Ben Gardon's 2019 RFC; the TDP MMU's
+	 * today): vCPUs fault and zap side by side, changing SPTEs with
+	 * atomics. WRITE is the shadow MMU's spinlock. */
+	enum mmu_lock_mode vcpu_lock;
 	/* After a zap flushed only the zapper's own TLB (mmu_lock held). */
 	void (*mark_remote_dirty)(struct kvm *kvm);
 	/* A full remote flush that settles the mark: kvm_flush_remote_tlbs()

@@ -21,8 +21,9 @@ void tlb_destroy(struct tlb *tlb)
 	tlb->entries = NULL;
 }
 
-/* Entries of different levels index differently so a huge entry and the 4K
- * entries inside it do not evict each other by construction. */
+/* Entries of different levels hash with a level salt, so a huge entry and
+ * the 4K entries inside it rarely share a slot. When they do, one evicts the
+ * other, which a real TLB may always do. */
 static uint32_t tlb_slot(const struct tlb *tlb, gfn_t base, int level)
 {
 	uint64_t h = (base >> (SPTE_LEVEL_BITS * (level - 1))) * 0x9e3779b97f4a7c15ULL;

@@ -105,7 +105,7 @@ static void bit_flush_cond(struct kvm *kvm, bool zapped)
 }
 
 static const struct flush_policy bit_fixed = {
-	.invlpg_lock = MMU_LOCK_WRITE,
+	.vcpu_lock = MMU_LOCK_WRITE,
 	.mark_remote_dirty = bit_mark,
 	.flush = bit_flush,
 	.flush_cond = bit_flush_cond,
@@ -144,7 +144,7 @@ static void plain_flush_cond(struct kvm *kvm, bool zapped)
 }
 
 static const struct flush_policy bit_plain_flag = {
-	.invlpg_lock = MMU_LOCK_WRITE,
+	.vcpu_lock = MMU_LOCK_WRITE,
 	.mark_remote_dirty = plain_mark,
 	.flush = plain_flush,
 	.flush_cond = plain_flush_cond,
@@ -164,7 +164,7 @@ static void bit_flush_clear_after_request(struct kvm *kvm)
 }
 
 static const struct flush_policy bit_clear_after_request = {
-	.invlpg_lock = MMU_LOCK_WRITE,
+	.vcpu_lock = MMU_LOCK_WRITE,
 	.mark_remote_dirty = bit_mark,
 	.flush = bit_flush_clear_after_request,
 	.flush_cond = bit_flush_cond,
@@ -184,7 +184,7 @@ static void notifier_zapped_only(struct kvm *kvm, bool zapped)
 }
 
 static const struct flush_policy bit_notifier_ignores_flag = {
-	.invlpg_lock = MMU_LOCK_WRITE,
+	.vcpu_lock = MMU_LOCK_WRITE,
 	.mark_remote_dirty = bit_mark,
 	.flush = bit_flush,
 	.flush_cond = bit_flush_cond,
@@ -229,7 +229,7 @@ static void counter_flush_cond(struct kvm *kvm, bool zapped)
 }
 
 static const struct flush_policy counter_fixed = {
-	.invlpg_lock = MMU_LOCK_READ,
+	.vcpu_lock = MMU_LOCK_READ,
 	.mark_remote_dirty = counter_mark,
 	.flush = counter_flush,
 	.flush_cond = counter_flush_cond,
@@ -252,7 +252,7 @@ static void counter_flush_late_snapshot(struct kvm *kvm)
 }
 
 static const struct flush_policy counter_late_snapshot = {
-	.invlpg_lock = MMU_LOCK_READ,
+	.vcpu_lock = MMU_LOCK_READ,
 	.mark_remote_dirty = counter_mark,
 	.flush = counter_flush_late_snapshot,
 	.flush_cond = counter_flush_cond,
@@ -269,7 +269,7 @@ static void counter_mark_missing_wmb(struct kvm *kvm)
 }
 
 static const struct flush_policy counter_missing_wmb = {
-	.invlpg_lock = MMU_LOCK_READ,
+	.vcpu_lock = MMU_LOCK_READ,
 	.mark_remote_dirty = counter_mark_missing_wmb,
 	.flush = counter_flush,
 	.flush_cond = counter_flush_cond,
@@ -293,7 +293,7 @@ static void counter_mark_nonatomic(struct kvm *kvm)
 }
 
 static const struct flush_policy counter_nonatomic_inc = {
-	.invlpg_lock = MMU_LOCK_READ,
+	.vcpu_lock = MMU_LOCK_READ,
 	.mark_remote_dirty = counter_mark_nonatomic,
 	.flush = counter_flush,
 	.flush_cond = counter_flush_cond,
@@ -301,6 +301,8 @@ static const struct flush_policy counter_nonatomic_inc = {
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
 };
+
+#define WORKLOAD_NONATOMIC_INC "invlpg=0.05,invalidate-us=1000,zapper-us=5000"
 
 /* ---- Variants -------------------------------------------------------------- */
 
@@ -369,6 +371,11 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.caught_by = DETECT_ORACLE,
 		.policy = &counter_nonatomic_inc,
+		/* The configuration the race needs: zaps frequent enough that
+		 * two land in one stalled increment, and writers (notifier,
+		 * zapper) rare enough not to queue on mmu_lock and hold the
+		 * second zapper off, as a fair rwlock does. */
+		.workload = WORKLOAD_NONATOMIC_INC,
 	},
 };
 
@@ -382,7 +389,7 @@ static void invlpg_defer_defaults(struct run_config *cfg, const struct scenario_
 	cfg->work = (struct workload){
 		/* Few hot pages, so every vCPU keeps them all in its TLB and
 		 * an invlpg'd page is still cached elsewhere. */
-		.hot_gfns = 16,
+		.hot_gfns = 8,
 		.slice = 256,
 		.write_ratio = 0.3,
 		.invlpg_ratio = 0.01,

@@ -30,6 +30,9 @@ struct scenario_variant {
 	bool buggy;
 	unsigned caught_by; /* enum detector bits; 0 for fixed variants */
 	const struct flush_policy *policy;
+	/* Workload this variant needs over the scenario's defaults, in
+	 * --workload syntax (user options still win); NULL for none. */
+	const char *workload;
 };
 
 struct scenario {

@@ -1,0 +1,48 @@
+# The JSON report of a caught race holds what a reader needs, and the text
+# output marks the violation, dumps events and ends with the verdict line.
+rm -f "$out_dir/caught.json"
+expect_exit report-caught 0 ./stress --scenario invlpg-defer --variant notifier-ignores-flag \
+	--duration 20s --seed 3 --expect violation --report "$out_dir/caught.json"
+expect_output report-text-marks-violation '^!!! stale-tlb-after-free: vCPU [0-9]+ (read|wrote) gfn'
+expect_output report-text-dumps-events '^!!! last [0-9]+ events of every thread'
+expect_output report-text-has-rerun '^Rerun: .*--variant notifier-ignores-flag --seed 0x3'
+expect_output report-text-ends 'End of test: SUCCESS$'
+if python3 - "$out_dir/caught.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+v = r["violations"][0]
+assert r["scenario"] == "invlpg-defer" and r["variant"] == "notifier-ignores-flag", r
+assert r["seed"] == "0x3" and r["outcome"] == "violation" and r["as_expected"], r
+assert r["violations_total"] >= 1 and r["time_to_first_violation_s"] > 0
+assert r["accesses_to_first_violation"] > 0
+assert v["kind"] == "stale-tlb-after-free" and v["current_epoch"] != v["entry_epoch"], v
+for k in ("vcpu", "gfn", "pfn", "level", "write", "time_s", "accesses"):
+    assert k in v, k
+for k in ("remote_flushes", "range_flushes", "kicks", "tlb_entries_dropped", "accesses"):
+    assert isinstance(r["counters"][k], int), k
+assert r["counters"]["remote_flushes"] > 0 and r["counters"]["kicks"] > 0
+PY
+then pass report-json-fields; else fail report-json-fields "see the traceback above"; fi
+
+# A run that does not meet its expectation exits 1 and says FAILURE.
+expect_exit report-unexpected-clean 1 ./stress --scenario invlpg-defer --variant fixed \
+	--duration 1s --seed 1 --expect violation
+expect_output report-unexpected-clean-says 'End of test: FAILURE$'
+
+# Ctrl-C stops the run cleanly and the report is still written whole.
+rm -f "$out_dir/interrupted.json"
+./stress --scenario invlpg-defer --variant fixed --duration 60s --seed 5 \
+	--report "$out_dir/interrupted.json" >"$out_dir/sigint.log" 2>&1 &
+pid=$!
+sleep 1.5
+kill -INT $pid
+start=$(date +%s)
+wait $pid
+rc=$?
+if [ $rc -eq 0 ] && [ $(($(date +%s) - start)) -le 5 ] &&
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; assert r["interrupted"] and r["elapsed_s"] < 30' \
+		"$out_dir/interrupted.json" 2>/dev/null; then
+	pass sigint-stops-and-reports
+else
+	fail sigint-stops-and-reports "exit $rc; see $out_dir/sigint.log"
+fi

@@ -1,0 +1,25 @@
+# ThreadSanitizer: the seed's plain bool is a data race TSan must report; the
+# fixed forms, all atomics and locks, must give TSan nothing to say.
+export TSAN_OPTIONS="halt_on_error=0 report_signal_unsafe=0 exitcode=66"
+tsan_run() {
+	local name=$1
+	shift
+	./stress-tsan "$@" >"$out_dir/$name.log" 2>&1
+	echo $?
+}
+rc=$(tsan_run tsan-plain-flag --scenario invlpg-defer --variant plain-flag --duration 5s \
+	--seed 1 --keep-going)
+if grep -q 'WARNING: ThreadSanitizer: data race' "$out_dir/tsan-plain-flag.log" &&
+	grep -Eq 'plain_(mark|flush|flush_cond)' "$out_dir/tsan-plain-flag.log"; then
+	pass "tsan-plain-flag-race-reported (exit $rc)"
+else
+	fail tsan-plain-flag-race-reported "no TSan data race on the flag (log: $out_dir/tsan-plain-flag.log)"
+fi
+for v in fixed fixed-counter; do
+	rc=$(tsan_run "tsan-$v" --scenario invlpg-defer --variant "$v" --duration 5s --seed 2)
+	if [ "$rc" -eq 0 ] && ! grep -q 'ThreadSanitizer' "$out_dir/tsan-$v.log"; then
+		pass "tsan-$v-silent"
+	else
+		fail "tsan-$v-silent" "exit $rc (log: $out_dir/tsan-$v.log)"
+	fi
+done

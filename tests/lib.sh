@@ -1,0 +1,57 @@
+# Shared by the end-to-end tests: counting, and running ./stress.
+# Every check prints one line, PASS or FAIL with the reason; the runner adds
+# them up.
+passed=0
+failed=0
+out_dir=${OUT_DIR:-tests/out}
+mkdir -p "$out_dir"
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+
+# expect_exit NAME CODE CMD...: CMD exits CODE; its output is kept in
+# $out_dir/NAME.log and in $last_out.
+expect_exit() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$out_dir/$name.log" 2>&1
+	rc=$?
+	last_out=$(cat "$out_dir/$name.log")
+	if [ "$rc" -eq "$want" ]; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc, wanted $want (log: $out_dir/$name.log)"
+	fi
+	return 0
+}
+
+# expect_output NAME REGEX: the last command's output matches REGEX.
+expect_output() {
+	if grep -Eq -- "$2" <<<"$last_out"; then
+		pass "$1"
+	else
+		fail "$1" "output lacks /$2/"
+	fi
+}
+
+# seeds_meet NAME WANT SEEDS ARGS...: at least WANT of SEEDS runs of
+# ./stress ARGS --seed S exit 0.
+seeds_meet() {
+	local name=$1 want=$2 seeds=$3 ok=0 seed rc times=""
+	shift 3
+	for seed in $(seq 1 "$seeds"); do
+		./stress "$@" --seed "$seed" -q >"$out_dir/$name.$seed.log" 2>&1
+		rc=$?
+		if [ $rc -ge 2 ]; then
+			fail "$name" "seed $seed exited $rc (log: $out_dir/$name.$seed.log)"
+			return 0
+		fi
+		[ $rc -eq 0 ] && ok=$((ok + 1))
+		times="$times $(sed -n 's/^First violation after \([0-9.]*\) s.*/\1/p' "$out_dir/$name.$seed.log")"
+	done
+	if [ $ok -ge "$want" ]; then
+		pass "$name ($ok/$seeds seeds as expected;${times:+ first violations at (s):$times})"
+	else
+		fail "$name" "only $ok/$seeds seeds as expected, wanted $want"
+	fi
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# make check: unit tests (cmocka), then end-to-end runs of ./stress and
+# ./stress-tsan. Ends with the line "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+echo "== unit tests (cmocka)"
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$out_dir/$(basename "$t").log" 2>&1
+	n_ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out_dir/$(basename "$t").log")
+	n_bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out_dir/$(basename "$t").log")
+	passed=$((passed + ${n_ok:-0}))
+	failed=$((failed + ${n_bad:-0}))
+	if [ -z "$n_ok$n_bad" ]; then
+		fail "$(basename "$t")" "crashed or printed no cmocka summary"
+	fi
+	echo "$(basename "$t"): ${n_ok:-0} passed, ${n_bad:-0} failed"
+	grep '^\[  FAILED  \] [a-z]' "$out_dir/$(basename "$t").log" || true
+done
+
+for suite in tests/e2e/*.sh; do
+	echo "== $(basename "$suite" .sh)"
+	. "$suite"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
