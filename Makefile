@@ -1,9 +1,12 @@
 # lostflush: one build.
+#   make run      install what is missing, build, run the default scenario
+#   make check    install what is missing, build, run every test; the output
+#                 ends "N passed, N failed"
 #   make          ./stress (gcc, -O2, warnings are errors)
 #   make tsan     ./stress-tsan (clang -fsanitize=thread)
-#   make check    unit tests (cmocka) and end-to-end runs; ends "N passed, N failed"
-#   make bench    hyperfine benchmarks
-#   make setup    install missing Debian packages (as root) or print the line to
+#   make bench    benchmarks (hyperfine)
+#   make nightly  every scenario and variant, free mode and TSan
+#   make setup    install missing Debian packages (as root) or print the line
 VERSION := 0.1.0
 
 CC ?= gcc
@@ -29,7 +32,7 @@ HEADERS := $(wildcard core/*.h arch/*.h workers/*.h scenarios/*.h reports/*.h) o
 OBJS := $(LIB_SRCS:%.c=build/%.o)
 TSAN_OBJS := $(LIB_SRCS:%.c=build-tsan/%.o)
 
-.PHONY: all tsan check unit e2e tsan-check bench setup clean nightly
+.PHONY: all tsan run check test unit bench setup clean nightly
 all: stress
 
 build/%.o: %.c $(HEADERS) Makefile
@@ -57,7 +60,16 @@ build/tests/%: tests/unit/%.c $(OBJS) $(HEADERS)
 
 unit: $(UNIT_TESTS)
 
-check: stress stress-tsan $(UNIT_TESTS)
+# run and check install what is missing first, then build in a fresh make,
+# so a new machine needs only these two commands.
+run: setup
+	@$(MAKE) --no-print-directory stress
+	./stress --scenario invlpg-defer --variant all --duration 10s
+
+check: setup
+	@$(MAKE) --no-print-directory test
+
+test: stress stress-tsan $(UNIT_TESTS)
 	@tests/run-all.sh
 
 bench: stress

@@ -117,19 +117,20 @@ struct thread_ctx *const *run_threads(struct run *run, int *nr)
 
 static void show_progress(struct run *run, uint64_t now, bool final)
 {
-	static uint64_t last_ns, last_accesses;
 	uint64_t acc = run_counter(run, CNT_ACCESSES);
+	uint64_t last_ns = run->progress_ns ? run->progress_ns : run->t0_ns;
+	uint64_t last_accesses = run->progress_accesses;
 	double dt = (double)(now - last_ns) / 1e9;
 
 	fprintf(stderr, "\r[%6.1fs/%.0fs] %7.2fM acc/s  flushes %-9llu violations %llu ",
 		(double)(now - run->t0_ns) / 1e9, (double)run->cfg.duration_ns / 1e9,
-		dt > 0 && last_ns ? (double)(acc - last_accesses) / dt / 1e6 : 0.0,
+		dt > 0 ? (double)(acc - last_accesses) / dt / 1e6 : 0.0,
 		(unsigned long long)run_counter(run, CNT_FLUSHES),
 		(unsigned long long)atomic_load(&run->oracle.nr_violations));
 	if (final)
 		fputs("\n", stderr);
-	last_ns = now;
-	last_accesses = acc;
+	run->progress_ns = now;
+	run->progress_accesses = acc;
 }
 
 static void wait_for_end(struct run *run)

@@ -63,6 +63,7 @@ struct run {
 	uint64_t elapsed_ns;
 	bool interrupted;
 	uint64_t totals[NR_COUNTERS];
+	uint64_t progress_ns, progress_accesses; /* the display's last sample */
 	uint64_t first_violation_ns;       /* 0 if none */
 	uint64_t accesses_to_first_violation;
 };

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The harness's own assertions exit 4 with file, line and expression, so a
+ * bug in lostflush is never mistaken for a found race (exit 1) or a clean
+ * run (exit 0).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../core/check.h"
+
+/* Run fn in a child with stderr captured; return its exit status. */
+static int run_child(void (*fn)(void), char *err, size_t len)
+{
+	int pipefd[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pipefd[1], STDERR_FILENO);
+		close(pipefd[0]);
+		fn();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], err, len - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void failing_assert(void)
+{
+	int frames = 0;
+
+	HARNESS_ASSERT(frames > 0, "frame pool has %d frames", frames);
+}
+
+static void passing_assert(void)
+{
+	HARNESS_ASSERT(1 + 1 == 2, "arithmetic");
+}
+
+static void harness_failure_exits_4(void **state)
+{
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(run_child(failing_assert, err, sizeof(err)), EXIT_HARNESS);
+	assert_non_null(strstr(err, "harness failure"));
+	assert_non_null(strstr(err, "frames > 0"));
+	assert_non_null(strstr(err, "frame pool has 0 frames"));
+	assert_non_null(strstr(err, "test_check.c"));
+	assert_non_null(strstr(err, "not a race"));
+}
+
+static void holding_assert_is_silent(void **state)
+{
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(run_child(passing_assert, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(harness_failure_exits_4),
+		cmocka_unit_test(holding_assert_is_silent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
