@@ -37,7 +37,7 @@ void options_usage(FILE *out, const char *argv0)
 		"                          (probabilities per point), spin-max=N iterations,\n"
 		"                          sleep-max-us=N, window-boost=N (default\n"
 		"                          spin=0.02,yield=0.002,sleep=0.0002,spin-max=2000,\n"
-		"                          sleep-max-us=200,window-boost=20); spin=0,yield=0,sleep=0\n"
+		"                          sleep-max-us=200,window-boost=50); spin=0,yield=0,sleep=0\n"
 		"                          turns perturbation off\n"
 		"  --workload K=V,...      the workers' pace, over the scenario's defaults:\n"
 		"                          invlpg=P and write=P (per guest access), slice=N\n"
@@ -153,7 +153,7 @@ static int parse_perturb_item(struct perturb_rates *r, char *item)
 	return -1;
 }
 
-static int parse_perturb(struct perturb_rates *r, const char *arg)
+int perturb_apply(struct perturb_rates *r, const char *arg)
 {
 	char buf[256];
 
@@ -312,7 +312,12 @@ static int parse_one(struct options *o, int c, const char *arg)
 		return 0;
 	case OPT_PERTURB:
 		remember(o, "perturb", arg);
-		return parse_perturb(&o->perturb, arg);
+		if (strlen(arg) >= sizeof(o->perturb_spec)) {
+			fprintf(stderr, "stress: --perturb value is too long\n");
+			return -1;
+		}
+		strcpy(o->perturb_spec, arg);
+		return perturb_apply(&o->perturb, arg);
 	case OPT_WORKLOAD:
 		remember(o, "workload", arg);
 		if (strlen(arg) >= sizeof(o->workload)) {

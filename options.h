@@ -27,8 +27,9 @@ struct options {
 	/* 0 = the scenario's default */
 	uint64_t vcpus, gfns, hot_gfns, tlb_entries;
 	struct perturb_rates perturb;
-	/* --workload overrides, applied over the scenario's defaults. */
+	/* --workload and --perturb as given, applied over a variant's own. */
 	char workload[256];
+	char perturb_spec[256];
 	const char *argv0;
 	/* The options as given, for the replay line. */
 	char replay_extra[512];
@@ -39,6 +40,8 @@ struct options {
 int options_parse(struct options *o, int argc, char **argv);
 void options_usage(FILE *out, const char *argv0);
 
+/* Apply "key=value,..." to perturbation rates; -1 (after a message) on bad input. */
+int perturb_apply(struct perturb_rates *r, const char *spec);
 /* Apply "key=value,..." to a workload; -1 (after a message) on bad input. */
 int workload_apply(struct workload *w, const char *spec);
 

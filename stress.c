@@ -28,6 +28,10 @@ static void list_scenarios(void)
 
 			printf("    %-22s %-7s %s\n", v->name, v->buggy ? "buggy" : "fixed", v->summary);
 			printf("    %-22s         %s\n", "", v->note);
+			if (v->workload || v->perturb)
+				printf("    %-22s         runs with%s%s%s%s\n", "",
+				       v->workload ? " --workload " : "", v->workload ? v->workload : "",
+				       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
 		}
 	}
 }
@@ -43,6 +47,10 @@ static enum verdict_expect expectation(const struct options *o,
 		return VERDICT_EXPECT_VIOLATION;
 	if (!v->buggy)
 		return VERDICT_EXPECT_CLEAN;
+	if (v->rare_in_free_mode) {
+		*why = "caught by the oracle, but too rarely in free mode to judge a run";
+		return VERDICT_NOT_JUDGED;
+	}
 	if (v->caught_by & DETECT_ORACLE)
 		return VERDICT_EXPECT_VIOLATION;
 	*why = v->caught_by & DETECT_STORE_BUFFERS ?
@@ -75,7 +83,13 @@ static void build_config(struct run_config *cfg, const struct options *o,
 	if (o->workload[0])
 		HARNESS_ASSERT(!workload_apply(&cfg->work, o->workload),
 			       "--workload passed parsing but not application");
-	cfg->perturb = o->perturb;
+	cfg->perturb = perturb_defaults;
+	if (v->perturb)
+		HARNESS_ASSERT(!perturb_apply(&cfg->perturb, v->perturb),
+			       "variant %s has a bad perturbation '%s'", v->name, v->perturb);
+	if (o->perturb_spec[0])
+		HARNESS_ASSERT(!perturb_apply(&cfg->perturb, o->perturb_spec),
+			       "--perturb passed parsing but not application");
 	cfg->seed = seed;
 	cfg->duration_ns = o->duration_ns;
 	cfg->keep_going = o->keep_going;

@@ -100,11 +100,14 @@ struct kvm {
 	_Atomic gfn_t mmu_invalidate_range_end;
 
 	/* Deferred remote flushes, in every form the scenarios need:
-	 * the bit (set_bit / test_and_clear_bit), the counter of a4ee1ca4a36e
-	 * (snapshot, request, cmpxchg), and the seed's plain bool, which is
-	 * deliberately not atomic so ThreadSanitizer can see its race. */
+	 * the bit (set_bit / test_and_clear_bit); the counter of a4ee1ca4a36e
+	 * (snapshot, request, cmpxchg to 0) and its never-reset form, where
+	 * tlbs_flushed is the highest snapshot a completed flush covered; and
+	 * the seed's plain bool, which is deliberately not atomic so
+	 * ThreadSanitizer can see its race. */
 	atomic_bitmap remote_tlbs_dirty __attribute__((aligned(64)));
 	_Atomic long tlbs_dirty;
+	_Atomic long tlbs_flushed;
 	bool plain_remote_tlbs_dirty;
 
 	struct spt_table *root;

@@ -35,7 +35,7 @@ void oracle_report(struct oracle *o, const struct violation *v)
 		o->kept[o->nr_kept++] = *v;
 	atomic_fetch_add(&o->nr_violations, 1);
 	pthread_mutex_unlock(&o->lock);
-	trace(TR_VIOLATION, v->gfn, v->pfn);
+	trace_at(TR_VIOLATION, v->gfn, v->pfn, o->t0_ns + v->t_ns);
 	if (!o->keep_going)
 		torture_stop();
 }

@@ -50,7 +50,15 @@ static inline void count(enum counter_id id, uint64_t n)
 static inline void trace(enum trace_event ev, uint64_t a, uint64_t b)
 {
 	if (current_thread)
-		trace_ring_add(&current_thread->ring, ev, a, b);
+		trace_ring_add(&current_thread->ring, ev, a, b, trace_now_ns());
+}
+
+/* An event stamped with a time taken earlier (a violation is stamped with
+ * the moment of the use that proved it). */
+static inline void trace_at(enum trace_event ev, uint64_t a, uint64_t b, uint64_t t_ns)
+{
+	if (current_thread)
+		trace_ring_add(&current_thread->ring, ev, a, b, t_ns);
 }
 
 #endif

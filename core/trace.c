@@ -26,11 +26,11 @@ uint64_t trace_now_ns(void)
 }
 
 void trace_ring_add(struct trace_ring *ring, enum trace_event ev, uint64_t a,
-		    uint64_t b)
+		    uint64_t b, uint64_t t_ns)
 {
 	struct trace_record *r = &ring->rec[ring->head & (TRACE_RING_SIZE - 1)];
 
-	r->t_ns = trace_now_ns();
+	r->t_ns = t_ns;
 	r->event = (uint16_t)ev;
 	r->a = a;
 	r->b = b;

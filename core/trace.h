@@ -63,7 +63,7 @@ struct trace_ring {
 
 uint64_t trace_now_ns(void);
 void trace_ring_add(struct trace_ring *ring, enum trace_event ev, uint64_t a,
-		    uint64_t b);
+		    uint64_t b, uint64_t t_ns);
 
 struct thread_ctx;
 /* Print, merged by time, the last `per_thread` events of every thread that

@@ -39,13 +39,16 @@
  *   notifier-ignores-flag  the v1 patch: the notifier flushes only if it zapped.
  *
  * Counter form (a4ee1ca4a36e): zappers count, flushers snapshot the count,
- * flush, and cmpxchg the snapshot back to 0, so a mark made during the flush
- * survives it. Zappers here run concurrently under a read-held mmu_lock (Ben
- * Gardon's 2019 concurrent-zap configuration).
+ * flush, and settle the snapshot, so a mark made during the flush survives
+ * it. Zappers here run concurrently under a read-held mmu_lock (Ben Gardon's
+ * 2019 concurrent-zap configuration); the dirty-log flusher runs outside it.
  *   fixed-counter          zap; smp_wmb(); atomic inc  |  snap; smp_mb(); flush;
- *                          cmpxchg(snap, 0)
+ *                          tlbs_flushed = max(tlbs_flushed, snap). Never reset.
+ *   counter-reset          a4ee1ca4a36e as merged: cmpxchg(snap, 0). With two
+ *                          flushers in flight the count can come back to a
+ *                          snapshot (ABA), drawn at the counter code below.
  *   late-snapshot          the snapshot taken after the flush: a mark made
- *                          during the flush is wiped.
+ *                          during the flush is settled unflushed.
  *   missing-wmb            the increment may become visible before the zap. On
  *                          x86 smp_wmb() is a compiler barrier and stores are not
  *                          reordered with stores, so only modelled store buffers
@@ -60,8 +63,8 @@
  *                        zap C; load 1
  *                        store 2
  *     store 1  <- overwrites C's mark with the snapshot's value
- *                                          cmpxchg(1, 0) succeeds: C never flushed
- *     N: unmap C's frame, count 0, no flush, free                  use C  !!! stale
+ *                                          settle 1: C never flushed
+ *     N: unmap C's frame, nothing pending, no flush, free           use C  !!! stale
  */
 #include "scenario.h"
 
@@ -193,7 +196,31 @@ static const struct flush_policy bit_notifier_ignores_flag = {
 	.dirty_log_flushes_under_lock = true,
 };
 
-/* ---- Counter form (a4ee1ca4a36e) ------------------------------------------ */
+/* ---- Counter form ---------------------------------------------------------
+ *
+ * Zappers count their marks in tlbs_dirty. a4ee1ca4a36e's flusher snapshots
+ * the count, flushes, and cmpxchg()es the snapshot back to 0, so a mark made
+ * during its flush survives it -- unless another flusher reset the count
+ * meanwhile and exactly as many new marks brought it back to the snapshot:
+ * then the cmpxchg succeeds and wipes marks it never flushed for (ABA). Two
+ * flushers do overlap: the dirty-log path flushes outside mmu_lock while the
+ * notifier and zappers flush inside it. That is variant counter-reset:
+ *
+ *   F (outside mmu_lock)     Z (zapper, inside)      v0 (invlpg)       v1
+ *   snap = 34; flush -------------------------------------------------> ack
+ *                            snap = 41; flush;
+ *                            cmpxchg(41, 0): count 0
+ *                                                    ... 33 marks ...  cache G->P
+ *                                                    zap G; count 34
+ *   cmpxchg(34, 0) succeeds: G's mark wiped
+ *   N: unmap P, count 0, no flush, free P                               use G->P !!!
+ *
+ * The fixed form never resets the count: tlbs_dirty only grows, and a
+ * flusher publishes in tlbs_flushed the highest snapshot it has flushed for
+ * (an atomic max). Mark number k is settled only by a flush whose snapshot,
+ * taken after the mark, is at least k; remote TLBs are dirty while
+ * tlbs_dirty != tlbs_flushed. The other counter variants mutate this form.
+ */
 
 static void counter_mark(struct kvm *kvm)
 {
@@ -205,8 +232,7 @@ static void counter_mark(struct kvm *kvm)
 	trace(TR_MARK_DIRTY, TRACE_NO_GFN, (uint64_t)READ_ONCE(kvm->tlbs_dirty));
 }
 
-/* kvm_flush_remote_tlbs() of a4ee1ca4a36e; with or without mmu_lock. */
-static void counter_flush(struct kvm *kvm)
+static long counter_snapshot(struct kvm *kvm)
 {
 	long snap = smp_load_acquire(&kvm->tlbs_dirty);
 
@@ -214,15 +240,46 @@ static void counter_flush(struct kvm *kvm)
 	/* Orders the snapshot before the request: a mark counted after the
 	 * snapshot may belong to a zap the request's re-walk misses. */
 	smp_mb();
+	return snap;
+}
+
+/* Publish that every mark up to snap is flushed: tlbs_flushed = max(). */
+static void counter_settle(struct kvm *kvm, long snap)
+{
+	long seen = READ_ONCE(kvm->tlbs_flushed);
+
+	while (seen < snap) {
+		long old = cmpxchg(&kvm->tlbs_flushed, seen, snap);
+
+		if (old == seen) {
+			trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, (uint64_t)snap);
+			return;
+		}
+		seen = old;
+	}
+}
+
+static void counter_flush(struct kvm *kvm)
+{
+	long snap = counter_snapshot(kvm);
+
 	kvm_flush_remote_tlbs(kvm);
 	sched_window();
-	if (cmpxchg(&kvm->tlbs_dirty, snap, 0) == snap)
-		trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, (uint64_t)snap);
+	counter_settle(kvm, snap);
+}
+
+static bool counter_pending(struct kvm *kvm)
+{
+	/* tlbs_dirty first: a flush settling in between can only make the
+	 * two differ, which costs a spare flush, never a lost one. */
+	long dirty = READ_ONCE(kvm->tlbs_dirty);
+
+	return dirty != READ_ONCE(kvm->tlbs_flushed);
 }
 
 static void counter_flush_cond(struct kvm *kvm, bool zapped)
 {
-	if (zapped || READ_ONCE(kvm->tlbs_dirty))
+	if (zapped || counter_pending(kvm))
 		kvm->policy->flush(kvm);
 	else
 		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
@@ -233,7 +290,37 @@ static const struct flush_policy counter_fixed = {
 	.mark_remote_dirty = counter_mark,
 	.flush = counter_flush,
 	.flush_cond = counter_flush_cond,
-	.notifier_locked = counter_flush_cond, /* need_tlb_flush |= tlbs_dirty */
+	.notifier_locked = counter_flush_cond,
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = false,
+};
+
+/* counter-reset: kvm_flush_remote_tlbs() of a4ee1ca4a36e as merged. */
+static void counter_flush_reset(struct kvm *kvm)
+{
+	long snap = counter_snapshot(kvm);
+
+	kvm_flush_remote_tlbs(kvm);
+	sched_window();
+	if (cmpxchg(&kvm->tlbs_dirty, snap, 0) == snap)
+		trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, (uint64_t)snap);
+}
+
+/* need_tlb_flush |= kvm->tlbs_dirty, as the merged notifier has it. */
+static void counter_reset_flush_cond(struct kvm *kvm, bool zapped)
+{
+	if (zapped || READ_ONCE(kvm->tlbs_dirty))
+		kvm->policy->flush(kvm);
+	else
+		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
+}
+
+static const struct flush_policy counter_reset = {
+	.vcpu_lock = MMU_LOCK_READ,
+	.mark_remote_dirty = counter_mark,
+	.flush = counter_flush_reset,
+	.flush_cond = counter_reset_flush_cond,
+	.notifier_locked = counter_reset_flush_cond,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
 };
@@ -241,14 +328,9 @@ static const struct flush_policy counter_fixed = {
 /* late-snapshot: the count is read after the flush. */
 static void counter_flush_late_snapshot(struct kvm *kvm)
 {
-	long snap;
-
 	kvm_flush_remote_tlbs(kvm);
 	sched_window();
-	snap = smp_load_acquire(&kvm->tlbs_dirty);
-	trace(TR_SNAPSHOT, TRACE_NO_GFN, (uint64_t)snap);
-	if (cmpxchg(&kvm->tlbs_dirty, snap, 0) == snap)
-		trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, (uint64_t)snap);
+	counter_settle(kvm, counter_snapshot(kvm));
 }
 
 static const struct flush_policy counter_late_snapshot = {
@@ -302,7 +384,9 @@ static const struct flush_policy counter_nonatomic_inc = {
 	.dirty_log_flushes_under_lock = false,
 };
 
-#define WORKLOAD_NONATOMIC_INC "invlpg=0.05,invalidate-us=1000,zapper-us=5000"
+#define WORKLOAD_NONATOMIC_INC "invlpg=0.05,invalidate-us=200,flusher-us=200,zapper-us=5000"
+/* The stalled increment must outlast a flusher's whole cycle. */
+#define PERTURB_NONATOMIC_INC "window-boost=100,sleep-max-us=500"
 
 /* ---- Variants -------------------------------------------------------------- */
 
@@ -341,14 +425,26 @@ static const struct scenario_variant variants[] = {
 	},
 	{
 		.name = "fixed-counter",
-		.summary = "a4ee1ca4a36e: zap; smp_wmb(); atomic inc | snapshot; flush; cmpxchg",
-		.note = "zappers share a read-held mmu_lock; must run clean",
+		.summary = "zap; smp_wmb(); atomic inc | snapshot; flush; publish max(flushed, snapshot)",
+		.note = "a4ee1ca4a36e's counter made ABA-free: never reset; zappers share a "
+			"read-held mmu_lock; must run clean",
 		.policy = &counter_fixed,
 	},
 	{
+		.name = "counter-reset",
+		.summary = "a4ee1ca4a36e as merged: snapshot; flush; cmpxchg(snapshot, 0)",
+		.note = "ABA: while one flusher is in flight another resets the count and new "
+			"marks bring it back to the first one's snapshot, whose cmpxchg then "
+			"wipes them; rare in free mode",
+		.buggy = true,
+		.caught_by = DETECT_ORACLE,
+		.rare_in_free_mode = true,
+		.policy = &counter_reset,
+	},
+	{
 		.name = "late-snapshot",
-		.summary = "counter read after the flush request",
-		.note = "a mark counted during the flush is wiped by the cmpxchg",
+		.summary = "count snapshotted after the flush request",
+		.note = "a mark counted during the flush is settled without a flush after it",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE,
 		.policy = &counter_late_snapshot,
@@ -367,7 +463,7 @@ static const struct scenario_variant variants[] = {
 		.name = "nonatomic-inc",
 		.summary = "dirty++ as load/store by zappers under a read-held mmu_lock",
 		.note = "deep: a stalled increment overwrites a later zapper's mark with the "
-			"flusher's snapshot; rare in free mode",
+			"flusher's snapshot, which then settles it unflushed",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE,
 		.policy = &counter_nonatomic_inc,
@@ -376,6 +472,7 @@ static const struct scenario_variant variants[] = {
 		 * zapper) rare enough not to queue on mmu_lock and hold the
 		 * second zapper off, as a fair rwlock does. */
 		.workload = WORKLOAD_NONATOMIC_INC,
+		.perturb = PERTURB_NONATOMIC_INC,
 	},
 };
 
@@ -392,8 +489,10 @@ static void invlpg_defer_defaults(struct run_config *cfg, const struct scenario_
 		.hot_gfns = 8,
 		.slice = 256,
 		.write_ratio = 0.3,
-		.invlpg_ratio = 0.01,
-		.unmap_pages_max = 2,
+		.invlpg_ratio = 0.03,
+		/* One page per unmap: an unmap that also zaps a live SPTE
+		 * flushes for it and hides the lost flush it came to expose. */
+		.unmap_pages_max = 1,
 		.invalidate_pause_us = 50,
 		.flusher_pause_us = 50,
 		.zapper_pause_us = 200,

@@ -29,10 +29,16 @@ struct scenario_variant {
 	const char *note;
 	bool buggy;
 	unsigned caught_by; /* enum detector bits; 0 for fixed variants */
+	/* Caught by the oracle, but so rarely in free mode that a run missing
+	 * it says nothing: free mode reports such a variant, never judges it. */
+	bool rare_in_free_mode;
 	const struct flush_policy *policy;
 	/* Workload this variant needs over the scenario's defaults, in
 	 * --workload syntax (user options still win); NULL for none. */
 	const char *workload;
+	/* Perturbation this variant needs over the defaults, in --perturb
+	 * syntax (user options still win); NULL for none. */
+	const char *perturb;
 };
 
 struct scenario {

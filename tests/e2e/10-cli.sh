@@ -5,7 +5,7 @@ expect_output cli-help-lists-scenario '--scenario NAME'
 expect_exit cli-version 0 ./stress --version
 expect_output cli-version-text '^lostflush [0-9]'
 expect_exit cli-list 0 ./stress --list
-for v in fixed plain-flag clear-after-request notifier-ignores-flag fixed-counter \
+for v in fixed plain-flag clear-after-request notifier-ignores-flag fixed-counter counter-reset \
 	late-snapshot missing-wmb nonatomic-inc; do
 	expect_output "cli-list-has-$v" "^ +$v "
 done

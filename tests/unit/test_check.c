@@ -34,8 +34,12 @@ static int run_child(void (*fn)(void), char *err, size_t len)
 		_exit(0);
 	}
 	close(pipefd[1]);
-	n = read(pipefd[0], err, len - 1);
-	err[n > 0 ? n : 0] = '\0';
+	/* stderr is unbuffered: the message arrives in several writes. */
+	size_t got = 0;
+
+	while (got < len - 1 && (n = read(pipefd[0], err + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	err[got] = '\0';
 	close(pipefd[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
