@@ -261,6 +261,20 @@ static void remember(struct options *o, const char *name, const char *value)
 	snprintf(o->replay_extra + len, sizeof(o->replay_extra) - len, " --%s %s", name, value);
 }
 
+/* Keep a KEY=VALUE,... option as given: it is applied later, over the
+ * variant's own settings, and repeated in the rerun line. */
+static int keep_spec(struct options *o, const char *name, char *dst, size_t len, const char *arg)
+{
+	if (strlen(arg) >= len) {
+		fprintf(stderr, "stress: --%s value is too long (at most %zu characters)\n",
+			name, len - 1);
+		return -1;
+	}
+	strcpy(dst, arg);
+	remember(o, name, arg);
+	return 0;
+}
+
 static int parse_one(struct options *o, int c, const char *arg)
 {
 	switch (c) {
@@ -311,20 +325,12 @@ static int parse_one(struct options *o, int c, const char *arg)
 		}
 		return 0;
 	case OPT_PERTURB:
-		remember(o, "perturb", arg);
-		if (strlen(arg) >= sizeof(o->perturb_spec)) {
-			fprintf(stderr, "stress: --perturb value is too long\n");
+		if (keep_spec(o, "perturb", o->perturb_spec, sizeof(o->perturb_spec), arg))
 			return -1;
-		}
-		strcpy(o->perturb_spec, arg);
 		return perturb_apply(&o->perturb, arg);
 	case OPT_WORKLOAD:
-		remember(o, "workload", arg);
-		if (strlen(arg) >= sizeof(o->workload)) {
-			fprintf(stderr, "stress: --workload value is too long\n");
+		if (keep_spec(o, "workload", o->workload, sizeof(o->workload), arg))
 			return -1;
-		}
-		strcpy(o->workload, arg);
 		/* Checked now against a scratch workload, applied later over
 		 * the scenario's defaults. */
 		return workload_apply(&(struct workload){ 0 }, arg);

@@ -30,14 +30,19 @@ void report_text_violations(FILE *out, const struct run_result *r)
 
 static void print_counters(FILE *out, const struct run_result *r)
 {
-	int col = 0;
+	int col = fprintf(out, "Counters:");
 
-	fputs("Counters:", out);
 	for (int id = 0; id < NR_COUNTERS; id++) {
-		col += fprintf(out, "%s %s=%" PRIu64, col > 60 ? "\n " : "", counter_names[id],
-			       r->counters[id]);
-		if (col > 60)
-			col = 0;
+		char item[80];
+		int len = snprintf(item, sizeof(item), " %s=%" PRIu64, counter_names[id],
+				   r->counters[id]);
+
+		/* Wrap before 80 columns, continuing indented. */
+		if (col + len > 79) {
+			fputs("\n ", out);
+			col = 1;
+		}
+		col += fprintf(out, "%s", item);
 	}
 	fputs("\n", out);
 }

@@ -37,7 +37,7 @@ expect_output() {
 # seeds_meet NAME WANT SEEDS ARGS...: at least WANT of SEEDS runs of
 # ./stress ARGS --seed S exit 0.
 seeds_meet() {
-	local name=$1 want=$2 seeds=$3 ok=0 seed rc times=""
+	local name=$1 want=$2 seeds=$3 ok=0 seed rc t times=""
 	shift 3
 	for seed in $(seq 1 "$seeds"); do
 		./stress "$@" --seed "$seed" -q >"$out_dir/$name.$seed.log" 2>&1
@@ -47,10 +47,11 @@ seeds_meet() {
 			return 0
 		fi
 		[ $rc -eq 0 ] && ok=$((ok + 1))
-		times="$times $(sed -n 's/^First violation after \([0-9.]*\) s.*/\1/p' "$out_dir/$name.$seed.log")"
+		t=$(sed -n 's/^First violation after \([0-9.]*\) s.*/\1/p' "$out_dir/$name.$seed.log")
+		[ -n "$t" ] && times="$times $t"
 	done
 	if [ $ok -ge "$want" ]; then
-		pass "$name ($ok/$seeds seeds as expected;${times:+ first violations at (s):$times})"
+		pass "$name ($ok/$seeds seeds as expected${times:+; first violations at (s):$times})"
 	else
 		fail "$name" "only $ok/$seeds seeds as expected, wanted $want"
 	fi
