@@ -227,6 +227,9 @@ uint64_t spt_walk(struct kvm *kvm, gfn_t gfn, int *level)
 	struct spt_table *t = kvm->root;
 
 	for (int l = SPTE_ROOT_LEVEL; l >= PG_LEVEL_4K; l--) {
+		/* Acquire pairs with the installer's release: without it a
+		 * walker could follow a new table pointer and read the
+		 * table's memory from before it was zeroed. */
 		uint64_t spte = smp_load_acquire(&t->spte[spte_index(gfn, l)]);
 
 		if (!is_shadow_present_pte(spte))

@@ -21,7 +21,6 @@
 #include "spte.h"
 #include "tlb.h"
 
-struct thread_ctx;
 struct mmu_arch_ops;
 struct flush_policy;
 
@@ -59,7 +58,6 @@ struct kvm_vcpu {
 
 	int vcpu_id;
 	struct kvm *kvm;
-	struct thread_ctx *thread;
 	struct tlb tlb; /* touched only by this vCPU's thread */
 };
 

@@ -35,7 +35,6 @@
 	X(FRAME_FREE, "frame-free")                    \
 	X(LOCK, "mmu-lock")                            \
 	X(UNLOCK, "mmu-unlock")                        \
-	X(USE, "use")                                  \
 	X(VIOLATION, "VIOLATION")
 
 enum trace_event {

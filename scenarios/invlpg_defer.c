@@ -129,6 +129,9 @@ static void plain_flush(struct kvm *kvm)
 {
 	kvm->plain_remote_tlbs_dirty = false;
 	trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
+	/* The posted wmb(): the clear before the request. It orders the two
+	 * stores, but nothing makes the notifier wait for the flush the clear
+	 * stands for. */
 	smp_wmb();
 	sched_window();
 	kvm_flush_remote_tlbs(kvm);
@@ -137,6 +140,8 @@ static void plain_flush(struct kvm *kvm)
 static void plain_flush_cond(struct kvm *kvm, bool zapped)
 {
 	if (!zapped) {
+		/* The posted rmb(), pairing with the wmb() above; it cannot
+		 * help a reader that runs between the clear and the flush. */
 		smp_rmb();
 		zapped = kvm->plain_remote_tlbs_dirty;
 	}

@@ -13,6 +13,7 @@ declare -A needs=(
 	[libcmocka-dev]=/usr/include/cmocka.h
 	[liburcu-dev]=/usr/include/urcu.h
 	[hyperfine]=/usr/bin/hyperfine
+	[python3]=/usr/bin/python3
 )
 # ThreadSanitizer's runtime ships with clang's compiler-rt package on Debian.
 clang_rt_pkg() {

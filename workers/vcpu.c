@@ -124,7 +124,6 @@ void vcpu_worker(struct run *run, void *arg)
 {
 	struct vcpu_state s = { .run = run, .vcpu = arg };
 
-	s.vcpu->thread = current_thread;
 	while (!torture_must_stop()) {
 		enum exit_reason why;
 
