@@ -27,6 +27,8 @@ void options_usage(FILE *out, const char *argv0)
 		"  --variant V|all         a variant of the scenario (default: fixed)\n"
 		"  --duration D            how long each run lasts: 500ms, 10s, 2m, 1h (default 10s)\n"
 		"  --seed S                run seed, decimal or 0x-hex (default: from the clock)\n"
+		"  --sched free            real threads on real cores, perturbed at schedule\n"
+		"                          points (the default and, in this build, the only one)\n"
 		"  --vcpus N               vCPU threads, 1..%d (default: the scenario's)\n"
 		"  --gfns N                guest pages modelled, 64..%llu\n"
 		"  --hot-gfns N            pages the guests and the notifier fight over\n"
@@ -229,7 +231,7 @@ int workload_apply(struct workload *w, const char *spec)
 enum {
 	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
-	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD,
+	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED,
 };
 
 static const struct option long_options[] = {
@@ -246,6 +248,7 @@ static const struct option long_options[] = {
 	{ "perturb", required_argument, NULL, OPT_PERTURB },
 	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
 	{ "workload", required_argument, NULL, OPT_WORKLOAD },
+	{ "sched", required_argument, NULL, OPT_SCHED },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -328,6 +331,13 @@ static int parse_one(struct options *o, int c, const char *arg)
 		if (keep_spec(o, "perturb", o->perturb_spec, sizeof(o->perturb_spec), arg))
 			return -1;
 		return perturb_apply(&o->perturb, arg);
+	case OPT_SCHED:
+		/* Real threads on real cores is the one scheduler this build has. */
+		if (strcmp(arg, "free")) {
+			fprintf(stderr, "stress: --sched '%s' is not allowed: use free\n", arg);
+			return -1;
+		}
+		return 0;
 	case OPT_WORKLOAD:
 		if (keep_spec(o, "workload", o->workload, sizeof(o->workload), arg))
 			return -1;

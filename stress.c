@@ -15,7 +15,7 @@
 #include "reports/report.h"
 #include "scenarios/list.h"
 
-#define TRACE_DUMP_EVENTS 16 /* per thread */
+#define TRACE_DUMP_EVENTS 24 /* per thread */
 
 static void list_scenarios(void)
 {

@@ -60,8 +60,9 @@ static bool check_frame_mapped(struct oracle *o, int vcpu_id,
 				 .pfn = pfn,
 				 .level = e->level,
 				 .write = write,
+				 /* Both as the SPTE carries them: modulo 2^16. */
 				 .entry_epoch = e->frame_gen,
-				 .current_epoch = now,
+				 .current_epoch = frame_gen_tag(now),
 				 .t_ns = t - o->t0_ns,
 				 .entry_age_ns = t - e->fill_ns,
 				 .accesses = o->accesses_so_far ?

@@ -53,6 +53,8 @@ struct violation {
 	kvm_pfn_t pfn;
 	int level;
 	bool write;
+	/* For stale-tlb-after-free the epochs are frame generations modulo
+	 * 2^16, the width an SPTE carries (core/spte.h). */
 	uint64_t entry_epoch;   /* epoch the TLB entry was filled under */
 	uint64_t current_epoch; /* epoch of the right now */
 	uint64_t t_ns;          /* since the run started */

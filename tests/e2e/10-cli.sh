@@ -40,3 +40,6 @@ if [ -e "$out_dir/no-such-dir" ]; then
 else
 	pass cli-report-unwritable-nothing-written
 fi
+expect_exit cli-sched-free 0 ./stress --scenario invlpg-defer --sched free --duration 200ms --seed 1
+expect_exit cli-sched-unknown 2 ./stress --scenario invlpg-defer --sched pct:3
+expect_output cli-sched-unknown-named "'pct:3' is not allowed: use free"
