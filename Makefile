@@ -20,7 +20,7 @@ CPPFLAGS += -DLOSTFLUSH_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 BASE_CFLAGS := -std=gnu11 -pthread $(WARN)
 LDLIBS := -ljansson -lm -pthread
 
-CORE := core/bitops.h core/check.c core/counters.c core/flush.c core/hostmem.c core/mmu.c \
+CORE := core/bitops.h core/check.c core/counters.c core/ctl.c core/flush.c core/hostmem.c core/mmu.c \
 	core/notifier.c core/oracle.c core/request.c core/run.c core/sched.c core/tlb.c \
 	core/trace.c
 LIB_SRCS := $(filter %.c,$(CORE)) arch/x86_shadow.c \
