@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "options.h"
 
+#include "core/ctl.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -27,8 +29,13 @@ void options_usage(FILE *out, const char *argv0)
 		"  --variant V|all         a variant of the scenario (default: fixed)\n"
 		"  --duration D            how long each run lasts: 500ms, 10s, 2m, 1h (default 10s)\n"
 		"  --seed S                run seed, decimal or 0x-hex (default: from the clock)\n"
-		"  --sched free            real threads on real cores, perturbed at schedule\n"
-		"                          points (the default and, in this build, the only one)\n"
+		"  --sched free|random|pct[:D]  free: real threads on real cores, perturbed at\n"
+		"                          schedule points (default); random and pct: one\n"
+		"                          thread at a time, a seeded choice at every point\n"
+		"                          (pct: Burckhardt et al.'s priorities, depth D, 1..%d,\n"
+		"                          default 3), over many short executions\n"
+		"  --executions N          controlled modes: stop after N executions\n"
+		"  --execution N           controlled modes: run only execution N (a replay)\n"
 		"  --vcpus N               vCPU threads, 1..%d (default: the scenario's)\n"
 		"  --gfns N                guest pages modelled, 64..%llu\n"
 		"  --hot-gfns N            pages the guests and the notifier fight over\n"
@@ -54,7 +61,7 @@ void options_usage(FILE *out, const char *argv0)
 		"\n"
 		"Exit: 0 the outcome was as expected, 1 it was not, 2 bad usage, 3 skipped,\n"
 		"4 the harness itself failed.\n",
-		argv0, argv0, MAX_VCPUS, (unsigned long long)MAX_GFNS);
+		argv0, argv0, CTL_MAX_DEPTH, MAX_VCPUS, (unsigned long long)MAX_GFNS);
 }
 
 int parse_duration(const char *s, uint64_t *ns)
@@ -231,7 +238,7 @@ int workload_apply(struct workload *w, const char *spec)
 enum {
 	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
-	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED,
+	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED, OPT_EXECUTIONS, OPT_EXECUTION,
 };
 
 static const struct option long_options[] = {
@@ -249,6 +256,8 @@ static const struct option long_options[] = {
 	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING },
 	{ "workload", required_argument, NULL, OPT_WORKLOAD },
 	{ "sched", required_argument, NULL, OPT_SCHED },
+	{ "executions", required_argument, NULL, OPT_EXECUTIONS },
+	{ "execution", required_argument, NULL, OPT_EXECUTION },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -262,6 +271,30 @@ static void remember(struct options *o, const char *name, const char *value)
 	size_t len = strlen(o->replay_extra);
 
 	snprintf(o->replay_extra + len, sizeof(o->replay_extra) - len, " --%s %s", name, value);
+}
+
+/* free, random, pct or pct:D (D from 1 to CTL_MAX_DEPTH, default 3). */
+static int parse_sched(struct options *o, const char *arg)
+{
+	uint64_t d = 3;
+
+	if (!strcmp(arg, "free")) {
+		o->sched = SCHED_FREE;
+		return 0;
+	}
+	if (!strcmp(arg, "random")) {
+		o->sched = SCHED_RANDOM;
+		return 0;
+	}
+	if (!strncmp(arg, "pct", 3) && (!arg[3] || arg[3] == ':')) {
+		if (arg[3] && parse_u64("--sched pct: depth", arg + 4, 1, CTL_MAX_DEPTH, &d))
+			return -1;
+		o->sched = SCHED_PCT;
+		o->pct_depth = (int)d;
+		return 0;
+	}
+	fprintf(stderr, "stress: --sched '%s' is not allowed: use free, random, pct or pct:D\n", arg);
+	return -1;
 }
 
 /* Keep a KEY=VALUE,... option as given: it is applied later, over the
@@ -332,12 +365,13 @@ static int parse_one(struct options *o, int c, const char *arg)
 			return -1;
 		return perturb_apply(&o->perturb, arg);
 	case OPT_SCHED:
-		/* Real threads on real cores is the one scheduler this build has. */
-		if (strcmp(arg, "free")) {
-			fprintf(stderr, "stress: --sched '%s' is not allowed: use free\n", arg);
-			return -1;
-		}
-		return 0;
+		return parse_sched(o, arg);
+	case OPT_EXECUTIONS:
+		return parse_u64("--executions", arg, 1, UINT64_MAX / 2, &o->executions);
+	case OPT_EXECUTION:
+		o->one_execution = true;
+		o->executions = 1;
+		return parse_u64("--execution", arg, 0, UINT64_MAX / 2, &o->first_execution);
 	case OPT_WORKLOAD:
 		if (keep_spec(o, "workload", o->workload, sizeof(o->workload), arg))
 			return -1;

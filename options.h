@@ -24,6 +24,11 @@ struct options {
 	uint64_t seed;
 	bool seed_given;
 	uint64_t duration_ns;
+	enum sched_mode sched;
+	int pct_depth;
+	uint64_t executions;      /* 0: until the duration is up */
+	uint64_t first_execution;
+	bool one_execution;       /* --execution N: exactly that one */
 	/* 0 = the scenario's default */
 	uint64_t vcpus, gfns, hot_gfns, tlb_entries;
 	struct perturb_rates perturb;

@@ -28,12 +28,34 @@ static void list_scenarios(void)
 
 			printf("    %-22s %-7s %s\n", v->name, v->buggy ? "buggy" : "fixed", v->summary);
 			printf("    %-22s         %s\n", "", v->note);
+			if (v->buggy)
+				printf("    %-22s         caught by:%s%s%s%s%s\n", "",
+				       v->caught_by & DETECT_ORACLE ?
+					       (v->rare_in_free_mode ? " free (rarely)" : " free") : "",
+				       v->caught_by & DETECT_RANDOM ? " random" : "",
+				       v->caught_by & DETECT_PCT ? " pct" : "",
+				       v->caught_by & DETECT_TSAN ? " tsan" : "",
+				       v->caught_by & DETECT_STORE_BUFFERS ? " store-buffers" : "");
 			if (v->workload || v->perturb)
 				printf("    %-22s         runs with%s%s%s%s\n", "",
 				       v->workload ? " --workload " : "", v->workload ? v->workload : "",
 				       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
 		}
 	}
+}
+
+/* A buggy variant's expectation under a controlled scheduler: what its
+ * descriptor says that scheduler catches. */
+static enum verdict_expect controlled_expectation(const struct options *o,
+						  const struct scenario_variant *v,
+						  const char **why)
+{
+	unsigned want = o->sched == SCHED_RANDOM ? DETECT_RANDOM : DETECT_PCT;
+
+	if (v->caught_by & want)
+		return VERDICT_EXPECT_VIOLATION;
+	*why = "not stated as caught under this scheduler (--list says where it is)";
+	return VERDICT_NOT_JUDGED;
 }
 
 static enum verdict_expect expectation(const struct options *o,
@@ -47,6 +69,8 @@ static enum verdict_expect expectation(const struct options *o,
 		return VERDICT_EXPECT_VIOLATION;
 	if (!v->buggy)
 		return VERDICT_EXPECT_CLEAN;
+	if (o->sched != SCHED_FREE)
+		return controlled_expectation(o, v, why);
 	if (v->rare_in_free_mode) {
 		*why = "caught by the oracle, but too rarely in free mode to judge a run";
 		return VERDICT_NOT_JUDGED;
@@ -68,6 +92,11 @@ static void build_config(struct run_config *cfg, const struct options *o,
 	cfg->kvm.tlb_entries = 64;
 	cfg->kvm.tlb_huge = TLB_HUGE_ENTRY;
 	cfg->kvm.arch_range_flush = true;
+	/* The scheduler first: scenarios size their work by it. */
+	cfg->sched = o->sched;
+	cfg->pct_depth = o->pct_depth;
+	cfg->executions = o->executions;
+	cfg->first_execution = o->first_execution;
 	s->defaults(cfg, v);
 	if (v->workload)
 		HARNESS_ASSERT(!workload_apply(&cfg->work, v->workload),
@@ -90,6 +119,7 @@ static void build_config(struct run_config *cfg, const struct options *o,
 	if (o->perturb_spec[0])
 		HARNESS_ASSERT(!perturb_apply(&cfg->perturb, o->perturb_spec),
 			       "--perturb passed parsing but not application");
+
 	cfg->seed = seed;
 	cfg->duration_ns = o->duration_ns;
 	cfg->keep_going = o->keep_going;
@@ -114,6 +144,8 @@ static void format_duration(char *buf, size_t len, uint64_t ns)
 		snprintf(buf, len, "%llums", (unsigned long long)(ns / 1000000ULL));
 }
 
+static const char *sched_name(const struct run_config *cfg);
+
 static void fill_result(struct run_result *r, struct run *run, const struct options *o,
 			const struct scenario *s, const struct scenario_variant *v)
 {
@@ -122,7 +154,11 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	memset(r, 0, sizeof(*r));
 	r->scenario = s->name;
 	r->variant = v->name;
-	r->sched = "free";
+	snprintf(r->sched_buf, sizeof(r->sched_buf), "%s", sched_name(&run->cfg));
+	r->sched = r->sched_buf;
+	r->executions_run = run->executions_run;
+	r->failing_execution = run->failing_execution;
+	r->failing_steps = run->failing_steps;
 	r->seed = run->cfg.seed;
 	r->duration_ns = run->cfg.duration_ns;
 	r->elapsed_ns = run->elapsed_ns;
@@ -142,17 +178,36 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->hot_gfns = run->cfg.work.hot_gfns;
 	r->tlb_entries = run->cfg.kvm.tlb_entries;
 	format_duration(dur, sizeof(dur), run->cfg.duration_ns);
-	snprintf(r->replay, sizeof(r->replay), "%s --scenario %s --variant %s --seed %#llx --duration %s%s",
-		 o->argv0, s->name, v->name, (unsigned long long)run->cfg.seed, dur, o->replay_extra);
+	if (run->cfg.sched == SCHED_FREE)
+		snprintf(r->replay, sizeof(r->replay),
+			 "%s --scenario %s --variant %s --seed %#llx --duration %s%s", o->argv0,
+			 s->name, v->name, (unsigned long long)run->cfg.seed, dur, o->replay_extra);
+	else
+		snprintf(r->replay, sizeof(r->replay),
+			 "%s --scenario %s --variant %s --sched %s --seed %#llx --execution %llu%s",
+			 o->argv0, s->name, v->name, r->sched, (unsigned long long)run->cfg.seed,
+			 (unsigned long long)run->failing_execution, o->replay_extra);
+}
+
+static const char *sched_name(const struct run_config *cfg)
+{
+	static char buf[16];
+
+	if (cfg->sched == SCHED_FREE)
+		return "free";
+	if (cfg->sched == SCHED_RANDOM)
+		return "random";
+	snprintf(buf, sizeof(buf), "pct:%d", cfg->pct_depth);
+	return buf;
 }
 
 static void print_header(const struct run_config *cfg, const struct scenario *s,
 			 const struct scenario_variant *v)
 {
-	printf("lostflush %s: %s/%s seed=%#llx duration=%.1fs vcpus=%d gfns=%llu hot=%u sched=free\n",
+	printf("lostflush %s: %s/%s seed=%#llx duration=%.1fs vcpus=%d gfns=%llu hot=%u sched=%s\n",
 	       LOSTFLUSH_VERSION, s->name, v->name, (unsigned long long)cfg->seed,
 	       (double)cfg->duration_ns / 1e9, cfg->kvm.nr_vcpus,
-	       (unsigned long long)cfg->kvm.nr_gfns, cfg->work.hot_gfns);
+	       (unsigned long long)cfg->kvm.nr_gfns, cfg->work.hot_gfns, sched_name(cfg));
 	fflush(stdout);
 }
 

@@ -130,10 +130,45 @@ uint64_t gfn_to_hva(struct kvm *kvm, gfn_t gfn)
 	return s->hva_base + (gfn - s->base_gfn);
 }
 
+static bool ctl_can_write(void *arg)
+{
+	const struct kvm *kvm = arg;
+
+	return !kvm->ctl_writer && !kvm->ctl_readers;
+}
+
+static bool ctl_can_read(void *arg)
+{
+	return !((const struct kvm *)arg)->ctl_writer;
+}
+
+static void ctl_mmu_lock(struct kvm *kvm, enum mmu_lock_mode mode)
+{
+	int self = current_thread->index;
+
+	if (mode == MMU_LOCK_WRITE) {
+		ctl_wait_until(lostflush_ctl, self, ctl_can_write, kvm, "mmu_lock for write");
+		kvm->ctl_writer = true;
+	} else {
+		ctl_wait_until(lostflush_ctl, self, ctl_can_read, kvm, "mmu_lock for read");
+		kvm->ctl_readers++;
+	}
+}
+
+static void ctl_mmu_unlock(struct kvm *kvm, enum mmu_lock_mode mode)
+{
+	if (mode == MMU_LOCK_WRITE)
+		kvm->ctl_writer = false;
+	else
+		kvm->ctl_readers--;
+}
+
 void mmu_lock(struct kvm *kvm, enum mmu_lock_mode mode)
 {
 	sched_point();
-	if (mode == MMU_LOCK_WRITE)
+	if (lostflush_ctl)
+		ctl_mmu_lock(kvm, mode);
+	else if (mode == MMU_LOCK_WRITE)
 		pthread_rwlock_wrlock(&kvm->mmu_lock);
 	else
 		pthread_rwlock_rdlock(&kvm->mmu_lock);
@@ -143,7 +178,10 @@ void mmu_lock(struct kvm *kvm, enum mmu_lock_mode mode)
 void mmu_unlock(struct kvm *kvm, enum mmu_lock_mode mode)
 {
 	trace(TR_UNLOCK, TRACE_NO_GFN, mode);
-	pthread_rwlock_unlock(&kvm->mmu_lock);
+	if (lostflush_ctl)
+		ctl_mmu_unlock(kvm, mode);
+	else
+		pthread_rwlock_unlock(&kvm->mmu_lock);
 	sched_point();
 }
 

@@ -88,6 +88,10 @@ struct kvm_config {
 
 struct kvm {
 	pthread_rwlock_t mmu_lock;
+	/* mmu_lock under a controlled scheduler, where one thread runs at a
+	 * time and a waiter is a predicate (core/ctl.h), not a sleeper. */
+	int ctl_readers;
+	bool ctl_writer;
 
 	/* The invalidation protocol (kvm_mmu_invalidate_begin/end). Written
 	 * under mmu_lock held for write; the fault path reads the sequence

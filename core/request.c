@@ -43,9 +43,30 @@ static int kvm_vcpu_exiting_guest_mode(struct kvm_vcpu *vcpu)
 	return cmpxchg(&vcpu->mode, IN_GUEST_MODE, EXITING_GUEST_MODE);
 }
 
+struct exit_wait {
+	struct kvm_vcpu *vcpu;
+	uint64_t exits_before;
+};
+
+static bool vcpu_has_exited(void *arg)
+{
+	const struct exit_wait *w = arg;
+
+	return smp_load_acquire(&w->vcpu->exits) != w->exits_before ||
+	       smp_load_acquire(&w->vcpu->mode) == OUTSIDE_GUEST_MODE;
+}
+
 static void wait_for_exit(struct kvm_vcpu *vcpu, uint64_t exits_before)
 {
 	unsigned spins = 0;
+
+	if (lostflush_ctl) {
+		struct exit_wait w = { vcpu, exits_before };
+
+		ctl_wait_until(lostflush_ctl, current_thread->index, vcpu_has_exited, &w,
+			       "a kicked vCPU to leave guest mode");
+		return;
+	}
 
 	/* The IPI's wait: done once the vCPU left guest mode after the kick. */
 	while (smp_load_acquire(&vcpu->exits) == exits_before &&

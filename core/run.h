@@ -27,9 +27,23 @@ struct workload {
 	uint32_t invalidate_pause_us; /* pause between invalidations, at most */
 	uint32_t flusher_pause_us;  /* pause between dirty-log flushes, at most */
 	uint32_t zapper_pause_us;   /* pause between zapper flushes, at most */
+	/* Controlled modes: each worker's loop iterations in one execution. */
+	uint32_t exec_guest_entries, exec_invalidations, exec_flushes, exec_zaps;
+};
+
+enum sched_mode {
+	SCHED_FREE,   /* real threads on real cores, perturbed */
+	SCHED_RANDOM, /* one at a time, a seeded random choice at each point */
+	SCHED_PCT,    /* one at a time, PCT priorities */
 };
 
 struct run_config {
+	enum sched_mode sched;
+	int pct_depth;
+	/* Controlled modes: executions to run (0: until the duration is up)
+	 * and the index of the first. */
+	uint64_t executions;
+	uint64_t first_execution;
 	struct kvm_config kvm;
 	struct workload work;
 	struct perturb_rates perturb;
@@ -64,6 +78,9 @@ struct run {
 	bool interrupted;
 	uint64_t totals[NR_COUNTERS];
 	uint64_t progress_ns, progress_accesses; /* the display's last sample */
+	uint64_t executions_run;           /* controlled modes */
+	uint64_t failing_execution;        /* index of the first that failed */
+	uint64_t failing_steps;            /* its schedule points */
 	uint64_t first_violation_ns;       /* 0 if none */
 	uint64_t accesses_to_first_violation;
 };

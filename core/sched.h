@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "ctl.h"
 #include "thread.h"
 
 struct perturb {
@@ -42,6 +43,10 @@ void sched_perturb(struct thread_ctx *self, uint32_t boost);
 /* A shared step of the model: delay here, maybe. */
 static inline void sched_point(void)
 {
+	if (lostflush_ctl && current_thread) {
+		ctl_point(lostflush_ctl, current_thread->index);
+		return;
+	}
 #ifndef LOSTFLUSH_NO_PERTURB
 	if (current_thread && current_thread->perturb)
 		sched_perturb(current_thread, 1);
@@ -57,6 +62,12 @@ static inline void sched_point(void)
  */
 static inline void sched_window(void)
 {
+	/* Under a controlled scheduler every point is a possible switch
+	 * already: no widening needed. */
+	if (lostflush_ctl && current_thread) {
+		ctl_point(lostflush_ctl, current_thread->index);
+		return;
+	}
 #ifndef LOSTFLUSH_NO_PERTURB
 	if (current_thread && current_thread->perturb)
 		sched_perturb(current_thread, current_thread->perturb->window_boost);

@@ -22,6 +22,8 @@ struct thread_ctx {
 	char name[16];
 	struct rng rng;
 	const struct perturb *perturb;
+	/* Loop iterations left in a controlled execution; 0: unbounded. */
+	uint32_t budget;
 	struct trace_ring ring;
 };
 
@@ -39,6 +41,32 @@ static inline bool torture_must_stop(void)
 static inline void torture_stop(void)
 {
 	atomic_store_explicit(&lostflush_stop, true, memory_order_release);
+}
+
+struct ctl;
+/* The controlled scheduler of the execution running now; NULL in free mode. */
+extern struct ctl *lostflush_ctl;
+
+/* In a controlled execution a worker loops `iterations` times; in free
+ * mode until stopped. */
+static inline void worker_set_budget(uint32_t iterations)
+{
+	if (current_thread)
+		current_thread->budget = lostflush_ctl ? iterations + 1 : 0;
+}
+
+/* A worker loop's condition: not stopped, and budget left in a controlled
+ * execution (whose workers do a fixed amount of work, then exit). */
+static inline bool worker_keep_going(void)
+{
+	if (torture_must_stop())
+		return false;
+	if (!current_thread || !current_thread->budget)
+		return true;
+	if (current_thread->budget == 1)
+		return false;
+	current_thread->budget--;
+	return true;
 }
 
 static inline void count(enum counter_id id, uint64_t n)

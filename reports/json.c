@@ -43,7 +43,25 @@ static json_t *violation_json(const struct violation *v)
 			 "accesses", (json_int_t)v->accesses);
 }
 
+static json_t *run_json_base(const struct run_result *r);
+
 static json_t *run_json(const struct run_result *r)
+{
+	json_t *j = run_json_base(r);
+
+	if (r->executions_run) {
+		json_object_set_new(j, "executions_run", json_integer((json_int_t)r->executions_run));
+		if (r->nr_violations) {
+			json_object_set_new(j, "failing_execution",
+					    json_integer((json_int_t)r->failing_execution));
+			json_object_set_new(j, "failing_steps",
+					    json_integer((json_int_t)r->failing_steps));
+		}
+	}
+	return j;
+}
+
+static json_t *run_json_base(const struct run_result *r)
 {
 	json_t *viol = json_array(), *counters = json_object();
 	char seed[32];

@@ -27,7 +27,11 @@ enum verdict_expect {
 struct run_result {
 	const char *scenario;
 	const char *variant;
-	const char *sched; /* "free" */
+	const char *sched; /* "free", "random", "pct:D" */
+	char sched_buf[16];
+	uint64_t executions_run;    /* controlled modes */
+	uint64_t failing_execution;
+	uint64_t failing_steps;
 	uint64_t seed;
 	uint64_t duration_ns;
 	uint64_t elapsed_ns;

@@ -60,7 +60,13 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet)
 	if (r->outcome == OUTCOME_VIOLATION)
 		fprintf(out, "First violation after %.3f s and %" PRIu64 " guest accesses.\n",
 			(double)r->first_violation_ns / 1e9, r->accesses_to_first_violation);
-	if (r->nr_violations)
+	if (r->executions_run)
+		fprintf(out, "Executions: %" PRIu64 " under %s%s\n", r->executions_run, r->sched,
+			r->nr_violations ? "" : ", none failed");
+	if (r->nr_violations && r->executions_run)
+		fprintf(out, "Failing execution: %" PRIu64 ", after %" PRIu64 " schedule points\n"
+			"Replay: %s\n", r->failing_execution, r->failing_steps, r->replay);
+	else if (r->nr_violations)
 		fprintf(out, "Rerun: %s\n  (free mode reruns the same seed and perturbation "
 			"draws; the interleaving itself depends on the host's scheduling)\n",
 			r->replay);

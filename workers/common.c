@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
+#include "../core/sched.h"
 #include "workers.h"
 
 void worker_pause(uint32_t max_us)
@@ -11,6 +13,12 @@ void worker_pause(uint32_t max_us)
 
 	if (!max_us)
 		return;
+	/* Under a controlled scheduler time means nothing: a pause is only a
+	 * point where others may run. */
+	if (lostflush_ctl) {
+		sched_point();
+		return;
+	}
 	us = rng_below(&current_thread->rng, (uint64_t)max_us + 1);
 	ts = (struct timespec){ .tv_sec = (time_t)(us / 1000000),
 				.tv_nsec = (long)(us % 1000000) * 1000 };
@@ -28,6 +36,8 @@ void add_vcpu_workers(struct run *run)
 		char name[16];
 
 		snprintf(name, sizeof(name), "v%d", i);
-		run_add_worker(run, name, vcpu_worker, run->kvm.vcpus[i]);
+		/* The index, not the vCPU: controlled modes rebuild the model
+		 * (and its vCPUs) for every execution. */
+		run_add_worker(run, name, vcpu_worker, (void *)(intptr_t)i);
 	}
 }

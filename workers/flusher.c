@@ -14,7 +14,8 @@ void dirty_log_flusher_worker(struct run *run, void *arg)
 	const struct flush_policy *policy = kvm->policy;
 
 	(void)arg;
-	while (!torture_must_stop()) {
+	worker_set_budget(run->cfg.work.exec_flushes);
+	while (worker_keep_going()) {
 		worker_pause(run->cfg.work.flusher_pause_us);
 		mmu_lock(kvm, MMU_LOCK_WRITE);
 		/* The write-protect itself changes nothing a lost-flush check

@@ -9,7 +9,8 @@ void invalidator_worker(struct run *run, void *arg)
 	const struct workload *w = &run->cfg.work;
 
 	(void)arg;
-	while (!torture_must_stop()) {
+	worker_set_budget(run->cfg.work.exec_invalidations);
+	while (worker_keep_going()) {
 		gfn_t gfn = pick_hot_gfn(run);
 		uint64_t nr = 1 + rng_below(&current_thread->rng, w->unmap_pages_max);
 		uint64_t hva = gfn_to_hva(&run->kvm, gfn);

@@ -122,9 +122,10 @@ static void handle_exit(struct vcpu_state *s, enum exit_reason why)
 
 void vcpu_worker(struct run *run, void *arg)
 {
-	struct vcpu_state s = { .run = run, .vcpu = arg };
+	struct vcpu_state s = { .run = run, .vcpu = run->kvm.vcpus[(intptr_t)arg] };
 
-	while (!torture_must_stop()) {
+	worker_set_budget(run->cfg.work.exec_guest_entries);
+	while (worker_keep_going()) {
 		enum exit_reason why;
 
 		kvm_vcpu_serve_requests(s.vcpu);

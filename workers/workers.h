@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Thread bodies. Each loops until torture_must_stop(); each draws every
+ * Thread bodies. Each loops while worker_keep_going(); each draws every
  * choice from its own seeded PRNG (current_thread->rng).
  */
 #ifndef LOSTFLUSH_WORKERS_H
@@ -10,7 +10,7 @@
 
 /* A vCPU: enters the guest, runs a guest program of reads, writes and
  * invlpg over the hot gfns, exits on kicks, faults, invlpg and time slices,
- * and serves requests before entering again. arg: struct kvm_vcpu *. */
+ * and serves requests before entering again. arg: the vCPU's index. */
 void vcpu_worker(struct run *run, void *arg);
 /* The host mm unmapping hot pages: MMU-notifier invalidation, then free. */
 void invalidator_worker(struct run *run, void *arg);

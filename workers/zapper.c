@@ -14,7 +14,8 @@ void zapper_worker(struct run *run, void *arg)
 	struct kvm *kvm = &run->kvm;
 
 	(void)arg;
-	while (!torture_must_stop()) {
+	worker_set_budget(run->cfg.work.exec_zaps);
+	while (worker_keep_going()) {
 		bool zapped;
 
 		worker_pause(run->cfg.work.zapper_pause_us);

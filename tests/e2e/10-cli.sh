@@ -41,5 +41,5 @@ else
 	pass cli-report-unwritable-nothing-written
 fi
 expect_exit cli-sched-free 0 ./stress --scenario invlpg-defer --sched free --duration 200ms --seed 1
-expect_exit cli-sched-unknown 2 ./stress --scenario invlpg-defer --sched pct:3
-expect_output cli-sched-unknown-named "'pct:3' is not allowed: use free"
+expect_exit cli-sched-unknown 2 ./stress --scenario invlpg-defer --sched fair
+expect_output cli-sched-unknown-named "'fair' is not allowed: use free, random, pct or pct:D"
