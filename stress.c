@@ -159,6 +159,7 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->executions_run = run->executions_run;
 	r->failing_execution = run->failing_execution;
 	r->failing_steps = run->failing_steps;
+	r->failing_trace_hash = run->failing_trace_hash;
 	r->seed = run->cfg.seed;
 	r->duration_ns = run->cfg.duration_ns;
 	r->elapsed_ns = run->elapsed_ns;

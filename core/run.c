@@ -195,7 +195,7 @@ static void reset_workers(struct run *run, uint64_t seed)
 		struct thread_ctx *ctx = run->workers[i].ctx;
 
 		rng_seed(&ctx->rng, seed, (uint64_t)i + 1);
-		ctx->ring.head = 0;
+		trace_ring_reset(&ctx->ring);
 	}
 }
 
@@ -252,8 +252,12 @@ static void run_controlled(struct run *run)
 		if (steps > estimate)
 			estimate = steps;
 		if (atomic_load(&run->oracle.nr_violations)) {
+			int nr;
+			struct thread_ctx *const *threads = run_threads(run, &nr);
+
 			run->failing_execution = i;
 			run->failing_steps = steps;
+			run->failing_trace_hash = trace_hash(threads, nr);
 			break;
 		}
 	}

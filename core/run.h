@@ -81,6 +81,7 @@ struct run {
 	uint64_t executions_run;           /* controlled modes */
 	uint64_t failing_execution;        /* index of the first that failed */
 	uint64_t failing_steps;            /* its schedule points */
+	uint64_t failing_trace_hash;       /* trace_hash() of its events */
 	uint64_t first_violation_ns;       /* 0 if none */
 	uint64_t accesses_to_first_violation;
 };

@@ -25,6 +25,16 @@ uint64_t trace_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* FNV-1a, one 64-bit word at a time, byte by byte. */
+static uint64_t fnv1a(uint64_t h, uint64_t word)
+{
+	for (int i = 0; i < 8; i++, word >>= 8) {
+		h ^= word & 0xff;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 void trace_ring_add(struct trace_ring *ring, enum trace_event ev, uint64_t a,
 		    uint64_t b, uint64_t t_ns)
 {
@@ -35,6 +45,24 @@ void trace_ring_add(struct trace_ring *ring, enum trace_event ev, uint64_t a,
 	r->a = a;
 	r->b = b;
 	ring->head++;
+	ring->hash = fnv1a(fnv1a(fnv1a(ring->hash, ev), a), b);
+}
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+
+void trace_ring_reset(struct trace_ring *ring)
+{
+	ring->head = 0;
+	ring->hash = FNV_OFFSET;
+}
+
+uint64_t trace_hash(struct thread_ctx *const *threads, int nr_threads)
+{
+	uint64_t h = FNV_OFFSET;
+
+	for (int t = 0; t < nr_threads; t++)
+		h = fnv1a(h, threads[t]->ring.hash);
+	return h;
 }
 
 struct merged {

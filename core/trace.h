@@ -57,6 +57,9 @@ struct trace_record {
 
 struct trace_ring {
 	uint64_t head; /* records written so far */
+	/* FNV-1a over every record's event and values (not its time): two
+	 * executions with equal hashes did the same steps. */
+	uint64_t hash;
 	struct trace_record rec[TRACE_RING_SIZE];
 };
 
@@ -72,5 +75,9 @@ struct thread_ctx;
 void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads,
 		int per_thread, uint64_t t0_ns, uint64_t until_ns);
 const char *trace_event_name(enum trace_event ev);
+/* Start a ring afresh (a new controlled execution). */
+void trace_ring_reset(struct trace_ring *ring);
+/* The hash of every thread's events, in thread order. */
+uint64_t trace_hash(struct thread_ctx *const *threads, int nr_threads);
 
 #endif

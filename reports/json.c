@@ -54,8 +54,13 @@ static json_t *run_json(const struct run_result *r)
 		if (r->nr_violations) {
 			json_object_set_new(j, "failing_execution",
 					    json_integer((json_int_t)r->failing_execution));
+			char hash[24];
+
 			json_object_set_new(j, "failing_steps",
 					    json_integer((json_int_t)r->failing_steps));
+			snprintf(hash, sizeof(hash), "%016llx",
+				 (unsigned long long)r->failing_trace_hash);
+			json_object_set_new(j, "trace_hash", json_string(hash));
 		}
 	}
 	return j;

@@ -32,6 +32,7 @@ struct run_result {
 	uint64_t executions_run;    /* controlled modes */
 	uint64_t failing_execution;
 	uint64_t failing_steps;
+	uint64_t failing_trace_hash;
 	uint64_t seed;
 	uint64_t duration_ns;
 	uint64_t elapsed_ns;

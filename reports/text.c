@@ -64,8 +64,10 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet)
 		fprintf(out, "Executions: %" PRIu64 " under %s%s\n", r->executions_run, r->sched,
 			r->nr_violations ? "" : ", none failed");
 	if (r->nr_violations && r->executions_run)
-		fprintf(out, "Failing execution: %" PRIu64 ", after %" PRIu64 " schedule points\n"
-			"Replay: %s\n", r->failing_execution, r->failing_steps, r->replay);
+		fprintf(out, "Failing execution: %" PRIu64 ", after %" PRIu64 " schedule points, "
+			"trace hash %016" PRIx64 "\n"
+			"Replay: %s\n", r->failing_execution, r->failing_steps,
+			r->failing_trace_hash, r->replay);
 	else if (r->nr_violations)
 		fprintf(out, "Rerun: %s\n  (free mode reruns the same seed and perturbation "
 			"draws; the interleaving itself depends on the host's scheduling)\n",
