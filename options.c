@@ -36,6 +36,7 @@ void options_usage(FILE *out, const char *argv0)
 		"                          default 3), over many short executions\n"
 		"  --executions N          controlled modes: stop after N executions\n"
 		"  --execution N           controlled modes: run only execution N (a replay)\n"
+		"  --replay FILE.json      run again the failing execution a report describes\n"
 		"  --vcpus N               vCPU threads, 1..%d (default: the scenario's)\n"
 		"  --gfns N                guest pages modelled, 64..%llu\n"
 		"  --hot-gfns N            pages the guests and the notifier fight over\n"
@@ -239,6 +240,7 @@ enum {
 	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
 	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED, OPT_EXECUTIONS, OPT_EXECUTION,
+	OPT_REPLAY,
 };
 
 static const struct option long_options[] = {
@@ -258,6 +260,7 @@ static const struct option long_options[] = {
 	{ "sched", required_argument, NULL, OPT_SCHED },
 	{ "executions", required_argument, NULL, OPT_EXECUTIONS },
 	{ "execution", required_argument, NULL, OPT_EXECUTION },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -319,6 +322,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_VARIANT: o->variant = arg; return 0;
 	case OPT_KEEP_GOING: o->keep_going = true; return 0;
 	case OPT_REPORT: o->report_path = arg; return 0;
+	case OPT_REPLAY: o->replay_path = arg; return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'h': o->help = true; return 0;
 	case 'V': o->version = true; return 0;

@@ -20,6 +20,7 @@ struct options {
 	const char *scenario;
 	const char *variant;      /* NULL: the scenario's first (fixed) variant */
 	const char *report_path;  /* JSON report, or NULL */
+	const char *replay_path;  /* --replay: a report to run again */
 	enum expectation expect;
 	uint64_t seed;
 	bool seed_given;

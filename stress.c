@@ -160,6 +160,8 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->failing_execution = run->failing_execution;
 	r->failing_steps = run->failing_steps;
 	r->failing_trace_hash = run->failing_trace_hash;
+	r->workload_spec = o->workload;
+	r->perturb_spec = o->perturb_spec;
 	r->seed = run->cfg.seed;
 	r->duration_ns = run->cfg.duration_ns;
 	r->elapsed_ns = run->elapsed_ns;
@@ -344,6 +346,25 @@ static int run_selection(const struct options *o, const struct selection *sel, i
 	return failed ? EXIT_NOT_AS_EXPECTED : EXIT_AS_EXPECTED;
 }
 
+/* --replay FILE: the report's run replaces the command line, but for what
+ * concerns output (-q, --report). */
+static int load_replay(struct options *o)
+{
+	struct options given = *o;
+
+	if (given.scenario || given.variant) {
+		fprintf(stderr, "stress: --replay takes the scenario and variant from the report; "
+			"give no --scenario or --variant with it\n");
+		return -1;
+	}
+	if (report_json_load_replay(given.replay_path, o))
+		return -1;
+	o->quiet = given.quiet;
+	o->report_path = given.report_path;
+	o->argv0 = given.argv0;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -365,6 +386,8 @@ int main(int argc, char **argv)
 		list_scenarios();
 		return 0;
 	}
+	if (o.replay_path && load_replay(&o))
+		return EXIT_USAGE;
 	if (!o.scenario) {
 		fprintf(stderr, "stress: no --scenario given\n");
 		print_names(NULL);

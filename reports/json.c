@@ -8,6 +8,8 @@
 
 #include "report.h"
 
+#include "../options.h"
+
 static void tmp_path(char *buf, size_t len, const char *path)
 {
 	snprintf(buf, len, "%s.tmp.%ld", path, (long)getpid());
@@ -45,6 +47,21 @@ static json_t *violation_json(const struct violation *v)
 
 static json_t *run_json_base(const struct run_result *r);
 
+/* Everything --replay needs to run the failing execution again. */
+static json_t *replay_json(const struct run_result *r)
+{
+	char seed[32];
+
+	snprintf(seed, sizeof(seed), "%#llx", (unsigned long long)r->seed);
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:I, s:I, s:i, s:s, s:s}",
+			 "scenario", r->scenario, "variant", r->variant, "sched", r->sched,
+			 "seed", seed, "execution", (json_int_t)r->failing_execution,
+			 "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
+			 "hot_gfns", (json_int_t)r->hot_gfns, "tlb_entries", (int)r->tlb_entries,
+			 "workload", r->workload_spec ? r->workload_spec : "",
+			 "perturb", r->perturb_spec ? r->perturb_spec : "");
+}
+
 static json_t *run_json(const struct run_result *r)
 {
 	json_t *j = run_json_base(r);
@@ -61,6 +78,7 @@ static json_t *run_json(const struct run_result *r)
 			snprintf(hash, sizeof(hash), "%016llx",
 				 (unsigned long long)r->failing_trace_hash);
 			json_object_set_new(j, "trace_hash", json_string(hash));
+			json_object_set_new(j, "replay", replay_json(r));
 		}
 	}
 	return j;
@@ -115,5 +133,76 @@ int report_json_write(const char *path, const struct run_result *results, int n)
 		unlink(tmp);
 		return -1;
 	}
+	return 0;
+}
+
+static int replay_fail(const char *path, const char *why)
+{
+	fprintf(stderr, "stress: --replay '%s' cannot be replayed: %s\n", path, why);
+	return -1;
+}
+
+int report_json_load_replay(const char *path, struct options *o)
+{
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err), *runs, *run, *rp = NULL;
+	const char *scenario, *variant, *sched, *seed, *workload, *perturb;
+	json_int_t execution, vcpus, gfns, hot, tlb;
+	char args[64];
+	size_t i;
+
+	if (!root)
+		return replay_fail(path, err.text);
+	runs = json_object_get(root, "runs");
+	json_array_foreach(runs, i, run) {
+		rp = json_object_get(run, "replay");
+		if (rp)
+			break;
+	}
+	if (!rp)
+		return replay_fail(path, "no run in it has a failing controlled execution");
+	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+			   "scenario", &scenario, "variant", &variant, "sched", &sched,
+			   "seed", &seed, "execution", &execution, "vcpus", &vcpus,
+			   "gfns", &gfns, "hot_gfns", &hot, "tlb_entries", &tlb,
+			   "workload", &workload, "perturb", &perturb))
+		return replay_fail(path, err.text);
+	/* The run's choices, through the ordinary option parser, so a report
+	 * is held to the same bounds as a command line. */
+	{
+		char e[32], v[32], g[32], h[32], t[32];
+		char *argv[24];
+		int argc = 0;
+
+		snprintf(e, sizeof(e), "%lld", (long long)execution);
+		snprintf(v, sizeof(v), "%lld", (long long)vcpus);
+		snprintf(g, sizeof(g), "%lld", (long long)gfns);
+		snprintf(h, sizeof(h), "%lld", (long long)hot);
+		snprintf(t, sizeof(t), "%lld", (long long)tlb);
+		snprintf(args, sizeof(args), "%s", "stress");
+		argv[argc++] = args;
+		argv[argc++] = "--scenario"; argv[argc++] = (char *)scenario;
+		argv[argc++] = "--variant"; argv[argc++] = (char *)variant;
+		argv[argc++] = "--sched"; argv[argc++] = (char *)sched;
+		argv[argc++] = "--seed"; argv[argc++] = (char *)seed;
+		argv[argc++] = "--execution"; argv[argc++] = e;
+		argv[argc++] = "--vcpus"; argv[argc++] = v;
+		argv[argc++] = "--gfns"; argv[argc++] = g;
+		argv[argc++] = "--hot-gfns"; argv[argc++] = h;
+		argv[argc++] = "--tlb-entries"; argv[argc++] = t;
+		if (*workload) {
+			argv[argc++] = "--workload";
+			argv[argc++] = (char *)workload;
+		}
+		if (*perturb) {
+			argv[argc++] = "--perturb";
+			argv[argc++] = (char *)perturb;
+		}
+		argv[argc] = NULL;
+		if (options_parse(o, argc, argv))
+			return replay_fail(path, "its options are out of bounds");
+	}
+	o->expect = EXPECT_VIOLATION;
+	/* The strings stay in the loaded report, which lives until exit. */
 	return 0;
 }

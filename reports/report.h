@@ -47,6 +47,8 @@ struct run_result {
 	uint64_t first_violation_ns;
 	uint64_t accesses_to_first_violation;
 	uint64_t counters[NR_COUNTERS];
+	/* Options as given that shape the run, for --replay. */
+	const char *workload_spec, *perturb_spec;
 	/* Configuration actually run. */
 	int vcpus;
 	uint64_t gfns, hot_gfns;
@@ -65,5 +67,10 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet);
  * written to a temporary file and renamed, so a report is whole or absent. */
 int report_json_check_path(const char *path);
 int report_json_write(const char *path, const struct run_result *results, int n);
+
+struct options;
+/* --replay: set options from the first run in a report that has a failing
+ * controlled execution. -1 (after a message naming the problem) if none. */
+int report_json_load_replay(const char *path, struct options *o);
 
 #endif

@@ -51,3 +51,18 @@ else
 fi
 expect_exit controlled-bad-depth 2 ./stress --scenario invlpg-defer --sched pct:99
 expect_output controlled-bad-depth-named "'99' is not allowed"
+# --replay FILE.json runs the report's failing execution again, options and
+# all (here a --workload override), and finds the same trace hash.
+rm -f "$out_dir/replay-src.json"
+./stress --scenario invlpg-defer --variant clear-after-request --sched random --seed 3 \
+	--workload invlpg=0.2 --duration 10s -q --report "$out_dir/replay-src.json" \
+	>"$out_dir/replay-src.log" 2>&1
+want=$(grep '^Failing execution' "$out_dir/replay-src.log")
+expect_exit controlled-replay-from-report 0 ./stress --replay "$out_dir/replay-src.json" -q
+if [ -n "$want" ] && grep -qF -- "$want" <<<"$last_out"; then
+	pass "controlled-replay-from-report-same-hash"
+else
+	fail controlled-replay-from-report-same-hash "wanted '$want'"
+fi
+expect_exit controlled-replay-needs-failure 2 ./stress --replay "$out_dir/caught.json"
+expect_output controlled-replay-needs-failure-says 'no run in it has a failing controlled execution'
