@@ -29,8 +29,12 @@ for pkg in "${!needs[@]}"; do
 done
 
 tsan_works() {
-	printf 'int main(void){return 0;}\n' >/tmp/lostflush-tsan-probe.c &&
-		clang -fsanitize=thread -o /tmp/lostflush-tsan-probe /tmp/lostflush-tsan-probe.c 2>/dev/null
+	local dir ok
+	dir=$(mktemp -d) || return 1
+	printf 'int main(void){return 0;}\n' >"$dir/probe.c"
+	clang -fsanitize=thread -o "$dir/probe" "$dir/probe.c" 2>/dev/null && ok=1
+	rm -rf "$dir"
+	[ -n "${ok:-}" ]
 }
 
 install() {
