@@ -7,8 +7,8 @@
  * DEBUG_YIELD). Rare windows then open often, and ThreadSanitizer watches
  * real threads on real cores.
  *
- * Build with -DLOSTFLUSH_NO_PERTURB to compile every point out (the cost
- * baseline in benchmarks).
+ * Under a controlled scheduler (core/ctl.h) a point is instead where the
+ * scheduler may switch threads; nothing is perturbed.
  */
 #ifndef LOSTFLUSH_SCHED_H
 #define LOSTFLUSH_SCHED_H
@@ -47,18 +47,18 @@ static inline void sched_point(void)
 		ctl_point(lostflush_ctl, current_thread->index);
 		return;
 	}
-#ifndef LOSTFLUSH_NO_PERTURB
 	if (current_thread && current_thread->perturb)
 		sched_perturb(current_thread, 1);
-#endif
 }
 
 /*
  * A point inside a window the code under test opens on purpose (between a
  * flush request and the clear that follows it, between the load and the store
  * of a plain increment): the chance of a delay is multiplied by window_boost.
- * Fixed and buggy variants mark the same places, so widening never favours
- * one of them; it only makes a narrow window as likely to be hit as a wide one.
+ * A buggy variant marks the places its fixed form has too (a window that
+ * exists only in the bug, inside a plain increment, is marked alone), so
+ * widening never favours the fixed form; it only makes a narrow window as
+ * likely to be hit as a wide one.
  */
 static inline void sched_window(void)
 {
@@ -68,10 +68,8 @@ static inline void sched_window(void)
 		ctl_point(lostflush_ctl, current_thread->index);
 		return;
 	}
-#ifndef LOSTFLUSH_NO_PERTURB
 	if (current_thread && current_thread->perturb)
 		sched_perturb(current_thread, current_thread->perturb->window_boost);
-#endif
 }
 
 #endif

@@ -10,41 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../../core/check.h"
-
-/* Run fn in a child with stderr captured; return its exit status. */
-static int run_child(void (*fn)(void), char *err, size_t len)
-{
-	int pipefd[2], status;
-	pid_t pid;
-	ssize_t n;
-
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(pipefd[1], STDERR_FILENO);
-		close(pipefd[0]);
-		fn();
-		_exit(0);
-	}
-	close(pipefd[1]);
-	/* stderr is unbuffered: the message arrives in several writes. */
-	size_t got = 0;
-
-	while (got < len - 1 && (n = read(pipefd[0], err + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	err[got] = '\0';
-	close(pipefd[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
+#include "child.h"
 
 static void failing_assert(void)
 {

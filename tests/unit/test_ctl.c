@@ -15,13 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../../core/check.h"
 #include "../../core/ctl.h"
+#include "child.h"
 
 /* ---- A tiny harness: run n copies of body under one ctl ----------------- */
 
@@ -176,27 +175,10 @@ static void deadlocked_child(void)
 
 static void deadlock_is_reported_exit_4(void **state)
 {
-	int pipefd[2], status;
 	char err[2048];
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
 
 	(void)state;
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	if (pid == 0) {
-		dup2(pipefd[1], STDERR_FILENO);
-		deadlocked_child();
-		_exit(0);
-	}
-	close(pipefd[1]);
-	while (got < sizeof(err) - 1 && (n = read(pipefd[0], err + got, sizeof(err) - 1 - got)) > 0)
-		got += (size_t)n;
-	err[got] = '\0';
-	waitpid(pid, &status, 0);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), EXIT_HARNESS);
+	assert_int_equal(run_child(deadlocked_child, err, sizeof(err)), EXIT_HARNESS);
 	assert_non_null(strstr(err, "deadlock"));
 	assert_non_null(strstr(err, "mmu_lock (held by t0)"));
 	assert_non_null(strstr(err, "a kick ack"));
