@@ -2,38 +2,88 @@
 #include "ctl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "memmodel.h"
+#include "thread.h"
 
-/* Wait on a semaphore, retrying if a signal interrupted the wait. */
-static void sem_wait_all(sem_t *s)
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CTL_TSAN 1
+#endif
+#endif
+#ifdef __SANITIZE_THREAD__
+#define CTL_TSAN 1
+#endif
+
+#ifdef CTL_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
+/* Fiber stacks outlive executions: allocating them once keeps the start of
+ * an execution at a makecontext() per worker. */
+#define CTL_STACK_SIZE (256 * 1024)
+static void *stacks[CTL_MAX_THREADS];
+
+/* The decision log's storage, reused by every execution of the process. */
+static struct ctl_decision *log_storage;
+static size_t log_storage_cap;
+
+static void *fiber_stack(int id)
 {
-	while (sem_wait(s))
-		;
+	if (!stacks[id]) {
+		stacks[id] = malloc(CTL_STACK_SIZE);
+		HARNESS_ASSERT(stacks[id], "out of memory for a fiber stack");
+	}
+	return stacks[id];
+}
+
+static void log_decision(struct ctl *c, enum ctl_decision_kind kind, int thread, int arg)
+{
+	if (c->log_len == c->log_cap) {
+		size_t cap = c->log_cap ? 2 * c->log_cap : 4096;
+		struct ctl_decision *grown = realloc(c->log, cap * sizeof(*grown));
+
+		HARNESS_ASSERT(grown, "out of memory for the schedule");
+		c->log = log_storage = grown;
+		c->log_cap = log_storage_cap = cap;
+	}
+	c->log[c->log_len++] = (struct ctl_decision){ (uint8_t)kind, (uint8_t)thread,
+						      (uint8_t)arg };
+}
+
+static void shuffle(struct rng *rng, int *v, int n)
+{
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)rng_below(rng, (uint64_t)i + 1);
+		int tmp = v[i];
+
+		v[i] = v[j];
+		v[j] = tmp;
+	}
+}
+
+static int nr_entities(const struct ctl *c)
+{
+	return mm_enabled() ? 2 * c->nr_threads : c->nr_threads;
 }
 
 static void pct_init(struct ctl *c)
 {
-	int d = c->cfg.pct_depth;
-	int order[CTL_MAX_THREADS];
+	int d = c->cfg.pct_depth, n = nr_entities(c);
+	int order[CTL_MAX_ENTITIES];
 
 	HARNESS_ASSERT(d >= 1 && d <= CTL_MAX_DEPTH, "PCT depth %d", d);
 	HARNESS_ASSERT(c->cfg.steps_estimate >= 1, "PCT needs a step estimate");
-	/* Initial priorities d .. d+n-1 in a random order (a Fisher-Yates
-	 * shuffle); change point i (1-based) later sets priority i, below
-	 * every initial one. */
-	for (int i = 0; i < c->nr_threads; i++)
+	/* Initial priorities d .. d+n-1 in a random order; change point i
+	 * (1-based) later sets priority i, below every initial one. */
+	for (int i = 0; i < n; i++)
 		order[i] = i;
-	for (int i = c->nr_threads - 1; i > 0; i--) {
-		int j = (int)rng_below(&c->rng, (uint64_t)i + 1);
-		int tmp = order[i];
-
-		order[i] = order[j];
-		order[j] = tmp;
-	}
-	for (int i = 0; i < c->nr_threads; i++)
-		c->threads[order[i]].priority = d + i;
+	shuffle(&c->rng, order, n);
+	for (int i = 0; i < n; i++)
+		c->priority[order[i]] = d + i;
 	for (int i = 0; i < d - 1; i++)
 		c->change_points[i] = 1 + rng_below(&c->rng, c->cfg.steps_estimate);
 }
@@ -46,47 +96,84 @@ void ctl_init(struct ctl *c, int nr_threads, const struct ctl_config *cfg)
 	c->cfg = *cfg;
 	c->nr_threads = nr_threads;
 	c->current = -1;
+	c->log = log_storage;
+	c->log_cap = log_storage_cap;
 	rng_seed(&c->rng, cfg->seed, 0);
-	sem_init(&c->all_started, 0, 0);
-	sem_init(&c->done, 0, 0);
-	for (int i = 0; i < nr_threads; i++)
-		sem_init(&c->threads[i].wake, 0, 0);
 	if (cfg->strategy == CTL_PCT)
 		pct_init(c);
 }
 
 void ctl_destroy(struct ctl *c)
 {
+#ifdef CTL_TSAN
 	for (int i = 0; i < c->nr_threads; i++)
-		sem_destroy(&c->threads[i].wake);
-	sem_destroy(&c->all_started);
-	sem_destroy(&c->done);
+		if (c->threads[i].tsan_fiber)
+			__tsan_destroy_fiber(c->threads[i].tsan_fiber);
+#endif
+	c->nr_threads = 0;
+}
+
+static struct ctl *running_ctl;
+
+static void fiber_entry(void)
+{
+	struct ctl *c = running_ctl;
+	int id = c->current;
+	struct ctl_thread *t = &c->threads[id];
+
+	t->fn(t->arg);
+	/* Its buffered stores stay enabled entities: they become visible by
+	 * the scheduler's decisions, before the execution ends. */
+	t->exited = true;
+	ctl_point(c, id);
+	HARNESS_ASSERT(false, "an exited fiber was scheduled again");
+}
+
+void ctl_add_thread(struct ctl *c, int id, const char *name, void (*fn)(void *arg),
+		    void *arg, struct thread_ctx *tls)
+{
+	struct ctl_thread *t = &c->threads[id];
+
+	HARNESS_ASSERT(id >= 0 && id < c->nr_threads, "fiber %d of %d", id, c->nr_threads);
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->fn = fn;
+	t->arg = arg;
+	t->tls = tls;
+	HARNESS_ASSERT(!getcontext(&t->context), "getcontext failed");
+	t->context.uc_stack.ss_sp = fiber_stack(id);
+	t->context.uc_stack.ss_size = CTL_STACK_SIZE;
+	t->context.uc_link = NULL;
+	makecontext(&t->context, fiber_entry, 0);
+#ifdef CTL_TSAN
+	t->tsan_fiber = __tsan_create_fiber(0);
+	__tsan_set_fiber_name(t->tsan_fiber, t->name);
+#endif
 }
 
 static bool runnable(const struct ctl_thread *t)
 {
-	return !t->exited && (!t->wait_pred || t->wait_pred(t->wait_arg));
+	if (t->exited)
+		return false;
+	if (!t->wait_pred)
+		return true;
+	return mm_read_memory_as_is(t->wait_pred, t->wait_arg);
 }
 
-static int pick_random(struct ctl *c)
+/* What may happen next: fibers that can run and buffers with a store that
+ * can become visible. Entity e < n is fiber e; e >= n is fiber e-n's
+ * buffer. */
+static int enabled_entities(const struct ctl *c, int *out)
 {
-	int ready[CTL_MAX_THREADS], n = 0;
+	int n = 0;
 
 	for (int i = 0; i < c->nr_threads; i++)
 		if (runnable(&c->threads[i]))
-			ready[n++] = i;
-	return n ? ready[rng_below(&c->rng, (uint64_t)n)] : -1;
-}
-
-static int pick_pct(struct ctl *c)
-{
-	int best = -1;
-
-	for (int i = 0; i < c->nr_threads; i++)
-		if (runnable(&c->threads[i]) &&
-		    (best < 0 || c->threads[i].priority > c->threads[best].priority))
-			best = i;
-	return best;
+			out[n++] = i;
+	if (mm_enabled())
+		for (int i = 0; i < c->nr_threads; i++)
+			if (mm_pending(i))
+				out[n++] = c->nr_threads + i;
+	return n;
 }
 
 static bool all_exited(const struct ctl *c)
@@ -110,77 +197,157 @@ static void report_deadlock(const struct ctl *c)
 	HARNESS_ASSERT(false, "every live thread waits for another");
 }
 
-/* Choose who runs next; -1 when everyone has exited. */
+/* Make one of fiber t's buffered stores visible; which one is a decision
+ * under weak ordering. */
+static void commit_one(struct ctl *c, int t, int pick_random_entry)
+{
+	int idx[MM_BUFFER_MAX];
+	int n = mm_committable(t, idx);
+	int k;
+
+	HARNESS_ASSERT(n > 0, "buffer of fiber %d has nothing to commit", t);
+	k = pick_random_entry ? idx[rng_below(&c->rng, (uint64_t)n)] : idx[0];
+	log_decision(c, CTL_COMMIT, t, k);
+	mm_commit(t, k);
+}
+
+static int pick_pct_entity(struct ctl *c, const int *en, int n)
+{
+	int best = en[0];
+
+	for (int i = 1; i < n; i++)
+		if (c->priority[en[i]] > c->priority[best])
+			best = en[i];
+	return best;
+}
+
+/* A PCT change point at this decision: the entity about to act drops below
+ * every other. */
+static bool pct_change_point(struct ctl *c, int entity)
+{
+	uint64_t decision = c->log_len + 1;
+	bool changed = false;
+
+	for (int i = 0; i < c->cfg.pct_depth - 1; i++)
+		if (c->change_points[i] == decision) {
+			c->priority[entity] = i + 1;
+			changed = true;
+		}
+	return changed;
+}
+
+/* The guide's next possible decision, or -1 when it has run out. */
+static int guided_entity(struct ctl *c, int *commit_entry)
+{
+	while (c->guide_pos < c->cfg.guide_len) {
+		struct ctl_decision d = c->cfg.guide[c->guide_pos++];
+
+		if (d.thread >= c->nr_threads)
+			continue;
+		if (d.kind == CTL_RUN && runnable(&c->threads[d.thread]))
+			return d.thread;
+		if (d.kind == CTL_COMMIT && mm_enabled() &&
+		    mm_entry_committable(d.thread, d.arg)) {
+			*commit_entry = d.arg;
+			return c->nr_threads + d.thread;
+		}
+	}
+	return -1;
+}
+
+/* Past the guide: run on without preempting; commit only when stuck. */
+static int fallback_entity(struct ctl *c, const int *en)
+{
+	if (c->current >= 0 && runnable(&c->threads[c->current]))
+		return c->current;
+	return en[0];
+}
+
+/* Decide what happens next until a fiber is to run; -1 when all exited. */
 static int pick_next(struct ctl *c)
 {
-	int next = c->cfg.strategy == CTL_PCT ? pick_pct(c) : pick_random(c);
+	int en[CTL_MAX_ENTITIES];
 
-	if (next < 0 && !all_exited(c))
-		report_deadlock(c);
-	return next;
+	for (;;) {
+		int n = enabled_entities(c, en), e, entry = -1;
+
+		if (!n) {
+			if (!all_exited(c))
+				report_deadlock(c);
+			return -1;
+		}
+		switch (c->cfg.strategy) {
+		case CTL_RANDOM:
+			e = en[rng_below(&c->rng, (uint64_t)n)];
+			break;
+		case CTL_PCT:
+			e = pick_pct_entity(c, en, n);
+			if (pct_change_point(c, e))
+				e = pick_pct_entity(c, en, n);
+			break;
+		default:
+			e = guided_entity(c, &entry);
+			if (e < 0)
+				e = fallback_entity(c, en);
+			break;
+		}
+		if (e < c->nr_threads) {
+			log_decision(c, CTL_RUN, e, 0);
+			return e;
+		}
+		if (entry >= 0) {
+			log_decision(c, CTL_COMMIT, e - c->nr_threads, entry);
+			mm_commit(e - c->nr_threads, entry);
+		} else {
+			commit_one(c, e - c->nr_threads, c->cfg.strategy != CTL_GUIDED);
+		}
+	}
 }
 
-/* Hand the CPU from `self` to `next` and, unless self has exited, wait to
- * be handed it back. */
+#ifdef CTL_TSAN
+static void *tsan_fiber_of(struct ctl *c, int id)
+{
+	return id < 0 ? c->controller_fiber : c->threads[id].tsan_fiber;
+}
+#endif
+
+/* Switch from fiber `self` (-1: the controller) to `next` (-1: back to the
+ * controller, the execution is over). */
 static void switch_to(struct ctl *c, int self, int next)
 {
+	ucontext_t *from = self < 0 ? &c->controller : &c->threads[self].context;
+	ucontext_t *to = next < 0 ? &c->controller : &c->threads[next].context;
+
 	if (next == self)
 		return;
-	c->switches++;
+	if (self >= 0)
+		c->switches++;
 	c->current = next;
-	if (next < 0) {
-		sem_post(&c->done);
-		return;
-	}
-	sem_post(&c->threads[next].wake);
-	if (!c->threads[self].exited)
-		sem_wait_all(&c->threads[self].wake);
-}
-
-void ctl_thread_start(struct ctl *c, int id, const char *name)
-{
-	struct ctl_thread *t = &c->threads[id];
-
-	snprintf(t->name, sizeof(t->name), "%s", name);
-	t->started = true;
-	/* Nothing but this thread touches its slot before the post: the
-	 * controller reads the names only after all_started. */
-	sem_post(&c->all_started);
-	sem_wait_all(&t->wake);
-}
-
-void ctl_thread_exit(struct ctl *c, int id)
-{
-	c->threads[id].exited = true;
-	switch_to(c, id, pick_next(c));
+	current_thread = next < 0 ? c->controller_tls : c->threads[next].tls;
+#ifdef CTL_TSAN
+	__tsan_switch_to_fiber(tsan_fiber_of(c, next), 0);
+#endif
+	HARNESS_ASSERT(!swapcontext(from, to), "swapcontext failed");
 }
 
 void ctl_run(struct ctl *c)
 {
-	int first;
-
-	for (int i = 0; i < c->nr_threads; i++)
-		sem_wait_all(&c->all_started);
-	first = pick_next(c);
-	c->current = first;
-	sem_post(&c->threads[first].wake);
-	sem_wait_all(&c->done);
-}
-
-static void pct_change_point(struct ctl *c, int id)
-{
-	for (int i = 0; i < c->cfg.pct_depth - 1; i++)
-		if (c->change_points[i] == c->steps)
-			c->threads[id].priority = i + 1;
+	running_ctl = c;
+	c->controller_tls = current_thread;
+#ifdef CTL_TSAN
+	c->controller_fiber = __tsan_get_current_fiber();
+#endif
+	switch_to(c, -1, pick_next(c));
+	c->current = -1;
+	current_thread = c->controller_tls;
+	running_ctl = NULL;
 }
 
 void ctl_point(struct ctl *c, int id)
 {
-	HARNESS_ASSERT(c->current == id, "thread %d at a point while %d runs", id,
+	HARNESS_ASSERT(c->current == id, "fiber %d at a point while %d runs", id,
 		       c->current);
 	c->steps++;
-	if (c->cfg.strategy == CTL_PCT)
-		pct_change_point(c, id);
 	switch_to(c, id, pick_next(c));
 }
 
@@ -189,7 +356,7 @@ void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg,
 {
 	struct ctl_thread *t = &c->threads[id];
 
-	while (!pred(arg)) {
+	while (!mm_read_memory_as_is(pred, arg)) {
 		t->wait_pred = pred;
 		t->wait_arg = arg;
 		t->wait_what = what;
@@ -198,4 +365,48 @@ void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg,
 	}
 	t->wait_pred = NULL;
 	t->wait_what = NULL;
+	/* The wait observed memory as it is: what it saw, later loads see. */
+	if (mm_enabled())
+		mm_acquire_all();
+}
+
+static bool guided_stale(struct ctl *c, int id)
+{
+	struct ctl_thread *t = &c->threads[id];
+	size_t seen = 0;
+
+	for (size_t i = 0; i < c->cfg.guide_len; i++) {
+		const struct ctl_decision *d = &c->cfg.guide[i];
+
+		if (d->kind == CTL_STALE && d->thread == id && seen++ == t->stale_seen) {
+			t->stale_seen++;
+			return d->arg;
+		}
+	}
+	t->stale_seen++;
+	return false;
+}
+
+bool ctl_choose_stale(struct ctl *c, int id)
+{
+	bool stale = c->cfg.strategy == CTL_GUIDED ? guided_stale(c, id)
+						    : rng_below(&c->rng, 2);
+
+	log_decision(c, CTL_STALE, id, stale);
+	return stale;
+}
+
+uint64_t ctl_count_switches(const struct ctl_decision *d, size_t n)
+{
+	uint64_t switches = 0;
+	int last = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].kind != CTL_RUN)
+			continue;
+		if (last >= 0 && d[i].thread != last)
+			switches++;
+		last = d[i].thread;
+	}
+	return switches;
 }

@@ -1,42 +1,79 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Controlled scheduling: real pthreads, exactly one of which runs at a time.
+ * Controlled scheduling: the workers of one execution are fibers on the
+ * controlling thread, exactly one of which runs at a time.
  *
- * Each thread runs until its next ctl_point(); there the running thread asks
- * the strategy which thread runs next and hands the CPU over (a semaphore
- * post to the chosen one, a wait on its own). Because only the running
- * thread touches the scheduler's state or the model, an execution is fixed
- * by the seed and the strategy, and the list of decisions replays it.
+ * Each fiber runs until its next ctl_point(); there the scheduler decides
+ * what happens next and switches to the chosen fiber. Only one fiber exists
+ * at any moment as far as the model is concerned, so an execution is fixed by
+ * its seed, its strategy and (under --memory tso|weak) its store-buffer
+ * decisions, and the list of decisions replays it.
+ *
+ * Why fibers and not one pthread per worker handing a semaphore around: a
+ * decision then costs a user-space context switch instead of a futex wake
+ * and a trip through the kernel scheduler, and starting an execution costs
+ * a makecontext() instead of a pthread_create(). ThreadSanitizer follows the
+ * switches through its fiber interface, so the TSan build stays meaningful.
+ *
+ * Decisions (the schedule):
+ *   RUN t        fiber t runs until its next point;
+ *   COMMIT t k   entry k of fiber t's store buffer becomes visible to all;
+ *   STALE t c    fiber t's load reads the older value (c = 1) or the newest
+ *                (c = 0) where the memory model allows both.
  *
  * Strategies:
- *   random  every point picks uniformly among the runnable threads;
+ *   random  every decision picks uniformly among the enabled ones;
  *   pct     PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010):
- *           random distinct priorities, the highest runnable thread runs,
- *           and at d-1 random steps the running thread drops below all
- *           others. A bug of depth d shows with probability at least
- *           1 / (n k^(d-1)) per execution, n threads, k steps.
+ *           random distinct priorities, the highest enabled entity acts,
+ *           and at d-1 random steps the acting entity drops below all
+ *           others. Each store buffer is an entity of its own (as the
+ *           buffer threads of PCTWM, Gao et al., OOPSLA 2023), so a low
+ *           priority holds a store back and a high one makes it visible at
+ *           once. A bug of depth d shows with probability at least
+ *           1 / (n k^(d-1)) per execution, n entities, k steps;
+ *   guided  follow a given decision list; where it says something
+ *           impossible, skip it; when it runs out, keep running the current
+ *           fiber (then the lowest-numbered one), and make a buffered store
+ *           visible only when nothing else can happen. Minimization and
+ *           --replay of a minimized schedule run this way.
  *
- * Blocking is known to the scheduler: a thread waits with
- * ctl_wait_until(pred), and is runnable only when pred holds, so a spin in
- * the model never livelocks the scheduler, and when nobody is runnable the
- * execution has deadlocked: the harness fails (exit 4) naming every thread
- * and what it waits for.
+ * Blocking is known to the scheduler: a fiber waits with ctl_wait_until(pred)
+ * and is runnable only when pred holds, so a spin in the model never
+ * livelocks the scheduler, and when nothing is enabled the execution has
+ * deadlocked: the harness fails (exit 4) naming every fiber and what it
+ * waits for.
  */
 #ifndef LOSTFLUSH_CTL_H
 #define LOSTFLUSH_CTL_H
 
-#include <semaphore.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <ucontext.h>
 
 #include "rng.h"
 
 #define CTL_MAX_THREADS 80
 #define CTL_MAX_DEPTH 8
+/* Entities PCT orders: every fiber and every fiber's store buffer. */
+#define CTL_MAX_ENTITIES (2 * CTL_MAX_THREADS)
 
 enum ctl_strategy {
 	CTL_RANDOM,
 	CTL_PCT,
+	CTL_GUIDED,
+};
+
+enum ctl_decision_kind {
+	CTL_RUN,
+	CTL_COMMIT,
+	CTL_STALE,
+};
+
+struct ctl_decision {
+	uint8_t kind;   /* enum ctl_decision_kind */
+	uint8_t thread;
+	uint8_t arg;    /* COMMIT: buffer entry; STALE: 1 if the older value */
 };
 
 struct ctl_config {
@@ -44,47 +81,68 @@ struct ctl_config {
 	int pct_depth;          /* d: d-1 priority change points */
 	uint64_t steps_estimate; /* k: change points fall in [1, k] */
 	uint64_t seed;
+	/* CTL_GUIDED: the decisions to follow. */
+	const struct ctl_decision *guide;
+	size_t guide_len;
 };
 
+struct thread_ctx;
+
 struct ctl_thread {
-	sem_t wake;
-	bool started, exited;
-	int priority;
+	ucontext_t context;
+	void *tsan_fiber;
+	void (*fn)(void *arg);
+	void *arg;
+	struct thread_ctx *tls; /* current_thread while this fiber runs */
+	bool exited;
 	bool (*wait_pred)(void *arg); /* NULL: not waiting */
 	void *wait_arg;
 	const char *wait_what;
+	size_t stale_seen;      /* CTL_GUIDED: this fiber's STALE decisions used */
 	char name[16];
 };
 
 struct ctl {
 	struct ctl_config cfg;
 	int nr_threads;
-	int nr_started;
-	int current;     /* the thread that runs; -1 before the start */
-	uint64_t steps;  /* schedule points passed */
-	uint64_t switches; /* decisions that changed the running thread */
+	int current;     /* the fiber that runs; -1 outside the execution */
+	uint64_t steps;  /* schedule points passed (waits included) */
+	uint64_t switches; /* decisions that changed the running fiber */
 	uint64_t change_points[CTL_MAX_DEPTH];
+	int priority[CTL_MAX_ENTITIES];
+	size_t guide_pos;
 	struct rng rng;
-	sem_t all_started, done;
+	ucontext_t controller;
+	void *controller_fiber;
+	struct thread_ctx *controller_tls;
+	/* The decisions taken, in order (owned by ctl.c, reused). */
+	struct ctl_decision *log;
+	size_t log_len, log_cap;
 	struct ctl_thread threads[CTL_MAX_THREADS];
 };
 
 void ctl_init(struct ctl *c, int nr_threads, const struct ctl_config *cfg);
 void ctl_destroy(struct ctl *c);
 
-/* A worker's first call: wait to be scheduled for the first time. */
-void ctl_thread_start(struct ctl *c, int id, const char *name);
-/* A worker's last call: hand over for good. */
-void ctl_thread_exit(struct ctl *c, int id);
-/* From the controlling thread, once every worker is created: run the
- * execution to its end (every worker exited). */
+/* Fiber id runs fn(arg) with current_thread = tls; name labels it in
+ * reports. Call for every id in [0, nr_threads) before ctl_run(). */
+void ctl_add_thread(struct ctl *c, int id, const char *name, void (*fn)(void *arg),
+		    void *arg, struct thread_ctx *tls);
+/* From the controlling thread: run the execution until every fiber has
+ * returned. */
 void ctl_run(struct ctl *c);
 
-/* A schedule point of thread id: maybe another thread runs now. */
+/* A schedule point of fiber id: maybe something else happens now. */
 void ctl_point(struct ctl *c, int id);
-/* Block thread id until pred(arg) holds; `what` names the wait for a
- * deadlock report. */
+/* Block fiber id until pred(arg) holds; `what` names the wait for a
+ * deadlock report. pred reads memory as it is, never a store buffer. */
 void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg,
 		    const char *what);
+/* A load of fiber id may read an older value: decide (and log) whether it
+ * does. */
+bool ctl_choose_stale(struct ctl *c, int id);
+
+/* Context switches in a decision list: RUN decisions that change fiber. */
+uint64_t ctl_count_switches(const struct ctl_decision *d, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "ctl.h"
+#include "explore.h"
 
 _Thread_local struct thread_ctx *current_thread;
 atomic_bool lostflush_stop;
@@ -65,6 +66,7 @@ void run_destroy(struct run *run)
 {
 	for (int i = 0; i < run->nr_workers; i++)
 		free(run->workers[i].ctx);
+	free(run->schedule);
 	oracle_destroy(&run->oracle);
 	kvm_destroy(&run->kvm);
 }
@@ -154,114 +156,6 @@ static void wait_for_end(struct run *run)
 	torture_stop();
 	if (run->cfg.progress)
 		show_progress(run, trace_now_ns(), true);
-}
-
-static void *controlled_worker_main(void *p)
-{
-	struct worker *w = p;
-
-	current_thread = w->ctx;
-	ctl_thread_start(lostflush_ctl, w->ctx->index, w->ctx->name);
-	w->fn(w->run, w->arg);
-	ctl_thread_exit(lostflush_ctl, w->ctx->index);
-	current_thread = NULL;
-	return NULL;
-}
-
-/* A fresh model for each execution, the same arch and policy. */
-static void reset_model(struct run *run)
-{
-	const struct mmu_arch_ops *arch = run->kvm.arch;
-	const struct flush_policy *policy = run->kvm.policy;
-
-	kvm_destroy(&run->kvm);
-	HARNESS_ASSERT(!kvm_create(&run->kvm, &run->cfg.kvm), "cannot rebuild the model");
-	run->kvm.arch = arch;
-	run->kvm.policy = policy;
-}
-
-static uint64_t execution_seed(uint64_t seed, uint64_t index)
-{
-	uint64_t x = seed ^ (index * 0x9e3779b97f4a7c15ULL);
-
-	return splitmix64(&x);
-}
-
-/* Each worker's PRNG and event ring start afresh; each worker sets its own
- * budget (worker_set_budget()). */
-static void reset_workers(struct run *run, uint64_t seed)
-{
-	for (int i = 0; i < run->nr_workers; i++) {
-		struct thread_ctx *ctx = run->workers[i].ctx;
-
-		rng_seed(&ctx->rng, seed, (uint64_t)i + 1);
-		trace_ring_reset(&ctx->ring);
-	}
-}
-
-/* One controlled execution; returns its schedule points. */
-static uint64_t run_one_execution(struct run *run, uint64_t index, uint64_t steps_estimate)
-{
-	uint64_t seed = execution_seed(run->cfg.seed, index);
-	struct ctl_config cc = {
-		.strategy = run->cfg.sched == SCHED_PCT ? CTL_PCT : CTL_RANDOM,
-		.pct_depth = run->cfg.pct_depth,
-		.steps_estimate = steps_estimate,
-		.seed = seed,
-	};
-	static struct ctl ctl;
-	uint64_t steps;
-
-	reset_model(run);
-	reset_workers(run, seed);
-	ctl_init(&ctl, run->nr_workers, &cc);
-	lostflush_ctl = &ctl;
-	for (int i = 0; i < run->nr_workers; i++) {
-		int err = pthread_create(&run->workers[i].tid, NULL, controlled_worker_main,
-					 &run->workers[i]);
-
-		HARNESS_ASSERT(!err, "pthread_create: error %d", err);
-	}
-	ctl_run(&ctl);
-	for (int i = 0; i < run->nr_workers; i++)
-		pthread_join(run->workers[i].tid, NULL);
-	lostflush_ctl = NULL;
-	steps = ctl.steps;
-	ctl_destroy(&ctl);
-	return steps;
-}
-
-/* Many short executions, each from its own seed, until one fails, the
- * count or the time is reached, or Ctrl-C. */
-static void run_controlled(struct run *run)
-{
-	/* PCT's change points fall within the estimate: start from a guess
-	 * and keep the longest execution seen. */
-	uint64_t estimate = 1000;
-	uint64_t last = run->cfg.executions ? run->cfg.first_execution + run->cfg.executions
-					    : UINT64_MAX;
-
-	for (uint64_t i = run->cfg.first_execution; i < last; i++) {
-		uint64_t steps;
-
-		if (run_sigint_seen() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
-			break;
-		atomic_store(&lostflush_stop, false);
-		steps = run_one_execution(run, i, estimate);
-		run->executions_run++;
-		if (steps > estimate)
-			estimate = steps;
-		if (atomic_load(&run->oracle.nr_violations)) {
-			int nr;
-			struct thread_ctx *const *threads = run_threads(run, &nr);
-
-			run->failing_execution = i;
-			run->failing_steps = steps;
-			run->failing_trace_hash = trace_hash(threads, nr);
-			break;
-		}
-	}
-	torture_stop();
 }
 
 static void run_free(struct run *run)

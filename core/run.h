@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "counters.h"
+#include "ctl.h"
+#include "memmodel.h"
 #include "mmu.h"
 #include "oracle.h"
 #include "sched.h"
@@ -44,6 +46,10 @@ struct run_config {
 	 * and the index of the first. */
 	uint64_t executions;
 	uint64_t first_execution;
+	enum mem_model memory; /* controlled modes only */
+	/* Follow this schedule (a minimized one, replayed) instead. */
+	const struct ctl_decision *guide;
+	size_t guide_len;
 	struct kvm_config kvm;
 	struct workload work;
 	struct perturb_rates perturb;
@@ -82,6 +88,10 @@ struct run {
 	uint64_t failing_execution;        /* index of the first that failed */
 	uint64_t failing_steps;            /* its schedule points */
 	uint64_t failing_trace_hash;       /* trace_hash() of its events */
+	uint64_t failing_switches;         /* its context switches */
+	struct ctl_decision *schedule;     /* its decisions (malloc) */
+	size_t schedule_len;
+	uint64_t decisions;                /* scheduler decisions, all executions */
 	uint64_t first_violation_ns;       /* 0 if none */
 	uint64_t accesses_to_first_violation;
 };

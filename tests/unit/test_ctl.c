@@ -41,34 +41,29 @@ struct toy_arg {
 	int id;
 };
 
-static void *toy_thread(void *p)
+static void toy_thread(void *p)
 {
 	struct toy_arg *a = p;
-	char name[8];
 
-	snprintf(name, sizeof(name), "t%d", a->id);
-	ctl_thread_start(&a->toy->ctl, a->id, name);
 	a->toy->body(a->toy, a->id);
-	ctl_thread_exit(&a->toy->ctl, a->id);
-	return NULL;
 }
 
 static void toy_run(struct toy *toy, int nr, toy_body body, const struct ctl_config *cfg)
 {
-	pthread_t tid[8];
-	struct toy_arg args[8];
+	static struct toy_arg args[8];
 
 	memset(toy, 0, sizeof(*toy));
 	toy->body = body;
 	toy->nr = nr;
 	ctl_init(&toy->ctl, nr, cfg);
 	for (int i = 0; i < nr; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "t%d", i);
 		args[i] = (struct toy_arg){ toy, i };
-		pthread_create(&tid[i], NULL, toy_thread, &args[i]);
+		ctl_add_thread(&toy->ctl, i, name, toy_thread, &args[i], NULL);
 	}
 	ctl_run(&toy->ctl);
-	for (int i = 0; i < nr; i++)
-		pthread_join(tid[i], NULL);
 	ctl_destroy(&toy->ctl);
 }
 
