@@ -37,6 +37,13 @@ void options_usage(FILE *out, const char *argv0)
 		"  --executions N          controlled modes: stop after N executions\n"
 		"  --execution N           controlled modes: run only execution N (a replay)\n"
 		"  --replay FILE.json      run again the failing execution a report describes\n"
+		"                          (its minimized schedule, if it carries one)\n"
+		"  --memory sc|tso|weak    controlled modes: sc, every store visible at once\n"
+		"                          (default); tso, FIFO store buffers (x86-like); weak,\n"
+		"                          buffers drain in any order barriers allow and loads\n"
+		"                          may read the previous value (Arm-like)\n"
+		"  --minimize              controlled modes: shrink the failing schedule to fewer\n"
+		"                          context switches and print it, one column per thread\n"
 		"  --vcpus N               vCPU threads, 1..%d (default: the scenario's)\n"
 		"  --gfns N                guest pages modelled, 64..%llu\n"
 		"  --hot-gfns N            pages the guests and the notifier fight over\n"
@@ -240,7 +247,7 @@ enum {
 	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
 	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED, OPT_EXECUTIONS, OPT_EXECUTION,
-	OPT_REPLAY,
+	OPT_REPLAY, OPT_MEMORY, OPT_MINIMIZE,
 };
 
 static const struct option long_options[] = {
@@ -261,6 +268,8 @@ static const struct option long_options[] = {
 	{ "executions", required_argument, NULL, OPT_EXECUTIONS },
 	{ "execution", required_argument, NULL, OPT_EXECUTION },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "minimize", no_argument, NULL, OPT_MINIMIZE },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -323,6 +332,16 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_KEEP_GOING: o->keep_going = true; return 0;
 	case OPT_REPORT: o->report_path = arg; return 0;
 	case OPT_REPLAY: o->replay_path = arg; return 0;
+	case OPT_MINIMIZE: o->minimize = true; return 0;
+	case OPT_MEMORY:
+		if (!mem_model_parse(arg, &o->memory)) {
+			fprintf(stderr, "stress: --memory '%s' is not allowed: use sc, tso or weak\n",
+				arg);
+			return -1;
+		}
+		o->memory_given = true;
+		remember(o, "memory", arg);
+		return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'h': o->help = true; return 0;
 	case 'V': o->version = true; return 0;
@@ -387,6 +406,24 @@ static int parse_one(struct options *o, int c, const char *arg)
 	}
 }
 
+/* Options that only mean something when one thread runs at a time. */
+static int check_controlled_only(const struct options *o)
+{
+	if (o->sched != SCHED_FREE)
+		return 0;
+	if (o->memory_given && o->memory != MEM_SC) {
+		fprintf(stderr, "stress: --memory %s needs --sched random or pct: free mode runs "
+			"on this CPU's own memory model\n", mem_model_name(o->memory));
+		return -1;
+	}
+	if (o->minimize) {
+		fprintf(stderr, "stress: --minimize needs --sched random or pct: free-mode runs "
+			"have no schedule to shrink\n");
+		return -1;
+	}
+	return 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv)
 {
 	int c;
@@ -420,5 +457,5 @@ int options_parse(struct options *o, int argc, char **argv)
 		fprintf(stderr, "stress: unexpected argument '%s'; see --help\n", argv[optind]);
 		return -1;
 	}
-	return 0;
+	return check_controlled_only(o);
 }

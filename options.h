@@ -30,6 +30,12 @@ struct options {
 	uint64_t executions;      /* 0: until the duration is up */
 	uint64_t first_execution;
 	bool one_execution;       /* --execution N: exactly that one */
+	enum mem_model memory;
+	bool memory_given;
+	bool minimize;
+	/* --replay of a minimized schedule: follow it (malloc'd). */
+	struct ctl_decision *guide;
+	size_t guide_len;
 	/* 0 = the scenario's default */
 	uint64_t vcpus, gfns, hot_gfns, tlb_entries;
 	struct perturb_rates perturb;

@@ -57,6 +57,13 @@ struct flush_policy {
 	/* Does the dirty-log path flush before dropping mmu_lock (today) or
 	 * after (2009's kvm_vm_ioctl_get_dirty_log())? */
 	bool dirty_log_flushes_under_lock;
+	/* The two halves of the request/entry Dekker pair (vcpu-request);
+	 * NULL: upstream's. publish_in_guest_mode() makes vcpu->mode
+	 * IN_GUEST_MODE visible before vcpu_enter_guest() reads the requests;
+	 * exiting_guest_mode() is kvm_vcpu_exiting_guest_mode(), the
+	 * requester's read of the mode after setting the request bit. */
+	void (*publish_in_guest_mode)(struct kvm_vcpu *vcpu);
+	int (*exiting_guest_mode)(struct kvm_vcpu *vcpu);
 };
 
 /* Shared pieces of policies: a flush that ignores any mark, and a notifier

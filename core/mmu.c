@@ -57,6 +57,23 @@ static int memslots_init(struct kvm *kvm)
 	return 0;
 }
 
+/* Timelines name the variables the memory model buffers. */
+static void name_shared_variables(struct kvm *kvm)
+{
+	mm_names_clear();
+	mm_name(&kvm->remote_tlbs_dirty, "remote_tlbs_dirty");
+	mm_name(&kvm->tlbs_dirty, "tlbs_dirty");
+	mm_name(&kvm->tlbs_flushed, "tlbs_flushed");
+	mm_name(&kvm->mmu_invalidate_seq, "invalidate_seq");
+	mm_name(&kvm->mmu_invalidate_in_progress, "invalidate_in_progress");
+	mm_name(&kvm->mmu_invalidate_range_start, "invalidate_start");
+	mm_name(&kvm->mmu_invalidate_range_end, "invalidate_end");
+	for (int i = 0; i < kvm->nr_vcpus; i++) {
+		mm_name(&kvm->vcpus[i]->mode, "v%d.mode", i);
+		mm_name(&kvm->vcpus[i]->requests, "v%d.requests", i);
+	}
+}
+
 int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 {
 	pthread_rwlockattr_t attr;
@@ -91,6 +108,7 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 			return -1;
 		kvm->vcpus[i] = v;
 	}
+	name_shared_variables(kvm);
 	return 0;
 }
 
@@ -157,6 +175,9 @@ static void ctl_mmu_lock(struct kvm *kvm, enum mmu_lock_mode mode)
 
 static void ctl_mmu_unlock(struct kvm *kvm, enum mmu_lock_mode mode)
 {
+	/* spin_unlock() is a release: what the holder stored is visible
+	 * before the next holder can look (ctl_wait_until() acquires). */
+	mm_release_all();
 	if (mode == MMU_LOCK_WRITE)
 		kvm->ctl_writer = false;
 	else
@@ -317,8 +338,9 @@ uint64_t spt_set_leaf(struct kvm *kvm, gfn_t gfn, int level, uint64_t spte)
 	HARNESS_ASSERT(slot, "a huge leaf covers gfn %#llx above level %d",
 		       (unsigned long long)gfn, level);
 	trace(TR_SPTE_SET, gfn, spte);
-	/* Release: a walker that sees the SPTE sees the frame it maps. */
-	return atomic_exchange_explicit(slot, spte, memory_order_acq_rel);
+	/* xchg, fully ordered: a walker that sees the SPTE sees the frame it
+	 * maps, and the old value tells the caller what it replaced. */
+	return xchg(slot, spte);
 }
 
 uint64_t spt_zap_gfn(struct kvm *kvm, gfn_t gfn, int *level)
@@ -332,11 +354,16 @@ uint64_t spt_zap_gfn(struct kvm *kvm, gfn_t gfn, int *level)
 		if (!is_shadow_present_pte(spte))
 			return 0;
 		if (is_last_spte(spte, l)) {
-			/* xchg, not a plain store: zappers may run under a
-			 * read-held mmu_lock and race with each other. */
-			spte = atomic_exchange_explicit(slot, 0, memory_order_acq_rel);
-			if (!is_shadow_present_pte(spte))
-				return 0;
+			/* A plain store, as mmu_spte_clear_track_bits() clears
+			 * an SPTE without volatile bits (__update_clear_spte_fast,
+			 * WRITE_ONCE): nothing orders it with what follows, so a
+			 * missing smp_wmb() after the zap stays missing. Two
+			 * zappers under a read-held mmu_lock may both clear one
+			 * SPTE: both then mark and flush, which costs a flush and
+			 * hides nothing. */
+			if (mm_enabled())
+				mm_name(slot, "spte[%#llx]", (unsigned long long)gfn);
+			WRITE_ONCE(*slot, 0);
 			*level = l;
 			trace(TR_SPTE_ZAP, gfn, spte);
 			count(CNT_ZAPS, 1);

@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include "check.h"
+#include "flush.h"
 #include "sched.h"
 #include "thread.h"
 
@@ -52,7 +53,8 @@ static bool vcpu_has_exited(void *arg)
 {
 	const struct exit_wait *w = arg;
 
-	return smp_load_acquire(&w->vcpu->exits) != w->exits_before ||
+	return atomic_load_explicit(&w->vcpu->exits, memory_order_acquire) !=
+		       w->exits_before ||
 	       smp_load_acquire(&w->vcpu->mode) == OUTSIDE_GUEST_MODE;
 }
 
@@ -69,7 +71,7 @@ static void wait_for_exit(struct kvm_vcpu *vcpu, uint64_t exits_before)
 	}
 
 	/* The IPI's wait: done once the vCPU left guest mode after the kick. */
-	while (smp_load_acquire(&vcpu->exits) == exits_before &&
+	while (atomic_load_explicit(&vcpu->exits, memory_order_acquire) == exits_before &&
 	       smp_load_acquire(&vcpu->mode) != OUTSIDE_GUEST_MODE) {
 		if (++spins < 64)
 			cpu_relax();
@@ -89,10 +91,12 @@ bool kvm_make_all_cpus_request(struct kvm *kvm, int req)
 
 		kvm_make_request(req, v);
 		sched_point();
-		exits[i] = smp_load_acquire(&v->exits);
+		exits[i] = atomic_load_explicit(&v->exits, memory_order_acquire);
 		/* KVM_REQ_TLB_FLUSH has KVM_REQUEST_WAIT: any mode but
 		 * OUTSIDE needs the IPI and the wait (kvm_request_needs_ipi). */
-		need_wait[i] = kvm_vcpu_exiting_guest_mode(v) != OUTSIDE_GUEST_MODE;
+		need_wait[i] = (kvm->policy && kvm->policy->exiting_guest_mode ?
+					kvm->policy->exiting_guest_mode(v) :
+					kvm_vcpu_exiting_guest_mode(v)) != OUTSIDE_GUEST_MODE;
 		if (need_wait[i]) {
 			trace(TR_KICK, TRACE_NO_GFN, (uint64_t)i);
 			count(CNT_KICKS, 1);
@@ -107,9 +111,15 @@ bool kvm_make_all_cpus_request(struct kvm *kvm, int req)
 
 bool kvm_vcpu_enter_guest(struct kvm_vcpu *vcpu)
 {
+	const struct flush_policy *policy = vcpu->kvm->policy;
+
 	/* mode before requests (vcpu_enter_guest()'s comment 1): pairs with
 	 * smp_mb__before_atomic() in kvm_vcpu_exiting_guest_mode(). */
-	smp_store_mb(vcpu->mode, IN_GUEST_MODE);
+	if (policy && policy->publish_in_guest_mode)
+		policy->publish_in_guest_mode(vcpu);
+	else
+		smp_store_mb(vcpu->mode, IN_GUEST_MODE);
+	sched_point();
 	if (kvm_request_pending(vcpu)) {
 		WRITE_ONCE(vcpu->mode, OUTSIDE_GUEST_MODE);
 		return false;
@@ -123,6 +133,10 @@ void kvm_vcpu_exit_guest(struct kvm_vcpu *vcpu)
 	/* Release: a requester that sees the exit also sees that the vCPU is
 	 * done with every access it made in guest mode. */
 	smp_store_release(&vcpu->mode, OUTSIDE_GUEST_MODE);
+	/* The kick's ack (csd_unlock() of the IPI, a release): the requester
+	 * that sees it sees everything this vCPU stored before, buffered or
+	 * not. The counter itself is the harness's IPI, not modelled memory. */
+	mm_release_all();
 	atomic_fetch_add_explicit(&vcpu->exits, 1, memory_order_release);
 	trace(TR_EXIT, TRACE_NO_GFN, 0);
 	count(CNT_EXITS, 1);

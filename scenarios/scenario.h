@@ -34,6 +34,13 @@ struct scenario_variant {
 	/* Caught by the oracle, but so rarely in free mode that a run missing
 	 * it says nothing: free mode reports such a variant, never judges it. */
 	bool rare_in_free_mode;
+	/* Controlled modes: the strongest memory model under which the bug
+	 * can show (MEM_SC: all of them). Under a model stronger than this it
+	 * cannot happen, so a run must be clean: a report there would be a
+	 * bug in the harness's memory model. */
+	enum mem_model shows_from;
+	/* PCT depth this variant's bug needs (0: the default, 3); --list says. */
+	int pct_depth;
 	const struct flush_policy *policy;
 	/* Workload this variant needs over the scenario's defaults, in
 	 * --workload syntax (user options still win); NULL for none. */
