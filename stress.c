@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "core/check.h"
+#include "core/minimize.h"
 #include "core/trace.h"
 #include "options.h"
 #include "reports/report.h"
 #include "scenarios/list.h"
 
 #define TRACE_DUMP_EVENTS 24 /* per thread */
+#define TIMELINE_ROWS 60     /* events of a controlled execution shown */
+#define MINIMIZE_TRIES 4000  /* replays a minimization may spend */
 
 static void list_scenarios(void)
 {
@@ -36,6 +39,10 @@ static void list_scenarios(void)
 				       v->caught_by & DETECT_PCT ? " pct" : "",
 				       v->caught_by & DETECT_TSAN ? " tsan" : "",
 				       v->caught_by & DETECT_STORE_BUFFERS ? " store-buffers" : "");
+			if (v->buggy && v->shows_from != MEM_SC)
+				printf("    %-22s         memory: can show from --memory %s on; "
+				       "expected clean under a stronger model\n", "",
+				       mem_model_name(v->shows_from));
 			if (v->workload || v->perturb)
 				printf("    %-22s         runs with%s%s%s%s\n", "",
 				       v->workload ? " --workload " : "", v->workload ? v->workload : "",
@@ -52,6 +59,9 @@ static enum verdict_expect controlled_expectation(const struct options *o,
 {
 	unsigned want = o->sched == SCHED_RANDOM ? DETECT_RANDOM : DETECT_PCT;
 
+	/* A model stronger than the bug needs: it cannot happen. */
+	if (o->memory < v->shows_from)
+		return VERDICT_EXPECT_CLEAN;
 	if (v->caught_by & want)
 		return VERDICT_EXPECT_VIOLATION;
 	*why = "not stated as caught under this scheduler (--list says where it is)";
@@ -97,6 +107,9 @@ static void build_config(struct run_config *cfg, const struct options *o,
 	cfg->pct_depth = o->pct_depth;
 	cfg->executions = o->executions;
 	cfg->first_execution = o->first_execution;
+	cfg->memory = o->memory;
+	cfg->guide = o->guide;
+	cfg->guide_len = o->guide_len;
 	s->defaults(cfg, v);
 	if (v->workload)
 		HARNESS_ASSERT(!workload_apply(&cfg->work, v->workload),
@@ -160,6 +173,11 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->failing_execution = run->failing_execution;
 	r->failing_steps = run->failing_steps;
 	r->failing_trace_hash = run->failing_trace_hash;
+	r->memory = mem_model_name(run->cfg.memory);
+	r->decisions = run->decisions;
+	r->nr_threads = run->nr_workers;
+	for (int i = 0; i < run->nr_workers; i++)
+		r->thread_names[i] = run->workers[i].ctx->name;
 	r->workload_spec = o->workload;
 	r->perturb_spec = o->perturb_spec;
 	r->seed = run->cfg.seed;
@@ -207,11 +225,66 @@ static const char *sched_name(const struct run_config *cfg)
 static void print_header(const struct run_config *cfg, const struct scenario *s,
 			 const struct scenario_variant *v)
 {
-	printf("lostflush %s: %s/%s seed=%#llx duration=%.1fs vcpus=%d gfns=%llu hot=%u sched=%s\n",
+	printf("lostflush %s: %s/%s seed=%#llx duration=%.1fs vcpus=%d gfns=%llu hot=%u sched=%s%s%s\n",
 	       LOSTFLUSH_VERSION, s->name, v->name, (unsigned long long)cfg->seed,
 	       (double)cfg->duration_ns / 1e9, cfg->kvm.nr_vcpus,
-	       (unsigned long long)cfg->kvm.nr_gfns, cfg->work.hot_gfns, sched_name(cfg));
+	       (unsigned long long)cfg->kvm.nr_gfns, cfg->work.hot_gfns, sched_name(cfg),
+	       cfg->sched == SCHED_FREE ? "" : " memory=", 
+	       cfg->sched == SCHED_FREE ? "" : mem_model_name(cfg->memory));
 	fflush(stdout);
+}
+
+/* The result outlives the run: it takes the failing schedule (up to the
+ * violation) with it. */
+static void keep_schedule(struct run_result *r, struct run *run)
+{
+	if (!run->schedule || !r->nr_kept)
+		return;
+	r->schedule = run->schedule;
+	r->schedule_len = run->schedule_len;
+	if (r->kept[0].decision < r->schedule_len)
+		r->schedule_len = r->kept[0].decision;
+	run->schedule = NULL;
+}
+
+static void free_schedules(struct run_result *r)
+{
+	free((void *)r->schedule);
+	free((void *)r->minimized);
+}
+
+/* What led to the violation: the events of every thread, as a timeline of
+ * one column per thread in controlled modes (after --minimize, of the
+ * minimized schedule). */
+static void print_interleaving(struct run *run, const struct options *o,
+			       struct run_result *result, struct minimize_result *min)
+{
+	int nr;
+	struct thread_ctx *const *threads = run_threads(run, &nr);
+
+	if (run->cfg.sched == SCHED_FREE) {
+		printf("!!! last %d events of every thread up to the first violation "
+		       "(ms since start):\n", TRACE_DUMP_EVENTS);
+		trace_dump(stdout, threads, nr, TRACE_DUMP_EVENTS, run->t0_ns,
+			   run->t0_ns + run->first_violation_ns);
+		return;
+	}
+	if (o->minimize && run->schedule) {
+		minimize_schedule(run, MINIMIZE_TRIES, min);
+		result->minimized = min->schedule;
+		result->minimized_len = min->len;
+		result->minimized_trace_hash = trace_hash(threads, nr);
+		printf("!!! minimized in %llu replays: %llu -> %llu context switches, "
+		       "%zu -> %zu decisions, %d -> %d threads before the violation; "
+		       "trace hash %016llx\n",
+		       (unsigned long long)min->tries, (unsigned long long)min->switches_before,
+		       (unsigned long long)min->switches_after, min->len_before, min->len,
+		       min->threads_before, min->threads_after,
+		       (unsigned long long)result->minimized_trace_hash);
+	}
+	printf("!!! the %sinterleaving, one column per thread, in the order it ran:\n",
+	       min->schedule ? "minimized " : "");
+	trace_timeline(stdout, threads, nr, TIMELINE_ROWS);
 }
 
 /* One scenario x variant. Returns -1 on bad configuration (exit 2). */
@@ -220,6 +293,7 @@ static int run_one(const struct options *o, const struct scenario *s,
 {
 	struct run_config cfg;
 	struct run *run;
+	struct minimize_result min = { 0 };
 
 	build_config(&cfg, o, s, v, seed);
 	if (check_config(&cfg))
@@ -236,16 +310,10 @@ static int run_one(const struct options *o, const struct scenario *s,
 	run_execute(run);
 	fill_result(result, run, o, s, v);
 	report_text_violations(stdout, result);
-	if (result->nr_violations) {
-		int nr;
-		struct thread_ctx *const *threads = run_threads(run, &nr);
-
-		printf("!!! last %d events of every thread up to the first violation "
-		       "(ms since start):\n", TRACE_DUMP_EVENTS);
-		trace_dump(stdout, threads, nr, TRACE_DUMP_EVENTS, run->t0_ns,
-			   run->t0_ns + run->first_violation_ns);
-	}
+	if (result->nr_violations)
+		print_interleaving(run, o, result, &min);
 	report_text_summary(stdout, result, o->quiet);
+	keep_schedule(result, run);
 	run_destroy(run);
 	free(run);
 	return 0;
@@ -341,6 +409,8 @@ static int run_selection(const struct options *o, const struct selection *sel, i
 	}
 	if (o->report_path && report_json_write(o->report_path, results, done))
 		failed++;
+	for (int i = 0; i < done; i++)
+		free_schedules(&results[i]);
 	free(results);
 	printf("End of test: %s\n", failed ? "FAILURE" : "SUCCESS");
 	return failed ? EXIT_NOT_AS_EXPECTED : EXIT_AS_EXPECTED;

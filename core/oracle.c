@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "spte.h"
+#include "ctl.h"
 #include "thread.h"
 
 static const char *const violation_names[NR_VIOLATION_KINDS] = {
@@ -28,11 +29,21 @@ void oracle_destroy(struct oracle *o)
 	pthread_mutex_destroy(&o->lock);
 }
 
+void oracle_forget(struct oracle *o)
+{
+	atomic_store(&o->nr_violations, 0);
+	o->nr_kept = 0;
+}
+
 void oracle_report(struct oracle *o, const struct violation *v)
 {
 	pthread_mutex_lock(&o->lock);
-	if (o->nr_kept < ORACLE_MAX_KEPT)
-		o->kept[o->nr_kept++] = *v;
+	if (o->nr_kept < ORACLE_MAX_KEPT) {
+		o->kept[o->nr_kept] = *v;
+		if (lostflush_ctl)
+			o->kept[o->nr_kept].decision = lostflush_ctl->log_len;
+		o->nr_kept++;
+	}
 	atomic_fetch_add(&o->nr_violations, 1);
 	pthread_mutex_unlock(&o->lock);
 	trace_at(TR_VIOLATION, v->gfn, v->pfn, o->t0_ns + v->t_ns);

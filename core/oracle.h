@@ -60,6 +60,9 @@ struct violation {
 	uint64_t t_ns;          /* since the run started */
 	uint64_t entry_age_ns;  /* how long the stale entry had lived */
 	uint64_t accesses;      /* guest accesses by all vCPUs so far */
+	/* Controlled modes: scheduler decisions taken before it (the schedule
+	 * up to the violation is decision log[0 .. decision)). */
+	uint64_t decision;
 };
 
 #define ORACLE_MAX_KEPT 32
@@ -79,6 +82,8 @@ struct oracle {
 };
 
 void oracle_init(struct oracle *o, struct hostmem *mem, uint64_t t0_ns);
+/* Drop every violation seen so far (a new controlled execution). */
+void oracle_forget(struct oracle *o);
 void oracle_destroy(struct oracle *o);
 
 /* Judge one use of `e` for gfn by vCPU vcpu_id. Returns true if legal. */

@@ -35,6 +35,9 @@
 	X(FRAME_FREE, "frame-free")                    \
 	X(LOCK, "mmu-lock")                            \
 	X(UNLOCK, "mmu-unlock")                        \
+	X(STORE_BUFFERED, "buffered")            \
+	X(STORE_VISIBLE, "visible")              \
+	X(STALE_LOAD, "stale-read")                    \
 	X(VIOLATION, "VIOLATION")
 
 enum trace_event {
@@ -44,16 +47,25 @@ enum trace_event {
 	NR_TRACE_EVENTS
 };
 
-#define TRACE_RING_SIZE 128 /* power of two */
+#define TRACE_RING_SIZE 256 /* power of two */
 
 /* Events name a gfn in `a` where they concern one; otherwise TRACE_NO_GFN. */
 #define TRACE_NO_GFN UINT64_MAX
 
 struct trace_record {
 	uint64_t t_ns;
+	/* Controlled executions: the record's place in the one order all
+	 * fibers' events happened in (0 in free mode, where t_ns orders). */
+	uint64_t seq;
 	uint64_t a, b; /* event-specific: usually gfn and pfn, or a value */
 	uint16_t event;
 };
+
+/* Memory-model events name a variable's address in `a`. */
+static inline int trace_event_names_address(int ev)
+{
+	return ev == TR_STORE_BUFFERED || ev == TR_STORE_VISIBLE || ev == TR_STALE_LOAD;
+}
 
 struct trace_ring {
 	uint64_t head; /* records written so far */
@@ -77,6 +89,15 @@ void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads,
 const char *trace_event_name(enum trace_event ev);
 /* Start a ring afresh (a new controlled execution). */
 void trace_ring_reset(struct trace_ring *ring);
+/* A controlled execution starts: its event order counts from zero. */
+void trace_seq_reset(void);
+/* One record as text: "spte-zap 0x3 =0x1234" or "store-visible v0.mode=1". */
+void trace_format(char *buf, size_t size, const struct trace_record *r);
+/* A controlled execution's events as a timeline, one column per thread, one
+ * row per event in the order they happened: the last `rows` of them up to
+ * and including the first violation. */
+void trace_timeline(FILE *out, struct thread_ctx *const *threads, int nr_threads,
+		    int rows);
 /* The hash of every thread's events, in thread order. */
 uint64_t trace_hash(struct thread_ctx *const *threads, int nr_threads);
 

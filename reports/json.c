@@ -53,13 +53,49 @@ static json_t *replay_json(const struct run_result *r)
 	char seed[32];
 
 	snprintf(seed, sizeof(seed), "%#llx", (unsigned long long)r->seed);
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:I, s:I, s:i, s:s, s:s}",
-			 "scenario", r->scenario, "variant", r->variant, "sched", r->sched,
-			 "seed", seed, "execution", (json_int_t)r->failing_execution,
-			 "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
-			 "hot_gfns", (json_int_t)r->hot_gfns, "tlb_entries", (int)r->tlb_entries,
-			 "workload", r->workload_spec ? r->workload_spec : "",
-			 "perturb", r->perturb_spec ? r->perturb_spec : "");
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:I, s:I, s:i, s:s, s:s}",
+			      "scenario", r->scenario, "variant", r->variant, "sched", r->sched,
+			      "memory", r->memory, "seed", seed,
+			      "execution", (json_int_t)r->failing_execution,
+			      "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
+			      "hot_gfns", (json_int_t)r->hot_gfns,
+			      "tlb_entries", (int)r->tlb_entries,
+			      "workload", r->workload_spec ? r->workload_spec : "",
+			      "perturb", r->perturb_spec ? r->perturb_spec : "");
+
+	/* A minimized schedule replaces the strategy: --replay follows it. */
+	if (r->minimized)
+		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
+	return j;
+}
+
+static json_t *names_json(const struct run_result *r)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < r->nr_threads; i++)
+		json_array_append_new(a, json_string(r->thread_names[i]));
+	return a;
+}
+
+static void add_schedules(json_t *j, const struct run_result *r)
+{
+	char hash[24];
+
+	json_object_set_new(j, "threads", names_json(r));
+	json_object_set_new(j, "schedule", schedule_json(r->schedule, r->schedule_len));
+	json_object_set_new(j, "schedule_switches",
+			    json_integer((json_int_t)ctl_count_switches(r->schedule,
+									 r->schedule_len)));
+	if (!r->minimized)
+		return;
+	json_object_set_new(j, "minimized_schedule",
+			    schedule_json(r->minimized, r->minimized_len));
+	json_object_set_new(j, "minimized_switches",
+			    json_integer((json_int_t)ctl_count_switches(r->minimized,
+									 r->minimized_len)));
+	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)r->minimized_trace_hash);
+	json_object_set_new(j, "minimized_trace_hash", json_string(hash));
 }
 
 static json_t *run_json(const struct run_result *r)
@@ -67,7 +103,13 @@ static json_t *run_json(const struct run_result *r)
 	json_t *j = run_json_base(r);
 
 	if (r->executions_run) {
+		double secs = (double)r->elapsed_ns / 1e9;
+
 		json_object_set_new(j, "executions_run", json_integer((json_int_t)r->executions_run));
+		json_object_set_new(j, "memory", json_string(r->memory));
+		json_object_set_new(j, "decisions", json_integer((json_int_t)r->decisions));
+		json_object_set_new(j, "decisions_per_s",
+				    json_real(secs > 0 ? (double)r->decisions / secs : 0.0));
 		if (r->nr_violations) {
 			json_object_set_new(j, "failing_execution",
 					    json_integer((json_int_t)r->failing_execution));
@@ -79,6 +121,7 @@ static json_t *run_json(const struct run_result *r)
 				 (unsigned long long)r->failing_trace_hash);
 			json_object_set_new(j, "trace_hash", json_string(hash));
 			json_object_set_new(j, "replay", replay_json(r));
+			add_schedules(j, r);
 		}
 	}
 	return j;
@@ -146,7 +189,7 @@ int report_json_load_replay(const char *path, struct options *o)
 {
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err), *runs, *run, *rp = NULL;
-	const char *scenario, *variant, *sched, *seed, *workload, *perturb;
+	const char *scenario, *variant, *sched, *seed, *workload, *perturb, *memory = "sc";
 	json_int_t execution, vcpus, gfns, hot, tlb;
 	char args[64];
 	size_t i;
@@ -161,9 +204,9 @@ int report_json_load_replay(const char *path, struct options *o)
 	}
 	if (!rp)
 		return replay_fail(path, "no run in it has a failing controlled execution");
-	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s?s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
 			   "scenario", &scenario, "variant", &variant, "sched", &sched,
-			   "seed", &seed, "execution", &execution, "vcpus", &vcpus,
+			   "memory", &memory, "seed", &seed, "execution", &execution, "vcpus", &vcpus,
 			   "gfns", &gfns, "hot_gfns", &hot, "tlb_entries", &tlb,
 			   "workload", &workload, "perturb", &perturb))
 		return replay_fail(path, err.text);
@@ -185,6 +228,7 @@ int report_json_load_replay(const char *path, struct options *o)
 		argv[argc++] = "--variant"; argv[argc++] = (char *)variant;
 		argv[argc++] = "--sched"; argv[argc++] = (char *)sched;
 		argv[argc++] = "--seed"; argv[argc++] = (char *)seed;
+		argv[argc++] = "--memory"; argv[argc++] = (char *)memory;
 		argv[argc++] = "--execution"; argv[argc++] = e;
 		argv[argc++] = "--vcpus"; argv[argc++] = v;
 		argv[argc++] = "--gfns"; argv[argc++] = g;
@@ -202,6 +246,9 @@ int report_json_load_replay(const char *path, struct options *o)
 		if (options_parse(o, argc, argv))
 			return replay_fail(path, "its options are out of bounds");
 	}
+	if (json_object_get(rp, "schedule") &&
+	    schedule_from_json(json_object_get(rp, "schedule"), &o->guide, &o->guide_len))
+		return replay_fail(path, "its minimized schedule is malformed");
 	o->expect = EXPECT_VIOLATION;
 	/* The strings stay in the loaded report, which lives until exit. */
 	return 0;

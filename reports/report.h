@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../core/counters.h"
+#include "../core/ctl.h"
 #include "../core/oracle.h"
 
 enum outcome {
@@ -33,6 +34,15 @@ struct run_result {
 	uint64_t failing_execution;
 	uint64_t failing_steps;
 	uint64_t failing_trace_hash;
+	const char *memory;         /* "sc", "tso", "weak" */
+	uint64_t decisions;         /* scheduler decisions, all executions */
+	/* The failing execution's decisions up to its violation, and the
+	 * minimized ones (--minimize); thread i is thread_names[i]. */
+	const struct ctl_decision *schedule, *minimized;
+	size_t schedule_len, minimized_len;
+	uint64_t minimized_trace_hash;
+	const char *thread_names[CTL_MAX_THREADS];
+	int nr_threads;
 	uint64_t seed;
 	uint64_t duration_ns;
 	uint64_t elapsed_ns;
@@ -67,6 +77,13 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet);
  * written to a temporary file and renamed, so a report is whole or absent. */
 int report_json_check_path(const char *path);
 int report_json_write(const char *path, const struct run_result *results, int n);
+
+/* A schedule as JSON: [{"run": T, "n": N} | {"commit": T, "entry": K} |
+ * {"stale": T, "older": B}, ...], runs of one thread folded together. */
+struct json_t;
+struct json_t *schedule_json(const struct ctl_decision *d, size_t len);
+/* Back from JSON; -1 (after a message) if malformed. *out is malloc'd. */
+int schedule_from_json(const struct json_t *j, struct ctl_decision **out, size_t *len);
 
 struct options;
 /* --replay: set options from the first run in a report that has a failing

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Schedule minimization: shrink a failing controlled execution's decision
+ * list while the same violation (kind and vCPU) still happens.
+ */
+#ifndef LOSTFLUSH_MINIMIZE_H
+#define LOSTFLUSH_MINIMIZE_H
+
+#include "ctl.h"
+#include "run.h"
+
+struct minimize_result {
+	struct ctl_decision *schedule; /* malloc'd; up to the violation */
+	size_t len;
+	uint64_t switches_before, switches_after;
+	size_t len_before;
+	int threads_before, threads_after; /* fibers that ran before it */
+	uint64_t tries;                    /* executions replayed */
+};
+
+/* Shrink run's failing schedule (run->schedule, execution
+ * run->failing_execution). At most max_tries replays. On return the last
+ * execution run is the minimized one, so its trace is in the rings. */
+void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_result *out);
+
+/* Run execution `index` following `guide`; true if it ends in a violation
+ * of the given kind by the given vCPU. */
+bool replay_guided(struct run *run, uint64_t index, const struct ctl_decision *guide,
+		   size_t len, int kind, int vcpu);
+
+#endif
