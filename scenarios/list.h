@@ -10,7 +10,8 @@
 #include "scenario.h"
 
 #define SCENARIOS(X) \
-	X(invlpg_defer)
+	X(invlpg_defer) \
+	X(vcpu_request)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)
