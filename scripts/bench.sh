@@ -10,8 +10,17 @@
 #     entries dropped per flush, and the rate relative to the fixed variant.
 #  3. What perturbation costs: fixed with the default schedule-point
 #     perturbation against perturbation off.
+#  4. Controlled-mode hand-off rate: the decisions/s of --sched random and
+#     --sched pct:3 next to the raw price of a hand-off, measured by
+#     scripts/pingpong.c (pthread semaphore and swapcontext fiber ping-pong),
+#     against the aim of at least 500,000 decisions/s.
+#  5. Time to detection per mode: each buggy variant under free, random and
+#     pct (with a memory model where the bug needs one), one report per seed;
+#     the table gives how many seeds caught it, the median and the slowest.
 #
-# Knobs: SEEDS (default 10), COST_SECONDS (default 3), LIMIT (per run, 20s).
+# Knobs: SEEDS (default 10), COST_SECONDS (default 3), LIMIT (per run, 20s),
+# HANDOFF_SECONDS (each stress run of section 4, default 3), DETECT_LIMIT
+# (per run in section 5, default 10s), CC (compiler for build/pingpong, gcc).
 set -eu
 cd "$(dirname "$0")/.."
 seeds=${SEEDS:-10}
@@ -63,3 +72,166 @@ for v in ["fixed", "plain-flag", "clear-after-request", "notifier-ignores-flag",
     print(f"{label:24} {rate(r)/1e6:7.2f} {rate(r)/rate(base):8.2f} {c['remote_flushes']/r['elapsed_s']:10.0f}"
           f" {c['kicks']/fl:11.2f} {c['tlb_entries_dropped']/fl:13.2f} {r['violations_total']:10}")
 PY
+
+# 4. The controlled schedulers run one worker at a time and may switch at
+# any decision, so how fast they go depends on what a hand-off costs.
+# build/pingpong measures that price twice: over real threads (what a naive
+# scheduler parking threads on semaphores would pay) and over swapcontext
+# fibers (what the controlled scheduler actually uses). Not every decision
+# switches workers, so a decision rate can beat the fiber hand-off rate.
+handoff_rate() {
+	local hs=${HANDOFF_SECONDS:-3}
+
+	echo
+	echo "== controlled-mode hand-off rate (invlpg-defer/fixed, seed 1, ${hs}s per stress run)"
+	rm -f "$out/handoff-pingpong.txt" "$out/handoff-random.json" "$out/handoff-pct.json"
+	mkdir -p build
+	# Rebuild only when the source is newer: the binary is a measuring tool,
+	# not part of the harness, so the Makefile does not know about it.
+	if [ ! -x build/pingpong ] || [ scripts/pingpong.c -nt build/pingpong ]; then
+		${CC:-gcc} -std=gnu11 -O2 -pthread -o build/pingpong scripts/pingpong.c ||
+			echo "bench: cannot build build/pingpong" >&2
+	fi
+	if [ -x build/pingpong ]; then
+		build/pingpong 2 >"$out/handoff-pingpong.txt" || true
+	fi
+	./stress --scenario invlpg-defer --variant fixed --sched random --seed 1 \
+		--duration "${hs}s" -q --report "$out/handoff-random.json" >/dev/null </dev/null || true
+	./stress --scenario invlpg-defer --variant fixed --sched pct:3 --seed 1 \
+		--duration "${hs}s" -q --report "$out/handoff-pct.json" >/dev/null </dev/null || true
+	python3 - "$out" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+AIM = 500_000
+
+def pingpong():
+    """{'pingpong': rate, 'fibers': rate} from build/pingpong's output."""
+    rates = {}
+    try:
+        for line in open(os.path.join(d, "handoff-pingpong.txt")):
+            name, _, value = line.strip().partition(" handoffs_per_s=")
+            if value:
+                rates[name] = float(value)
+    except OSError:
+        pass
+    return rates
+
+def stress_run(name):
+    try:
+        return json.load(open(os.path.join(d, name)))["runs"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        return None
+
+pp = pingpong()
+base = pp.get("pingpong")
+random_run, pct_run = stress_run("handoff-random.json"), stress_run("handoff-pct.json")
+rows = [("pthread semaphore ping-pong", pp.get("pingpong"), None),
+        ("swapcontext fiber ping-pong", pp.get("fibers"), None),
+        ("stress --sched random", random_run and random_run["decisions_per_s"], random_run),
+        ("stress --sched pct:3", pct_run and pct_run["decisions_per_s"], pct_run)]
+print(f"{'':28} {'decisions/s':>14} {'vs pthread':>10}")
+print(f"{'':28} {'(hand-offs/s)':>14}")
+for label, rate, _ in rows:
+    shown = f"{rate:14.0f}" if rate is not None else f"{'-':>14}"
+    ratio = f"{rate / base:10.2f}" if rate is not None and base else f"{'-':>10}"
+    print(f"{label:28} {shown} {ratio}")
+for label, rate, r in rows[2:]:
+    if r is None:
+        print(f"{label}: no report, aim not measured")
+        continue
+    verdict = "meets 500k/s aim" if rate >= AIM else "BELOW 500k/s aim"
+    print(f"{label}: {verdict} ({r['decisions']} decisions over "
+          f"{r['executions_run']} executions in {r['elapsed_s']:.2f} s)")
+PY
+}
+
+# 5. Which mode finds which bug, and how fast. Each seed is one stress run
+# with its own JSON report: the report gives the time to the first violation
+# directly, so no hyperfine here, and seeds run one after another so that
+# runs do not steal cores from each other. Some variants and scenarios may
+# not exist yet: stress then exits 2 and the row reads "unavailable".
+detect_modes() {
+	local limit5=${DETECT_LIMIT:-10s}
+	local dir=$out/detect-modes
+	local scenario variant modes mode sched memory tag seed rc msg
+	local -a opts
+
+	echo
+	echo "== time to detection per mode ($seeds seeds, limit $limit5 per run)"
+	mkdir -p "$dir"
+	: >"$dir/rows.tsv"
+	# One line per variant; a mode is free, random or pct:D, with /MEMORY
+	# when the bug needs store buffers (--memory tso or weak) to show.
+	while read -r scenario variant modes; do
+		case $scenario in '' | '#'*) continue ;; esac
+		for mode in ${modes//,/ }; do
+			sched=${mode%%/*} memory=
+			[ "$mode" = "$sched" ] || memory=${mode#*/}
+			opts=()
+			[ "$sched" = free ] || opts+=(--sched "$sched")
+			[ -z "$memory" ] || opts+=(--memory "$memory")
+			tag=$scenario.$variant.${sched/:/}${memory:+-$memory}
+			rm -f "$dir/$tag".seed*.json "$dir/$tag".seed*.log
+			msg=
+			for seed in $(seq 1 "$seeds"); do
+				rc=0
+				./stress --scenario "$scenario" --variant "$variant" --seed "$seed" \
+					--duration "$limit5" -q --expect violation ${opts[@]+"${opts[@]}"} \
+					--report "$dir/$tag.seed$seed.json" \
+					>"$dir/$tag.seed$seed.log" 2>&1 </dev/null || rc=$?
+				# Exit 2 is bad usage: an unknown scenario, variant or
+				# option. No other seed would do better.
+				if [ "$rc" -eq 2 ]; then
+					msg=$(grep -m1 . "$dir/$tag.seed$seed.log" | sed 's/^stress: //' | tr '\t' ' ')
+					msg=${msg:-exit 2}
+					break
+				fi
+			done
+			printf '%s\t%s\t%s\t%s\t%s\n' "$scenario" "$variant" \
+				"$sched${memory:+ --memory $memory}" "$tag" "$msg" >>"$dir/rows.tsv"
+		done
+	done <<'EOF'
+# scenario     variant                modes
+invlpg-defer   notifier-ignores-flag  free,random,pct:3,pct:4
+invlpg-defer   clear-after-request    free,random,pct:3,pct:4
+invlpg-defer   late-snapshot          free,random,pct:3,pct:4
+invlpg-defer   plain-flag             free,random,pct:3,pct:4
+invlpg-defer   nonatomic-inc          free,random,pct:4
+invlpg-defer   missing-wmb            random/weak,pct:4/weak
+vcpu-request   no-mb-entry            random/tso,random/weak,pct:3/tso
+vcpu-request   no-mb-request          random/tso,random/weak,pct:3/tso
+EOF
+	python3 - "$dir" "$seeds" <<'PY'
+import json, os, statistics, sys
+d, seeds = sys.argv[1], int(sys.argv[2])
+
+def seed_result(tag, seed):
+    """'caught' with its time, 'missed', or 'error' when no report was written."""
+    try:
+        r = json.load(open(os.path.join(d, f"{tag}.seed{seed}.json")))["runs"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        return "error", None
+    t = r.get("time_to_first_violation_s")
+    if r.get("outcome") == "violation" and t is not None:
+        return "caught", float(t)
+    return "missed", None
+
+print(f"{'scenario/variant':36} {'mode':21} {'caught':>7} {'median s':>9} {'slowest':>8}")
+for line in open(os.path.join(d, "rows.tsv")):
+    scenario, variant, mode, tag, msg = line.rstrip("\n").split("\t")
+    name = f"{scenario}/{variant}"
+    if msg:
+        print(f"{name:36} {mode:21} unavailable ({msg})")
+        continue
+    results = [seed_result(tag, s) for s in range(1, seeds + 1)]
+    times = [t for kind, t in results if kind == "caught"]
+    errors = sum(1 for kind, _ in results if kind == "error")
+    median = f"{statistics.median(times):9.3f}" if times else f"{'-':>9}"
+    slowest = f"{max(times):8.3f}" if times else f"{'-':>8}"
+    note = f"  ({errors} of them without a report)" if errors else ""
+    print(f"{name:36} {mode:21} {len(times):>3}/{seeds:<3} {median} {slowest}{note}")
+PY
+}
+
+handoff_rate
+detect_modes
