@@ -457,7 +457,7 @@ static const struct scenario_variant variants[] = {
 	{
 		.name = "missing-wmb",
 		.summary = "count published without smp_wmb() after the zap",
-		.note = "needs stores reordered with stores: on x86 smp_wmb() is only a compiler "
+		.note = "needs store buffers that reorder stores: on x86 smp_wmb() is only a compiler "
 			"barrier and TSO keeps stores in order, so it cannot show under free "
 			"mode or --memory sc|tso (clean there); under --memory weak the "
 			"reordering is modelled, but the race also needs a flusher that "
