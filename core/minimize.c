@@ -102,10 +102,8 @@ static bool move_block_up(const struct sched_list *s, size_t p, struct sched_lis
 		return false;
 	for (end = start; end < s->len && s->d[end].kind == CTL_RUN && s->d[end].thread == a;)
 		end++;
-	*out = list_copy(s->d, 0);
-	out->d = realloc(out->d, (s->len + 1) * sizeof(*out->d));
-	HARNESS_ASSERT(out->d, "out of memory while minimizing");
-	memcpy(out->d, s->d, p * sizeof(*s->d));
+	/* [0, p) [start, end) [p, start) [end, len) */
+	*out = list_copy(s->d, s->len);
 	k = p;
 	memcpy(out->d + k, s->d + start, (end - start) * sizeof(*s->d));
 	k += end - start;

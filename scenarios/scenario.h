@@ -39,8 +39,6 @@ struct scenario_variant {
 	 * cannot happen, so a run must be clean: a report there would be a
 	 * bug in the harness's memory model. */
 	enum mem_model shows_from;
-	/* PCT depth this variant's bug needs (0: the default, 3); --list says. */
-	int pct_depth;
 	const struct flush_policy *policy;
 	/* Workload this variant needs over the scenario's defaults, in
 	 * --workload syntax (user options still win); NULL for none. */
