@@ -16,6 +16,7 @@
 	X(TLB_HITS, "tlb_hits", "accesses served from a TLB entry")          \
 	X(TLB_FILLS, "tlb_fills", "TLB entries filled by a page walk")       \
 	X(TLB_DROPPED, "tlb_entries_dropped", "valid TLB entries dropped by flushes") \
+	X(TLB_OVERFLUSH, "tlb_overflush", "dropped entries whose translation was still current") \
 	X(LOCAL_FLUSHES, "local_flushes", "single-entry flushes of a vCPU's own TLB") \
 	X(FAULTS, "faults", "exits to the page-fault path")                  \
 	X(FAULT_RETRIES, "fault_retries", "faults retried on mmu_invalidate_retry") \
@@ -23,6 +24,7 @@
 	X(FLUSHES, "remote_flushes", "full remote TLB flushes (kvm_flush_remote_tlbs)") \
 	X(RANGE_FLUSHES, "range_flushes", "range flushes that succeeded")    \
 	X(RANGE_PAGES, "range_flush_pages", "pages covered by range flushes") \
+	X(RANGE_EXCESS, "range_flush_excess_pages", "pages range flushes covered beyond what was zapped") \
 	X(RANGE_FALLBACKS, "range_flush_fallbacks", "range flushes that fell back to a full flush") \
 	X(REQUESTS, "requests", "vCPU requests made")                        \
 	X(KICKS, "kicks", "kicks that had to wait for a vCPU to leave guest mode") \

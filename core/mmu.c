@@ -88,7 +88,11 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 	pthread_rwlockattr_destroy(&attr);
 	atomic_init(&kvm->mmu_invalidate_range_start, INVALID_GFN);
 	atomic_init(&kvm->mmu_invalidate_range_end, INVALID_GFN);
-	kvm->root = spt_alloc_table();
+	kvm->nr_roots = cfg->nr_roots ? cfg->nr_roots : 1;
+	HARNESS_ASSERT(kvm->nr_roots <= KVM_MAX_ROOTS, "%d roots", kvm->nr_roots);
+	for (int i = 0; i < kvm->nr_roots; i++)
+		kvm->roots[i] = spt_alloc_table();
+	kvm->root = kvm->roots[0];
 	if (memslots_init(kvm) || hostmem_init(&kvm->mem, cfg->nr_gfns))
 		return -1;
 	kvm->vcpus = calloc((size_t)cfg->nr_vcpus, sizeof(*kvm->vcpus));
@@ -103,6 +107,7 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 		memset(v, 0, sizeof(*v));
 		v->vcpu_id = i;
 		v->kvm = kvm;
+		v->root = kvm->roots[i % kvm->nr_roots];
 		pthread_mutex_init(&v->range_lock, NULL);
 		if (tlb_init(&v->tlb, cfg->tlb_entries, cfg->tlb_huge))
 			return -1;
@@ -122,8 +127,9 @@ void kvm_destroy(struct kvm *kvm)
 		free(kvm->vcpus[i]);
 	}
 	free(kvm->vcpus);
-	if (kvm->root)
-		spt_free_tree(kvm->root, SPTE_ROOT_LEVEL);
+	for (int i = 0; i < kvm->nr_roots; i++)
+		if (kvm->roots[i])
+			spt_free_tree(kvm->roots[i], SPTE_ROOT_LEVEL);
 	free(kvm->memslots);
 	hostmem_destroy(&kvm->mem);
 	pthread_rwlock_destroy(&kvm->mmu_lock);
@@ -283,7 +289,12 @@ bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq, gfn_t gfn)
 
 uint64_t spt_walk(struct kvm *kvm, gfn_t gfn, int *level)
 {
-	struct spt_table *t = kvm->root;
+	return spt_walk_root(kvm->root, gfn, level);
+}
+
+uint64_t spt_walk_root(struct spt_table *root, gfn_t gfn, int *level)
+{
+	struct spt_table *t = root;
 
 	for (int l = SPTE_ROOT_LEVEL; l >= PG_LEVEL_4K; l--) {
 		/* Acquire pairs with the installer's release: without it a
@@ -302,9 +313,33 @@ uint64_t spt_walk(struct kvm *kvm, gfn_t gfn, int *level)
 	return 0;
 }
 
+uint64_t spt_peek_root(struct spt_table *root, gfn_t gfn, int *level)
+{
+	struct spt_table *t = root;
+
+	for (int l = SPTE_ROOT_LEVEL; l >= PG_LEVEL_4K; l--) {
+		uint64_t spte = atomic_load_explicit(&t->spte[spte_index(gfn, l)],
+						     memory_order_acquire);
+
+		if (!is_shadow_present_pte(spte))
+			return 0;
+		if (is_last_spte(spte, l)) {
+			*level = l;
+			return spte;
+		}
+		t = spte_to_table(spte);
+	}
+	return 0;
+}
+
 _Atomic uint64_t *spt_slot(struct kvm *kvm, gfn_t gfn, int level)
 {
-	struct spt_table *t = kvm->root;
+	return spt_slot_root(kvm->root, gfn, level);
+}
+
+_Atomic uint64_t *spt_slot_root(struct spt_table *root, gfn_t gfn, int level)
+{
+	struct spt_table *t = root;
 
 	for (int l = SPTE_ROOT_LEVEL; l > level; l--) {
 		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];
@@ -333,7 +368,12 @@ _Atomic uint64_t *spt_slot(struct kvm *kvm, gfn_t gfn, int level)
 
 uint64_t spt_set_leaf(struct kvm *kvm, gfn_t gfn, int level, uint64_t spte)
 {
-	_Atomic uint64_t *slot = spt_slot(kvm, gfn, level);
+	return spt_set_leaf_root(kvm->root, gfn, level, spte);
+}
+
+uint64_t spt_set_leaf_root(struct spt_table *root, gfn_t gfn, int level, uint64_t spte)
+{
+	_Atomic uint64_t *slot = spt_slot_root(root, gfn, level);
 
 	HARNESS_ASSERT(slot, "a huge leaf covers gfn %#llx above level %d",
 		       (unsigned long long)gfn, level);
@@ -345,7 +385,12 @@ uint64_t spt_set_leaf(struct kvm *kvm, gfn_t gfn, int level, uint64_t spte)
 
 uint64_t spt_zap_gfn(struct kvm *kvm, gfn_t gfn, int *level)
 {
-	struct spt_table *t = kvm->root;
+	return spt_zap_gfn_root(kvm->root, gfn, level);
+}
+
+uint64_t spt_zap_gfn_root(struct spt_table *root, gfn_t gfn, int *level)
+{
+	struct spt_table *t = root;
 
 	for (int l = SPTE_ROOT_LEVEL; l >= PG_LEVEL_4K; l--) {
 		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];

@@ -58,6 +58,10 @@ struct kvm_vcpu {
 
 	int vcpu_id;
 	struct kvm *kvm;
+	/* The root this vCPU's "hardware" walks: with several roots (the TDP
+	 * MMU's L1 root and nested TDP shadow roots) vCPU i uses root
+	 * i % nr_roots. */
+	struct spt_table *root;
 	struct tlb tlb; /* touched only by this vCPU's thread */
 };
 
@@ -84,7 +88,13 @@ struct kvm_config {
 	uint32_t tlb_entries;
 	enum tlb_huge_mode tlb_huge;
 	bool arch_range_flush; /* false: the arch range flush says -EOPNOTSUPP */
+	int nr_roots;          /* page-table roots, 1..KVM_MAX_ROOTS (0: 1) */
 };
+
+#define KVM_MAX_ROOTS 4
+
+/* Values of --range-flush (0: the scenario's choice). */
+enum { RANGE_FLUSH_WORKS = 1, RANGE_FLUSH_UNSUPPORTED = 2 };
 
 struct kvm {
 	pthread_rwlock_t mmu_lock;
@@ -112,7 +122,9 @@ struct kvm {
 	_Atomic long tlbs_flushed;
 	bool plain_remote_tlbs_dirty;
 
-	struct spt_table *root;
+	struct spt_table *root; /* roots[0]: the only one a shadow MMU has */
+	struct spt_table *roots[KVM_MAX_ROOTS];
+	int nr_roots;
 	struct kvm_memory_slot *memslots;
 	int nr_memslots;
 	struct hostmem mem;
@@ -148,14 +160,22 @@ bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq, gfn_t gfn)
 /* The leaf SPTE translating gfn and its level, walked without locks as the
  * hardware walks; 0 if none. */
 uint64_t spt_walk(struct kvm *kvm, gfn_t gfn, int *level);
+uint64_t spt_walk_root(struct spt_table *root, gfn_t gfn, int *level);
 /* The slot of the SPTE for gfn at `level`, creating tables on the way
  * (installed by cmpxchg, so safe under a read-held mmu_lock). NULL if a huge
  * leaf above `level` is in the way. */
 _Atomic uint64_t *spt_slot(struct kvm *kvm, gfn_t gfn, int level);
+_Atomic uint64_t *spt_slot_root(struct spt_table *root, gfn_t gfn, int level);
 /* Install a leaf; returns the SPTE it replaced. */
 uint64_t spt_set_leaf(struct kvm *kvm, gfn_t gfn, int level, uint64_t spte);
+uint64_t spt_set_leaf_root(struct spt_table *root, gfn_t gfn, int level, uint64_t spte);
 /* Zap the leaf that translates gfn (of whatever level); returns the old
  * SPTE, 0 if there was none. */
 uint64_t spt_zap_gfn(struct kvm *kvm, gfn_t gfn, int *level);
+/* The leaf for gfn as spt_walk_root() finds it, read past the memory model:
+ * for accounting only (is a TLB entry about to be dropped still current?),
+ * so counting costs never change a controlled execution. */
+uint64_t spt_peek_root(struct spt_table *root, gfn_t gfn, int *level);
+uint64_t spt_zap_gfn_root(struct spt_table *root, gfn_t gfn, int *level);
 
 #endif

@@ -64,7 +64,7 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 		count(CNT_TLB_HITS, 1);
 		return e;
 	}
-	spte = spt_walk(&s->run->kvm, op->gfn, &level);
+	spte = spt_walk_root(s->vcpu->root, op->gfn, &level);
 	if (!spte || (op->write && !is_writable_pte(spte)))
 		return NULL;
 	e = tlb_fill(tlb, op->gfn, spte, level);
