@@ -33,7 +33,9 @@ void options_usage(FILE *out, const char *argv0)
 		"                          schedule points (default); random and pct: one\n"
 		"                          thread at a time, a seeded choice at every point\n"
 		"                          (pct: Burckhardt et al.'s priorities, depth D, 1..%d,\n"
-		"                          default 3), over many short executions\n"
+		"                          default 3), over many short executions; pct:D:K\n"
+		"                          fixes PCT's estimate K of an execution's decisions\n"
+		"                          (default: learned from the first executions)\n"
 		"  --executions N          controlled modes: stop after N executions\n"
 		"  --execution N           controlled modes: run only execution N (a replay)\n"
 		"  --replay FILE.json      run again the failing execution a report describes\n"
@@ -44,6 +46,9 @@ void options_usage(FILE *out, const char *argv0)
 		"                          may read the previous value (Arm-like)\n"
 		"  --minimize              controlled modes: shrink the failing schedule to fewer\n"
 		"                          context switches and print it, one column per thread\n"
+		"  --range-flush works|unsupported  whether the arch's range flush succeeds or\n"
+		"                          says -EOPNOTSUPP, so callers fall back to a full\n"
+		"                          flush (default: the scenario's, usually works)\n"
 		"  --vcpus N               vCPU threads, 1..%d (default: the scenario's)\n"
 		"  --gfns N                guest pages modelled, 64..%llu\n"
 		"  --hot-gfns N            pages the guests and the notifier fight over\n"
@@ -59,8 +64,10 @@ void options_usage(FILE *out, const char *argv0)
 		"  --workload K=V,...      the workers' pace, over the scenario's defaults:\n"
 		"                          invlpg=P and write=P (per guest access), slice=N\n"
 		"                          (accesses per guest entry), unmap-pages=N,\n"
-		"                          invalidate-us=N, flusher-us=N, zapper-us=N (pauses\n"
-		"                          between a worker's steps, at most)\n"
+		"                          hot=N (as --hot-gfns), invalidate-us=N, flusher-us=N,\n"
+		"                          zapper-us=N (pauses between a worker's steps, at\n"
+		"                          most); controlled modes: entries=N, invalidations=N,\n"
+		"                          flushes=N, zaps=N (each worker's steps per execution)\n"
 		"  --keep-going            count every violation instead of stopping at the first\n"
 		"  --report FILE.json      write a JSON report (written whole, or not at all)\n"
 		"  -q, --quiet             only violations and the final line\n"
@@ -186,6 +193,20 @@ int perturb_apply(struct perturb_rates *r, const char *arg)
 	return 0;
 }
 
+/* The per-execution budget a key names (controlled modes), or NULL. */
+static uint32_t *exec_budget(struct workload *w, const char *key)
+{
+	if (!strcmp(key, "entries"))
+		return &w->exec_guest_entries;
+	if (!strcmp(key, "invalidations"))
+		return &w->exec_invalidations;
+	if (!strcmp(key, "flushes"))
+		return &w->exec_flushes;
+	if (!strcmp(key, "zaps"))
+		return &w->exec_zaps;
+	return NULL;
+}
+
 static int workload_item(struct workload *w, const char *key, const char *val)
 {
 	uint64_t n;
@@ -215,9 +236,21 @@ static int workload_item(struct workload *w, const char *key, const char *val)
 			w->flusher_pause_us = (uint32_t)n;
 		else
 			w->zapper_pause_us = (uint32_t)n;
+	} else if (!strcmp(key, "hot")) {
+		if (parse_u64("--workload hot", val, 1, 4096, &n))
+			return -1;
+		w->hot_gfns = (uint32_t)n;
+	} else if (exec_budget(w, key)) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "--workload %s", key);
+		if (parse_u64(what, val, 0, 1000, &n))
+			return -1;
+		*exec_budget(w, key) = (uint32_t)n;
 	} else {
 		fprintf(stderr, "stress: --workload key '%s' is unknown: use invlpg, write, slice, "
-			"unmap-pages, invalidate-us, flusher-us or zapper-us\n", key);
+			"hot, unmap-pages, invalidate-us, flusher-us, zapper-us, entries, "
+			"invalidations, flushes or zaps\n", key);
 		return -1;
 	}
 	return 0;
@@ -247,7 +280,7 @@ enum {
 	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
 	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED, OPT_EXECUTIONS, OPT_EXECUTION,
-	OPT_REPLAY, OPT_MEMORY, OPT_MINIMIZE,
+	OPT_REPLAY, OPT_MEMORY, OPT_MINIMIZE, OPT_RANGE_FLUSH,
 };
 
 static const struct option long_options[] = {
@@ -269,6 +302,7 @@ static const struct option long_options[] = {
 	{ "execution", required_argument, NULL, OPT_EXECUTION },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "range-flush", required_argument, NULL, OPT_RANGE_FLUSH },
 	{ "minimize", no_argument, NULL, OPT_MINIMIZE },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -285,10 +319,28 @@ static void remember(struct options *o, const char *name, const char *value)
 	snprintf(o->replay_extra + len, sizeof(o->replay_extra) - len, " --%s %s", name, value);
 }
 
-/* free, random, pct or pct:D (D from 1 to CTL_MAX_DEPTH, default 3). */
+/* pct:D or pct:D:K, after the "pct". */
+static int parse_pct(struct options *o, const char *arg)
+{
+	char depth[24];
+	const char *steps = strchr(arg, ':');
+	uint64_t d = CTL_DEFAULT_DEPTH, k = 0;
+
+	snprintf(depth, sizeof(depth), "%.*s", steps ? (int)(steps - arg) : (int)strlen(arg), arg);
+	if (*depth && parse_u64("--sched pct: depth", depth, 1, CTL_MAX_DEPTH, &d))
+		return -1;
+	if (steps && parse_u64("--sched pct:D: steps", steps + 1, 1, CTL_MAX_STEPS, &k))
+		return -1;
+	o->sched = SCHED_PCT;
+	o->pct_depth = (int)d;
+	o->pct_steps = k;
+	return 0;
+}
+
+/* free, random, pct, pct:D or pct:D:K (D from 1 to CTL_MAX_DEPTH, default
+ * 3; K, PCT's estimate of an execution's decisions, learned if not given). */
 static int parse_sched(struct options *o, const char *arg)
 {
-	uint64_t d = 3;
 
 	if (!strcmp(arg, "free")) {
 		o->sched = SCHED_FREE;
@@ -298,14 +350,10 @@ static int parse_sched(struct options *o, const char *arg)
 		o->sched = SCHED_RANDOM;
 		return 0;
 	}
-	if (!strncmp(arg, "pct", 3) && (!arg[3] || arg[3] == ':')) {
-		if (arg[3] && parse_u64("--sched pct: depth", arg + 4, 1, CTL_MAX_DEPTH, &d))
-			return -1;
-		o->sched = SCHED_PCT;
-		o->pct_depth = (int)d;
-		return 0;
-	}
-	fprintf(stderr, "stress: --sched '%s' is not allowed: use free, random, pct or pct:D\n", arg);
+	if (!strncmp(arg, "pct", 3) && (!arg[3] || arg[3] == ':'))
+		return parse_pct(o, arg[3] ? arg + 4 : arg + 3);
+	fprintf(stderr, "stress: --sched '%s' is not allowed: use free, random, pct, pct:D or "
+		"pct:D:K\n", arg);
 	return -1;
 }
 
@@ -341,6 +389,15 @@ static int parse_one(struct options *o, int c, const char *arg)
 		}
 		o->memory_given = true;
 		remember(o, "memory", arg);
+		return 0;
+	case OPT_RANGE_FLUSH:
+		if (strcmp(arg, "works") && strcmp(arg, "unsupported")) {
+			fprintf(stderr, "stress: --range-flush '%s' is not allowed: use works or "
+				"unsupported\n", arg);
+			return -1;
+		}
+		o->range_flush = arg[0] == 'w' ? RANGE_FLUSH_WORKS : RANGE_FLUSH_UNSUPPORTED;
+		remember(o, "range-flush", arg);
 		return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'h': o->help = true; return 0;

@@ -27,11 +27,13 @@ struct options {
 	uint64_t duration_ns;
 	enum sched_mode sched;
 	int pct_depth;
+	uint64_t pct_steps; /* PCT's k; 0: learned from the executions */
 	uint64_t executions;      /* 0: until the duration is up */
 	uint64_t first_execution;
 	bool one_execution;       /* --execution N: exactly that one */
 	enum mem_model memory;
 	bool memory_given;
+	int range_flush; /* 0: the scenario's; RANGE_FLUSH_WORKS or _UNSUPPORTED */
 	bool minimize;
 	/* --replay of a minimized schedule: follow it (malloc'd). */
 	struct ctl_decision *guide;

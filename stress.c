@@ -20,6 +20,27 @@
 #define TIMELINE_ROWS 60     /* events of a controlled execution shown */
 #define MINIMIZE_TRIES 4000  /* replays a minimization may spend */
 
+/* What a variant changes in free mode and in controlled modes. */
+static void list_variant_shapes(const struct scenario_variant *v)
+{
+	if (v->caught_by & DETECT_PCT)
+		printf("    %-22s         pct: stated caught from --sched pct:%d on\n", "",
+		       v->pct_depth ? v->pct_depth : CTL_DEFAULT_DEPTH);
+	if (v->workload || v->perturb)
+		printf("    %-22s         free mode runs with%s%s%s%s\n", "",
+		       v->workload ? " --workload " : "", v->workload ? v->workload : "",
+		       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
+	if (v->controlled_vcpus || v->controlled_workload) {
+		char vcpus[32] = "";
+
+		if (v->controlled_vcpus)
+			snprintf(vcpus, sizeof(vcpus), " --vcpus %d", v->controlled_vcpus);
+		printf("    %-22s         controlled modes run with%s%s%s\n", "", vcpus,
+		       v->controlled_workload ? " --workload " : "",
+		       v->controlled_workload ? v->controlled_workload : "");
+	}
+}
+
 static void list_scenarios(void)
 {
 	for (int i = 0; i < nr_scenarios; i++) {
@@ -39,14 +60,16 @@ static void list_scenarios(void)
 				       v->caught_by & DETECT_PCT ? " pct" : "",
 				       v->caught_by & DETECT_TSAN ? " tsan" : "",
 				       v->caught_by & DETECT_STORE_BUFFERS ? " store-buffers" : "");
+			if (v->shows_with_range_flush)
+				printf("    %-22s         range flush: shows only with --range-flush %s; "
+				       "expected clean with the other\n", "",
+				       v->shows_with_range_flush == RANGE_FLUSH_WORKS ? "works"
+										 : "unsupported");
 			if (v->buggy && v->shows_from != MEM_SC)
 				printf("    %-22s         memory: can show from --memory %s on; "
 				       "expected clean under a stronger model\n", "",
 				       mem_model_name(v->shows_from));
-			if (v->workload || v->perturb)
-				printf("    %-22s         runs with%s%s%s%s\n", "",
-				       v->workload ? " --workload " : "", v->workload ? v->workload : "",
-				       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
+			list_variant_shapes(v);
 		}
 	}
 }
@@ -62,13 +85,27 @@ static enum verdict_expect controlled_expectation(const struct options *o,
 	/* A model stronger than the bug needs: it cannot happen. */
 	if (o->memory < v->shows_from)
 		return VERDICT_EXPECT_CLEAN;
+	if (o->sched == SCHED_PCT && (v->caught_by & want) && o->pct_depth < v->pct_depth) {
+		*why = "stated caught only from a deeper pct (--list says which)";
+		return VERDICT_NOT_JUDGED;
+	}
 	if (v->caught_by & want)
 		return VERDICT_EXPECT_VIOLATION;
 	*why = "not stated as caught under this scheduler (--list says where it is)";
 	return VERDICT_NOT_JUDGED;
 }
 
-static enum verdict_expect expectation(const struct options *o,
+/* Does the run's configuration let the variant's bug show at all? */
+static bool bug_can_show(const struct run_config *cfg, const struct scenario_variant *v)
+{
+	if (v->shows_with_range_flush == RANGE_FLUSH_WORKS)
+		return cfg->kvm.arch_range_flush;
+	if (v->shows_with_range_flush == RANGE_FLUSH_UNSUPPORTED)
+		return !cfg->kvm.arch_range_flush;
+	return true;
+}
+
+static enum verdict_expect expectation(const struct options *o, const struct run_config *cfg,
 				       const struct scenario_variant *v,
 				       const char **why)
 {
@@ -77,7 +114,7 @@ static enum verdict_expect expectation(const struct options *o,
 		return VERDICT_EXPECT_CLEAN;
 	if (o->expect == EXPECT_VIOLATION)
 		return VERDICT_EXPECT_VIOLATION;
-	if (!v->buggy)
+	if (!v->buggy || !bug_can_show(cfg, v))
 		return VERDICT_EXPECT_CLEAN;
 	if (o->sched != SCHED_FREE)
 		return controlled_expectation(o, v, why);
@@ -93,6 +130,19 @@ static enum verdict_expect expectation(const struct options *o,
 	return VERDICT_NOT_JUDGED;
 }
 
+/* The variant's own workload: free mode's pace, or a controlled
+ * execution's shape. */
+static void apply_variant_shape(struct run_config *cfg, const struct scenario_variant *v)
+{
+	const char *w = cfg->sched == SCHED_FREE ? v->workload : v->controlled_workload;
+
+	if (cfg->sched != SCHED_FREE && v->controlled_vcpus)
+		cfg->kvm.nr_vcpus = v->controlled_vcpus;
+	if (w)
+		HARNESS_ASSERT(!workload_apply(&cfg->work, w),
+			       "variant %s has a bad workload '%s'", v->name, w);
+}
+
 static void build_config(struct run_config *cfg, const struct options *o,
 			 const struct scenario *s, const struct scenario_variant *v,
 			 uint64_t seed)
@@ -105,21 +155,22 @@ static void build_config(struct run_config *cfg, const struct options *o,
 	/* The scheduler first: scenarios size their work by it. */
 	cfg->sched = o->sched;
 	cfg->pct_depth = o->pct_depth;
+	cfg->pct_steps = o->pct_steps;
 	cfg->executions = o->executions;
 	cfg->first_execution = o->first_execution;
 	cfg->memory = o->memory;
 	cfg->guide = o->guide;
 	cfg->guide_len = o->guide_len;
 	s->defaults(cfg, v);
-	if (v->workload)
-		HARNESS_ASSERT(!workload_apply(&cfg->work, v->workload),
-			       "variant %s has a bad workload '%s'", v->name, v->workload);
+	apply_variant_shape(cfg, v);
 	if (o->vcpus)
 		cfg->kvm.nr_vcpus = (int)o->vcpus;
 	if (o->gfns)
 		cfg->kvm.nr_gfns = o->gfns;
 	if (o->hot_gfns)
 		cfg->work.hot_gfns = (uint32_t)o->hot_gfns;
+	if (o->range_flush)
+		cfg->kvm.arch_range_flush = o->range_flush == RANGE_FLUSH_WORKS;
 	if (o->tlb_entries)
 		cfg->kvm.tlb_entries = (uint32_t)o->tlb_entries;
 	if (o->workload[0])
@@ -158,6 +209,7 @@ static void format_duration(char *buf, size_t len, uint64_t ns)
 }
 
 static const char *sched_name(const struct run_config *cfg);
+static const char *replay_sched_name(const struct run *run);
 
 static void fill_result(struct run_result *r, struct run *run, const struct options *o,
 			const struct scenario *s, const struct scenario_variant *v)
@@ -169,11 +221,13 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->variant = v->name;
 	snprintf(r->sched_buf, sizeof(r->sched_buf), "%s", sched_name(&run->cfg));
 	r->sched = r->sched_buf;
+	snprintf(r->replay_sched, sizeof(r->replay_sched), "%s", replay_sched_name(run));
 	r->executions_run = run->executions_run;
 	r->failing_execution = run->failing_execution;
 	r->failing_steps = run->failing_steps;
 	r->failing_trace_hash = run->failing_trace_hash;
 	r->memory = mem_model_name(run->cfg.memory);
+	r->range_flush = run->cfg.kvm.arch_range_flush ? "works" : "unsupported";
 	r->decisions = run->decisions;
 	r->nr_threads = run->nr_workers;
 	for (int i = 0; i < run->nr_workers; i++)
@@ -184,7 +238,7 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->duration_ns = run->cfg.duration_ns;
 	r->elapsed_ns = run->elapsed_ns;
 	r->interrupted = run->interrupted;
-	r->expected = expectation(o, v, &r->not_judged_reason);
+	r->expected = expectation(o, &run->cfg, v, &r->not_judged_reason);
 	r->nr_violations = atomic_load(&run->oracle.nr_violations);
 	r->outcome = r->nr_violations ? OUTCOME_VIOLATION : OUTCOME_CLEAN;
 	r->as_expected = r->expected == VERDICT_NOT_JUDGED ||
@@ -206,7 +260,7 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	else
 		snprintf(r->replay, sizeof(r->replay),
 			 "%s --scenario %s --variant %s --sched %s --seed %#llx --execution %llu%s",
-			 o->argv0, s->name, v->name, r->sched, (unsigned long long)run->cfg.seed,
+			 o->argv0, s->name, v->name, r->replay_sched, (unsigned long long)run->cfg.seed,
 			 (unsigned long long)run->failing_execution, o->replay_extra);
 }
 
@@ -219,6 +273,18 @@ static const char *sched_name(const struct run_config *cfg)
 	if (cfg->sched == SCHED_RANDOM)
 		return "random";
 	snprintf(buf, sizeof(buf), "pct:%d", cfg->pct_depth);
+	return buf;
+}
+
+/* The scheduler that replays one execution: PCT's k included. */
+static const char *replay_sched_name(const struct run *run)
+{
+	static char buf[48];
+
+	if (run->cfg.sched != SCHED_PCT)
+		return sched_name(&run->cfg);
+	snprintf(buf, sizeof(buf), "pct:%d:%llu", run->cfg.pct_depth,
+		 (unsigned long long)run->failing_pct_steps);
 	return buf;
 }
 

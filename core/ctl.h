@@ -55,6 +55,8 @@
 
 #define CTL_MAX_THREADS 80
 #define CTL_MAX_DEPTH 8
+#define CTL_DEFAULT_DEPTH 3
+#define CTL_MAX_STEPS 1000000 /* the largest PCT step estimate one may give */
 /* Entities PCT orders: every fiber and every fiber's store buffer. */
 #define CTL_MAX_ENTITIES (2 * CTL_MAX_THREADS)
 

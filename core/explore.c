@@ -115,30 +115,58 @@ static struct ctl_config strategy_of(const struct run *run, uint64_t estimate)
 	return cc;
 }
 
+/*
+ * PCT's k. Its d-1 change points are drawn from 1..k; one drawn past the
+ * end of an execution never fires, so an estimate twice too large halves
+ * the chance of each. The first executions run with a generous guess; from
+ * then on k is the longest execution seen, and grows when a longer one
+ * comes. The k an execution used is in its replay line (pct:D:K), because
+ * a replay runs that execution alone and could not learn it.
+ */
+#define PCT_GUESS_STEPS 200
+#define PCT_LEARNING_EXECUTIONS 16
+
+struct step_estimate {
+	uint64_t k;       /* what the next execution uses */
+	uint64_t longest; /* decisions in the longest execution so far */
+	uint64_t seen;    /* executions measured */
+};
+
+static void estimate_learn(struct step_estimate *e, const struct run *run, uint64_t decisions)
+{
+	if (decisions > e->longest)
+		e->longest = decisions;
+	e->seen++;
+	if (run->cfg.pct_steps)
+		return;
+	if (e->seen >= PCT_LEARNING_EXECUTIONS || e->longest > e->k)
+		e->k = e->longest;
+}
+
 /* Many short executions until one fails, the count or the time is reached,
  * or Ctrl-C. */
 void run_controlled(struct run *run)
 {
-	/* PCT's change points fall within the estimate of the decisions in an
-	 * execution: start from a guess and keep the longest seen. */
-	uint64_t estimate = 200;
+	struct step_estimate estimate = {
+		.k = run->cfg.pct_steps ? run->cfg.pct_steps : PCT_GUESS_STEPS,
+	};
 	uint64_t last = run->cfg.executions ? run->cfg.first_execution + run->cfg.executions
 					    : UINT64_MAX;
 
 	for (uint64_t i = run->cfg.first_execution; i < last; i++) {
-		struct ctl_config cc = strategy_of(run, estimate);
+		struct ctl_config cc = strategy_of(run, estimate.k);
 		uint64_t steps;
 
 		if (run_sigint_seen() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
 			break;
 		steps = explore_one(run, i, &cc);
 		run->executions_run++;
-		if (the_ctl.log_len > estimate)
-			estimate = the_ctl.log_len;
 		if (atomic_load(&run->oracle.nr_violations)) {
+			run->failing_pct_steps = estimate.k;
 			keep_failing_schedule(run, i, steps);
 			break;
 		}
+		estimate_learn(&estimate, run, the_ctl.log_len);
 	}
 	torture_stop();
 }

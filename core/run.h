@@ -42,6 +42,7 @@ enum sched_mode {
 struct run_config {
 	enum sched_mode sched;
 	int pct_depth;
+	uint64_t pct_steps; /* PCT's k, fixed; 0: learn it */
 	/* Controlled modes: executions to run (0: until the duration is up)
 	 * and the index of the first. */
 	uint64_t executions;
@@ -87,6 +88,7 @@ struct run {
 	uint64_t executions_run;           /* controlled modes */
 	uint64_t failing_execution;        /* index of the first that failed */
 	uint64_t failing_steps;            /* its schedule points */
+	uint64_t failing_pct_steps;        /* the k its PCT priorities used */
 	uint64_t failing_trace_hash;       /* trace_hash() of its events */
 	uint64_t failing_switches;         /* its context switches */
 	struct ctl_decision *schedule;     /* its decisions (malloc) */

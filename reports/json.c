@@ -54,7 +54,7 @@ static json_t *replay_json(const struct run_result *r)
 
 	snprintf(seed, sizeof(seed), "%#llx", (unsigned long long)r->seed);
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:I, s:I, s:i, s:s, s:s}",
-			      "scenario", r->scenario, "variant", r->variant, "sched", r->sched,
+			      "scenario", r->scenario, "variant", r->variant, "sched", r->replay_sched,
 			      "memory", r->memory, "seed", seed,
 			      "execution", (json_int_t)r->failing_execution,
 			      "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
@@ -63,6 +63,7 @@ static json_t *replay_json(const struct run_result *r)
 			      "workload", r->workload_spec ? r->workload_spec : "",
 			      "perturb", r->perturb_spec ? r->perturb_spec : "");
 
+	json_object_set_new(j, "range_flush", json_string(r->range_flush));
 	/* A minimized schedule replaces the strategy: --replay follows it. */
 	if (r->minimized)
 		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
@@ -190,6 +191,7 @@ int report_json_load_replay(const char *path, struct options *o)
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err), *runs, *run, *rp = NULL;
 	const char *scenario, *variant, *sched, *seed, *workload, *perturb, *memory = "sc";
+	const char *range_flush = "works";
 	json_int_t execution, vcpus, gfns, hot, tlb;
 	char args[64];
 	size_t i;
@@ -204,9 +206,9 @@ int report_json_load_replay(const char *path, struct options *o)
 	}
 	if (!rp)
 		return replay_fail(path, "no run in it has a failing controlled execution");
-	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s?s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s?s, s?s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
 			   "scenario", &scenario, "variant", &variant, "sched", &sched,
-			   "memory", &memory, "seed", &seed, "execution", &execution, "vcpus", &vcpus,
+			   "memory", &memory, "range_flush", &range_flush, "seed", &seed, "execution", &execution, "vcpus", &vcpus,
 			   "gfns", &gfns, "hot_gfns", &hot, "tlb_entries", &tlb,
 			   "workload", &workload, "perturb", &perturb))
 		return replay_fail(path, err.text);
@@ -214,7 +216,7 @@ int report_json_load_replay(const char *path, struct options *o)
 	 * is held to the same bounds as a command line. */
 	{
 		char e[32], v[32], g[32], h[32], t[32];
-		char *argv[24];
+		char *argv[32];
 		int argc = 0;
 
 		snprintf(e, sizeof(e), "%lld", (long long)execution);
@@ -229,6 +231,7 @@ int report_json_load_replay(const char *path, struct options *o)
 		argv[argc++] = "--sched"; argv[argc++] = (char *)sched;
 		argv[argc++] = "--seed"; argv[argc++] = (char *)seed;
 		argv[argc++] = "--memory"; argv[argc++] = (char *)memory;
+		argv[argc++] = "--range-flush"; argv[argc++] = (char *)range_flush;
 		argv[argc++] = "--execution"; argv[argc++] = e;
 		argv[argc++] = "--vcpus"; argv[argc++] = v;
 		argv[argc++] = "--gfns"; argv[argc++] = g;

@@ -30,6 +30,10 @@ struct run_result {
 	const char *variant;
 	const char *sched; /* "free", "random", "pct:D" */
 	char sched_buf[16];
+	/* The scheduler that replays the failing execution: "pct:D:K" names
+	 * the step estimate PCT used for it. */
+	char replay_sched[48];
+	const char *range_flush; /* "works" or "unsupported" */
 	uint64_t executions_run;    /* controlled modes */
 	uint64_t failing_execution;
 	uint64_t failing_steps;

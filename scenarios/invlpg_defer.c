@@ -408,8 +408,9 @@ static const struct scenario_variant variants[] = {
 		.note = "ThreadSanitizer reports the data race on the flag; the oracle catches "
 			"a notifier that trusts a flag cleared by a flush still in flight",
 		.buggy = true,
-		.caught_by = DETECT_TSAN | DETECT_ORACLE,
+		.caught_by = DETECT_TSAN | DETECT_ORACLE | DETECT_PCT,
 		.policy = &bit_plain_flag,
+		.controlled_workload = "zaps=0",
 	},
 	{
 		.name = "clear-after-request",
@@ -417,15 +418,19 @@ static const struct scenario_variant variants[] = {
 		.note = "a mark set during the flush is wiped; the notifier then frees a "
 			"frame a vCPU still maps",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM,
+		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.pct_depth = 5,
 		.policy = &bit_clear_after_request,
+		/* Without the zapper, whose flush only settles marks early,
+		 * the execution is shorter and the race no rarer. */
+		.controlled_workload = "zaps=0",
 	},
 	{
 		.name = "notifier-ignores-flag",
 		.summary = "seed v1: the notifier flushes only if its own unmap zapped",
 		.note = "the page an invlpg zapped is freed while other TLBs map it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM,
+		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.policy = &bit_notifier_ignores_flag,
 	},
 	{
@@ -440,7 +445,9 @@ static const struct scenario_variant variants[] = {
 		.summary = "a4ee1ca4a36e as merged: snapshot; flush; cmpxchg(snapshot, 0)",
 		.note = "ABA: while one flusher is in flight another resets the count and new "
 			"marks bring it back to the first one's snapshot, whose cmpxchg then "
-			"wipes them; rare in free mode",
+			"wipes them; rare in free mode; random and pct have not reached its "
+			"seven-step ordering (two flushes overlapping, a fill, a zap, the "
+			"stale cmpxchg, the unmap, the use) in 10 s",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE,
 		.rare_in_free_mode = true,
@@ -451,8 +458,10 @@ static const struct scenario_variant variants[] = {
 		.summary = "count snapshotted after the flush request",
 		.note = "a mark counted during the flush is settled without a flush after it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM,
+		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.pct_depth = 4,
 		.policy = &counter_late_snapshot,
+		.controlled_workload = "zaps=0",
 	},
 	{
 		.name = "missing-wmb",
@@ -472,7 +481,8 @@ static const struct scenario_variant variants[] = {
 		.name = "nonatomic-inc",
 		.summary = "dirty++ as load/store by zappers under a read-held mmu_lock",
 		.note = "deep: a stalled increment overwrites a later zapper's mark with the "
-			"flusher's snapshot, which then settles it unflushed",
+			"flusher's snapshot, which then settles it unflushed; needs three vCPUs "
+			"and five threads in order, beyond what random and pct reach in 10 s",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE,
 		.policy = &counter_nonatomic_inc,
@@ -482,6 +492,8 @@ static const struct scenario_variant variants[] = {
 		 * second zapper off, as a fair rwlock does. */
 		.workload = WORKLOAD_NONATOMIC_INC,
 		.perturb = PERTURB_NONATOMIC_INC,
+		/* Two vCPUs zapping, one holding the stale entry. */
+		.controlled_vcpus = 3,
 	},
 };
 
@@ -514,9 +526,18 @@ static void invlpg_defer_defaults(struct run_config *cfg, const struct scenario_
 		.exec_zaps = 1,
 	};
 	if (cfg->sched != SCHED_FREE) {
+		/* One execution holds the race with two vCPUs (one caches,
+		 * the other invlpgs), two hot pages, and one step of each
+		 * background worker: every step more is k in PCT's
+		 * 1/(n k^(d-1)). Variants needing more say so. */
+		cfg->kvm.nr_vcpus = 2;
 		cfg->work.slice = 12;
-		cfg->work.hot_gfns = 4;
+		cfg->work.hot_gfns = 2;
 		cfg->work.invlpg_ratio = 0.1;
+		cfg->work.exec_guest_entries = 8;
+		cfg->work.exec_invalidations = 1;
+		cfg->work.exec_flushes = 1;
+		cfg->work.exec_zaps = 1;
 	}
 }
 

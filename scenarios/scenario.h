@@ -39,10 +39,25 @@ struct scenario_variant {
 	 * cannot happen, so a run must be clean: a report there would be a
 	 * bug in the harness's memory model. */
 	enum mem_model shows_from;
+	/* The bug needs the arch's range flush to work (RANGE_FLUSH_WORKS) or
+	 * to fail (RANGE_FLUSH_UNSUPPORTED); with the other, a run must be
+	 * clean. 0: either. */
+	int shows_with_range_flush;
 	const struct flush_policy *policy;
-	/* Workload this variant needs over the scenario's defaults, in
-	 * --workload syntax (user options still win); NULL for none. */
+	/* The smallest --sched pct:D stated to catch it (with DETECT_PCT);
+	 * 0 means the default, 3. A shallower depth is not judged. */
+	int pct_depth;
+	/* Free mode: the pace this variant needs over the scenario's
+	 * defaults, in --workload syntax (user options still win); NULL for
+	 * none. */
 	const char *workload;
+	/* Controlled modes: the execution this variant's race needs, over
+	 * the scenario's controlled defaults: vCPUs (0: the scenario's) and
+	 * --workload items. PCT finds a race of depth d with odds about
+	 * 1/(n k^(d-1)) for n threads and k decisions, so the fewest workers
+	 * and steps that still hold the race are what makes it findable. */
+	int controlled_vcpus;
+	const char *controlled_workload;
 	/* Perturbation this variant needs over the defaults, in --perturb
 	 * syntax (user options still win); NULL for none. */
 	const char *perturb;
