@@ -27,5 +27,6 @@ struct mmu_arch_ops {
 };
 
 extern const struct mmu_arch_ops x86_shadow_ops;
+extern const struct mmu_arch_ops x86_tdp_ops;
 
 #endif

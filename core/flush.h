@@ -54,6 +54,14 @@ struct flush_policy {
 	 * `zapped` says whether its own unmap zapped anything. */
 	void (*notifier_locked)(struct kvm *kvm, bool zapped);
 	void (*notifier_unlocked)(struct kvm *kvm, bool zapped);
+	/* __kvm_handle_hva_range()'s per-memslot range flush (seed 000):
+	 * how many pages, from a slot's start gfn, to flush once the
+	 * handlers so far zapped something and [start, end) was this slot's
+	 * range. NULL: no range flushes (notifier_locked() flushes). */
+	uint64_t (*notifier_range_nr)(gfn_t start, gfn_t end);
+	/* A range flush the arch cannot do (-EOPNOTSUPP) makes the notifier
+	 * fall back to one full flush; false ignores the failure. */
+	bool range_flush_fallback;
 	/* Does the dirty-log path flush before dropping mmu_lock (today) or
 	 * after (2009's kvm_vm_ioctl_get_dirty_log())? */
 	bool dirty_log_flushes_under_lock;

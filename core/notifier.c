@@ -21,12 +21,35 @@ static bool slot_gfn_range(const struct kvm_memory_slot *s, uint64_t hva_start,
 	return true;
 }
 
+/* The seed's per-slot flush, under mmu_lock:
+ *   if (flush_on_ret && !need_flush && r.ret &&
+ *       kvm_arch_flush_remote_tlbs_range(kvm, start, nr))
+ *           need_flush = true;
+ * r.ret accumulates over slots, so a slot after one that zapped is flushed
+ * too; need_flush asks for one full flush after the loop. */
+static bool notifier_range_flush(struct kvm *kvm, gfn_t start, gfn_t end, bool ret,
+				 bool need_flush)
+{
+	const struct flush_policy *policy = kvm->policy;
+	uint64_t nr;
+
+	if (!ret || need_flush)
+		return need_flush;
+	nr = policy->notifier_range_nr(start, end);
+	if (nr > end - start)
+		count(CNT_RANGE_EXCESS, nr - (end - start));
+	if (!kvm_arch_flush_remote_tlbs_range(kvm, start, nr))
+		return false;
+	count(CNT_RANGE_FALLBACKS, 1);
+	return policy->range_flush_fallback;
+}
+
 /* kvm_mmu_notifier_invalidate_range_start() -> __kvm_handle_hva_range()
  * with kvm_mmu_unmap_gfn_range() as the handler, per memslot. */
 void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start,
 					     uint64_t hva_end)
 {
-	bool zapped = false;
+	bool zapped = false, need_flush = false;
 
 	trace(TR_INVALIDATE_START, hva_start, hva_end - hva_start);
 	count(CNT_INVALIDATIONS, 1);
@@ -39,8 +62,12 @@ void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start
 			continue;
 		kvm_mmu_invalidate_range_add(kvm, start, end);
 		zapped |= kvm->arch->unmap_gfn_range(kvm, start, end);
+		if (kvm->policy->notifier_range_nr)
+			need_flush = notifier_range_flush(kvm, start, end, zapped, need_flush);
 	}
 	sched_point();
+	if (need_flush)
+		kvm_flush_remote_tlbs(kvm);
 	kvm->policy->notifier_locked(kvm, zapped);
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 	kvm->policy->notifier_unlocked(kvm, zapped);

@@ -11,7 +11,8 @@
 
 #define SCENARIOS(X) \
 	X(invlpg_defer) \
-	X(vcpu_request)
+	X(vcpu_request) \
+	X(hva_range_flush)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)
