@@ -292,15 +292,19 @@ uint64_t spt_walk(struct kvm *kvm, gfn_t gfn, int *level)
 	return spt_walk_root(kvm->root, gfn, level);
 }
 
-uint64_t spt_walk_root(struct spt_table *root, gfn_t gfn, int *level)
+/* One page walk; through_model says whether its loads go through the
+ * memory model (the vCPU's hardware walk) or past it (accounting). */
+static uint64_t walk_root(struct spt_table *root, gfn_t gfn, int *level, bool through_model)
 {
 	struct spt_table *t = root;
 
 	for (int l = SPTE_ROOT_LEVEL; l >= PG_LEVEL_4K; l--) {
+		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];
 		/* Acquire pairs with the installer's release: without it a
 		 * walker could follow a new table pointer and read the
 		 * table's memory from before it was zeroed. */
-		uint64_t spte = smp_load_acquire(&t->spte[spte_index(gfn, l)]);
+		uint64_t spte = through_model ? smp_load_acquire(slot)
+					      : atomic_load_explicit(slot, memory_order_acquire);
 
 		if (!is_shadow_present_pte(spte))
 			return 0;
@@ -313,23 +317,14 @@ uint64_t spt_walk_root(struct spt_table *root, gfn_t gfn, int *level)
 	return 0;
 }
 
+uint64_t spt_walk_root(struct spt_table *root, gfn_t gfn, int *level)
+{
+	return walk_root(root, gfn, level, true);
+}
+
 uint64_t spt_peek_root(struct spt_table *root, gfn_t gfn, int *level)
 {
-	struct spt_table *t = root;
-
-	for (int l = SPTE_ROOT_LEVEL; l >= PG_LEVEL_4K; l--) {
-		uint64_t spte = atomic_load_explicit(&t->spte[spte_index(gfn, l)],
-						     memory_order_acquire);
-
-		if (!is_shadow_present_pte(spte))
-			return 0;
-		if (is_last_spte(spte, l)) {
-			*level = l;
-			return spte;
-		}
-		t = spte_to_table(spte);
-	}
-	return 0;
+	return walk_root(root, gfn, level, false);
 }
 
 _Atomic uint64_t *spt_slot(struct kvm *kvm, gfn_t gfn, int level)
