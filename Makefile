@@ -20,13 +20,9 @@ CPPFLAGS += -DLOSTFLUSH_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 BASE_CFLAGS := -std=gnu11 -pthread $(WARN)
 LDLIBS := -ljansson -lm -pthread
 
-CORE := core/bitops.h core/check.c core/counters.c core/ctl.c core/flush.c core/hostmem.c core/mmu.c \
-	core/explore.c core/memmodel.c core/minimize.c core/notifier.c core/oracle.c core/request.c core/run.c \
-	core/sched.c core/tlb.c core/trace.c
-LIB_SRCS := $(filter %.c,$(CORE)) arch/x86_shadow.c arch/x86_tdp.c \
-	workers/common.c workers/vcpu.c workers/invalidator.c workers/flusher.c workers/zapper.c \
-	scenarios/list.c scenarios/invlpg_defer.c scenarios/vcpu_request.c scenarios/hva_range_flush.c \
-	reports/text.c reports/json.c reports/schedule.c options.c
+# Every source of the model, its workers and scenarios: a new file joins the
+# build by being there.
+LIB_SRCS := $(wildcard core/*.c arch/*.c workers/*.c scenarios/*.c reports/*.c) options.c
 HEADERS := $(wildcard core/*.h arch/*.h workers/*.h scenarios/*.h reports/*.h) options.h
 
 OBJS := $(LIB_SRCS:%.c=build/%.o)

@@ -49,6 +49,12 @@ void options_usage(FILE *out, const char *argv0)
 		"  --range-flush works|unsupported  whether the arch's range flush succeeds or\n"
 		"                          says -EOPNOTSUPP, so callers fall back to a full\n"
 		"                          flush (default: the scenario's, usually works)\n"
+		"  --tlb-huge entry|splinter  how TLBs cache a huge translation: one entry that\n"
+		"                          a flush of any address inside drops (default), or\n"
+		"                          4K pieces, each dropped only by a flush covering it\n"
+		"  --log bitmap|clear|ring  how the dirty-log reaper harvests: get-dirty-log,\n"
+		"                          clear-dirty-log with manual protect, or the dirty\n"
+		"                          ring and its reset (default: the scenario's)\n"
 		"  --vcpus N               vCPU threads, 1..%d (default: the scenario's)\n"
 		"  --gfns N                guest pages modelled, 64..%llu\n"
 		"  --hot-gfns N            pages the guests and the notifier fight over\n"
@@ -280,7 +286,7 @@ enum {
 	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
 	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED, OPT_EXECUTIONS, OPT_EXECUTION,
-	OPT_REPLAY, OPT_MEMORY, OPT_MINIMIZE, OPT_RANGE_FLUSH,
+	OPT_REPLAY, OPT_MEMORY, OPT_MINIMIZE, OPT_RANGE_FLUSH, OPT_TLB_HUGE, OPT_LOG,
 };
 
 static const struct option long_options[] = {
@@ -303,6 +309,8 @@ static const struct option long_options[] = {
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "range-flush", required_argument, NULL, OPT_RANGE_FLUSH },
+	{ "tlb-huge", required_argument, NULL, OPT_TLB_HUGE },
+	{ "log", required_argument, NULL, OPT_LOG },
 	{ "minimize", no_argument, NULL, OPT_MINIMIZE },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -398,6 +406,24 @@ static int parse_one(struct options *o, int c, const char *arg)
 		}
 		o->range_flush = arg[0] == 'w' ? RANGE_FLUSH_WORKS : RANGE_FLUSH_UNSUPPORTED;
 		remember(o, "range-flush", arg);
+		return 0;
+	case OPT_TLB_HUGE:
+		if (!tlb_huge_parse(arg, &o->tlb_huge)) {
+			fprintf(stderr, "stress: --tlb-huge '%s' is not allowed: use entry or "
+				"splinter\n", arg);
+			return -1;
+		}
+		o->tlb_huge_given = true;
+		remember(o, "tlb-huge", arg);
+		return 0;
+	case OPT_LOG:
+		if (!dirty_log_mode_parse(arg, &o->log_mode)) {
+			fprintf(stderr, "stress: --log '%s' is not allowed: use bitmap, clear or "
+				"ring\n", arg);
+			return -1;
+		}
+		o->log_given = true;
+		remember(o, "log", arg);
 		return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'h': o->help = true; return 0;

@@ -34,6 +34,9 @@ struct options {
 	enum mem_model memory;
 	bool memory_given;
 	int range_flush; /* 0: the scenario's; RANGE_FLUSH_WORKS or _UNSUPPORTED */
+	bool tlb_huge_given, log_given; /* false: the scenario's */
+	enum tlb_huge_mode tlb_huge;
+	enum dirty_log_mode log_mode;
 	bool minimize;
 	/* --replay of a minimized schedule: follow it (malloc'd). */
 	struct ctl_decision *guide;

@@ -41,6 +41,28 @@ static void list_variant_shapes(const struct scenario_variant *v)
 	}
 }
 
+static const char *tlb_huge_name_of(int m) { return tlb_huge_name((enum tlb_huge_mode)m); }
+static const char *dirty_log_mode_name_of(int m)
+{
+	return dirty_log_mode_name((enum dirty_log_mode)m);
+}
+
+/* "shows only with --log bitmap, clear; expected clean with the others". */
+static void list_mode_mask(const char *variant, const char *option, unsigned mask, int nr,
+			   const char *(*name)(int))
+{
+	(void)variant;
+	if (!mask)
+		return;
+	printf("    %-22s         %s: shows only with", "", option + 2);
+	for (int m = 0, first = 1; m < nr; m++)
+		if (mask & (1U << m)) {
+			printf("%s %s %s", first ? "" : ",", option, name(m));
+			first = 0;
+		}
+	printf("; expected clean with the other%s\n", nr > 2 ? "s" : "");
+}
+
 static void list_scenarios(void)
 {
 	for (int i = 0; i < nr_scenarios; i++) {
@@ -65,6 +87,10 @@ static void list_scenarios(void)
 				       "expected clean with the other\n", "",
 				       v->shows_with_range_flush == RANGE_FLUSH_WORKS ? "works"
 										 : "unsupported");
+			list_mode_mask(v->name, "--tlb-huge", v->shows_with_tlb_huge,
+				       NR_TLB_HUGE_MODES, tlb_huge_name_of);
+			list_mode_mask(v->name, "--log", v->shows_with_log, NR_LOG_MODES,
+				       dirty_log_mode_name_of);
 			if (v->buggy && v->shows_from != MEM_SC)
 				printf("    %-22s         memory: can show from --memory %s on; "
 				       "expected clean under a stronger model\n", "",
@@ -98,6 +124,10 @@ static enum verdict_expect controlled_expectation(const struct options *o,
 /* Does the run's configuration let the variant's bug show at all? */
 static bool bug_can_show(const struct run_config *cfg, const struct scenario_variant *v)
 {
+	if (v->shows_with_tlb_huge && !(v->shows_with_tlb_huge & (1U << cfg->kvm.tlb_huge)))
+		return false;
+	if (v->shows_with_log && !(v->shows_with_log & (1U << cfg->kvm.log_mode)))
+		return false;
 	if (v->shows_with_range_flush == RANGE_FLUSH_WORKS)
 		return cfg->kvm.arch_range_flush;
 	if (v->shows_with_range_flush == RANGE_FLUSH_UNSUPPORTED)
@@ -171,6 +201,10 @@ static void build_config(struct run_config *cfg, const struct options *o,
 		cfg->work.hot_gfns = (uint32_t)o->hot_gfns;
 	if (o->range_flush)
 		cfg->kvm.arch_range_flush = o->range_flush == RANGE_FLUSH_WORKS;
+	if (o->tlb_huge_given)
+		cfg->kvm.tlb_huge = o->tlb_huge;
+	if (o->log_given)
+		cfg->kvm.log_mode = o->log_mode;
 	if (o->tlb_entries)
 		cfg->kvm.tlb_entries = (uint32_t)o->tlb_entries;
 	if (o->workload[0])
@@ -228,6 +262,8 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->failing_trace_hash = run->failing_trace_hash;
 	r->memory = mem_model_name(run->cfg.memory);
 	r->range_flush = run->cfg.kvm.arch_range_flush ? "works" : "unsupported";
+	r->tlb_huge = tlb_huge_name(run->cfg.kvm.tlb_huge);
+	r->log_mode = dirty_log_mode_name(run->cfg.kvm.log_mode);
 	r->decisions = run->decisions;
 	r->nr_threads = run->nr_workers;
 	for (int i = 0; i < run->nr_workers; i++)

@@ -33,6 +33,15 @@
 	X(DEFERRED_MARKS, "deferred_marks", "remote flushes deferred by marking remote TLBs dirty") \
 	X(INVALIDATIONS, "invalidations", "MMU-notifier invalidations")      \
 	X(FRAMES_FREED, "frames_freed", "host frames freed after invalidation") \
+	X(HUGE_MAPS, "huge_leaves_mapped", "2M/1G leaves installed by faults")   \
+	X(MMU_YIELDS, "mmu_lock_yields", "long walks that dropped mmu_lock to yield") \
+	X(WP_FAULTS, "wrprot_faults", "write faults on write-protected SPTEs") \
+	X(FAST_FAULTS, "fast_page_faults", "write access restored by the lockless fast path") \
+	X(HARVESTS, "dirty_log_harvests", "dirty-log harvests returned to userspace") \
+	X(DIRTY_REAPED, "dirty_pages_reaped", "dirty pages reported by harvests") \
+	X(TRACK_WRPROTS, "tracking_wrprots", "gfns write-protected for write-tracking") \
+	X(AGINGS, "agings", "clear_young / test_young calls on a gfn") \
+	X(STALE_ACCESSED, "stale_accessed", "accesses through an entry whose Accessed bit was cleared (allowed)") \
 	X(PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 
 enum counter_id {

@@ -17,12 +17,15 @@
 #include <stdint.h>
 
 #include "bitops.h"
+#include "dirty_log_mode.h"
 #include "hostmem.h"
 #include "spte.h"
 #include "tlb.h"
 
 struct mmu_arch_ops;
 struct flush_policy;
+struct dirty_log;
+struct write_track;
 
 enum vcpu_mode {
 	OUTSIDE_GUEST_MODE,
@@ -89,6 +92,10 @@ struct kvm_config {
 	enum tlb_huge_mode tlb_huge;
 	bool arch_range_flush; /* false: the arch range flush says -EOPNOTSUPP */
 	int nr_roots;          /* page-table roots, 1..KVM_MAX_ROOTS (0: 1) */
+	/* The largest leaf a fault may map where host memory and the memslot
+	 * allow (0 or PG_LEVEL_4K: 4K only). */
+	int max_huge_level;
+	enum dirty_log_mode log_mode; /* how the dirty-log reaper harvests */
 };
 
 #define KVM_MAX_ROOTS 4
@@ -130,6 +137,11 @@ struct kvm {
 	struct hostmem mem;
 	struct kvm_vcpu **vcpus;
 	int nr_vcpus;
+
+	/* Dirty logging and write-tracking state (core/dirty_log.h,
+	 * core/write_track.h); NULL where the scenario uses neither. */
+	struct dirty_log *dirty_log;
+	struct write_track *track;
 
 	struct kvm_config cfg;
 	const struct mmu_arch_ops *arch;

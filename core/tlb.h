@@ -25,7 +25,12 @@
 enum tlb_huge_mode {
 	TLB_HUGE_ENTRY,
 	TLB_HUGE_SPLINTER,
+	NR_TLB_HUGE_MODES
 };
+
+/* "entry" / "splinter" (--tlb-huge); parse returns false on anything else. */
+const char *tlb_huge_name(enum tlb_huge_mode mode);
+bool tlb_huge_parse(const char *s, enum tlb_huge_mode *mode);
 
 struct tlb_entry {
 	gfn_t gfn;          /* first gfn the entry covers (aligned to level) */

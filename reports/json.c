@@ -64,6 +64,8 @@ static json_t *replay_json(const struct run_result *r)
 			      "perturb", r->perturb_spec ? r->perturb_spec : "");
 
 	json_object_set_new(j, "range_flush", json_string(r->range_flush));
+	json_object_set_new(j, "tlb_huge", json_string(r->tlb_huge));
+	json_object_set_new(j, "log", json_string(r->log_mode));
 	/* A minimized schedule replaces the strategy: --replay follows it. */
 	if (r->minimized)
 		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
@@ -191,7 +193,7 @@ int report_json_load_replay(const char *path, struct options *o)
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err), *runs, *run, *rp = NULL;
 	const char *scenario, *variant, *sched, *seed, *workload, *perturb, *memory = "sc";
-	const char *range_flush = "works";
+	const char *range_flush = "works", *tlb_huge = "entry", *log_mode = NULL;
 	json_int_t execution, vcpus, gfns, hot, tlb;
 	char args[64];
 	size_t i;
@@ -206,9 +208,10 @@ int report_json_load_replay(const char *path, struct options *o)
 	}
 	if (!rp)
 		return replay_fail(path, "no run in it has a failing controlled execution");
-	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s?s, s?s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s?s, s?s, s?s, s?s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
 			   "scenario", &scenario, "variant", &variant, "sched", &sched,
-			   "memory", &memory, "range_flush", &range_flush, "seed", &seed, "execution", &execution, "vcpus", &vcpus,
+			   "memory", &memory, "range_flush", &range_flush,
+			   "tlb_huge", &tlb_huge, "log", &log_mode, "seed", &seed, "execution", &execution, "vcpus", &vcpus,
 			   "gfns", &gfns, "hot_gfns", &hot, "tlb_entries", &tlb,
 			   "workload", &workload, "perturb", &perturb))
 		return replay_fail(path, err.text);
@@ -232,6 +235,11 @@ int report_json_load_replay(const char *path, struct options *o)
 		argv[argc++] = "--seed"; argv[argc++] = (char *)seed;
 		argv[argc++] = "--memory"; argv[argc++] = (char *)memory;
 		argv[argc++] = "--range-flush"; argv[argc++] = (char *)range_flush;
+		argv[argc++] = "--tlb-huge"; argv[argc++] = (char *)tlb_huge;
+		if (log_mode) {
+			argv[argc++] = "--log";
+			argv[argc++] = (char *)log_mode;
+		}
 		argv[argc++] = "--execution"; argv[argc++] = e;
 		argv[argc++] = "--vcpus"; argv[argc++] = v;
 		argv[argc++] = "--gfns"; argv[argc++] = g;

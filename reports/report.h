@@ -34,6 +34,8 @@ struct run_result {
 	 * the step estimate PCT used for it. */
 	char replay_sched[48];
 	const char *range_flush; /* "works" or "unsupported" */
+	const char *tlb_huge;    /* "entry" or "splinter" */
+	const char *log_mode;    /* "bitmap", "clear" or "ring" */
 	uint64_t executions_run;    /* controlled modes */
 	uint64_t failing_execution;
 	uint64_t failing_steps;

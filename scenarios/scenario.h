@@ -43,6 +43,10 @@ struct scenario_variant {
 	 * to fail (RANGE_FLUSH_UNSUPPORTED); with the other, a run must be
 	 * clean. 0: either. */
 	int shows_with_range_flush;
+	/* The --tlb-huge and --log settings the bug can show under, as masks
+	 * of 1 << mode; with any other a run must be clean. 0: any. */
+	unsigned shows_with_tlb_huge;
+	unsigned shows_with_log;
 	const struct flush_policy *policy;
 	/* The smallest --sched pct:D stated to catch it (with DETECT_PCT);
 	 * 0 means the default, 3. A shallower depth is not judged. */
