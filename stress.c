@@ -404,7 +404,7 @@ static int run_one(const struct options *o, const struct scenario *s,
 	HARNESS_ASSERT(run, "out of memory");
 	HARNESS_ASSERT(!run_init(run, &cfg), "cannot build the VM model (%llu gfns)",
 		       (unsigned long long)cfg.kvm.nr_gfns);
-	run->kvm.arch = s->arch;
+	run->kvm.arch = v->arch ? v->arch : s->arch;
 	run->kvm.policy = v->policy;
 	if (!o->quiet)
 		print_header(&cfg, s, v);

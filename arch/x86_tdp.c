@@ -2,17 +2,87 @@
 /*
  * The x86 TDP MMU (arch/x86/kvm/mmu/tdp_mmu.c), reduced to what the
  * notifier-path scenarios need: several roots (the L1 TDP root, and nested
- * TDP shadow roots beside it), faults that install leaves with a cmpxchg
- * under a read-held mmu_lock, and zapping a gfn range across every root.
+ * TDP shadow roots beside it), faults that install 4K or huge leaves with a
+ * cmpxchg under a read-held mmu_lock, and zapping a gfn range across every
+ * root, leaf by leaf, yielding mmu_lock inside a long walk.
  *
  * Each vCPU walks one root (vcpu->root); the notifier must zap every root,
  * since any of them may map the range, and flush if any root zapped.
+ *
+ * How a zap settles its pending flush is a flavour (struct tdp_zap_flavor):
+ * x86_tdp_ops is upstream's; the zap-leafs scenario runs the others, each
+ * beside the fixed one it mutates.
  */
 #include "arch.h"
 
 #include "../core/flush.h"
 #include "../core/sched.h"
 #include "../core/thread.h"
+
+/* ---- Faults -------------------------------------------------------------- */
+
+/*
+ * The memslot's part of kvm_mmu_max_mapping_level(): the largest level,
+ * up to cfg.max_huge_level, whose aligned huge page around gfn lies wholly
+ * inside the slot with gfn and hva equally aligned (the lpage_info
+ * disallow_lpage counts of kvm_alloc_memslot_metadata()).
+ */
+static int max_level_for(struct kvm *kvm, const struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	/* Dirty logging goes here: a slot with KVM_MEM_LOG_DIRTY_PAGES maps
+	 * only 4K leaves (kvm_mmu_max_mapping_level() sees the slot's
+	 * lpage_info disallowed while logging is on), since logging tracks
+	 * writes per 4K page. */
+	for (int level = kvm->cfg.max_huge_level; level > PG_LEVEL_4K; level--) {
+		uint64_t pages = pages_per_level(level);
+		gfn_t base = gfn_round_for_level(gfn, level);
+
+		if (base >= slot->base_gfn && base + pages <= slot->base_gfn + slot->npages &&
+		    !((slot->base_gfn ^ slot->hva_base) & (pages - 1)))
+			return level;
+	}
+	return PG_LEVEL_4K;
+}
+
+/*
+ * kvm_mmu_hugepage_adjust(): the level to map gfn at, the smaller of what
+ * the memslot allows and what the host maps the page with
+ * (host_pfn_mapping_level()). Called under mmu_lock, after the retry
+ * check: a host split since the pfn was looked up ran the notifier, so the
+ * fault retried or sees the split.
+ */
+static int fault_goal_level(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn)
+{
+	int level = max_level_for(kvm, gfn_to_memslot(kvm, gfn), gfn);
+	int host = hostmem_mapping_level(&kvm->mem, gfn_to_hva(kvm, gfn), pfn);
+
+	return host < level ? host : level;
+}
+
+/*
+ * kvm_tdp_mmu_map() at a huge goal level: one leaf over the aligned block,
+ * pfn rounded down as fault->pfn is, over contiguous host frames. False if
+ * the slot holds a page table: upstream replaces it and frees the table
+ * after a flush (tdp_mmu_map_handle_target_level(), handle_removed_pt());
+ * the model never frees a table lockless walkers may be in, so it maps 4K.
+ */
+static bool tdp_map_huge(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, int level)
+{
+	gfn_t base = gfn_round_for_level(gfn, level);
+	_Atomic uint64_t *slot = spt_slot_root(vcpu->root, gfn, level);
+	uint64_t spte = make_leaf_spte(page.pfn - (gfn - base), page.gen, level, true);
+	uint64_t old;
+
+	if (!slot)
+		return true; /* a larger leaf maps it already */
+	old = cmpxchg(slot, 0, spte);
+	if (old == 0) {
+		trace(TR_SPTE_SET, base, spte);
+		count(CNT_HUGE_MAPS, 1);
+		return true;
+	}
+	return is_last_spte(old, level);
+}
 
 /*
  * kvm_tdp_mmu_map() through tdp_mmu_map_handle_target_level(): the leaf is
@@ -39,6 +109,12 @@ static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 		count(CNT_FAULT_RETRIES, 1);
 		return false;
 	}
+	if (kvm->cfg.max_huge_level > PG_LEVEL_4K) {
+		int level = fault_goal_level(kvm, gfn, page.pfn);
+
+		if (level > PG_LEVEL_4K && tdp_map_huge(vcpu, gfn, page, level))
+			goto out;
+	}
 	slot = spt_slot_root(vcpu->root, gfn, PG_LEVEL_4K);
 	if (slot) {
 		uint64_t spte = make_leaf_spte(page.pfn, page.gen, PG_LEVEL_4K, true);
@@ -48,6 +124,7 @@ static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 		if (cmpxchg(slot, 0, spte) == 0)
 			trace(TR_SPTE_SET, gfn, spte);
 	}
+out:
 	mmu_unlock(kvm, MMU_LOCK_READ);
 	return true;
 }
@@ -59,44 +136,181 @@ static void tdp_invlpg(struct kvm_vcpu *vcpu, gfn_t gfn)
 	count(CNT_LOCAL_FLUSHES, 1);
 }
 
-/*
- * tdp_mmu_zap_leafs() for one root: zap every present leaf in [start, end)
- * and return flush, which comes in as the pending flush of earlier roots and
- * goes out true if anything needs one. Upstream yields inside a long walk
- * (tdp_mmu_iter_cond_resched(), flushing first); these ranges are short.
- */
-static bool tdp_mmu_zap_leafs(struct spt_table *root, gfn_t start, gfn_t end, bool flush)
-{
-	for (gfn_t gfn = start; gfn < end; gfn++) {
-		int level;
+/* ---- Zapping leaves ------------------------------------------------------ */
 
+/* SPTEs a walk visits between chances to yield (need_resched() or a
+ * contended mmu_lock in tdp_mmu_iter_cond_resched(), made deterministic so
+ * controlled executions replay). */
+#define TDP_YIELD_EVERY 16
+
+/* How a zap settles its pending flush; upstream's is x86_tdp_flavor. */
+struct tdp_zap_flavor {
+	/* Each root gets the pending flush of the roots before it
+	 * (f47e5bbbc92f); false is the posted 873dd122172f, which passed
+	 * false to each root, so only the last root's zaps were flushed. */
+	bool carry_flush;
+	/* tdp_mmu_iter_cond_resched() flushes what is pending before it
+	 * drops mmu_lock; either way the caller then forgets it. */
+	bool flush_before_yield;
+	/* The walk flushes what it zapped itself, by range, before it
+	 * returns (as kvm_zap_gfn_range() does right after
+	 * kvm_tdp_mmu_zap_leafs()), and returns false. Otherwise it returns
+	 * whether a flush is pending and its caller flushes everything, and
+	 * so does a yield. */
+	bool range_flush;
+	/* With range_flush: the range covers the whole extent of every
+	 * zapped leaf (kvm_flush_remote_tlbs_gfn(kvm, gfn, level) for each),
+	 * or, when false, only [start, end) of the request. */
+	bool flush_leaf_extent;
+};
+
+/* One kvm_tdp_mmu_zap_leafs() call: the pending flush and its extent. */
+struct tdp_zap {
+	const struct tdp_zap_flavor *flavor;
+	bool can_yield;
+	bool pending;
+	gfn_t flush_start, flush_end;
+	int visits;
+};
+
+/* A leaf at gfn/level was zapped while zapping [start, end). */
+static void tdp_zap_note(struct tdp_zap *z, gfn_t gfn, int level, gfn_t start, gfn_t end)
+{
+	gfn_t lo = gfn_round_for_level(gfn, level), hi = lo + pages_per_level(level);
+
+	if (!z->flavor->flush_leaf_extent) {
+		lo = lo > start ? lo : start;
+		hi = hi < end ? hi : end;
+	}
+	if (!z->pending) {
+		z->flush_start = lo;
+		z->flush_end = hi;
+	} else {
+		z->flush_start = lo < z->flush_start ? lo : z->flush_start;
+		z->flush_end = hi > z->flush_end ? hi : z->flush_end;
+	}
+	z->pending = true;
+}
+
+static void tdp_zap_flush(struct kvm *kvm, struct tdp_zap *z)
+{
+	if (z->flavor->range_flush)
+		kvm_flush_remote_tlbs_range(kvm, z->flush_start, z->flush_end - z->flush_start);
+	else
+		kvm_flush_remote_tlbs(kvm);
+	z->pending = false;
+}
+
+/*
+ * tdp_mmu_iter_cond_resched(): every TDP_YIELD_EVERY SPTEs, flush what is
+ * pending and let others have mmu_lock (cond_resched_rwlock_write(); the
+ * callers that may yield hold it for write). The flush must come first:
+ * once mmu_lock is dropped, another invalidation can find the zapped SPTE
+ * gone, flush nothing, and let the host free the frame while a TLB still
+ * maps it. Either way the pending flush is forgotten, as upstream's caller
+ * clears flush when this returns true.
+ */
+static void tdp_mmu_iter_cond_resched(struct kvm *kvm, struct tdp_zap *z)
+{
+	if (++z->visits < TDP_YIELD_EVERY)
+		return;
+	z->visits = 0;
+	if (z->pending && z->flavor->flush_before_yield)
+		tdp_zap_flush(kvm, z);
+	z->pending = false;
+	count(CNT_MMU_YIELDS, 1);
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+}
+
+/*
+ * tdp_mmu_zap_leafs() for one root (f47e5bbbc92f): walk [start, end) leaf
+ * by leaf and zap every present leaf; a huge leaf that only partly
+ * overlaps the range is zapped whole. With huge leaves on, the walk steps
+ * over whatever a zapped leaf or a non-present SPTE spans, as
+ * for_each_tdp_pte_min_level() does; a 4K-only VM steps one gfn at a time,
+ * which keeps its executions as they always were.
+ */
+static void tdp_mmu_zap_leafs(struct kvm *kvm, struct spt_table *root, gfn_t start,
+			      gfn_t end, struct tdp_zap *z)
+{
+	bool huge = kvm->cfg.max_huge_level > PG_LEVEL_4K;
+
+	for (gfn_t gfn = start; gfn < end;) {
+		int level = PG_LEVEL_4K;
+
+		if (z->can_yield)
+			tdp_mmu_iter_cond_resched(kvm, z);
 		if (spt_zap_gfn_root(root, gfn, &level))
-			flush = true;
+			tdp_zap_note(z, gfn, level, start, end);
+		gfn = huge ? gfn_round_for_level(gfn, level) + pages_per_level(level) : gfn + 1;
 		sched_point();
 	}
-	return flush;
 }
 
-/* kvm_tdp_mmu_unmap_gfn_range(): every root, the pending flush carried from
- * one to the next. */
-static bool tdp_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
+/* kvm_tdp_mmu_zap_leafs(): every root, the pending flush carried from one
+ * to the next (or not, as the flavour says). */
+static bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, gfn_t start, gfn_t end, bool can_yield,
+				  const struct tdp_zap_flavor *flavor)
 {
-	bool flush = false;
+	struct tdp_zap z = { .flavor = flavor, .can_yield = can_yield };
 
-	for (int i = 0; i < kvm->nr_roots; i++)
-		flush = tdp_mmu_zap_leafs(kvm->roots[i], start, end, flush);
-	return flush;
+	for (int i = 0; i < kvm->nr_roots; i++) {
+		if (!flavor->carry_flush)
+			z.pending = false;
+		tdp_mmu_zap_leafs(kvm, kvm->roots[i], start, end, &z);
+	}
+	if (!flavor->range_flush)
+		return z.pending;
+	if (z.pending)
+		tdp_zap_flush(kvm, &z);
+	return false;
 }
 
+/* kvm_tdp_mmu_unmap_gfn_range(): the notifier's range is blockable
+ * (range->may_block: munmap and madvise may sleep), so the walk may yield. */
+static bool tdp_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end,
+				const struct tdp_zap_flavor *flavor)
+{
+	return kvm_tdp_mmu_zap_leafs(kvm, start, end, true, flavor);
+}
+
+/* One gfn, with mmu_lock held in whatever mode the caller took: no yield. */
 static bool tdp_zap_gfn(struct kvm *kvm, gfn_t gfn)
 {
-	return tdp_unmap_gfn_range(kvm, gfn, gfn + 1);
+	static const struct tdp_zap_flavor returns_pending = { .carry_flush = true };
+
+	return kvm_tdp_mmu_zap_leafs(kvm, gfn, gfn + 1, false, &returns_pending);
 }
 
-const struct mmu_arch_ops x86_tdp_ops = {
-	.name = "x86-tdp",
-	.page_fault = tdp_page_fault,
-	.invlpg = tdp_invlpg,
-	.unmap_gfn_range = tdp_unmap_gfn_range,
-	.zap_gfn = tdp_zap_gfn,
-};
+/* One ops table per flavour; only unmap_gfn_range differs. */
+#define TDP_OPS(id, ops_name, ...)                                                    \
+	static const struct tdp_zap_flavor id##_flavor = { __VA_ARGS__ };             \
+	static bool id##_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)     \
+	{                                                                             \
+		return tdp_unmap_gfn_range(kvm, start, end, &id##_flavor);            \
+	}                                                                             \
+	const struct mmu_arch_ops id##_ops = {                                        \
+		.name = ops_name,                                                     \
+		.page_fault = tdp_page_fault,                                         \
+		.invlpg = tdp_invlpg,                                                 \
+		.unmap_gfn_range = id##_unmap_gfn_range,                              \
+		.zap_gfn = tdp_zap_gfn,                                               \
+	}
+
+/* Upstream: carry the pending flush, flush fully before a yield, and leave
+ * the final flush to the caller (the notifier flushes as its policy says). */
+TDP_OPS(x86_tdp, "x86-tdp", .carry_flush = true, .flush_before_yield = true);
+
+/* The zap-leafs scenario's flavours: the walk flushes by range itself. */
+TDP_OPS(x86_tdp_zap_leafs, "x86-tdp", .carry_flush = true, .flush_before_yield = true,
+	.range_flush = true, .flush_leaf_extent = true);
+/* 873dd122172f: each root starts with flush = false. */
+TDP_OPS(x86_tdp_lost_pending_flush, "x86-tdp", .flush_before_yield = true,
+	.range_flush = true, .flush_leaf_extent = true);
+/* Flush [start, end) although a larger huge leaf was zapped. */
+TDP_OPS(x86_tdp_narrow_huge_flush, "x86-tdp", .carry_flush = true,
+	.flush_before_yield = true, .range_flush = true);
+/* Yield without flushing first. */
+TDP_OPS(x86_tdp_yield_no_flush, "x86-tdp", .carry_flush = true, .range_flush = true,
+	.flush_leaf_extent = true);

@@ -2,6 +2,7 @@
 #include "hostmem.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "sched.h"
@@ -31,6 +32,12 @@ int hostmem_init(struct hostmem *hm, uint64_t nr_pages)
 
 void hostmem_destroy(struct hostmem *hm)
 {
+	if (hm->huge_pages)
+		pthread_mutex_destroy(&hm->map_lock);
+	free((void *)hm->thp);
+	free(hm->hva_backed);
+	free(hm->block_free);
+	free(hm->block_fifo);
 	free(hm->frames);
 	free((void *)hm->hva_pfn);
 	free(hm->free_list);
@@ -58,9 +65,162 @@ static void release_frame(struct hostmem *hm, kvm_pfn_t pfn)
 	pthread_mutex_unlock(&hm->free_lock);
 }
 
+int hostmem_enable_huge(struct hostmem *hm, int level, const struct hostmem_notifier *n)
+{
+	uint64_t pages = pages_per_level(level), hva_blocks = hm->nr_pages / pages;
+	uint64_t nr_all;
+	struct frame *frames;
+
+	hm->huge_level = level;
+	hm->huge_base = (hm->nr_frames + pages - 1) / pages * pages;
+	/* Twice the hva blocks, as for 4K frames: a block freed while its
+	 * hva block is faulted in again is reused only later. */
+	hm->nr_blocks = 2 * hva_blocks + 2;
+	nr_all = hm->huge_base + hm->nr_blocks * pages;
+	HARNESS_ASSERT(nr_all <= SPTE_MAX_PFN, "%llu frames exceed the SPTE pfn field",
+		       (unsigned long long)nr_all);
+	frames = realloc(hm->frames, nr_all * sizeof(*frames));
+	if (!frames)
+		return -1;
+	hm->frames = frames;
+	memset(&frames[hm->nr_frames], 0, (nr_all - hm->nr_frames) * sizeof(*frames));
+	hm->thp = calloc(hva_blocks + 1, sizeof(*hm->thp));
+	hm->hva_backed = calloc(hva_blocks + 1, sizeof(*hm->hva_backed));
+	hm->block_free = calloc(hm->nr_blocks, sizeof(*hm->block_free));
+	hm->block_fifo = calloc(hm->nr_blocks, sizeof(*hm->block_fifo));
+	if (!hm->thp || !hm->hva_backed || !hm->block_free || !hm->block_fifo)
+		return -1;
+	for (uint64_t b = 0; b < hm->nr_blocks; b++) {
+		hm->block_free[b] = (uint32_t)pages;
+		hm->block_fifo[b] = b;
+	}
+	hm->nr_free_blocks = hm->nr_blocks;
+	hm->notifier = *n;
+	pthread_mutex_init(&hm->map_lock, NULL);
+	hm->huge_pages = pages;
+	return 0;
+}
+
+static bool is_huge_pool_frame(const struct hostmem *hm, kvm_pfn_t pfn)
+{
+	return hm->huge_pages && pfn >= hm->huge_base;
+}
+
+/* A wholly free pool block, or false; free_lock held. */
+static bool pop_free_block(struct hostmem *hm, uint64_t *block)
+{
+	if (!hm->nr_free_blocks)
+		return false;
+	*block = hm->block_fifo[hm->block_head];
+	hm->block_head = (hm->block_head + 1) % hm->nr_blocks;
+	hm->nr_free_blocks--;
+	return true;
+}
+
+/* One block of contiguous frames, all under one generation, or
+ * HVA_NO_FRAME (the THP allocation fails and the fault takes a 4K page). */
+static kvm_pfn_t alloc_huge_block(struct hostmem *hm)
+{
+	uint32_t gen = 0;
+	uint64_t block;
+	kvm_pfn_t base;
+	bool got;
+
+	pthread_mutex_lock(&hm->free_lock);
+	got = pop_free_block(hm, &block);
+	if (got)
+		hm->block_free[block] = 0;
+	pthread_mutex_unlock(&hm->free_lock);
+	if (!got)
+		return HVA_NO_FRAME;
+	base = hm->huge_base + block * hm->huge_pages;
+	/* One generation for the whole block, the highest any frame in it
+	 * has reached: a huge SPTE carries one generation tag, valid for
+	 * every frame it maps. Raising a free frame's generation is
+	 * harmless: every translation made under an older one is stale
+	 * already, since the frame was freed after it was made. */
+	for (uint64_t i = 0; i < hm->huge_pages; i++) {
+		uint32_t g = hostmem_frame_gen(hm, base + i);
+
+		gen = g > gen ? g : gen;
+	}
+	for (uint64_t i = 0; i < hm->huge_pages; i++)
+		atomic_store_explicit(&hm->frames[base + i].gen, gen, memory_order_release);
+	return base;
+}
+
+static void release_huge_frame(struct hostmem *hm, kvm_pfn_t pfn)
+{
+	uint64_t block = (pfn - hm->huge_base) / hm->huge_pages;
+
+	pthread_mutex_lock(&hm->free_lock);
+	if (++hm->block_free[block] == hm->huge_pages) {
+		hm->block_fifo[(hm->block_head + hm->nr_free_blocks) % hm->nr_blocks] = block;
+		hm->nr_free_blocks++;
+	}
+	pthread_mutex_unlock(&hm->free_lock);
+}
+
+/* do_huge_pmd_anonymous_page(): a THP for hva's whole block if no page of
+ * it is backed yet and the block lies inside the mapping; map_lock held. */
+static kvm_pfn_t try_fault_thp(struct hostmem *hm, uint64_t hva)
+{
+	uint64_t blk = hva / hm->huge_pages, first = blk * hm->huge_pages;
+	kvm_pfn_t base;
+
+	if (hm->hva_backed[blk] || first + hm->huge_pages > hm->nr_pages)
+		return HVA_NO_FRAME;
+	base = alloc_huge_block(hm);
+	if (base == HVA_NO_FRAME)
+		return HVA_NO_FRAME;
+	/* Release: whoever reads a pfn from hva_pfn[] sees its generation. */
+	for (uint64_t i = 0; i < hm->huge_pages; i++)
+		atomic_store_explicit(&hm->hva_pfn[first + i], base + i, memory_order_release);
+	hm->hva_backed[blk] = (uint32_t)hm->huge_pages;
+	atomic_store_explicit(&hm->thp[blk], base, memory_order_release);
+	return base + (hva - first);
+}
+
+/* get_user_pages() where THPs are on: the page table changes under
+ * map_lock, so a THP fault and a 4K fault in one block never mix. */
+static kvm_pfn_t get_page_thp(struct hostmem *hm, uint64_t hva)
+{
+	uint64_t blk = hva / hm->huge_pages;
+	kvm_pfn_t pfn;
+
+	pthread_mutex_lock(&hm->map_lock);
+	pfn = atomic_load_explicit(&hm->hva_pfn[hva], memory_order_relaxed);
+	if (pfn == HVA_NO_FRAME)
+		pfn = try_fault_thp(hm, hva);
+	if (pfn == HVA_NO_FRAME) {
+		pfn = alloc_frame(hm);
+		atomic_store_explicit(&hm->hva_pfn[hva], pfn, memory_order_release);
+		hm->hva_backed[blk]++;
+	}
+	pthread_mutex_unlock(&hm->map_lock);
+	return pfn;
+}
+
+int hostmem_mapping_level(struct hostmem *hm, uint64_t hva, kvm_pfn_t pfn)
+{
+	uint64_t blk, first;
+	kvm_pfn_t base;
+
+	if (!hm->huge_pages)
+		return PG_LEVEL_4K;
+	blk = hva / hm->huge_pages;
+	first = blk * hm->huge_pages;
+	base = atomic_load_explicit(&hm->thp[blk], memory_order_acquire);
+	return base != HVA_NO_FRAME && base + (hva - first) == pfn ? hm->huge_level
+								  : PG_LEVEL_4K;
+}
+
 struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva)
 {
 	kvm_pfn_t pfn = atomic_load_explicit(&hm->hva_pfn[hva], memory_order_acquire);
+
+	if (pfn == HVA_NO_FRAME && hm->huge_pages)
+		pfn = get_page_thp(hm, hva);
 
 	if (pfn == HVA_NO_FRAME) {
 		kvm_pfn_t want = alloc_frame(hm), expected = HVA_NO_FRAME;
@@ -76,8 +236,48 @@ struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva)
 	return (struct page_ref){ pfn, hostmem_frame_gen(hm, pfn) };
 }
 
+/*
+ * __split_huge_pmd(): the notifier hears of the whole huge range, since
+ * every translation of the THP as one page goes; the frames stay mapped,
+ * now page by page. Only after that may part of the block be unmapped.
+ */
+static void split_thp(struct hostmem *hm, uint64_t blk)
+{
+	uint64_t first = blk * hm->huge_pages, last = first + hm->huge_pages;
+
+	hm->notifier.invalidate_start(hm->notifier.arg, first, last);
+	pthread_mutex_lock(&hm->map_lock);
+	atomic_store_explicit(&hm->thp[blk], HVA_NO_FRAME, memory_order_release);
+	pthread_mutex_unlock(&hm->map_lock);
+	hm->notifier.invalidate_end(hm->notifier.arg, first, last);
+}
+
+/* zap_pte_range() where THPs are on: a THP is split before any page of it
+ * is unmapped. The split runs the notifier, which takes mmu_lock, so it
+ * runs with map_lock dropped; a THP faulted in meanwhile is split again. */
+static kvm_pfn_t unmap_thp_aware(struct hostmem *hm, uint64_t hva)
+{
+	uint64_t blk = hva / hm->huge_pages;
+	kvm_pfn_t pfn;
+
+	for (;;) {
+		pthread_mutex_lock(&hm->map_lock);
+		if (atomic_load_explicit(&hm->thp[blk], memory_order_relaxed) == HVA_NO_FRAME)
+			break;
+		pthread_mutex_unlock(&hm->map_lock);
+		split_thp(hm, blk);
+	}
+	pfn = atomic_exchange(&hm->hva_pfn[hva], HVA_NO_FRAME);
+	if (pfn != HVA_NO_FRAME)
+		hm->hva_backed[blk]--;
+	pthread_mutex_unlock(&hm->map_lock);
+	return pfn;
+}
+
 kvm_pfn_t hostmem_unmap(struct hostmem *hm, uint64_t hva)
 {
+	if (hm->huge_pages)
+		return unmap_thp_aware(hm, hva);
 	return atomic_exchange(&hm->hva_pfn[hva], HVA_NO_FRAME);
 }
 
@@ -88,5 +288,8 @@ void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn)
 	atomic_fetch_add_explicit(&hm->frames[pfn].gen, 1, memory_order_release);
 	trace(TR_FRAME_FREE, TRACE_NO_GFN, pfn);
 	count(CNT_FRAMES_FREED, 1);
-	release_frame(hm, pfn);
+	if (is_huge_pool_frame(hm, pfn))
+		release_huge_frame(hm, pfn);
+	else
+		release_frame(hm, pfn);
 }

@@ -10,6 +10,14 @@
  *
  * Frames are recycled through a free list, so a freed pfn soon backs another
  * page, as on a real host.
+ *
+ * Transparent huge pages (hostmem_enable_huge): the first touch of an hva
+ * block that is wholly unbacked gets one block of contiguous, aligned frames
+ * from a separate pool, as do_huge_pmd_anonymous_page() installs a THP, so a
+ * huge SPTE's pfn + offset is the frame of every page in it. Unmapping part
+ * of such a block splits it first (__split_huge_pmd(), which runs the MMU
+ * notifier over the whole huge range) and then frees only the frames of the
+ * unmapped pages, as munmap() or MADV_DONTNEED of part of a THP does.
  */
 #ifndef LOSTFLUSH_HOSTMEM_H
 #define LOSTFLUSH_HOSTMEM_H
@@ -28,15 +36,37 @@ struct frame {
 	_Atomic uint64_t content;
 };
 
+/* What the host mm tells its MMU notifier around a THP split. */
+struct hostmem_notifier {
+	void (*invalidate_start)(void *arg, uint64_t hva_start, uint64_t hva_end);
+	void (*invalidate_end)(void *arg, uint64_t hva_start, uint64_t hva_end);
+	void *arg;
+};
+
 struct hostmem {
 	uint64_t nr_pages;   /* host virtual pages (the memslots' backing) */
-	uint64_t nr_frames;  /* frames, including pfn 0 which is never used */
+	uint64_t nr_frames;  /* 4K-pool frames, including pfn 0 which is never used */
 	struct frame *frames;
 	_Atomic kvm_pfn_t *hva_pfn; /* host "page table": hva page -> pfn */
 	pthread_mutex_t free_lock;
 	kvm_pfn_t *free_list; /* FIFO ring of free pfns, oldest first */
 	uint64_t free_head;
 	uint64_t nr_free;
+
+	/* THP backing; huge_pages == 0 when it is off. Everything below but
+	 * thp[] (read by the fault path to learn the mapping level) changes
+	 * under map_lock, the model's page-table lock. */
+	uint64_t huge_pages;       /* pages per huge block: 512 (2M) or 512^2 (1G) */
+	int huge_level;            /* PG_LEVEL_2M or PG_LEVEL_1G */
+	kvm_pfn_t huge_base;       /* first pfn of the block pool, block aligned */
+	uint64_t nr_blocks;        /* blocks in the pool */
+	_Atomic kvm_pfn_t *thp;    /* per hva block: first pfn if mapped huge, else 0 */
+	uint32_t *hva_backed;      /* per hva block: pages with a frame */
+	uint32_t *block_free;      /* per pool block: frames free */
+	uint64_t *block_fifo;      /* pool blocks wholly free, oldest first */
+	uint64_t block_head, nr_free_blocks;
+	pthread_mutex_t map_lock;
+	struct hostmem_notifier notifier;
 };
 
 struct page_ref {
@@ -46,6 +76,15 @@ struct page_ref {
 
 int hostmem_init(struct hostmem *hm, uint64_t nr_pages);
 void hostmem_destroy(struct hostmem *hm);
+
+/* Back whole aligned hva blocks of pages_per_level(level) pages with huge
+ * frames where possible; n tells the MMU notifier about splits. Call before
+ * any page is touched. Returns -1 if out of memory. */
+int hostmem_enable_huge(struct hostmem *hm, int level, const struct hostmem_notifier *n);
+/* The level the host maps hva at if it maps it with frame pfn: the huge
+ * level when hva's block is one THP holding pfn, else PG_LEVEL_4K
+ * (host_pfn_mapping_level()). */
+int hostmem_mapping_level(struct hostmem *hm, uint64_t hva, kvm_pfn_t pfn);
 
 /* Fault the page at hva in if needed and return its frame (get_user_pages). */
 struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva);

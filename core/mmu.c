@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "notifier.h"
 #include "sched.h"
 #include "thread.h"
 
@@ -74,6 +75,33 @@ static void name_shared_variables(struct kvm *kvm)
 	}
 }
 
+static void thp_split_start(void *arg, uint64_t hva_start, uint64_t hva_end)
+{
+	kvm_mmu_notifier_invalidate_range_start(arg, hva_start, hva_end);
+}
+
+static void thp_split_end(void *arg, uint64_t hva_start, uint64_t hva_end)
+{
+	kvm_mmu_notifier_invalidate_range_end(arg, hva_start, hva_end);
+}
+
+/* Huge leaves need huge host pages behind them: the host backs guest
+ * memory with THPs, and tells this VM's MMU notifier when it splits one. */
+static int hostmem_init_for(struct kvm *kvm, const struct kvm_config *cfg)
+{
+	const struct hostmem_notifier n = {
+		.invalidate_start = thp_split_start,
+		.invalidate_end = thp_split_end,
+		.arg = kvm,
+	};
+
+	if (hostmem_init(&kvm->mem, cfg->nr_gfns))
+		return -1;
+	if (cfg->max_huge_level <= PG_LEVEL_4K)
+		return 0;
+	return hostmem_enable_huge(&kvm->mem, cfg->max_huge_level, &n);
+}
+
 int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 {
 	pthread_rwlockattr_t attr;
@@ -93,7 +121,7 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 	for (int i = 0; i < kvm->nr_roots; i++)
 		kvm->roots[i] = spt_alloc_table();
 	kvm->root = kvm->roots[0];
-	if (memslots_init(kvm) || hostmem_init(&kvm->mem, cfg->nr_gfns))
+	if (memslots_init(kvm) || hostmem_init_for(kvm, cfg))
 		return -1;
 	kvm->vcpus = calloc((size_t)cfg->nr_vcpus, sizeof(*kvm->vcpus));
 	if (!kvm->vcpus)
@@ -383,6 +411,9 @@ uint64_t spt_zap_gfn(struct kvm *kvm, gfn_t gfn, int *level)
 	return spt_zap_gfn_root(kvm->root, gfn, level);
 }
 
+/* On a miss *level is the level of the non-present SPTE the walk stopped
+ * at, so a range walk (tdp_mmu_zap_leafs()) can step over everything it
+ * would have mapped, as the TDP iterator does. */
 uint64_t spt_zap_gfn_root(struct spt_table *root, gfn_t gfn, int *level)
 {
 	struct spt_table *t = root;
@@ -391,8 +422,10 @@ uint64_t spt_zap_gfn_root(struct spt_table *root, gfn_t gfn, int *level)
 		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];
 		uint64_t spte = smp_load_acquire(slot);
 
-		if (!is_shadow_present_pte(spte))
+		if (!is_shadow_present_pte(spte)) {
+			*level = l;
 			return 0;
+		}
 		if (is_last_spte(spte, l)) {
 			/* A plain store, as mmu_spte_clear_track_bits() clears
 			 * an SPTE without volatile bits (__update_clear_spte_fast,

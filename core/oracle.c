@@ -57,9 +57,12 @@ static bool check_frame_mapped(struct oracle *o, int vcpu_id,
 			       const struct tlb_entry *e, gfn_t gfn, bool write)
 {
 	kvm_pfn_t pfn = tlb_entry_pfn(e, gfn);
-	/* A huge entry's frames are freed together; its first frame's
-	 * generation stands for all of them. */
-	uint32_t now = hostmem_frame_gen(o->mem, e->pfn);
+	/* The frame this use reaches, not the entry's first: the host frees
+	 * the frames of a huge page one by one once it has split it (munmap
+	 * or MADV_DONTNEED of part of a THP). The entry's tag is valid for
+	 * every frame of the block, which was allocated under one
+	 * generation. */
+	uint32_t now = hostmem_frame_gen(o->mem, pfn);
 	uint64_t t = trace_now_ns();
 
 	if (frame_gen_tag(now) == e->frame_gen)

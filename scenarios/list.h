@@ -12,7 +12,8 @@
 #define SCENARIOS(X) \
 	X(invlpg_defer) \
 	X(vcpu_request) \
-	X(hva_range_flush)
+	X(hva_range_flush) \
+	X(zap_leafs)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

@@ -48,6 +48,8 @@ struct scenario_variant {
 	unsigned shows_with_tlb_huge;
 	unsigned shows_with_log;
 	const struct flush_policy *policy;
+	/* The MMU flavour this variant runs; NULL: the scenario's. */
+	const struct mmu_arch_ops *arch;
 	/* The smallest --sched pct:D stated to catch it (with DETECT_PCT);
 	 * 0 means the default, 3. A shallower depth is not judged. */
 	int pct_depth;
