@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +72,11 @@ void options_usage(FILE *out, const char *argv0)
 		"                          invlpg=P and write=P (per guest access), slice=N\n"
 		"                          (accesses per guest entry), unmap-pages=N,\n"
 		"                          hot=N (as --hot-gfns), invalidate-us=N, flusher-us=N,\n"
-		"                          zapper-us=N (pauses between a worker's steps, at\n"
+		"                          zapper-us=N, reaper-us=N, tracker-us=N, ager-us=N\n"
+		"                          (pauses between a worker's steps, at\n"
 		"                          most); controlled modes: entries=N, invalidations=N,\n"
-		"                          flushes=N, zaps=N (each worker's steps per execution)\n"
+		"                          flushes=N, zaps=N, harvests=N, tracks=N, agings=N\n"
+		"                          (each worker's steps per execution)\n"
 		"  --keep-going            count every violation instead of stopping at the first\n"
 		"  --report FILE.json      write a JSON report (written whole, or not at all)\n"
 		"  -q, --quiet             only violations and the final line\n"
@@ -210,6 +213,33 @@ static uint32_t *exec_budget(struct workload *w, const char *key)
 		return &w->exec_flushes;
 	if (!strcmp(key, "zaps"))
 		return &w->exec_zaps;
+	if (!strcmp(key, "harvests"))
+		return &w->exec_harvests;
+	if (!strcmp(key, "tracks"))
+		return &w->exec_tracks;
+	if (!strcmp(key, "agings"))
+		return &w->exec_agings;
+	return NULL;
+}
+
+/* The pause between a background worker's steps a key names, or NULL. */
+static uint32_t *pause_of(struct workload *w, const char *key)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+	} pauses[] = {
+		{ "invalidate-us", offsetof(struct workload, invalidate_pause_us) },
+		{ "flusher-us", offsetof(struct workload, flusher_pause_us) },
+		{ "zapper-us", offsetof(struct workload, zapper_pause_us) },
+		{ "reaper-us", offsetof(struct workload, reaper_pause_us) },
+		{ "tracker-us", offsetof(struct workload, tracker_pause_us) },
+		{ "ager-us", offsetof(struct workload, ager_pause_us) },
+	};
+
+	for (size_t i = 0; i < sizeof(pauses) / sizeof(pauses[0]); i++)
+		if (!strcmp(key, pauses[i].key))
+			return (uint32_t *)((char *)w + pauses[i].offset);
 	return NULL;
 }
 
@@ -229,19 +259,13 @@ static int workload_item(struct workload *w, const char *key, const char *val)
 		if (parse_u64("--workload unmap-pages", val, 1, 64, &n))
 			return -1;
 		w->unmap_pages_max = (uint32_t)n;
-	} else if (!strcmp(key, "invalidate-us") || !strcmp(key, "flusher-us") ||
-		   !strcmp(key, "zapper-us")) {
+	} else if (pause_of(w, key)) {
 		char what[64];
 
 		snprintf(what, sizeof(what), "--workload %s", key);
 		if (parse_u64(what, val, 0, 10000000, &n))
 			return -1;
-		if (key[0] == 'i')
-			w->invalidate_pause_us = (uint32_t)n;
-		else if (key[0] == 'f')
-			w->flusher_pause_us = (uint32_t)n;
-		else
-			w->zapper_pause_us = (uint32_t)n;
+		*pause_of(w, key) = (uint32_t)n;
 	} else if (!strcmp(key, "hot")) {
 		if (parse_u64("--workload hot", val, 1, 4096, &n))
 			return -1;
@@ -255,8 +279,9 @@ static int workload_item(struct workload *w, const char *key, const char *val)
 		*exec_budget(w, key) = (uint32_t)n;
 	} else {
 		fprintf(stderr, "stress: --workload key '%s' is unknown: use invlpg, write, slice, "
-			"hot, unmap-pages, invalidate-us, flusher-us, zapper-us, entries, "
-			"invalidations, flushes or zaps\n", key);
+			"hot, unmap-pages, invalidate-us, flusher-us, zapper-us, reaper-us, "
+			"tracker-us, ager-us, entries, invalidations, flushes, zaps, harvests, "
+			"tracks or agings\n", key);
 		return -1;
 	}
 	return 0;

@@ -24,7 +24,37 @@ struct mmu_arch_ops {
 	bool (*unmap_gfn_range)(struct kvm *kvm, gfn_t start, gfn_t end);
 	/* Zap the leaf for one gfn; true if one was present. mmu_lock held. */
 	bool (*zap_gfn)(struct kvm *kvm, gfn_t gfn);
+	/* Write-protect gfn's 4K leaves in every root: clear W, and with
+	 * for_tracking MMU-writable too. Returns whether the SPTE changes
+	 * need a flush by the run's rule (leaf_spte_change_needs_tlb_flush);
+	 * *changed says whether any SPTE changed at all. mmu_lock held for
+	 * write. NULL where the MMU has no dirty logging. */
+	bool (*write_protect_gfn)(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed);
+	/* kvm_age_gfn() / kvm_test_age_gfn(): was gfn accessed since it was
+	 * last aged; with clear, age it (no flush). Lockless. */
+	bool (*age_gfn)(struct kvm *kvm, gfn_t gfn, bool clear);
 };
+
+/* Dirty logging and write-tracking in the TDP fault path
+ * (arch/x86_tdp_wrprot.c). */
+/* fast_page_fault(): fix a present SPTE without mmu_lock (an access-tracked
+ * one, or W for a write where MMU-writable allows it); false if the slow
+ * path must run. */
+bool tdp_fast_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
+/* make_spte() for a fault on gfn, under mmu_lock: writable unless gfn is
+ * write-tracked, and marked dirty when it is writable and logging is on.
+ * *emulate: a write to a tracked gfn, which KVM performs itself. */
+uint64_t tdp_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
+			     int level, bool write, bool *emulate);
+/* tdp_mmu_set_spte_atomic() of a fault's leaf over what is there. */
+void tdp_install_fault_leaf(_Atomic uint64_t *slot, gfn_t gfn, uint64_t new_spte);
+/* The write_protect_gfn and age_gfn ops of x86_tdp_ops. */
+bool tdp_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed);
+bool tdp_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear);
+/* 6.13's leaf_spte_change_needs_tlb_flush() (081976992f43): flush iff
+ * MMU-writable goes from 1 to 0. */
+bool leaf_spte_change_needs_tlb_flush(uint64_t old_spte, uint64_t new_spte);
+
 
 extern const struct mmu_arch_ops x86_shadow_ops;
 extern const struct mmu_arch_ops x86_tdp_ops;

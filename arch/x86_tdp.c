@@ -29,10 +29,12 @@
  */
 static int max_level_for(struct kvm *kvm, const struct kvm_memory_slot *slot, gfn_t gfn)
 {
-	/* Dirty logging goes here: a slot with KVM_MEM_LOG_DIRTY_PAGES maps
-	 * only 4K leaves (kvm_mmu_max_mapping_level() sees the slot's
-	 * lpage_info disallowed while logging is on), since logging tracks
-	 * writes per 4K page. */
+	/* A logged slot maps only 4K leaves (kvm_mmu_max_mapping_level()
+	 * sees the slot's lpage_info disallowed while logging is on), since
+	 * logging tracks writes per 4K page; so does a write-tracked gfn
+	 * (kvm_mmu_gfn_disallow_lpage()). */
+	if (kvm_dirty_tracking_wants_4k(kvm, gfn))
+		return PG_LEVEL_4K;
 	for (int level = kvm->cfg.max_huge_level; level > PG_LEVEL_4K; level--) {
 		uint64_t pages = pages_per_level(level);
 		gfn_t base = gfn_round_for_level(gfn, level);
@@ -97,9 +99,12 @@ static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	struct page_ref page;
 	_Atomic uint64_t *slot;
 
-	(void)write;
 	trace(TR_FAULT, gfn, mmu_seq);
 	count(CNT_FAULTS, 1);
+	/* fast_page_fault() first, where anything takes write access away
+	 * (dirty logging, write-tracking, aging): most such faults end there. */
+	if (kvm->rights && tdp_fast_page_fault(vcpu, gfn, write))
+		return true;
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
 	sched_point();
 	mmu_lock(kvm, MMU_LOCK_READ);
@@ -117,12 +122,11 @@ static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	}
 	slot = spt_slot_root(vcpu->root, gfn, PG_LEVEL_4K);
 	if (slot) {
-		uint64_t spte = make_leaf_spte(page.pfn, page.gen, PG_LEVEL_4K, true);
+		bool emulate;
+		uint64_t spte = tdp_make_fault_spte(vcpu, gfn, page, PG_LEVEL_4K, write, &emulate);
 
-		/* Over a non-present SPTE: no flush is needed, nothing could
-		 * have cached an absent translation. */
-		if (cmpxchg(slot, 0, spte) == 0)
-			trace(TR_SPTE_SET, gfn, spte);
+		tdp_install_fault_leaf(slot, gfn, spte);
+		vcpu->write_emulated = emulate;
 	}
 out:
 	mmu_unlock(kvm, MMU_LOCK_READ);
@@ -296,6 +300,8 @@ static bool tdp_zap_gfn(struct kvm *kvm, gfn_t gfn)
 		.invlpg = tdp_invlpg,                                                 \
 		.unmap_gfn_range = id##_unmap_gfn_range,                              \
 		.zap_gfn = tdp_zap_gfn,                                               \
+		.write_protect_gfn = tdp_write_protect_gfn,                           \
+		.age_gfn = tdp_age_gfn,                                               \
 	}
 
 /* Upstream: carry the pending flush, flush fully before a yield, and leave

@@ -73,6 +73,11 @@ uint64_t explore_one(struct run *run, uint64_t index, const struct ctl_config *h
 	ctl_run(&the_ctl);
 	lostflush_ctl = NULL;
 	mm_stop();
+	/* Every store visible, every fiber done: the model is quiesced. */
+	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations)) {
+		run->oracle.end_decision = the_ctl.log_len;
+		run->quiesced_check(run);
+	}
 	ctl_destroy(&the_ctl);
 	run->decisions += the_ctl.log_len;
 	return the_ctl.steps;

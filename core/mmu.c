@@ -142,11 +142,14 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 		kvm->vcpus[i] = v;
 	}
 	name_shared_variables(kvm);
+	if (cfg->log_policy && kvm_dirty_tracking_create(kvm))
+		return -1;
 	return 0;
 }
 
 void kvm_destroy(struct kvm *kvm)
 {
+	kvm_dirty_tracking_destroy(kvm);
 	for (int i = 0; kvm->vcpus && i < kvm->nr_vcpus; i++) {
 		if (!kvm->vcpus[i])
 			continue;

@@ -25,7 +25,9 @@
 struct mmu_arch_ops;
 struct flush_policy;
 struct dirty_log;
+struct dirty_log_policy;
 struct write_track;
+struct write_rights;
 
 enum vcpu_mode {
 	OUTSIDE_GUEST_MODE,
@@ -61,6 +63,9 @@ struct kvm_vcpu {
 
 	int vcpu_id;
 	struct kvm *kvm;
+	/* The fault path performed the faulting write itself (a tracked gfn):
+	 * the guest's access is done, not retried. Only this vCPU's thread. */
+	bool write_emulated;
 	/* The root this vCPU's "hardware" walks: with several roots (the TDP
 	 * MMU's L1 root and nested TDP shadow roots) vCPU i uses root
 	 * i % nr_roots. */
@@ -96,6 +101,9 @@ struct kvm_config {
 	 * allow (0 or PG_LEVEL_4K: 4K only). */
 	int max_huge_level;
 	enum dirty_log_mode log_mode; /* how the dirty-log reaper harvests */
+	/* Non-NULL: the VM has dirty logging and write-tracking, with these
+	 * flush choices (core/dirty_log.h). */
+	const struct dirty_log_policy *log_policy;
 };
 
 #define KVM_MAX_ROOTS 4
@@ -142,6 +150,7 @@ struct kvm {
 	 * core/write_track.h); NULL where the scenario uses neither. */
 	struct dirty_log *dirty_log;
 	struct write_track *track;
+	struct write_rights *rights; /* the oracle's books on write rights */
 
 	struct kvm_config cfg;
 	const struct mmu_arch_ops *arch;
@@ -152,6 +161,12 @@ struct kvm {
 
 int kvm_create(struct kvm *kvm, const struct kvm_config *cfg);
 void kvm_destroy(struct kvm *kvm);
+/* With cfg->log_policy: the dirty log, write-tracking and the oracle's
+ * write-right books (core/dirty_log.c). Destroy is safe on any VM. */
+int kvm_dirty_tracking_create(struct kvm *kvm);
+void kvm_dirty_tracking_destroy(struct kvm *kvm);
+/* Dirty logging is on, or gfn is write-tracked: map it at 4K only. */
+bool kvm_dirty_tracking_wants_4k(struct kvm *kvm, gfn_t gfn);
 
 /* Memslots. */
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);

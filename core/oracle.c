@@ -42,6 +42,8 @@ void oracle_report(struct oracle *o, const struct violation *v)
 		o->kept[o->nr_kept] = *v;
 		if (lostflush_ctl)
 			o->kept[o->nr_kept].decision = lostflush_ctl->log_len;
+		else if (v->quiesced)
+			o->kept[o->nr_kept].decision = o->end_decision;
 		o->nr_kept++;
 	}
 	atomic_fetch_add(&o->nr_violations, 1);
@@ -85,14 +87,63 @@ static bool check_frame_mapped(struct oracle *o, int vcpu_id,
 	return false;
 }
 
+/* Rights "write a gfn" and "write it unlogged": the newest completed
+ * write-protect of gfn must be older than the entry. Huge entries are not
+ * judged: write-protection maps the gfns it protects at 4K. */
+static bool check_write_right(struct oracle *o, int vcpu_id, const struct tlb_entry *e,
+			      gfn_t gfn)
+{
+	struct write_rights *rights = o->rights ? *o->rights : NULL;
+	struct write_right *r;
+	uint32_t log_done, track_done;
+	enum violation_kind kind;
+	uint64_t t;
+
+	if (!rights || e->level != PG_LEVEL_4K)
+		return true;
+	r = &rights->gfn[gfn];
+	log_done = atomic_load_explicit(&r->log_done, memory_order_acquire);
+	track_done = atomic_load_explicit(&r->track_done, memory_order_acquire);
+	if (e->wp_epoch >= log_done && e->wp_epoch >= track_done)
+		return true;
+	kind = e->wp_epoch < track_done ? VIOL_WRITE_ESCAPED_TRACKING : VIOL_LOST_DIRTY_WRITE;
+	t = trace_now_ns();
+	oracle_report(o, &(struct violation){
+				 .kind = kind,
+				 .vcpu_id = vcpu_id,
+				 .gfn = gfn,
+				 .pfn = tlb_entry_pfn(e, gfn),
+				 .level = e->level,
+				 .write = true,
+				 .entry_epoch = e->wp_epoch,
+				 .current_epoch = kind == VIOL_WRITE_ESCAPED_TRACKING ? track_done
+										      : log_done,
+				 .t_ns = t - o->t0_ns,
+				 .entry_age_ns = t - e->fill_ns,
+				 .accesses = o->accesses_so_far ?
+						     o->accesses_so_far(o->accesses_arg) : 0,
+			 });
+	return false;
+}
+
 bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e,
 		      gfn_t gfn, bool write)
 {
-	return check_frame_mapped(o, vcpu_id, e, gfn, write);
+	if (!check_frame_mapped(o, vcpu_id, e, gfn, write))
+		return false;
+	return !write || check_write_right(o, vcpu_id, e, gfn);
 }
 
 void violation_print(FILE *out, const struct violation *v)
 {
+	if (v->quiesced) {
+		fprintf(out,
+			"!!! %s: at the quiesced check gfn %#" PRIx64 " holds %#" PRIx64
+			" but the migration destination has %#" PRIx64 ": a write after the\n"
+			"!!!   last harvest that copied it was never reported dirty\n",
+			violation_name(v->kind), v->gfn, v->current_epoch, v->entry_epoch);
+		return;
+	}
 	fprintf(out,
 		"!!! %s: vCPU %d %s gfn %#" PRIx64 " -> pfn %#" PRIx64
 		" (level %d) through a TLB entry filled under epoch %" PRIu64

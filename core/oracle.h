@@ -17,8 +17,10 @@
  *   fresh contents     arm64 CMO before make         stale-cache-seen
  *   one translation    break-before-make             conflicting-translations
  *
- * Only the first is checked by this build's scenarios; the others have their
- * names and slots so their checks slot into oracle_check_use().
+ * The first three are checked online at every use; a dirty-log run also
+ * ends with the quiesced check (core/dirty_log.h), which reports a lost
+ * dirty write it finds there with `quiesced` set. The arm64 rights have
+ * their names and slots so their checks slot into oracle_check_use().
  */
 #ifndef LOSTFLUSH_ORACLE_H
 #define LOSTFLUSH_ORACLE_H
@@ -31,6 +33,7 @@
 
 #include "hostmem.h"
 #include "tlb.h"
+#include "write_rights.h"
 
 #define VIOLATION_KINDS(X)                                       \
 	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")          \
@@ -63,14 +66,24 @@ struct violation {
 	/* Controlled modes: scheduler decisions taken before it (the schedule
 	 * up to the violation is decision log[0 .. decision)). */
 	uint64_t decision;
+	/* Found by the quiesced end check, not at an access: entry_epoch is
+	 * the migration destination's copy of the page, current_epoch the
+	 * source's content. */
+	bool quiesced;
 };
 
 #define ORACLE_MAX_KEPT 32
 
 struct oracle {
 	struct hostmem *mem;
+	/* The write-right books, where the model keeps them (NULL inside:
+	 * no write rights are revoked in this run). */
+	struct write_rights *const *rights;
 	uint64_t t0_ns;
 	bool keep_going; /* count every violation instead of stopping at one */
+	/* Controlled modes: the decisions of the execution a quiesced check
+	 * follows (its whole schedule leads to what the check finds). */
+	uint64_t end_decision;
 	/* Sum of all vCPUs' access counters, read at a violation. */
 	uint64_t (*accesses_so_far)(void *arg);
 	void *accesses_arg;

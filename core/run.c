@@ -55,6 +55,7 @@ int run_init(struct run *run, const struct run_config *cfg)
 		return -1;
 	perturb_init(&run->perturb, &cfg->perturb);
 	oracle_init(&run->oracle, &run->kvm.mem, 0);
+	run->oracle.rights = &run->kvm.rights;
 	run->oracle.keep_going = cfg->keep_going;
 	run->oracle.accesses_so_far = sum_accesses;
 	run->oracle.accesses_arg = run;
@@ -169,6 +170,9 @@ static void run_free(struct run *run)
 	wait_for_end(run);
 	for (int i = 0; i < run->nr_workers; i++)
 		pthread_join(run->workers[i].tid, NULL);
+	/* Every worker has stopped: the model is quiesced. */
+	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations))
+		run->quiesced_check(run);
 }
 
 void run_execute(struct run *run)

@@ -29,8 +29,12 @@ struct workload {
 	uint32_t invalidate_pause_us; /* pause between invalidations, at most */
 	uint32_t flusher_pause_us;  /* pause between dirty-log flushes, at most */
 	uint32_t zapper_pause_us;   /* pause between zapper flushes, at most */
+	uint32_t reaper_pause_us;   /* pause between dirty-log harvests, at most */
+	uint32_t tracker_pause_us;  /* pause between write-track steps, at most */
+	uint32_t ager_pause_us;     /* pause between agings, at most */
 	/* Controlled modes: each worker's loop iterations in one execution. */
 	uint32_t exec_guest_entries, exec_invalidations, exec_flushes, exec_zaps;
+	uint32_t exec_harvests, exec_tracks, exec_agings;
 };
 
 enum sched_mode {
@@ -96,6 +100,12 @@ struct run {
 	uint64_t decisions;                /* scheduler decisions, all executions */
 	uint64_t first_violation_ns;       /* 0 if none */
 	uint64_t accesses_to_first_violation;
+	/* After the workers stop (each execution, in controlled modes): a
+	 * check of the quiesced model, reporting to the oracle. NULL: none. */
+	uint64_t (*quiesced_check)(struct run *run);
+	/* An ager runs: vCPUs count accesses through entries whose SPTE it
+	 * aged (stale Accessed information, allowed). */
+	bool aging;
 };
 
 int run_init(struct run *run, const struct run_config *cfg);

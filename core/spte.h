@@ -4,6 +4,13 @@
  * bit 0 present (EPT's R), bit 1 Writable, bit 7 large page (PS), bits 8/9
  * Accessed/Dirty, bit 57 host-writable, bit 58 MMU-writable.
  *
+ * Access tracking (EPT without A/D bits, arch/x86/kvm/mmu/spte.c
+ * mark_spte_for_access_track()): aging clears the hardware permission bits
+ * so the next access faults, and KVM still counts the SPTE as present. The
+ * model clears bit 0 and W and sets bit 62 (upstream keeps a separate
+ * shadow-present bit and saves R/X; W is not saved: a write fault gets it
+ * back from MMU-writable, as for dirty logging).
+ *
  * One departure: a leaf keeps the pfn in bits 12..39 (the model's frames number
  * far fewer than 2^28) and bits 40..55 hold the generation of the host frame
  * that the fault path mapped. Real SPTEs have no such field; the model needs
@@ -38,6 +45,7 @@ enum pg_level {
 #define SPTE_DIRTY (1ULL << 9)
 #define SPTE_HOST_WRITABLE (1ULL << 57)
 #define SPTE_MMU_WRITABLE (1ULL << 58)
+#define SPTE_ACC_TRACKED (1ULL << 62)
 
 #define SPTE_PFN_SHIFT 12
 #define SPTE_PFN_BITS 28
@@ -64,9 +72,35 @@ static inline unsigned spte_index(gfn_t gfn, int level)
 	return (gfn >> (SPTE_LEVEL_BITS * (level - 1))) & (SPTE_ENT_PER_PAGE - 1);
 }
 
+/* KVM's view: the SPTE maps something (access-tracked ones too). */
 static inline bool is_shadow_present_pte(uint64_t spte)
 {
+	return spte & (SPTE_PRESENT | SPTE_ACC_TRACKED);
+}
+
+/* The hardware's view: a walk may fill a TLB entry from it. */
+static inline bool is_hw_present_pte(uint64_t spte)
+{
 	return spte & SPTE_PRESENT;
+}
+
+static inline bool is_access_track_spte(uint64_t spte)
+{
+	return spte & SPTE_ACC_TRACKED;
+}
+
+/* mark_spte_for_access_track(): no flush follows (6.13's aging elides it),
+ * so TLB entries filled from the SPTE live on. */
+static inline uint64_t mark_spte_for_access_track(uint64_t spte)
+{
+	return (spte & ~(SPTE_PRESENT | SPTE_WRITABLE)) | SPTE_ACC_TRACKED;
+}
+
+/* restore_acc_track_spte(): readable again; W comes back only through a
+ * write fault's MMU-writable check. */
+static inline uint64_t restore_acc_track_spte(uint64_t spte)
+{
+	return (spte & ~SPTE_ACC_TRACKED) | SPTE_PRESENT;
 }
 
 static inline bool is_last_spte(uint64_t spte, int level)

@@ -38,7 +38,15 @@
 	X(STORE_BUFFERED, "buffered")            \
 	X(STORE_VISIBLE, "visible")              \
 	X(STALE_LOAD, "stale-read")                    \
-	X(VIOLATION, "VIOLATION")
+	X(VIOLATION, "VIOLATION")                      \
+	X(PAGE_DIRTY, "mark-page-dirty")               \
+	X(HARVEST, "harvest")                          \
+	X(HARVEST_DONE, "harvest-returns")             \
+	X(WRPROT, "write-protect")                     \
+	X(TRACK, "track-gfn")                          \
+	X(UNTRACK, "untrack-gfn")                      \
+	X(AGE, "clear-young")                          \
+	X(EMULATE, "emulate-write")
 
 enum trace_event {
 #define TRACE_ENUM(id, name) TR_##id,

@@ -34,6 +34,11 @@ int report_json_check_path(const char *path)
 
 static json_t *violation_json(const struct violation *v)
 {
+	if (v->quiesced)
+		return json_pack("{s:s, s:s, s:I, s:I, s:I}", "kind", violation_name(v->kind),
+				 "found", "quiesced-check", "gfn", (json_int_t)v->gfn,
+				 "destination", (json_int_t)v->entry_epoch,
+				 "source", (json_int_t)v->current_epoch);
 	return json_pack("{s:s, s:i, s:I, s:I, s:i, s:b, s:I, s:I, s:f, s:f, s:I}",
 			 "kind", violation_name(v->kind), "vcpu", v->vcpu_id,
 			 "gfn", (json_int_t)v->gfn, "pfn", (json_int_t)v->pfn,

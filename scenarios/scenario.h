@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "../arch/arch.h"
+#include "../core/dirty_log.h"
 #include "../core/flush.h"
 #include "../core/run.h"
 
@@ -50,6 +51,9 @@ struct scenario_variant {
 	const struct flush_policy *policy;
 	/* The MMU flavour this variant runs; NULL: the scenario's. */
 	const struct mmu_arch_ops *arch;
+	/* Dirty logging and write-tracking flush choices; NULL where the
+	 * scenario has neither. */
+	const struct dirty_log_policy *log_policy;
 	/* The smallest --sched pct:D stated to catch it (with DETECT_PCT);
 	 * 0 means the default, 3. A shallower depth is not judged. */
 	int pct_depth;

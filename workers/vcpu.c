@@ -9,6 +9,7 @@
  * each access, as an IPI is taken between instructions.
  */
 #include "../arch/arch.h"
+#include "../core/dirty_log.h"
 #include "../core/oracle.h"
 #include "../core/request.h"
 #include "../core/sched.h"
@@ -52,6 +53,24 @@ static struct guest_op next_guest_op(struct vcpu_state *s)
 	return op;
 }
 
+/* A TLB hit on a gfn the ager has aged since the fill: the hardware sets
+ * no Accessed bit on a hit, so aging misses this access. Allowed (aging
+ * tolerates false negatives), and counted. */
+static void count_stale_accessed(struct vcpu_state *s, gfn_t gfn)
+{
+	int level;
+
+	if (is_access_track_spte(spt_peek_root(s->vcpu->root, gfn, &level)))
+		count(CNT_STALE_ACCESSED, 1);
+}
+
+/* What the guest writes: unique across vCPUs, so the quiesced check can
+ * tell every write from every other. */
+static uint64_t next_write_value(struct vcpu_state *s)
+{
+	return ((uint64_t)(s->vcpu->vcpu_id + 1) << 48) | ++s->write_value;
+}
+
 /* The translation for op, from the TLB or a page walk; NULL means fault. */
 static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *op)
 {
@@ -62,12 +81,19 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 
 	if (e && (!op->write || e->writable)) {
 		count(CNT_TLB_HITS, 1);
+		if (s->run->aging)
+			count_stale_accessed(s, op->gfn);
 		return e;
 	}
 	spte = spt_walk_root(s->vcpu->root, op->gfn, &level);
-	if (!spte || (op->write && !is_writable_pte(spte)))
+	/* Access-tracked SPTEs are absent to the hardware. */
+	if (!is_hw_present_pte(spte) || (op->write && !is_writable_pte(spte)))
 		return NULL;
 	e = tlb_fill(tlb, op->gfn, spte, level);
+	/* After the walk: an epoch read before it could predate a
+	 * write-protect the walk already saw past. */
+	if (s->run->kvm.rights)
+		e->wp_epoch = write_epoch_now(s->run->kvm.rights, op->gfn);
 	s->fills++;
 	trace(TR_TLB_FILL, op->gfn, spte_to_pfn(spte));
 	count(CNT_TLB_FILLS, 1);
@@ -87,7 +113,7 @@ static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 	pfn = tlb_entry_pfn(e, op->gfn);
 	if (op->write)
 		atomic_store_explicit(&s->run->kvm.mem.frames[pfn].content,
-				      ++s->write_value, memory_order_relaxed);
+				      next_write_value(s), memory_order_relaxed);
 	else
 		(void)atomic_load_explicit(&s->run->kvm.mem.frames[pfn].content,
 					   memory_order_relaxed);
@@ -125,9 +151,16 @@ static void handle_exit(struct vcpu_state *s, enum exit_reason why)
 {
 	const struct mmu_arch_ops *arch = s->run->kvm.arch;
 
-	if (why == EXIT_FAULT)
+	if (why == EXIT_FAULT) {
 		arch->page_fault(s->vcpu, s->pending.gfn, s->pending.write);
-	else if (why == EXIT_INVLPG)
+		/* A write to a write-tracked gfn: KVM's emulator performs it,
+		 * and the guest moves on. */
+		if (s->vcpu->write_emulated) {
+			s->vcpu->write_emulated = false;
+			s->has_pending = false;
+			kvm_vcpu_write_guest(s->vcpu, s->pending.gfn, next_write_value(s));
+		}
+	} else if (why == EXIT_INVLPG)
 		arch->invlpg(s->vcpu, s->pending.gfn);
 }
 
@@ -140,6 +173,8 @@ void vcpu_worker(struct run *run, void *arg)
 		enum exit_reason why;
 
 		kvm_vcpu_serve_requests(s.vcpu);
+		if (!dirty_ring_vcpu_may_enter(s.vcpu))
+			break;
 		if (!kvm_vcpu_enter_guest(s.vcpu))
 			continue;
 		why = run_guest(&s);

@@ -20,6 +20,14 @@ void dirty_log_flusher_worker(struct run *run, void *arg);
 /* A zapper that flushes for itself (kvm_flush_remote_tlbs_cond()). */
 void zapper_worker(struct run *run, void *arg);
 
+/* Dirty-log reaper: enable logging, harvest and copy in the --log mode;
+ * arg: harvests between turning logging off and on again (0: never). */
+void reaper_worker(struct run *run, void *arg);
+/* Write-tracker: track a hot gfn (write-protect it), release it. */
+void tracker_worker(struct run *run, void *arg);
+/* Ager: test_young and clear_young on hot gfns, no flush. */
+void ager_worker(struct run *run, void *arg);
+
 /* Add one vcpu_worker per vCPU of the run's VM, named v0, v1, ... */
 void add_vcpu_workers(struct run *run);
 

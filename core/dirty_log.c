@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "dirty_log.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../arch/arch.h"
+#include "check.h"
+#include "ctl.h"
+#include "flush.h"
+#include "memmodel.h"
+#include "run.h"
+#include "sched.h"
+#include "thread.h"
+#include "write_rights.h"
+#include "write_track.h"
+
+#define WORD_BITS ((uint64_t)BITS_PER_LONG)
+
+int kvm_dirty_tracking_create(struct kvm *kvm)
+{
+	kvm->rights = write_rights_create(kvm->cfg.nr_gfns);
+	if (!kvm->rights)
+		return -1;
+	return dirty_log_create(kvm) || write_track_create(kvm) ? -1 : 0;
+}
+
+void kvm_dirty_tracking_destroy(struct kvm *kvm)
+{
+	dirty_log_destroy(kvm);
+	write_track_destroy(kvm);
+	write_rights_destroy(kvm->rights);
+	kvm->rights = NULL;
+}
+
+/* Names for the memory model's events: the rings and the first words of
+ * the bitmap (the model keeps 256 names in all). */
+static void name_log_variables(struct dirty_log *d)
+{
+	for (uint64_t i = 0; i < 4 && i * WORD_BITS < d->nr_gfns; i++)
+		mm_name(&d->bitmap[i], "dirty_bitmap[%llu]", (unsigned long long)i);
+	for (int v = 0; v < d->nr_rings && v < 4; v++)
+		for (uint32_t i = 0; i < DIRTY_RING_SIZE; i++) {
+			mm_name(&d->rings[v].gfns[i].gfn, "v%d.ring[%u].gfn", v, i);
+			mm_name(&d->rings[v].gfns[i].flags, "v%d.ring[%u].flags", v, i);
+		}
+}
+
+int dirty_log_create(struct kvm *kvm)
+{
+	struct dirty_log *d = calloc(1, sizeof(*d));
+	uint64_t n = kvm->cfg.nr_gfns, words = (n + WORD_BITS - 1) / WORD_BITS;
+	uint64_t max_reports = n + (uint64_t)kvm->nr_vcpus * DIRTY_RING_SIZE;
+
+	if (!d)
+		return -1;
+	kvm->dirty_log = d;
+	d->policy = kvm->cfg.log_policy;
+	d->mode = kvm->cfg.log_mode;
+	d->nr_gfns = n;
+	d->bitmap = calloc(words, sizeof(*d->bitmap));
+	d->snapshot = calloc(words, sizeof(*d->snapshot));
+	d->dest = calloc(n, sizeof(*d->dest));
+	d->reported = calloc(max_reports, sizeof(*d->reported));
+	d->revoked = calloc(max_reports, sizeof(*d->revoked));
+	d->epochs = calloc(max_reports, sizeof(*d->epochs));
+	if (!d->bitmap || !d->snapshot || !d->dest || !d->reported || !d->revoked || !d->epochs)
+		return -1;
+	if (d->mode == LOG_RING) {
+		d->nr_rings = kvm->nr_vcpus;
+		d->rings = calloc((size_t)d->nr_rings, sizeof(*d->rings));
+		if (!d->rings)
+			return -1;
+	}
+	name_log_variables(d);
+	return 0;
+}
+
+void dirty_log_destroy(struct kvm *kvm)
+{
+	struct dirty_log *d = kvm->dirty_log;
+
+	if (!d)
+		return;
+	free((void *)d->bitmap);
+	free(d->snapshot);
+	free(d->dest);
+	free(d->reported);
+	free(d->revoked);
+	free(d->epochs);
+	free(d->rings);
+	free(d);
+	kvm->dirty_log = NULL;
+}
+
+bool kvm_dirty_tracking_wants_4k(struct kvm *kvm, gfn_t gfn)
+{
+	if (kvm->dirty_log && atomic_load_explicit(&kvm->dirty_log->enabled, memory_order_acquire))
+		return true;
+	return kvm->track && kvm_gfn_is_write_tracked(kvm, gfn);
+}
+
+/* ---- the vCPU side ------------------------------------------------------ */
+
+static uint32_t ring_used(struct dirty_ring *r)
+{
+	return atomic_load_explicit(&r->dirty_index, memory_order_relaxed) -
+	       atomic_load_explicit(&r->reset_index, memory_order_acquire);
+}
+
+/* kvm_dirty_ring_push(). */
+static void dirty_ring_push(struct dirty_ring *r, gfn_t gfn)
+{
+	uint32_t di = atomic_load_explicit(&r->dirty_index, memory_order_relaxed);
+	struct dirty_gfn *e = &r->gfns[di & (DIRTY_RING_SIZE - 1)];
+
+	HARNESS_ASSERT(ring_used(r) < DIRTY_RING_SIZE, "dirty ring overflow: the soft limit "
+		       "should have stopped the vCPU first");
+	WRITE_ONCE(e->gfn, gfn);
+	/* The gfn before the flag that publishes it: without it a collector
+	 * could see DIRTY and read the slot's previous gfn. */
+	smp_wmb();
+	WRITE_ONCE(e->flags, KVM_DIRTY_GFN_F_DIRTY);
+	atomic_store_explicit(&r->dirty_index, di + 1, memory_order_relaxed);
+}
+
+void mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn)
+{
+	struct dirty_log *d = vcpu->kvm->dirty_log;
+
+	if (!d || !atomic_load_explicit(&d->enabled, memory_order_acquire))
+		return;
+	trace(TR_PAGE_DIRTY, gfn, 0);
+	if (d->mode == LOG_RING)
+		dirty_ring_push(&d->rings[vcpu->vcpu_id], gfn);
+	else
+		set_bit((int)(gfn % WORD_BITS), &d->bitmap[gfn / WORD_BITS]);
+}
+
+struct ring_wait {
+	struct dirty_log *d;
+	struct dirty_ring *r;
+};
+
+static bool ring_has_room(struct dirty_ring *r)
+{
+	return ring_used(r) < DIRTY_RING_SOFT_LIMIT;
+}
+
+static bool ring_room_or_no_reaper(void *arg)
+{
+	struct ring_wait *w = arg;
+
+	return ring_has_room(w->r) || atomic_load(&w->d->reaper_done);
+}
+
+/* KVM_EXIT_DIRTY_RING_FULL: the vCPU thread waits for the collector. */
+bool dirty_ring_vcpu_may_enter(struct kvm_vcpu *vcpu)
+{
+	struct dirty_log *d = vcpu->kvm->dirty_log;
+	struct ring_wait w;
+
+	if (!d || d->mode != LOG_RING)
+		return true;
+	w = (struct ring_wait){ d, &d->rings[vcpu->vcpu_id] };
+	if (ring_has_room(w.r))
+		return true;
+	if (lostflush_ctl)
+		ctl_wait_until(lostflush_ctl, current_thread->index, ring_room_or_no_reaper, &w,
+			       "room in its dirty ring");
+	else
+		while (!ring_room_or_no_reaper(&w) && !torture_must_stop())
+			sched_yield();
+	return ring_has_room(w.r);
+}
+
+void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct page_ref page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
+
+	trace(TR_EMULATE, gfn, page.pfn);
+	atomic_store_explicit(&kvm->mem.frames[page.pfn].content, value, memory_order_relaxed);
+	mark_page_dirty(vcpu, gfn);
+}
+
+/* ---- harvesting ----------------------------------------------------------- */
+
+/* Write-protect one reported gfn for logging (mmu_lock held for write);
+ * the right to write it unlogged is revoked from here, and the revocation
+ * completes when the harvest returns. */
+static bool wrprot_for_log(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
+{
+	bool changed;
+
+	kvm->arch->write_protect_gfn(kvm, gfn, false, &changed);
+	d->revoked[d->nr_revoked] = gfn;
+	d->epochs[d->nr_revoked++] = write_right_revoke(kvm->rights, gfn);
+	trace(TR_WRPROT, gfn, changed);
+	sched_point();
+	return changed;
+}
+
+static void report(struct dirty_log *d, gfn_t gfn)
+{
+	d->reported[d->nr_reported++] = gfn;
+}
+
+/* kvm_arch_mmu_enable_log_dirty_pt_masked() for one bitmap word. */
+static bool wrprot_mask(struct kvm *kvm, struct dirty_log *d, uint64_t word, unsigned long mask)
+{
+	bool changed = false;
+
+	for (int b = 0; b < BITS_PER_LONG; b++)
+		if (mask & (1UL << b)) {
+			gfn_t gfn = word * WORD_BITS + (uint64_t)b;
+
+			report(d, gfn);
+			changed |= wrprot_for_log(kvm, d, gfn);
+		}
+	return changed;
+}
+
+/* kvm_get_dirty_log_protect() without manual protect: fetch-and-clear each
+ * word, write-protect what it held. Returns whether anything was reaped. */
+static bool harvest_get(struct kvm *kvm, struct dirty_log *d, bool *changed)
+{
+	uint64_t words = (d->nr_gfns + WORD_BITS - 1) / WORD_BITS;
+	bool reaped = false;
+
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	for (uint64_t i = 0; i < words; i++) {
+		unsigned long mask;
+
+		if (!READ_ONCE(d->bitmap[i]))
+			continue;
+		reaped = true;
+		mask = xchg(&d->bitmap[i], 0UL);
+		*changed |= wrprot_mask(kvm, d, i, mask);
+	}
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	return reaped;
+}
+
+/* KVM_GET_DIRTY_LOG with manual protect (a copy, nothing cleared), then
+ * KVM_CLEAR_DIRTY_LOG of every bit it returned (kvm_clear_dirty_log_protect:
+ * only the bits still set are cleared and protected). */
+static bool harvest_clear(struct kvm *kvm, struct dirty_log *d, bool *changed)
+{
+	uint64_t words = (d->nr_gfns + WORD_BITS - 1) / WORD_BITS;
+	bool reaped = false;
+
+	for (uint64_t i = 0; i < words; i++)
+		d->snapshot[i] = READ_ONCE(d->bitmap[i]);
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	for (uint64_t i = 0; i < words; i++) {
+		unsigned long mask = 0;
+
+		for (int b = 0; b < BITS_PER_LONG; b++)
+			if ((d->snapshot[i] & (1UL << b)) && test_and_clear_bit(b, &d->bitmap[i]))
+				mask |= 1UL << b;
+		if (!mask)
+			continue;
+		reaped = true;
+		*changed |= wrprot_mask(kvm, d, i, mask);
+	}
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	return reaped;
+}
+
+/* Userspace's dirty_ring_collect_one(): entries up to the first not DIRTY. */
+static void ring_collect(struct dirty_log *d, struct dirty_ring *r)
+{
+	bool ordered = d->policy->ring_flags_ordered;
+
+	for (;;) {
+		struct dirty_gfn *e = &r->gfns[r->fetch_index & (DIRTY_RING_SIZE - 1)];
+		/* Acquire pairs with the push's smp_wmb(): without it the gfn
+		 * read below may be the slot's previous one. */
+		uint32_t flags = ordered ? smp_load_acquire(&e->flags) : READ_ONCE(e->flags);
+		gfn_t gfn;
+
+		if (!(flags & KVM_DIRTY_GFN_F_DIRTY))
+			return;
+		gfn = READ_ONCE(e->gfn);
+		if (gfn < d->nr_gfns)
+			report(d, gfn);
+		/* Release: the entry is KVM's again only after we read it. */
+		if (ordered)
+			smp_store_release(&e->flags, KVM_DIRTY_GFN_F_RESET);
+		else
+			WRITE_ONCE(e->flags, KVM_DIRTY_GFN_F_RESET);
+		r->fetch_index++;
+		sched_point();
+	}
+}
+
+/* kvm_dirty_ring_reset() through kvm_reset_dirty_gfn(): every harvested
+ * entry, in order, is write-protected under mmu_lock. Returns how many. */
+static uint64_t ring_reset(struct kvm *kvm, struct dirty_log *d, struct dirty_ring *r,
+			   bool *changed)
+{
+	uint64_t cleared = 0;
+
+	for (;;) {
+		uint32_t ri = atomic_load_explicit(&r->reset_index, memory_order_relaxed);
+		struct dirty_gfn *e = &r->gfns[ri & (DIRTY_RING_SIZE - 1)];
+		gfn_t gfn;
+
+		/* kvm_dirty_gfn_harvested(): acquire, as upstream. */
+		if (!(smp_load_acquire(&e->flags) & KVM_DIRTY_GFN_F_RESET))
+			break;
+		gfn = READ_ONCE(e->gfn);
+		WRITE_ONCE(e->flags, 0U);
+		atomic_store_explicit(&r->reset_index, ri + 1, memory_order_release);
+		cleared++;
+		if (gfn >= d->nr_gfns)
+			continue;
+		mmu_lock(kvm, MMU_LOCK_WRITE);
+		*changed |= wrprot_for_log(kvm, d, gfn);
+		mmu_unlock(kvm, MMU_LOCK_WRITE);
+	}
+	return cleared;
+}
+
+static bool harvest_ring(struct kvm *kvm, struct dirty_log *d, bool *changed)
+{
+	uint64_t cleared = 0;
+
+	for (int i = 0; i < d->nr_rings; i++)
+		ring_collect(d, &d->rings[i]);
+	/* KVM_RESET_DIRTY_RINGS. */
+	for (int i = 0; i < d->nr_rings; i++)
+		cleared += ring_reset(kvm, d, &d->rings[i], changed);
+	return cleared > 0;
+}
+
+static bool must_flush(const struct dirty_log *d, bool reaped, bool changed)
+{
+	if (d->mode == LOG_RING)
+		return reaped && d->policy->ring_reset_flushes;
+	switch (d->policy->harvest_flush) {
+	case HARVEST_FLUSH_IF_REAPED:
+		return reaped;
+	case HARVEST_FLUSH_IF_WRPROT:
+		return changed;
+	case HARVEST_NO_FLUSH:
+		return false;
+	}
+	return true;
+}
+
+static uint64_t page_content(struct kvm *kvm, gfn_t gfn)
+{
+	kvm_pfn_t pfn = atomic_load_explicit(&kvm->mem.hva_pfn[gfn_to_hva(kvm, gfn)],
+					     memory_order_acquire);
+
+	return pfn == HVA_NO_FRAME ? 0 :
+	       atomic_load_explicit(&kvm->mem.frames[pfn].content, memory_order_relaxed);
+}
+
+/* The ioctl has returned: its revocations are complete. */
+static void declare_revocations_done(struct kvm *kvm, struct dirty_log *d)
+{
+	for (uint64_t i = 0; i < d->nr_revoked; i++)
+		write_right_done(&kvm->rights->gfn[d->revoked[i]].log_done, d->epochs[i]);
+}
+
+uint64_t dirty_log_harvest(struct kvm *kvm)
+{
+	struct dirty_log *d = kvm->dirty_log;
+	bool changed = false, reaped;
+
+	d->nr_reported = d->nr_revoked = 0;
+	trace(TR_HARVEST, d->mode, 0);
+	if (d->mode == LOG_RING)
+		reaped = harvest_ring(kvm, d, &changed);
+	else if (d->mode == LOG_CLEAR)
+		reaped = harvest_clear(kvm, d, &changed);
+	else
+		reaped = harvest_get(kvm, d, &changed);
+	/* Outside mmu_lock, before returning: kvm_flush_remote_tlbs_memslot()
+	 * (x86 has no per-memslot flush without range support: all of it). */
+	if (must_flush(d, reaped, changed))
+		kvm_flush_remote_tlbs(kvm);
+	trace(TR_HARVEST_DONE, d->nr_reported, 0);
+	declare_revocations_done(kvm, d);
+	/* Userspace copies what the harvest reported, after it returned. */
+	for (uint64_t i = 0; i < d->nr_reported; i++)
+		d->dest[d->reported[i]] = page_content(kvm, d->reported[i]);
+	count(CNT_HARVESTS, 1);
+	count(CNT_DIRTY_REAPED, d->nr_reported);
+	return d->nr_reported;
+}
+
+/* ---- enabling and disabling ------------------------------------------------- */
+
+/* kvm_mmu_slot_apply_flags() -> kvm_mmu_slot_remove_write_access(): every
+ * mapped gfn loses W; then kvm_flush_remote_tlbs_memslot(). */
+static void write_protect_all(struct kvm *kvm, struct dirty_log *d)
+{
+	bool changed = false;
+
+	d->nr_revoked = 0;
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++) {
+		bool c;
+
+		kvm->arch->write_protect_gfn(kvm, gfn, false, &c);
+		changed |= c;
+		d->revoked[d->nr_revoked] = gfn;
+		d->epochs[d->nr_revoked++] = write_right_revoke(kvm->rights, gfn);
+	}
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	if (d->policy->enable_always_flushes || changed)
+		kvm_flush_remote_tlbs(kvm);
+	declare_revocations_done(kvm, d);
+}
+
+void dirty_log_enable(struct kvm *kvm)
+{
+	struct dirty_log *d = kvm->dirty_log;
+
+	trace(TR_HARVEST, d->mode, 1);
+	/* The memslot flag first: a fault after this point marks. */
+	atomic_store_explicit(&d->enabled, true, memory_order_seq_cst);
+	if (d->mode == LOG_CLEAR) {
+		/* KVM_DIRTY_LOG_INITIALLY_SET: every bit set, nothing
+		 * write-protected until the first clear. */
+		for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++)
+			set_bit((int)(gfn % WORD_BITS), &d->bitmap[gfn / WORD_BITS]);
+	} else {
+		write_protect_all(kvm, d);
+	}
+	/* Migration's first pass: every page. */
+	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++)
+		d->dest[gfn] = page_content(kvm, gfn);
+	d->copied = true;
+}
+
+void dirty_log_disable(struct kvm *kvm)
+{
+	struct dirty_log *d = kvm->dirty_log;
+
+	atomic_store_explicit(&d->enabled, false, memory_order_seq_cst);
+	d->copied = false;
+}
+
+/* ---- the quiesced check --------------------------------------------------- */
+
+uint64_t dirty_log_quiesced_check(struct run *run)
+{
+	struct kvm *kvm = &run->kvm;
+	struct dirty_log *d = kvm->dirty_log;
+	uint64_t differ = 0;
+
+	if (!d || !atomic_load(&d->enabled) || !d->copied)
+		return 0;
+	dirty_log_harvest(kvm);
+	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++) {
+		uint64_t src = page_content(kvm, gfn);
+
+		if (src == d->dest[gfn])
+			continue;
+		differ++;
+		oracle_report(&run->oracle, &(struct violation){
+						    .kind = VIOL_LOST_DIRTY_WRITE,
+						    .vcpu_id = -1,
+						    .gfn = gfn,
+						    .level = PG_LEVEL_4K,
+						    .write = true,
+						    .entry_epoch = d->dest[gfn],
+						    .current_epoch = src,
+						    .t_ns = trace_now_ns() - run->oracle.t0_ns,
+						    .quiesced = true,
+					    });
+	}
+	return differ;
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Dirty logging (virt/kvm/kvm_main.c, virt/kvm/dirty_ring.c) and the
+ * userspace side that uses it to migrate (tools/testing/selftests/kvm/
+ * dirty_log_test.c): the dirty bitmap or the per-vCPU dirty rings, the
+ * three ways to harvest them, and the migration destination the harvests
+ * build, which the quiesced check compares with the source at the end.
+ *
+ * Write-protect-based logging, as x86 without PML: enabling logging
+ * write-protects every SPTE (W cleared, MMU-writable kept); a write then
+ * faults, the fast path makes the SPTE writable again and marks the gfn
+ * dirty; a harvest reports the marked gfns, write-protects them again and
+ * flushes before returning, so no vCPU keeps writing through an old
+ * writable TLB entry unlogged.
+ */
+#ifndef LOSTFLUSH_DIRTY_LOG_H
+#define LOSTFLUSH_DIRTY_LOG_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bitops.h"
+#include "dirty_log_mode.h"
+#include "spte.h"
+
+struct kvm;
+struct kvm_vcpu;
+struct run;
+
+/* struct kvm_dirty_gfn: what one ring entry carries. */
+#define KVM_DIRTY_GFN_F_DIRTY 1U
+#define KVM_DIRTY_GFN_F_RESET 2U
+#define DIRTY_RING_SIZE 16U /* entries, a power of two */
+/* kvm_dirty_ring_soft_full(): the vCPU exits (KVM_EXIT_DIRTY_RING_FULL)
+ * with this many entries unreset, keeping a reserve for marks already on
+ * their way. */
+#define DIRTY_RING_SOFT_LIMIT (DIRTY_RING_SIZE - 4U)
+
+struct dirty_gfn {
+	_Atomic uint64_t gfn;
+	_Atomic uint32_t flags;
+};
+
+struct dirty_ring {
+	struct dirty_gfn gfns[DIRTY_RING_SIZE];
+	_Atomic uint32_t dirty_index; /* next push (the vCPU) */
+	_Atomic uint32_t reset_index; /* next reset (KVM_RESET_DIRTY_RINGS) */
+	uint32_t fetch_index;         /* next collect (userspace) */
+};
+
+/* When the harvests and write-protects flush: one table per variant. */
+enum harvest_flush {
+	HARVEST_FLUSH_IF_REAPED, /* any gfn reported (upstream) */
+	HARVEST_FLUSH_IF_WRPROT, /* only if some SPTE changed */
+	HARVEST_NO_FLUSH,
+};
+
+struct dirty_log_policy {
+	/* get-dirty-log and clear-dirty-log. */
+	enum harvest_flush harvest_flush;
+	/* kvm_vm_ioctl_reset_dirty_pages(): flush if any entry was reset. */
+	bool ring_reset_flushes;
+	/* Userspace reads a ring entry's flags with acquire and hands it
+	 * back with release (dirty_gfn_is_dirtied / dirty_gfn_set_collected). */
+	bool ring_flags_ordered;
+	/* Enabling logging flushes always (b64d740ea7dd), or only if some
+	 * SPTE changed. */
+	bool enable_always_flushes;
+	/* leaf_spte_change_needs_tlb_flush(old, new), for write-protects that
+	 * must not return with writable TLB entries (write-tracking). */
+	bool (*leaf_change_needs_flush)(uint64_t old_spte, uint64_t new_spte);
+};
+
+struct dirty_log {
+	const struct dirty_log_policy *policy;
+	enum dirty_log_mode mode;
+	_Atomic bool enabled;
+	uint64_t nr_gfns;
+	atomic_bitmap *bitmap;     /* LOG_BITMAP, LOG_CLEAR */
+	struct dirty_ring *rings;  /* LOG_RING: one per vCPU */
+	int nr_rings;
+	/* Userspace: the migration destination, a copy of each page as the
+	 * harvest that last reported it left it, and the harvest's scratch. */
+	uint64_t *dest;
+	gfn_t *reported;          /* what userspace will copy */
+	uint64_t nr_reported;
+	gfn_t *revoked;           /* what KVM write-protected ... */
+	uint32_t *epochs;         /* ... and the write-right epoch of each */
+	uint64_t nr_revoked;
+	unsigned long *snapshot; /* LOG_CLEAR: the bitmap as fetched */
+	/* The migration is consistent only from the full copy after the
+	 * latest enable. */
+	bool copied;
+	_Atomic bool reaper_done; /* no harvest will come: ring waits end */
+};
+
+int dirty_log_create(struct kvm *kvm);
+void dirty_log_destroy(struct kvm *kvm);
+
+/* mark_page_dirty_in_slot(): nothing unless logging is on. */
+void mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn);
+
+/* KVM_MEM_LOG_DIRTY_PAGES on: write-protect every SPTE and flush (or, with
+ * clear-dirty-log's initially-set, set every bit and protect nothing); then
+ * userspace's first full copy. Off: marks stop. */
+void dirty_log_enable(struct kvm *kvm);
+void dirty_log_disable(struct kvm *kvm);
+/* One harvest in the VM's mode, then copy every reported page to the
+ * destination; returns the pages reported. */
+uint64_t dirty_log_harvest(struct kvm *kvm);
+
+/* kvm_vcpu_write_guest(): KVM writes guest memory through the host
+ * mapping, then marks the gfn dirty. */
+void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value);
+
+/* The vCPU may enter: its ring has room (or no harvest will ever come, and
+ * it should stop). Waits while the ring is soft-full; false: stop. */
+bool dirty_ring_vcpu_may_enter(struct kvm_vcpu *vcpu);
+
+/* dirty_log_test's end: with every vCPU stopped, harvest once more and
+ * compare every page with the destination; a difference is a lost dirty
+ * write, reported to the run's oracle. Returns the pages that differ. */
+uint64_t dirty_log_quiesced_check(struct run *run);
+
+#endif

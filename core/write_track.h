@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Write-tracking (arch/x86/kvm/mmu/page_track.c): shadow paging, or a
+ * device model like KVMGT, asks to see every write to a gfn. While a gfn is
+ * tracked its SPTEs are neither writable nor MMU-writable, so a write
+ * faults and KVM emulates it; kvm_write_track_add_gfn() must not return
+ * while any vCPU could still write through a writable TLB entry.
+ */
+#ifndef LOSTFLUSH_WRITE_TRACK_H
+#define LOSTFLUSH_WRITE_TRACK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spte.h"
+
+struct kvm;
+
+struct write_track {
+	uint64_t nr_gfns;
+	_Atomic uint16_t *count; /* gfn_write_track[] */
+};
+
+int write_track_create(struct kvm *kvm);
+void write_track_destroy(struct kvm *kvm);
+
+/* kvm_gfn_is_write_tracked(). */
+bool kvm_gfn_is_write_tracked(struct kvm *kvm, gfn_t gfn);
+/* kvm_write_track_add_gfn(): track, write-protect, flush by the rule. */
+void kvm_write_track_add_gfn(struct kvm *kvm, gfn_t gfn);
+/* kvm_write_track_remove_gfn(): later write faults may map it writable. */
+void kvm_write_track_remove_gfn(struct kvm *kvm, gfn_t gfn);
+
+#endif

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The write-tracker: shadow paging (or KVMGT) write-protecting a guest page
+ * it must see every write to, and releasing it later.
+ */
+#include "../core/write_track.h"
+#include "workers.h"
+
+void tracker_worker(struct run *run, void *arg)
+{
+	struct kvm *kvm = &run->kvm;
+
+	(void)arg;
+	worker_set_budget(run->cfg.work.exec_tracks);
+	while (worker_keep_going()) {
+		gfn_t gfn = pick_hot_gfn(run);
+
+		worker_pause(run->cfg.work.tracker_pause_us);
+		kvm_write_track_add_gfn(kvm, gfn);
+		worker_pause(run->cfg.work.tracker_pause_us);
+		kvm_write_track_remove_gfn(kvm, gfn);
+	}
+}
