@@ -47,20 +47,20 @@ static const char *dirty_log_mode_name_of(int m)
 	return dirty_log_mode_name((enum dirty_log_mode)m);
 }
 
-/* "shows only with --log bitmap, clear; expected clean with the others". */
-static void list_mode_mask(const char *variant, const char *option, unsigned mask, int nr,
-			   const char *(*name)(int))
+/* "log: shows only with --log bitmap or clear (runs with bitmap unless
+ * told); expected clean with the other". */
+static void list_mode_mask(const char *option, unsigned mask, int nr, const char *(*name)(int))
 {
-	(void)variant;
+	int shown = 0, total = __builtin_popcount(mask);
+
 	if (!mask)
 		return;
-	printf("    %-22s         %s: shows only with", "", option + 2);
-	for (int m = 0, first = 1; m < nr; m++)
-		if (mask & (1U << m)) {
-			printf("%s %s %s", first ? "" : ",", option, name(m));
-			first = 0;
-		}
-	printf("; expected clean with the other%s\n", nr > 2 ? "s" : "");
+	printf("    %-22s         %s: shows only with %s", "", option + 2, option);
+	for (int m = 0; m < nr; m++)
+		if (mask & (1U << m))
+			printf("%s%s", shown++ ? (shown == total ? " or " : ", ") : " ", name(m));
+	printf(" (runs with %s unless told); expected clean with the other%s\n",
+	       name(__builtin_ctz(mask)), nr - total > 1 ? "s" : "");
 }
 
 static void list_scenarios(void)
@@ -87,9 +87,9 @@ static void list_scenarios(void)
 				       "expected clean with the other\n", "",
 				       v->shows_with_range_flush == RANGE_FLUSH_WORKS ? "works"
 										 : "unsupported");
-			list_mode_mask(v->name, "--tlb-huge", v->shows_with_tlb_huge,
+			list_mode_mask("--tlb-huge", v->shows_with_tlb_huge,
 				       NR_TLB_HUGE_MODES, tlb_huge_name_of);
-			list_mode_mask(v->name, "--log", v->shows_with_log, NR_LOG_MODES,
+			list_mode_mask("--log", v->shows_with_log, NR_LOG_MODES,
 				       dirty_log_mode_name_of);
 			if (v->buggy && v->shows_from != MEM_SC)
 				printf("    %-22s         memory: can show from --memory %s on; "
@@ -162,10 +162,23 @@ static enum verdict_expect expectation(const struct options *o, const struct run
 
 /* The variant's own workload: free mode's pace, or a controlled
  * execution's shape. */
+/* The first mode in a descriptor's mask, if `mode` is not in it: a run of
+ * the variant shows its bug unless the user chose otherwise. */
+static int mode_the_bug_needs(unsigned mask, int mode)
+{
+	if (!mask || (mask & (1U << mode)))
+		return mode;
+	return __builtin_ctz(mask);
+}
+
 static void apply_variant_shape(struct run_config *cfg, const struct scenario_variant *v)
 {
 	const char *w = cfg->sched == SCHED_FREE ? v->workload : v->controlled_workload;
 
+	cfg->kvm.tlb_huge = (enum tlb_huge_mode)mode_the_bug_needs(v->shows_with_tlb_huge,
+								   cfg->kvm.tlb_huge);
+	cfg->kvm.log_mode = (enum dirty_log_mode)mode_the_bug_needs(v->shows_with_log,
+								    cfg->kvm.log_mode);
 	if (cfg->sched != SCHED_FREE && v->controlled_vcpus)
 		cfg->kvm.nr_vcpus = v->controlled_vcpus;
 	if (w)

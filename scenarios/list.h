@@ -13,7 +13,9 @@
 	X(invlpg_defer) \
 	X(vcpu_request) \
 	X(hva_range_flush) \
-	X(zap_leafs)
+	X(zap_leafs) \
+	X(dirty_log) \
+	X(spte_mmu_writable)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)
