@@ -51,7 +51,6 @@ int dirty_log_create(struct kvm *kvm)
 {
 	struct dirty_log *d = calloc(1, sizeof(*d));
 	uint64_t n = kvm->cfg.nr_gfns, words = (n + WORD_BITS - 1) / WORD_BITS;
-	uint64_t max_reports = n + (uint64_t)kvm->nr_vcpus * DIRTY_RING_SIZE;
 
 	if (!d)
 		return -1;
@@ -62,10 +61,9 @@ int dirty_log_create(struct kvm *kvm)
 	d->bitmap = calloc(words, sizeof(*d->bitmap));
 	d->snapshot = calloc(words, sizeof(*d->snapshot));
 	d->dest = calloc(n, sizeof(*d->dest));
-	d->reported = calloc(max_reports, sizeof(*d->reported));
-	d->revoked = calloc(max_reports, sizeof(*d->revoked));
-	d->epochs = calloc(max_reports, sizeof(*d->epochs));
-	if (!d->bitmap || !d->snapshot || !d->dest || !d->reported || !d->revoked || !d->epochs)
+	d->to_copy = calloc(words, sizeof(*d->to_copy));
+	d->revoked = calloc(words, sizeof(*d->revoked));
+	if (!d->bitmap || !d->snapshot || !d->dest || !d->to_copy || !d->revoked)
 		return -1;
 	if (d->mode == LOG_RING) {
 		d->nr_rings = kvm->nr_vcpus;
@@ -86,9 +84,8 @@ void dirty_log_destroy(struct kvm *kvm)
 	free((void *)d->bitmap);
 	free(d->snapshot);
 	free(d->dest);
-	free(d->reported);
+	free(d->to_copy);
 	free(d->revoked);
-	free(d->epochs);
 	free(d->rings);
 	free(d);
 	kvm->dirty_log = NULL;
@@ -181,7 +178,7 @@ void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value)
 	struct page_ref page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
 
 	trace(TR_EMULATE, gfn, page.pfn);
-	atomic_store_explicit(&kvm->mem.frames[page.pfn].content, value, memory_order_relaxed);
+	atomic_store_explicit(hostmem_content(&kvm->mem, page.pfn), value, memory_order_relaxed);
 	mark_page_dirty(vcpu, gfn);
 }
 
@@ -190,13 +187,18 @@ void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value)
 /* Write-protect one reported gfn for logging (mmu_lock held for write);
  * the right to write it unlogged is revoked from here, and the revocation
  * completes when the harvest returns. */
+static void revoke_for_log(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
+{
+	kvm->rights->gfn[gfn].log_pending = write_right_revoke(kvm->rights, gfn);
+	d->revoked[gfn / WORD_BITS] |= 1UL << (gfn % WORD_BITS);
+}
+
 static bool wrprot_for_log(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
 {
 	bool changed;
 
 	kvm->arch->write_protect_gfn(kvm, gfn, false, &changed);
-	d->revoked[d->nr_revoked] = gfn;
-	d->epochs[d->nr_revoked++] = write_right_revoke(kvm->rights, gfn);
+	revoke_for_log(kvm, d, gfn);
 	trace(TR_WRPROT, gfn, changed);
 	sched_point();
 	return changed;
@@ -204,7 +206,23 @@ static bool wrprot_for_log(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
 
 static void report(struct dirty_log *d, gfn_t gfn)
 {
-	d->reported[d->nr_reported++] = gfn;
+	unsigned long bit = 1UL << (gfn % WORD_BITS);
+
+	if (!(d->to_copy[gfn / WORD_BITS] & bit))
+		d->nr_reported++;
+	d->to_copy[gfn / WORD_BITS] |= bit;
+}
+
+/* Call fn(kvm, d, gfn) for each gfn set in bits, clearing them. */
+static void drain_bits(struct kvm *kvm, struct dirty_log *d, unsigned long *bits,
+		       void (*fn)(struct kvm *kvm, struct dirty_log *d, gfn_t gfn))
+{
+	uint64_t words = (d->nr_gfns + WORD_BITS - 1) / WORD_BITS;
+
+	for (uint64_t i = 0; i < words; i++)
+		for (unsigned long w = bits[i]; w; w &= w - 1)
+			fn(kvm, d, i * WORD_BITS + (uint64_t)__builtin_ctzl(w));
+	memset(bits, 0, words * sizeof(*bits));
 }
 
 /* kvm_arch_mmu_enable_log_dirty_pt_masked() for one bitmap word. */
@@ -357,14 +375,26 @@ static uint64_t page_content(struct kvm *kvm, gfn_t gfn)
 					     memory_order_acquire);
 
 	return pfn == HVA_NO_FRAME ? 0 :
-	       atomic_load_explicit(&kvm->mem.frames[pfn].content, memory_order_relaxed);
+	       atomic_load_explicit(hostmem_content(&kvm->mem, pfn), memory_order_relaxed);
+}
+
+static void revocation_done(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
+{
+	struct write_right *r = &kvm->rights->gfn[gfn];
+
+	(void)d;
+	write_right_done(&r->log_done, r->log_pending);
 }
 
 /* The ioctl has returned: its revocations are complete. */
 static void declare_revocations_done(struct kvm *kvm, struct dirty_log *d)
 {
-	for (uint64_t i = 0; i < d->nr_revoked; i++)
-		write_right_done(&kvm->rights->gfn[d->revoked[i]].log_done, d->epochs[i]);
+	drain_bits(kvm, d, d->revoked, revocation_done);
+}
+
+static void copy_page(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
+{
+	d->dest[gfn] = page_content(kvm, gfn);
 }
 
 uint64_t dirty_log_harvest(struct kvm *kvm)
@@ -372,7 +402,7 @@ uint64_t dirty_log_harvest(struct kvm *kvm)
 	struct dirty_log *d = kvm->dirty_log;
 	bool changed = false, reaped;
 
-	d->nr_reported = d->nr_revoked = 0;
+	d->nr_reported = 0;
 	trace(TR_HARVEST, d->mode, 0);
 	if (d->mode == LOG_RING)
 		reaped = harvest_ring(kvm, d, &changed);
@@ -387,8 +417,7 @@ uint64_t dirty_log_harvest(struct kvm *kvm)
 	trace(TR_HARVEST_DONE, d->nr_reported, 0);
 	declare_revocations_done(kvm, d);
 	/* Userspace copies what the harvest reported, after it returned. */
-	for (uint64_t i = 0; i < d->nr_reported; i++)
-		d->dest[d->reported[i]] = page_content(kvm, d->reported[i]);
+	drain_bits(kvm, d, d->to_copy, copy_page);
 	count(CNT_HARVESTS, 1);
 	count(CNT_DIRTY_REAPED, d->nr_reported);
 	return d->nr_reported;
@@ -402,15 +431,13 @@ static void write_protect_all(struct kvm *kvm, struct dirty_log *d)
 {
 	bool changed = false;
 
-	d->nr_revoked = 0;
 	mmu_lock(kvm, MMU_LOCK_WRITE);
 	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++) {
 		bool c;
 
 		kvm->arch->write_protect_gfn(kvm, gfn, false, &c);
 		changed |= c;
-		d->revoked[d->nr_revoked] = gfn;
-		d->epochs[d->nr_revoked++] = write_right_revoke(kvm->rights, gfn);
+		revoke_for_log(kvm, d, gfn);
 	}
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 	if (d->policy->enable_always_flushes || changed)

@@ -81,13 +81,14 @@ struct dirty_log {
 	struct dirty_ring *rings;  /* LOG_RING: one per vCPU */
 	int nr_rings;
 	/* Userspace: the migration destination, a copy of each page as the
-	 * harvest that last reported it left it, and the harvest's scratch. */
+	 * harvest that last reported it left it; and the harvest in flight:
+	 * what userspace will copy, and what KVM write-protected (its epochs
+	 * are in the write-right books). Bitmaps, so a large VM pays a bit
+	 * per gfn for them. */
 	uint64_t *dest;
-	gfn_t *reported;          /* what userspace will copy */
+	unsigned long *to_copy;
+	unsigned long *revoked;
 	uint64_t nr_reported;
-	gfn_t *revoked;           /* what KVM write-protected ... */
-	uint32_t *epochs;         /* ... and the write-right epoch of each */
-	uint64_t nr_revoked;
 	unsigned long *snapshot; /* LOG_CLEAR: the bitmap as fetched */
 	/* The migration is consistent only from the full copy after the
 	 * latest enable. */

@@ -17,15 +17,17 @@ int hostmem_init(struct hostmem *hm, uint64_t nr_pages)
 	hm->nr_frames = 2 * nr_pages + 1;
 	HARNESS_ASSERT(hm->nr_frames <= SPTE_MAX_PFN, "%llu frames exceed the SPTE pfn field",
 		       (unsigned long long)hm->nr_frames);
-	hm->frames = calloc(hm->nr_frames, sizeof(*hm->frames));
+	hm->frame_gen = calloc(hm->nr_frames, sizeof(*hm->frame_gen));
+	hm->frame_content = calloc(hm->nr_frames, sizeof(*hm->frame_content));
 	hm->hva_pfn = calloc(nr_pages, sizeof(*hm->hva_pfn));
 	hm->free_list = calloc(hm->nr_frames, sizeof(*hm->free_list));
-	if (!hm->frames || !hm->hva_pfn || !hm->free_list)
+	if (!hm->frame_gen || !hm->frame_content || !hm->hva_pfn || !hm->free_list)
 		return -1;
-	/* FIFO ring of free pfns, oldest first. */
-	for (kvm_pfn_t pfn = 1; pfn < hm->nr_frames; pfn++)
-		hm->free_list[pfn - 1] = pfn;
-	hm->nr_free = hm->nr_frames - 1;
+	/* Never-used frames come first, in pfn order, then freed ones, oldest
+	 * first: the ring holds only freed frames, so a large VM's free list
+	 * costs memory only as frames churn. */
+	hm->next_fresh = 1;
+	hm->nr_free = 0;
 	pthread_mutex_init(&hm->free_lock, NULL);
 	return 0;
 }
@@ -38,7 +40,8 @@ void hostmem_destroy(struct hostmem *hm)
 	free(hm->hva_backed);
 	free(hm->block_free);
 	free(hm->block_fifo);
-	free(hm->frames);
+	free((void *)hm->frame_gen);
+	free((void *)hm->frame_content);
 	free((void *)hm->hva_pfn);
 	free(hm->free_list);
 	pthread_mutex_destroy(&hm->free_lock);
@@ -49,10 +52,14 @@ static kvm_pfn_t alloc_frame(struct hostmem *hm)
 	kvm_pfn_t pfn;
 
 	pthread_mutex_lock(&hm->free_lock);
-	HARNESS_ASSERT(hm->nr_free > 0, "host frame pool exhausted");
-	pfn = hm->free_list[hm->free_head];
-	hm->free_head = (hm->free_head + 1) % (hm->nr_frames - 1);
-	hm->nr_free--;
+	if (hm->next_fresh < hm->nr_frames) {
+		pfn = hm->next_fresh++;
+	} else {
+		HARNESS_ASSERT(hm->nr_free > 0, "host frame pool exhausted");
+		pfn = hm->free_list[hm->free_head];
+		hm->free_head = (hm->free_head + 1) % (hm->nr_frames - 1);
+		hm->nr_free--;
+	}
 	pthread_mutex_unlock(&hm->free_lock);
 	return pfn;
 }
@@ -65,11 +72,22 @@ static void release_frame(struct hostmem *hm, kvm_pfn_t pfn)
 	pthread_mutex_unlock(&hm->free_lock);
 }
 
+/* realloc an array from n to m elements, the new ones zeroed. */
+static int grow_zeroed(void **array, size_t size, uint64_t n, uint64_t m)
+{
+	char *a = realloc(*array, m * size);
+
+	if (!a)
+		return -1;
+	memset(a + n * size, 0, (m - n) * size);
+	*array = a;
+	return 0;
+}
+
 int hostmem_enable_huge(struct hostmem *hm, int level, const struct hostmem_notifier *n)
 {
 	uint64_t pages = pages_per_level(level), hva_blocks = hm->nr_pages / pages;
 	uint64_t nr_all;
-	struct frame *frames;
 
 	hm->huge_level = level;
 	hm->huge_base = (hm->nr_frames + pages - 1) / pages * pages;
@@ -79,11 +97,10 @@ int hostmem_enable_huge(struct hostmem *hm, int level, const struct hostmem_noti
 	nr_all = hm->huge_base + hm->nr_blocks * pages;
 	HARNESS_ASSERT(nr_all <= SPTE_MAX_PFN, "%llu frames exceed the SPTE pfn field",
 		       (unsigned long long)nr_all);
-	frames = realloc(hm->frames, nr_all * sizeof(*frames));
-	if (!frames)
+	if (grow_zeroed((void **)&hm->frame_gen, sizeof(*hm->frame_gen), hm->nr_frames, nr_all) ||
+	    grow_zeroed((void **)&hm->frame_content, sizeof(*hm->frame_content), hm->nr_frames,
+			nr_all))
 		return -1;
-	hm->frames = frames;
-	memset(&frames[hm->nr_frames], 0, (nr_all - hm->nr_frames) * sizeof(*frames));
 	hm->thp = calloc(hva_blocks + 1, sizeof(*hm->thp));
 	hm->hva_backed = calloc(hva_blocks + 1, sizeof(*hm->hva_backed));
 	hm->block_free = calloc(hm->nr_blocks, sizeof(*hm->block_free));
@@ -145,7 +162,7 @@ static kvm_pfn_t alloc_huge_block(struct hostmem *hm)
 		gen = g > gen ? g : gen;
 	}
 	for (uint64_t i = 0; i < hm->huge_pages; i++)
-		atomic_store_explicit(&hm->frames[base + i].gen, gen, memory_order_release);
+		atomic_store_explicit(&hm->frame_gen[base + i], gen, memory_order_release);
 	return base;
 }
 
@@ -285,7 +302,7 @@ void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn)
 {
 	/* Release: a vCPU that sees the new generation also sees everything
 	 * the freeing thread did before (the notifier's flush). */
-	atomic_fetch_add_explicit(&hm->frames[pfn].gen, 1, memory_order_release);
+	atomic_fetch_add_explicit(&hm->frame_gen[pfn], 1, memory_order_release);
 	trace(TR_FRAME_FREE, TRACE_NO_GFN, pfn);
 	count(CNT_FRAMES_FREED, 1);
 	if (is_huge_pool_frame(hm, pfn))

@@ -31,11 +31,6 @@
 
 #define HVA_NO_FRAME 0 /* hva_pfn[] entry of an unbacked page; pfns start at 1 */
 
-struct frame {
-	_Atomic uint32_t gen;
-	_Atomic uint64_t content;
-};
-
 /* What the host mm tells its MMU notifier around a THP split. */
 struct hostmem_notifier {
 	void (*invalidate_start)(void *arg, uint64_t hva_start, uint64_t hva_end);
@@ -46,10 +41,14 @@ struct hostmem_notifier {
 struct hostmem {
 	uint64_t nr_pages;   /* host virtual pages (the memslots' backing) */
 	uint64_t nr_frames;  /* 4K-pool frames, including pfn 0 which is never used */
-	struct frame *frames;
+	/* Per frame, in two arrays (12 bytes a frame, not a padded 16): its
+	 * generation and its content word. */
+	_Atomic uint32_t *frame_gen;
+	_Atomic uint64_t *frame_content;
 	_Atomic kvm_pfn_t *hva_pfn; /* host "page table": hva page -> pfn */
 	pthread_mutex_t free_lock;
-	kvm_pfn_t *free_list; /* FIFO ring of free pfns, oldest first */
+	kvm_pfn_t next_fresh; /* frames from here up were never allocated */
+	kvm_pfn_t *free_list; /* FIFO ring of freed pfns, oldest first */
 	uint64_t free_head;
 	uint64_t nr_free;
 
@@ -95,7 +94,13 @@ void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn);
 
 static inline uint32_t hostmem_frame_gen(struct hostmem *hm, kvm_pfn_t pfn)
 {
-	return atomic_load_explicit(&hm->frames[pfn].gen, memory_order_acquire);
+	return atomic_load_explicit(&hm->frame_gen[pfn], memory_order_acquire);
+}
+
+/* What the guest last wrote to a frame. */
+static inline _Atomic uint64_t *hostmem_content(struct hostmem *hm, kvm_pfn_t pfn)
+{
+	return &hm->frame_content[pfn];
 }
 
 #endif

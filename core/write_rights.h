@@ -25,6 +25,9 @@ struct write_right {
 	_Atomic uint32_t wp_epoch;
 	_Atomic uint32_t log_done;
 	_Atomic uint32_t track_done;
+	/* The epoch the harvest running now revoked (dirty logging's one
+	 * reaper at a time), done when it returns. */
+	uint32_t log_pending;
 };
 
 struct write_rights {

@@ -112,10 +112,10 @@ static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 	oracle_check_use(&s->run->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);
 	pfn = tlb_entry_pfn(e, op->gfn);
 	if (op->write)
-		atomic_store_explicit(&s->run->kvm.mem.frames[pfn].content,
+		atomic_store_explicit(hostmem_content(&s->run->kvm.mem, pfn),
 				      next_write_value(s), memory_order_relaxed);
 	else
-		(void)atomic_load_explicit(&s->run->kvm.mem.frames[pfn].content,
+		(void)atomic_load_explicit(hostmem_content(&s->run->kvm.mem, pfn),
 					   memory_order_relaxed);
 	return true;
 }

@@ -83,7 +83,7 @@ static void store(struct kvm *kvm, gfn_t gfn, uint64_t value)
 	kvm_pfn_t pfn = atomic_load(&kvm->mem.hva_pfn[gfn_to_hva(kvm, gfn)]);
 
 	assert_int_not_equal(pfn, HVA_NO_FRAME);
-	atomic_store(&kvm->mem.frames[pfn].content, value);
+	atomic_store(hostmem_content(&kvm->mem, pfn), value);
 }
 
 /* A write that faults first: the fault makes G writable and marks it. */
