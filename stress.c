@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/check.h"
@@ -258,6 +259,13 @@ static void format_duration(char *buf, size_t len, uint64_t ns)
 static const char *sched_name(const struct run_config *cfg);
 static const char *replay_sched_name(const struct run *run);
 
+static uint64_t peak_rss_bytes(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : (uint64_t)ru.ru_maxrss * 1024;
+}
+
 static void fill_result(struct run_result *r, struct run *run, const struct options *o,
 			const struct scenario *s, const struct scenario_variant *v)
 {
@@ -278,6 +286,7 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->tlb_huge = tlb_huge_name(run->cfg.kvm.tlb_huge);
 	r->log_mode = dirty_log_mode_name(run->cfg.kvm.log_mode);
 	r->decisions = run->decisions;
+	r->peak_rss_bytes = peak_rss_bytes();
 	r->nr_threads = run->nr_workers;
 	for (int i = 0; i < run->nr_workers; i++)
 		r->thread_names[i] = run->workers[i].ctx->name;

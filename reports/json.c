@@ -148,7 +148,7 @@ static json_t *run_json_base(const struct run_result *r)
 				    json_integer((json_int_t)r->counters[id]));
 	return json_pack(
 		"{s:s, s:s, s:s, s:s, s:f, s:f, s:b, s:s, s:s?, s:s, s:b, s:I, s:o,"
-		" s:o, s:o, s:o, s:{s:i, s:I, s:I, s:i}, s:s}",
+		" s:o, s:o, s:o, s:{s:I, s:f}, s:{s:i, s:I, s:I, s:i}, s:s}",
 		"scenario", r->scenario, "variant", r->variant, "sched", r->sched,
 		"seed", seed, "duration_s", (double)r->duration_ns / 1e9,
 		"elapsed_s", (double)r->elapsed_ns / 1e9, "interrupted", r->interrupted,
@@ -161,6 +161,8 @@ static json_t *run_json_base(const struct run_result *r)
 		r->nr_violations ? json_integer((json_int_t)r->accesses_to_first_violation)
 				 : json_null(),
 		"counters", counters,
+		"memory", "peak_rss_bytes", (json_int_t)r->peak_rss_bytes, "bytes_per_gfn",
+		r->gfns ? (double)r->peak_rss_bytes / (double)r->gfns : 0.0,
 		"config", "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
 		"hot_gfns", (json_int_t)r->hot_gfns, "tlb_entries", (int)r->tlb_entries,
 		"rerun", r->replay);

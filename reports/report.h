@@ -42,6 +42,9 @@ struct run_result {
 	uint64_t failing_trace_hash;
 	const char *memory;         /* "sc", "tso", "weak" */
 	uint64_t decisions;         /* scheduler decisions, all executions */
+	/* Peak resident memory of the process by the end of the run
+	 * (getrusage), over the modelled gfns: what a VM model costs. */
+	uint64_t peak_rss_bytes;
 	/* The failing execution's decisions up to its violation, and the
 	 * minimized ones (--minimize); thread i is thread_names[i]. */
 	const struct ctl_decision *schedule, *minimized;

@@ -56,6 +56,9 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet)
 		fprintf(out, "Rate: %.2fM guest accesses/s, %.0f remote flushes/s\n",
 			secs > 0 ? (double)r->counters[CNT_ACCESSES] / secs / 1e6 : 0.0,
 			secs > 0 ? (double)r->counters[CNT_FLUSHES] / secs : 0.0);
+		fprintf(out, "Memory: peak RSS %.1f MiB, %.1f bytes per modelled gfn\n",
+			(double)r->peak_rss_bytes / (1 << 20),
+			r->gfns ? (double)r->peak_rss_bytes / (double)r->gfns : 0.0);
 	}
 	if (r->outcome == OUTCOME_VIOLATION)
 		fprintf(out, "First violation after %.3f s and %" PRIu64 " guest accesses.\n",

@@ -17,6 +17,14 @@
 #  5. Time to detection per mode: each buggy variant under free, random and
 #     pct (with a memory model where the bug needs one), one report per seed;
 #     the table gives how many seeds caught it, the median and the slowest.
+#  6. What a notifier flush policy costs: hva-range-flush's fixed (per-slot
+#     range flushes), full-flush (today's one full flush) and seed-plus-one
+#     (the posted + 1) run the same seed and time: accesses/s, flushes,
+#     pages covered by range flushes and beyond what was zapped, and valid
+#     TLB entries dropped although still current (over-flush).
+#  7. Memory: a dirty-log VM of 1,000,000 gfns (4 GiB of guest memory) in
+#     each --log mode, every gfn hot: peak RSS per gfn against the aim of at
+#     most 64 bytes of model state per gfn.
 #
 # Knobs: SEEDS (default 10), COST_SECONDS (default 3), LIMIT (per run, 20s),
 # HANDOFF_SECONDS (each stress run of section 4, default 3), DETECT_LIMIT
@@ -200,6 +208,17 @@ invlpg-defer   nonatomic-inc          free,random,pct:4
 invlpg-defer   missing-wmb            random/weak,pct:4/weak
 vcpu-request   no-mb-entry            random/tso,random/weak,pct:3/tso
 vcpu-request   no-mb-request          random/tso,random/weak,pct:3/tso
+hva-range-flush under-by-one          free,random,pct:3
+zap-leafs      lost-pending-flush     free,random,pct:3
+zap-leafs      narrow-huge-flush      free,random,pct:3
+zap-leafs      yield-no-flush         free,random
+dirty-log      flush-if-wrprot        free,random,pct:3
+dirty-log      no-flush               free,random,pct:3
+dirty-log      ring-reset-no-flush    free,random,pct:3
+dirty-log      ring-relaxed-flags     random/weak,pct:3/weak
+spte-mmu-writable w-rule              free,random,pct:3
+spte-mmu-writable never-flush-overwrite free,random,pct:3
+spte-mmu-writable enable-log-no-flush free,random,pct:3
 EOF
 	python3 - "$dir" "$seeds" <<'PY'
 import json, os, statistics, sys
@@ -233,5 +252,62 @@ for line in open(os.path.join(d, "rows.tsv")):
 PY
 }
 
+# 6. The three notifier policies of hva-range-flush, one seed, one length.
+range_flush_cost() {
+	echo
+	echo "== notifier flush policies (hva-range-flush, $cost_s s each, seed 1)"
+	for v in fixed full-flush seed-plus-one; do
+		./stress --scenario hva-range-flush --variant "$v" --seed 1 --duration "${cost_s}s" \
+			-q --report "$out/range-$v.json" >/dev/null </dev/null || true
+	done
+	python3 - "$out" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+print(f"{'policy':14} {'Macc/s':>7} {'full/s':>7} {'range/s':>8} {'pages/range':>11}"
+      f" {'excess/range':>12} {'overflush/s':>11}")
+for v in ["fixed", "full-flush", "seed-plus-one"]:
+    try:
+        r = json.load(open(os.path.join(d, f"range-{v}.json")))["runs"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        print(f"{v:14} no report")
+        continue
+    c, t = r["counters"], r["elapsed_s"]
+    nr = max(c["range_flushes"], 1)
+    print(f"{v:14} {c['accesses'] / t / 1e6:7.2f} {c['remote_flushes'] / t:7.0f}"
+          f" {c['range_flushes'] / t:8.0f} {c['range_flush_pages'] / nr:11.2f}"
+          f" {c['range_flush_excess_pages'] / nr:12.2f} {c['tlb_overflush'] / t:11.0f}")
+PY
+}
+
+# 7. One process per run, so each peak RSS is that VM's alone.
+big_vm_memory() {
+	local gfns=1000000 m
+
+	echo
+	echo "== memory of a $gfns-gfn dirty-log VM ($cost_s s each, every gfn hot)"
+	for m in bitmap clear ring; do
+		./stress --scenario dirty-log --log "$m" --gfns "$gfns" --hot-gfns "$gfns" --seed 1 \
+			--duration "${cost_s}s" -q --report "$out/memory-$m.json" >/dev/null </dev/null || true
+	done
+	python3 - "$out" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+AIM = 64
+print(f"{'--log':8} {'peak RSS MiB':>12} {'bytes/gfn':>10} {'pages reaped':>13} {'outcome':>8}")
+for m in ["bitmap", "clear", "ring"]:
+    try:
+        r = json.load(open(os.path.join(d, f"memory-{m}.json")))["runs"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        print(f"{m:8} no report")
+        continue
+    mem = r["memory"]
+    verdict = "within" if mem["bytes_per_gfn"] <= AIM else "ABOVE"
+    print(f"{m:8} {mem['peak_rss_bytes'] / 2**20:12.1f} {mem['bytes_per_gfn']:10.1f}"
+          f" {r['counters']['dirty_pages_reaped']:13} {r['outcome']:>8}  {verdict} the {AIM} B aim")
+PY
+}
+
 handoff_rate
+range_flush_cost
+big_vm_memory
 detect_modes
