@@ -43,18 +43,20 @@ while read -r scenario variant; do
 		[ "$setting" = - ] || extra=("${setting%%=*}" "${setting#*=}")
 		for sched in free random pct:3; do
 			tag="fixed-$scenario-$variant-${sched/:/}${extra[1]:+-${extra[1]}}"
+			for seed in $(seq 1 "$fixed_seeds"); do
+				while [ "$(jobs -pr | wc -l)" -ge 2 ]; do
+					wait -n || true
+				done
+				( ./stress --scenario "$scenario" --variant "$variant" --sched "$sched" \
+					--duration "${FIXED_DURATION:-10s}" --seed "$seed" --expect clean -q \
+					${extra[@]+"${extra[@]}"} >"$out/$tag.$seed.log" 2>&1
+				  echo $? >"$out/$tag.$seed.rc" ) &
+				[ "$sched" = free ] && wait
+			done
+			wait
 			bad=0
 			for seed in $(seq 1 "$fixed_seeds"); do
-				./stress --scenario "$scenario" --variant "$variant" --sched "$sched" \
-					--duration "${FIXED_DURATION:-10s}" --seed "$seed" --expect clean -q \
-					${extra[@]+"${extra[@]}"} >"$out/$tag.$seed.log" 2>&1 &
-				[ "$sched" = free ] && { wait $! || bad=$((bad + 1)); continue; }
-				if [ "$(jobs -pr | wc -l)" -ge 2 ]; then
-					wait -n || bad=$((bad + 1))
-				fi
-			done
-			while [ "$(jobs -pr | wc -l)" -gt 0 ]; do
-				wait -n || bad=$((bad + 1))
+				[ "$(cat "$out/$tag.$seed.rc" 2>/dev/null)" = 0 ] || bad=$((bad + 1))
 			done
 			echo "$tag: $((fixed_seeds - bad))/$fixed_seeds seeds clean"
 			[ "$bad" -eq 0 ] || status=1
