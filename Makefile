@@ -18,7 +18,8 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 CPPFLAGS += -DLOSTFLUSH_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 BASE_CFLAGS := -std=gnu11 -pthread $(WARN)
-LDLIBS := -ljansson -lm -pthread
+# liburcu's membarrier flavour (urcu-memb): RCU-freed page tables.
+LDLIBS := -ljansson -lurcu-memb -lurcu-common -lm -pthread
 
 # Every source of the model, its workers and scenarios: a new file joins the
 # build by being there.

@@ -64,5 +64,6 @@ extern const struct mmu_arch_ops x86_tdp_zap_leafs_ops;
 extern const struct mmu_arch_ops x86_tdp_lost_pending_flush_ops;
 extern const struct mmu_arch_ops x86_tdp_narrow_huge_flush_ops;
 extern const struct mmu_arch_ops x86_tdp_yield_no_flush_ops;
+extern const struct mmu_arch_ops x86_tdp_free_before_flush_ops;
 
 #endif

@@ -61,14 +61,102 @@ static int fault_goal_level(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn)
 	return host < level ? host : level;
 }
 
+/* How a fault settles a page table it replaced with a huge leaf; upstream's
+ * is x86_tdp's (flush, then call_rcu). */
+struct tdp_fault_flavor {
+	/* free() the removed table at once, before the flush, as if no
+	 * walker could still be inside it. */
+	bool free_before_flush;
+};
+
+static const struct tdp_fault_flavor tdp_fault_upstream;
+
+/*
+ * handle_removed_pt(): the table t, whose SPTEs are at `level` and map
+ * from gfn base, is out of the tree. Freeze each SPTE with an xchg (the
+ * shared, read-held-mmu_lock form), so that a fault still holding a slot
+ * inside t cannot install a leaf there, and handle what it held: a child
+ * table is removed in turn (and retired after the flush with t), a leaf
+ * is zapped. Every removed table is added to removed[].
+ */
+static void handle_removed_pt(struct spt_table *t, gfn_t base, int level,
+			      struct spt_table **removed, int *nr_removed)
+{
+	removed[(*nr_removed)++] = t;
+	for (int i = 0; i < SPTE_ENT_PER_PAGE; i++) {
+		gfn_t gfn = base + (gfn_t)i * pages_per_level(level);
+		uint64_t old = xchg(&t->spte[i], SPTE_FROZEN);
+
+		if (!is_shadow_present_pte(old))
+			continue;
+		if (!is_last_spte(old, level)) {
+			handle_removed_pt(spt_child_table(old), gfn, level - 1, removed,
+					  nr_removed);
+			continue;
+		}
+		trace(TR_SPTE_ZAP, gfn, old);
+		count(CNT_ZAPS, 1);
+	}
+}
+
+/* Tables one replacement can remove: a 1G leaf over a full 2M level. */
+#define TDP_MAX_REMOVED (1 + SPTE_ENT_PER_PAGE)
+
+/*
+ * tdp_mmu_map_handle_target_level() over a non-leaf SPTE: the huge leaf
+ * replaces the table with one cmpxchg (tdp_mmu_set_spte_atomic(); another
+ * fault under the same read-held mmu_lock may race), handle_removed_pt()
+ * empties the table, and kvm_flush_remote_tlbs_gfn() drops whatever a TLB
+ * holds of the huge range before the table may be freed.
+ *
+ *   v0 replaces T under read-held mmu_lock       v1 in guest mode, root 0
+ *   -------------------------------------------  -------------------------
+ *                                                walk: root -> ... -> T
+ *   cmpxchg(slot, T, huge leaf); freeze T
+ *   flush: kick v1, wait for it to exit  ------> exits: the walk is over
+ *   call_rcu(T): freed after a grace period
+ *
+ * The flush comes first because the hardware walk is no RCU reader: only
+ * the flush's wait for guest exits says it has left T. Upstream calls
+ * call_rcu() inside handle_removed_pt(), before the flush, which is as
+ * safe only because kvm_tdp_mmu_map()'s own rcu_read_lock() covers the
+ * flush: no grace period ends before it. Freeing before the flush
+ * (free-before-flush) frees T under v1's walk.
+ */
+static void tdp_replace_table(struct kvm_vcpu *vcpu, _Atomic uint64_t *slot, uint64_t old,
+			      gfn_t base, uint64_t spte, int level,
+			      const struct tdp_fault_flavor *flavor)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct spt_table *removed[TDP_MAX_REMOVED];
+	int nr_removed = 0;
+
+	if (cmpxchg(slot, old, spte) != old)
+		return; /* a racing fault or zap won; the access retries */
+	trace(TR_SPTE_SET, base, spte);
+	count(CNT_HUGE_MAPS, 1);
+	handle_removed_pt(spt_child_table(old), base, level - 1, removed, &nr_removed);
+	if (flavor->free_before_flush) {
+		for (int i = 0; i < nr_removed; i++)
+			spt_free_table_now(removed[i]);
+		kvm_flush_remote_tlbs_gfn(kvm, base, level);
+		return;
+	}
+	kvm_flush_remote_tlbs_gfn(kvm, base, level);
+	for (int i = 0; i < nr_removed; i++)
+		spt_retire_table(kvm, removed[i]);
+}
+
 /*
  * kvm_tdp_mmu_map() at a huge goal level: one leaf over the aligned block,
- * pfn rounded down as fault->pfn is, over contiguous host frames. False if
- * the slot holds a page table: upstream replaces it and frees the table
- * after a flush (tdp_mmu_map_handle_target_level(), handle_removed_pt());
- * the model never frees a table lockless walkers may be in, so it maps 4K.
+ * pfn rounded down as fault->pfn is, over contiguous host frames. Over an
+ * empty SPTE it is a cmpxchg; over a page table (the block was mapped at
+ * 4K after a THP split, and the host backs it with a THP again) the leaf
+ * replaces the table (tdp_replace_table()). False if the walk found no
+ * way to map huge (a frozen SPTE in a table being removed): map 4K.
  */
-static bool tdp_map_huge(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, int level)
+static bool tdp_map_huge(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, int level,
+			 const struct tdp_fault_flavor *flavor)
 {
 	gfn_t base = gfn_round_for_level(gfn, level);
 	_Atomic uint64_t *slot = spt_slot_root(vcpu->root, gfn, level);
@@ -83,27 +171,69 @@ static bool tdp_map_huge(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
 		count(CNT_HUGE_MAPS, 1);
 		return true;
 	}
-	return is_last_spte(old, level);
+	if (old == SPTE_FROZEN || !is_shadow_present_pte(old))
+		return false;
+	if (is_last_spte(old, level))
+		return true;
+	tdp_replace_table(vcpu, slot, old, base, spte, level, flavor);
+	return true;
 }
 
 /*
  * kvm_tdp_mmu_map() through tdp_mmu_map_handle_target_level(): the leaf is
  * installed by tdp_mmu_set_spte_atomic(), a cmpxchg, since other vCPUs fault
  * under the same read-held lock. A racing fault that installed first wins;
- * this one returns and the access retries into the TLB fill.
+ * this one returns and the access retries into the TLB fill. The walk runs
+ * inside rcu_read_lock(), as kvm_tdp_mmu_map()'s does: a racing fault may
+ * take a table this walk is in out of the tree.
  */
-static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
+static void tdp_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, bool write,
+		    const struct tdp_fault_flavor *flavor)
+{
+	struct kvm *kvm = vcpu->kvm;
+	_Atomic uint64_t *slot;
+
+	if (kvm->cfg.max_huge_level > PG_LEVEL_4K) {
+		int level = fault_goal_level(kvm, gfn, page.pfn);
+
+		if (level > PG_LEVEL_4K && tdp_map_huge(vcpu, gfn, page, level, flavor))
+			return;
+	}
+	slot = spt_slot_root(vcpu->root, gfn, PG_LEVEL_4K);
+	if (slot) {
+		bool emulate;
+		uint64_t spte = tdp_make_fault_spte(vcpu, gfn, page, PG_LEVEL_4K, write, &emulate);
+
+		tdp_install_fault_leaf(slot, gfn, spte);
+		vcpu->write_emulated = emulate;
+	}
+}
+
+/* fast_page_fault() between walk_shadow_page_lockless_begin() and _end(),
+ * which for the TDP MMU are rcu_read_lock() and rcu_read_unlock(): it walks
+ * without mmu_lock. */
+static bool tdp_fast_page_fault_rcu(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
+{
+	bool fixed;
+
+	spt_rcu_read_lock();
+	fixed = tdp_fast_page_fault(vcpu, gfn, write);
+	spt_rcu_read_unlock();
+	return fixed;
+}
+
+static bool tdp_page_fault_flavor(struct kvm_vcpu *vcpu, gfn_t gfn, bool write,
+				  const struct tdp_fault_flavor *flavor)
 {
 	struct kvm *kvm = vcpu->kvm;
 	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
 	struct page_ref page;
-	_Atomic uint64_t *slot;
 
 	trace(TR_FAULT, gfn, mmu_seq);
 	count(CNT_FAULTS, 1);
 	/* fast_page_fault() first, where anything takes write access away
 	 * (dirty logging, write-tracking, aging): most such faults end there. */
-	if (kvm->rights && tdp_fast_page_fault(vcpu, gfn, write))
+	if (kvm->rights && tdp_fast_page_fault_rcu(vcpu, gfn, write))
 		return true;
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
 	sched_point();
@@ -114,21 +244,9 @@ static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 		count(CNT_FAULT_RETRIES, 1);
 		return false;
 	}
-	if (kvm->cfg.max_huge_level > PG_LEVEL_4K) {
-		int level = fault_goal_level(kvm, gfn, page.pfn);
-
-		if (level > PG_LEVEL_4K && tdp_map_huge(vcpu, gfn, page, level))
-			goto out;
-	}
-	slot = spt_slot_root(vcpu->root, gfn, PG_LEVEL_4K);
-	if (slot) {
-		bool emulate;
-		uint64_t spte = tdp_make_fault_spte(vcpu, gfn, page, PG_LEVEL_4K, write, &emulate);
-
-		tdp_install_fault_leaf(slot, gfn, spte);
-		vcpu->write_emulated = emulate;
-	}
-out:
+	spt_rcu_read_lock();
+	tdp_map(vcpu, gfn, page, write, flavor);
+	spt_rcu_read_unlock();
 	mmu_unlock(kvm, MMU_LOCK_READ);
 	return true;
 }
@@ -211,7 +329,9 @@ static void tdp_zap_flush(struct kvm *kvm, struct tdp_zap *z)
  * callers that may yield hold it for write). The flush must come first:
  * once mmu_lock is dropped, another invalidation can find the zapped SPTE
  * gone, flush nothing, and let the host free the frame while a TLB still
- * maps it. Either way the pending flush is forgotten, as upstream's caller
+ * maps it; and once the walk leaves its RCU read-side section, a grace
+ * period may end and a table freed by a fault's replacement go while a
+ * vCPU's hardware walk is still in it (fcb93eb6d09d). Either way the pending flush is forgotten, as upstream's caller
  * clears flush when this returns true.
  */
 static void tdp_mmu_iter_cond_resched(struct kvm *kvm, struct tdp_zap *z)
@@ -223,8 +343,10 @@ static void tdp_mmu_iter_cond_resched(struct kvm *kvm, struct tdp_zap *z)
 		tdp_zap_flush(kvm, z);
 	z->pending = false;
 	count(CNT_MMU_YIELDS, 1);
+	spt_rcu_read_unlock();
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 	mmu_lock(kvm, MMU_LOCK_WRITE);
+	spt_rcu_read_lock();
 }
 
 /*
@@ -233,13 +355,16 @@ static void tdp_mmu_iter_cond_resched(struct kvm *kvm, struct tdp_zap *z)
  * overlaps the range is zapped whole. With huge leaves on, the walk steps
  * over whatever a zapped leaf or a non-present SPTE spans, as
  * for_each_tdp_pte_min_level() does; a 4K-only VM steps one gfn at a time,
- * which keeps its executions as they always were.
+ * which keeps its executions as they always were. The walk is one RCU
+ * read-side section (rcu_read_lock() in tdp_mmu_zap_leafs()), left only
+ * around a yield.
  */
 static void tdp_mmu_zap_leafs(struct kvm *kvm, struct spt_table *root, gfn_t start,
 			      gfn_t end, struct tdp_zap *z)
 {
 	bool huge = kvm->cfg.max_huge_level > PG_LEVEL_4K;
 
+	spt_rcu_read_lock();
 	for (gfn_t gfn = start; gfn < end;) {
 		int level = PG_LEVEL_4K;
 
@@ -250,6 +375,7 @@ static void tdp_mmu_zap_leafs(struct kvm *kvm, struct spt_table *root, gfn_t sta
 		gfn = huge ? gfn_round_for_level(gfn, level) + pages_per_level(level) : gfn + 1;
 		sched_point();
 	}
+	spt_rcu_read_unlock();
 }
 
 /* kvm_tdp_mmu_zap_leafs(): every root, the pending flush carried from one
@@ -287,22 +413,28 @@ static bool tdp_zap_gfn(struct kvm *kvm, gfn_t gfn)
 	return kvm_tdp_mmu_zap_leafs(kvm, gfn, gfn + 1, false, &returns_pending);
 }
 
-/* One ops table per flavour; only unmap_gfn_range differs. */
-#define TDP_OPS(id, ops_name, ...)                                                    \
+/* One ops table per flavour: the zap flavour's unmap_gfn_range, and the
+ * fault flavour's page_fault. */
+#define TDP_OPS_FAULT(id, ops_name, fault_flavor, ...)                                \
 	static const struct tdp_zap_flavor id##_flavor = { __VA_ARGS__ };             \
 	static bool id##_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)     \
 	{                                                                             \
 		return tdp_unmap_gfn_range(kvm, start, end, &id##_flavor);            \
 	}                                                                             \
+	static bool id##_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)     \
+	{                                                                             \
+		return tdp_page_fault_flavor(vcpu, gfn, write, fault_flavor);        \
+	}                                                                             \
 	const struct mmu_arch_ops id##_ops = {                                        \
 		.name = ops_name,                                                     \
-		.page_fault = tdp_page_fault,                                         \
+		.page_fault = id##_page_fault,                                        \
 		.invlpg = tdp_invlpg,                                                 \
 		.unmap_gfn_range = id##_unmap_gfn_range,                              \
 		.zap_gfn = tdp_zap_gfn,                                               \
 		.write_protect_gfn = tdp_write_protect_gfn,                           \
 		.age_gfn = tdp_age_gfn,                                               \
 	}
+#define TDP_OPS(id, ops_name, ...) TDP_OPS_FAULT(id, ops_name, &tdp_fault_upstream, __VA_ARGS__)
 
 /* Upstream: carry the pending flush, flush fully before a yield, and leave
  * the final flush to the caller (the notifier flushes as its policy says). */
@@ -320,3 +452,10 @@ TDP_OPS(x86_tdp_narrow_huge_flush, "x86-tdp", .carry_flush = true,
 /* Yield without flushing first. */
 TDP_OPS(x86_tdp_yield_no_flush, "x86-tdp", .carry_flush = true, .range_flush = true,
 	.flush_leaf_extent = true);
+/* A table replaced by a huge leaf is freed before the flush. */
+static const struct tdp_fault_flavor tdp_fault_free_before_flush = {
+	.free_before_flush = true,
+};
+TDP_OPS_FAULT(x86_tdp_free_before_flush, "x86-tdp", &tdp_fault_free_before_flush,
+	      .carry_flush = true, .flush_before_yield = true, .range_flush = true,
+	      .flush_leaf_extent = true);

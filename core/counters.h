@@ -35,6 +35,7 @@
 	X(FRAMES_FREED, "frames_freed", "host frames freed after invalidation") \
 	X(HUGE_MAPS, "huge_leaves_mapped", "2M/1G leaves installed by faults")   \
 	X(MMU_YIELDS, "mmu_lock_yields", "long walks that dropped mmu_lock to yield") \
+	X(TABLES_FREED, "page_tables_freed", "non-leaf page tables freed after a grace period") \
 	X(WP_FAULTS, "wrprot_faults", "write faults on write-protected SPTEs") \
 	X(FAST_FAULTS, "fast_page_faults", "write access restored by the lockless fast path") \
 	X(HARVESTS, "dirty_log_harvests", "dirty-log harvests returned to userspace") \

@@ -72,6 +72,9 @@ uint64_t explore_one(struct run *run, uint64_t index, const struct ctl_config *h
 	lostflush_ctl = &the_ctl;
 	ctl_run(&the_ctl);
 	lostflush_ctl = NULL;
+	/* Every fiber has returned: no walker is left in a retired table,
+	 * which is the grace period controlled modes use (core/mmu.c). */
+	kvm_free_retired_tables(&run->kvm);
 	mm_stop();
 	/* Every store visible, every fiber done: the model is quiesced. */
 	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations)) {

@@ -3,26 +3,66 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <urcu/urcu-memb.h>
 
 #include "check.h"
 #include "notifier.h"
 #include "sched.h"
 #include "thread.h"
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SPT_TSAN 1
+#endif
+#endif
+#ifdef __SANITIZE_THREAD__
+#define SPT_TSAN 1
+#endif
+
+#ifdef SPT_TSAN
+#include <sanitizer/tsan_interface.h>
+#define spt_tsan_release(p) __tsan_release(p)
+#define spt_tsan_acquire(p) __tsan_acquire(p)
+#else
+#define spt_tsan_release(p) ((void)(p))
+#define spt_tsan_acquire(p) ((void)(p))
+#endif
+
+/*
+ * A page table and its bookkeeping (upstream struct kvm_mmu_page: sp->spt
+ * and sp->rcu_head). The table comes first, so the table's address is the
+ * page's, and an RCU callback finds the table without reading memory.
+ */
+struct spt_page {
+	struct spt_table table;
+	struct rcu_head rcu;
+	struct spt_page *next_retired;
+	struct thread_ctx *retired_by; /* counts the free */
+};
+
+/* A multiple of the alignment, as aligned_alloc() wants. */
+#define SPT_PAGE_ALLOC ((sizeof(struct spt_page) + 4095) & ~(size_t)4095)
+
 static struct spt_table *spt_alloc_table(void)
 {
 	/* 512 eight-byte entries fill exactly one 4 KiB page; the alignment
 	 * lets a non-leaf SPTE hold the table's address like a real one. */
-	struct spt_table *t = aligned_alloc(4096, sizeof(*t));
+	struct spt_page *sp = aligned_alloc(4096, SPT_PAGE_ALLOC);
 
-	HARNESS_ASSERT(t, "out of memory for an SPTE table");
-	memset(t, 0, sizeof(*t));
-	return t;
+	HARNESS_ASSERT(sp, "out of memory for an SPTE table");
+	memset(sp, 0, sizeof(*sp));
+	return &sp->table;
 }
 
 static struct spt_table *spte_to_table(uint64_t spte)
 {
 	return (struct spt_table *)(uintptr_t)(spte & SPTE_TABLE_MASK);
+}
+
+struct spt_table *spt_child_table(uint64_t spte)
+{
+	return spte_to_table(spte);
 }
 
 static void spt_free_tree(struct spt_table *t, int level)
@@ -149,6 +189,10 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 
 void kvm_destroy(struct kvm *kvm)
 {
+	/* Callbacks still queued count into the threads that retired their
+	 * tables, which outlive the VM only this far. */
+	spt_rcu_barrier();
+	kvm_free_retired_tables(kvm);
 	kvm_dirty_tracking_destroy(kvm);
 	for (int i = 0; kvm->vcpus && i < kvm->nr_vcpus; i++) {
 		if (!kvm->vcpus[i])
@@ -353,9 +397,16 @@ uint64_t spt_walk_root(struct spt_table *root, gfn_t gfn, int *level)
 	return walk_root(root, gfn, level, true);
 }
 
+/* An accounting walk is a software walker like any other: a table it
+ * is in may be retired meanwhile (core/mmu.c, "Retired page tables"). */
 uint64_t spt_peek_root(struct spt_table *root, gfn_t gfn, int *level)
 {
-	return walk_root(root, gfn, level, false);
+	uint64_t spte;
+
+	spt_rcu_read_lock();
+	spte = walk_root(root, gfn, level, false);
+	spt_rcu_read_unlock();
+	return spte;
 }
 
 _Atomic uint64_t *spt_slot(struct kvm *kvm, gfn_t gfn, int level)
@@ -371,6 +422,10 @@ _Atomic uint64_t *spt_slot_root(struct spt_table *root, gfn_t gfn, int level)
 		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];
 		uint64_t spte = smp_load_acquire(slot);
 
+		/* A frozen SPTE: this walk is inside a table that was taken
+		 * out of the tree; give up, the access retries from the root. */
+		if (spte == SPTE_FROZEN)
+			return NULL;
 		if (is_shadow_present_pte(spte) && is_last_spte(spte, l))
 			return NULL;
 		if (!is_shadow_present_pte(spte)) {
@@ -448,4 +503,149 @@ uint64_t spt_zap_gfn_root(struct spt_table *root, gfn_t gfn, int *level)
 		t = spte_to_table(spte);
 	}
 	return 0;
+}
+
+/* ---- Retired page tables -------------------------------------------------
+ *
+ * Free mode: a retired table goes to liburcu's call_rcu() and is freed on
+ * its helper thread after a grace period. Software walkers (the fault path
+ * under a read-held mmu_lock, the lockless fast page fault, the zap walk)
+ * run inside spt_rcu_read_lock(), so the grace period waits for every one
+ * of them that may still be inside the table. The vCPUs' hardware walks
+ * run in guest mode, in no read-side section: a remote flush, which waits
+ * for every vCPU to leave guest mode, is what ends them, and that is why
+ * the caller flushes before it retires the table (fcb93eb6d09d).
+ *
+ * Controlled modes: every fiber runs on the controlling thread, one at a
+ * time, so liburcu would see one reader whose sections interleave, and a
+ * grace period would end at a moment set by real time on another thread:
+ * not part of the schedule, so not replayable. No fiber may block waiting
+ * for it either (synchronize_rcu() would wait for fibers that cannot run).
+ * So there read-side sections are empty, and a retired table waits on
+ * kvm->retired until the execution is over: every fiber has returned, no
+ * walker of any kind is left, and kvm_free_retired_tables() frees it.
+ *
+ * ThreadSanitizer: Debian's liburcu 0.13 is not instrumented, so TSan sees
+ * neither the grace period nor the hand-off to the helper thread. The two
+ * edges RCU guarantees are annotated instead: the retiring thread releases
+ * the table when it hands it over and the callback acquires it, and every
+ * read-side section releases spt_rcu_readers when it ends, which the
+ * callback acquires (the grace period saw every such reader quiescent).
+ * A hardware walk is in no section: only the flush orders it before the
+ * free, so a free that comes before the flush is still a race to TSan.
+ */
+static _Thread_local bool rcu_registered;
+#ifdef SPT_TSAN
+static char spt_rcu_readers;
+#endif
+
+void spt_rcu_register_thread(void)
+{
+	if (rcu_registered)
+		return;
+	urcu_memb_register_thread();
+	rcu_registered = true;
+}
+
+void spt_rcu_unregister_thread(void)
+{
+	if (!rcu_registered)
+		return;
+	urcu_memb_unregister_thread();
+	rcu_registered = false;
+}
+
+void spt_rcu_read_lock(void)
+{
+	if (lostflush_ctl)
+		return;
+	spt_rcu_register_thread();
+	urcu_memb_read_lock();
+}
+
+void spt_rcu_read_unlock(void)
+{
+	if (lostflush_ctl)
+		return;
+#ifdef SPT_TSAN
+	spt_tsan_release(&spt_rcu_readers);
+#endif
+	urcu_memb_read_unlock();
+}
+
+/* Tables handed to call_rcu() whose callback has not run yet. */
+static _Atomic long rcu_callbacks_pending;
+
+/*
+ * rcu_barrier() for the tables alone. liburcu's own allocates its
+ * completion on this thread and frees it on the helper thread, a hand-off
+ * ThreadSanitizer cannot see in the uninstrumented library; a count the
+ * callbacks drop with a release and this loop reads with an acquire is a
+ * hand-off it sees, and it also orders each callback's counting before the
+ * run adds the counters up.
+ */
+void spt_rcu_barrier(void)
+{
+	const struct timespec nap = { 0, 100 * 1000 };
+
+	HARNESS_ASSERT(!rcu_registered || !urcu_memb_read_ongoing(),
+		       "waiting for a grace period inside a read-side section");
+	while (atomic_load_explicit(&rcu_callbacks_pending, memory_order_acquire))
+		nanosleep(&nap, NULL);
+}
+
+static void spt_page_free(struct spt_page *sp)
+{
+	if (sp->retired_by)
+		atomic_fetch_add_explicit(&sp->retired_by->counters.v[CNT_TABLES_FREED], 1,
+					  memory_order_relaxed);
+	free(sp);
+}
+
+/* tdp_mmu_free_sp_rcu_callback(): a grace period has passed. */
+static void spt_free_rcu_callback(struct rcu_head *head)
+{
+	struct spt_page *sp = caa_container_of(head, struct spt_page, rcu);
+
+	spt_tsan_acquire(sp);
+#ifdef SPT_TSAN
+	spt_tsan_acquire(&spt_rcu_readers);
+#endif
+	spt_page_free(sp);
+	/* Release: spt_rcu_barrier() sees the free and the count. */
+	atomic_fetch_sub_explicit(&rcu_callbacks_pending, 1, memory_order_release);
+}
+
+void spt_retire_table(struct kvm *kvm, struct spt_table *t)
+{
+	struct spt_page *sp = (struct spt_page *)t;
+
+	sp->retired_by = current_thread;
+	if (lostflush_ctl) {
+		sp->next_retired = kvm->retired;
+		kvm->retired = sp;
+		return;
+	}
+	/* Counted before the hand-off, or a barrier could miss it. */
+	atomic_fetch_add(&rcu_callbacks_pending, 1);
+	spt_tsan_release(t);
+	urcu_memb_call_rcu(&sp->rcu, spt_free_rcu_callback);
+}
+
+void spt_free_table_now(struct spt_table *t)
+{
+	struct spt_page *sp = (struct spt_page *)t;
+
+	sp->retired_by = current_thread;
+	spt_page_free(sp);
+}
+
+void kvm_free_retired_tables(struct kvm *kvm)
+{
+	while (kvm->retired) {
+		struct spt_page *sp = kvm->retired;
+
+		kvm->retired = sp->next_retired;
+		spt_page_free(sp);
+	}
 }

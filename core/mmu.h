@@ -84,6 +84,17 @@ struct spt_table {
 	_Atomic uint64_t spte[SPTE_ENT_PER_PAGE];
 };
 
+/*
+ * What handle_removed_pt() leaves in every SPTE of a table it took out of
+ * the tree (upstream FROZEN_SPTE, once REMOVED_SPTE): not present, so a
+ * walker still inside the table finds nothing, and not 0, so a racing
+ * fault's cmpxchg(0, leaf) fails instead of installing a leaf into a table
+ * no walk will ever reach again.
+ */
+#define SPTE_FROZEN 0x5a0ULL
+
+struct spt_page;
+
 enum mmu_lock_mode {
 	MMU_LOCK_WRITE,
 	MMU_LOCK_READ,
@@ -152,6 +163,11 @@ struct kvm {
 	struct write_track *track;
 	struct write_rights *rights; /* the oracle's books on write rights */
 
+	/* Page tables taken out of the tree (core/mmu.c, "Retired page
+	 * tables"): under a controlled scheduler, kept here until the
+	 * execution ends (free mode hands them to call_rcu()). */
+	struct spt_page *retired;
+
 	struct kvm_config cfg;
 	const struct mmu_arch_ops *arch;
 	const struct flush_policy *policy;
@@ -204,5 +220,37 @@ uint64_t spt_zap_gfn(struct kvm *kvm, gfn_t gfn, int *level);
  * so counting costs never change a controlled execution. */
 uint64_t spt_peek_root(struct spt_table *root, gfn_t gfn, int *level);
 uint64_t spt_zap_gfn_root(struct spt_table *root, gfn_t gfn, int *level);
+/* The table a present non-leaf SPTE points to. */
+struct spt_table *spt_child_table(uint64_t spte);
+
+/*
+ * Retired page tables, freed through liburcu (urcu-memb). A thread that
+ * walks page tables without mmu_lock held for write registers with RCU;
+ * spt_rcu_register_thread() is called by every free-mode worker, and a
+ * thread that reads first without registering (a unit test's main thread)
+ * is registered on its first read-side section. Under a controlled
+ * scheduler read-side sections are empty and nothing goes to call_rcu():
+ * see core/mmu.c.
+ */
+void spt_rcu_register_thread(void);
+void spt_rcu_unregister_thread(void);
+void spt_rcu_read_lock(void);
+void spt_rcu_read_unlock(void);
+/* Wait until every table handed to call_rcu() so far has been freed. */
+void spt_rcu_barrier(void);
+/*
+ * A table no walk can reach any more: free it
+ * once no walker can be inside. The caller has frozen its SPTEs and
+ * flushed every TLB that may hold a translation through it, so that no
+ * vCPU's hardware walk is still in it (the hardware walks under no RCU
+ * read-side section; the flush's wait for guest exits is its grace
+ * period). Software walkers are waited for by an RCU grace period.
+ */
+void spt_retire_table(struct kvm *kvm, struct spt_table *t);
+/* free() at once, with no grace period and whatever flush is still to
+ * come: only a buggy variant does this. */
+void spt_free_table_now(struct spt_table *t);
+/* Free what a controlled execution retired; every fiber has returned. */
+void kvm_free_retired_tables(struct kvm *kvm);
 
 #endif

@@ -96,7 +96,10 @@ static void *worker_main(void *p)
 	struct worker *w = p;
 
 	current_thread = w->ctx;
+	/* Workers walk page tables locklessly (core/mmu.c): RCU readers. */
+	spt_rcu_register_thread();
 	w->fn(w->run, w->arg);
+	spt_rcu_unregister_thread();
 	current_thread = NULL;
 	return NULL;
 }
@@ -170,6 +173,9 @@ static void run_free(struct run *run)
 	wait_for_end(run);
 	for (int i = 0; i < run->nr_workers; i++)
 		pthread_join(run->workers[i].tid, NULL);
+	/* Tables still waiting for a grace period are freed (and counted)
+	 * before the run adds up its counters. */
+	spt_rcu_barrier();
 	/* Every worker has stopped: the model is quiesced. */
 	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations))
 		run->quiesced_check(run);

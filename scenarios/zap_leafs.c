@@ -50,16 +50,39 @@
  *   no flush; mmu_unlock; free P
  *                                                   use G -> P  !!! stale
  *
+ * free-before-flush (a page table freed while a vCPU may still walk it):
+ *
+ *   H  host gives the 2M block back; a fresh THP    v0 (root 0)    v2 (root 0)
+ *   ----------------------------------------------  -------------  ------------
+ *                                                                  guest walk:
+ *                                                                  root -> T
+ *                                                   fault: huge leaf replaces
+ *                                                   T; free(T) !!! v2 is in T
+ *                                                   flush -------> exits
+ *
+ *   The model's TLB holds leaves only and T holds no leaf by then (the
+ *   host's discard zapped and flushed them), so the oracle has nothing to
+ *   judge: the catch is ThreadSanitizer's, a free() racing with the walk's
+ *   read. Two vCPUs per root, so that one walks the root another replaces
+ *   a table in.
+ *
  * Variants:
  *   fixed               carry the pending flush across roots; flush before
  *                       every yield and at the end, by range, over the whole
- *                       extent of every zapped leaf (kvm_flush_remote_tlbs_gfn)
+ *                       extent of every zapped leaf (kvm_flush_remote_tlbs_gfn);
+ *                       a table replaced by a huge leaf is freed by call_rcu()
+ *                       after the flush
  *   lost-pending-flush  each root starts with flush = false
  *   narrow-huge-flush   flush [start, end) only
  *   yield-no-flush      yield without flushing what is pending
+ *   free-before-flush   free a replaced table at once, before the flush
  */
 #include "scenario.h"
 
+#include <stdlib.h>
+
+#include "../core/check.h"
+#include "../core/notifier.h"
 #include "../workers/workers.h"
 
 static void flush_if_zapped(struct kvm *kvm, bool zapped)
@@ -107,11 +130,9 @@ static const struct scenario_variant variants[] = {
 			"whole, so the run is clean",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
-		/* A free run has one huge-leaf window: the first unmap splits
-		 * the THP, and nothing collapses it back. Most runs catch it
-		 * there (17 of 20 seeds); controlled executions each start
-		 * with a fresh THP. */
-		.rare_in_free_mode = true,
+		/* Free mode: the host gives the block back and a fresh THP
+		 * replaces the split one's table (discard_worker()), so a run
+		 * has a huge-leaf window every few milliseconds, not one. */
 		.shows_with_tlb_huge = 1u << TLB_HUGE_SPLINTER,
 		.arch = &x86_tdp_narrow_huge_flush_ops,
 		.policy = &tdp_policy,
@@ -127,12 +148,82 @@ static const struct scenario_variant variants[] = {
 		.arch = &x86_tdp_yield_no_flush_ops,
 		.policy = &tdp_policy,
 	},
+	{
+		.name = "free-before-flush",
+		.summary = "a page table replaced by a huge leaf is freed before the flush",
+		.note = "the hardware walk is no RCU reader: only the flush says a vCPU has "
+			"left the table (fcb93eb6d09d); the model's TLB caches no table, so "
+			"only ThreadSanitizer sees the free race with a walk",
+		.buggy = true,
+		.caught_by = DETECT_TSAN,
+		.arch = &x86_tdp_free_before_flush_ops,
+		.policy = &tdp_policy,
+	},
 };
+
+/*
+ * The host gives the hot 2M block back whole (a balloon inflating over it,
+ * or MADV_DONTNEED of the region) and the next touch faults a fresh THP in,
+ * as do_huge_pmd_anonymous_page() does over an empty block. The 4K table
+ * the last split left is still in the tree (zapping removes leaves only),
+ * so the fault that maps the new THP replaces that table with a huge leaf,
+ * and a huge-leaf window opens again: without this a free run had one.
+ *
+ * One invalidation covers the block. A vCPU that faults meanwhile retries,
+ * but get_user_pages() has backed its page with a 4K frame by then, so the
+ * host unmaps pass after pass until one finds the block empty; the frames
+ * are freed after the invalidation ends, as tlb_finish_mmu() frees them.
+ */
+#define DISCARD_PASSES_MAX 64
+#define DISCARD_PAUSE_US 2000
+
+static void host_discard_block(struct kvm *kvm, uint64_t first, uint64_t pages)
+{
+	size_t n = 0, cap = pages;
+	kvm_pfn_t *freed = malloc(cap * sizeof(*freed));
+
+	HARNESS_ASSERT(freed, "out of memory for a block's frames");
+	kvm_mmu_notifier_invalidate_range_start(kvm, first, first + pages);
+	for (int pass = 0; pass < DISCARD_PASSES_MAX; pass++) {
+		size_t before = n;
+
+		for (uint64_t hva = first; hva < first + pages; hva++) {
+			kvm_pfn_t pfn = hostmem_unmap(&kvm->mem, hva);
+
+			if (pfn == HVA_NO_FRAME)
+				continue;
+			if (n == cap) {
+				cap *= 2;
+				freed = realloc(freed, cap * sizeof(*freed));
+				HARNESS_ASSERT(freed, "out of memory for a block's frames");
+			}
+			freed[n++] = pfn;
+		}
+		if (n == before)
+			break;
+	}
+	kvm_mmu_notifier_invalidate_range_end(kvm, first, first + pages);
+	for (size_t i = 0; i < n; i++)
+		hostmem_free_frame(&kvm->mem, freed[i]);
+	free(freed);
+}
+
+static void discard_worker(struct run *run, void *arg)
+{
+	(void)arg;
+	while (worker_keep_going()) {
+		worker_pause(DISCARD_PAUSE_US);
+		if (torture_must_stop())
+			break;
+		host_discard_block(&run->kvm, 0, pages_per_level(PG_LEVEL_2M));
+	}
+}
 
 static void zap_leafs_defaults(struct run_config *cfg, const struct scenario_variant *v)
 {
-	(void)v;
-	cfg->kvm.nr_vcpus = 2;
+	/* Two vCPUs per root for free-before-flush: one replaces a table in
+	 * the root the other walks. */
+	cfg->kvm.nr_vcpus = v->arch == &x86_tdp_free_before_flush_ops ? 4 : 2;
 	/* Two 2M blocks in one memslot; the hot pages lie in the first. */
 	cfg->kvm.nr_gfns = 1024;
 	cfg->kvm.nr_memslots = 1;
@@ -163,6 +254,10 @@ static void zap_leafs_workers(struct run *run, const struct scenario_variant *v)
 	(void)v;
 	add_vcpu_workers(run);
 	run_add_worker(run, "N", invalidator_worker, NULL);
+	/* Controlled executions each start with a fresh THP already, and an
+	 * extra worker would lengthen every one of them (PCT's k). */
+	if (run->cfg.sched == SCHED_FREE)
+		run_add_worker(run, "H", discard_worker, NULL);
 }
 
 const struct scenario scenario_zap_leafs = {

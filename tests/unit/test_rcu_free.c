@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page tables freed through RCU: a huge fault over a 2M slot that holds a
+ * 4K table replaces the table with the leaf, zaps what the table held,
+ * flushes the huge range, and only then hands the table to call_rcu(); the
+ * table is freed once no read-side section that could see it is left.
+ * Under a controlled scheduler the table waits for the end of the
+ * execution instead.
+ *
+ * One vCPU that never enters guest mode: a flush never waits on it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "../../arch/arch.h"
+#include "../../core/ctl.h"
+#include "../../core/flush.h"
+#include "../../core/thread.h"
+
+#define PAGES_2M 512ULL
+#define GFN (PAGES_2M + 37) /* inside the second 2M block */
+
+struct fixture {
+	struct kvm kvm;
+	struct thread_ctx *ctx;
+};
+
+static const struct flush_policy tdp_policy = {
+	.vcpu_lock = MMU_LOCK_READ,
+	.flush = kvm_flush_remote_tlbs,
+	.notifier_locked = flush_policy_nop,
+	.notifier_unlocked = flush_policy_nop,
+};
+
+static int setup(void **state)
+{
+	const struct kvm_config cfg = {
+		.nr_gfns = 2 * PAGES_2M,
+		.nr_memslots = 1,
+		.nr_vcpus = 1,
+		.nr_roots = 1,
+		.tlb_entries = 64,
+		.tlb_huge = TLB_HUGE_SPLINTER,
+		.arch_range_flush = true,
+		.max_huge_level = PG_LEVEL_2M,
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
+	if (!f->ctx || kvm_create(&f->kvm, &cfg)) {
+		free(f->ctx);
+		free(f);
+		return -1;
+	}
+	memset(f->ctx, 0, sizeof(*f->ctx));
+	current_thread = f->ctx;
+	f->kvm.arch = &x86_tdp_ops;
+	f->kvm.policy = &tdp_policy;
+	spt_rcu_register_thread();
+	atomic_store(&lostflush_stop, false);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	kvm_destroy(&f->kvm);
+	current_thread = NULL;
+	free(f->ctx);
+	free(f);
+	return 0;
+}
+
+static uint64_t counter(struct fixture *f, enum counter_id id)
+{
+	return counter_read(&f->ctx->counters, id);
+}
+
+/* A 4K leaf in GFN's 2M block, as a refault after a THP split leaves it;
+ * returns the 4K table under the 2M slot. */
+static struct spt_table *map_4k_table(struct fixture *f)
+{
+	struct spt_table *root = f->kvm.vcpus[0]->root;
+	uint64_t leaf = make_leaf_spte(1, 0, PG_LEVEL_4K, true);
+	uint64_t table_spte;
+
+	spt_set_leaf_root(root, GFN, PG_LEVEL_4K, leaf);
+	table_spte = atomic_load(spt_slot_root(root, GFN, PG_LEVEL_2M));
+	assert_true(is_shadow_present_pte(table_spte));
+	assert_false(is_last_spte(table_spte, PG_LEVEL_2M));
+	return spt_child_table(table_spte);
+}
+
+static void huge_fault_replaces_table_and_frees_it_after_grace_period(void **state)
+{
+	struct fixture *f = *state;
+	struct spt_table *t = map_4k_table(f);
+	struct timespec wait = { 0, 20 * 1000 * 1000 };
+	int level = 0;
+	uint64_t spte;
+
+	/* A reader that may have seen the table before it was replaced. */
+	spt_rcu_read_lock();
+	assert_true(x86_tdp_ops.page_fault(f->kvm.vcpus[0], GFN, false));
+
+	spte = spt_walk_root(f->kvm.vcpus[0]->root, GFN, &level);
+	assert_int_equal(level, PG_LEVEL_2M);
+	assert_int_equal(spte_to_pfn(spte) % PAGES_2M, 0);
+	assert_int_equal(counter(f, CNT_HUGE_MAPS), 1);
+	/* handle_removed_pt() zapped the 4K leaf the table held... */
+	assert_int_equal(counter(f, CNT_ZAPS), 1);
+	/* ...and kvm_flush_remote_tlbs_gfn() flushed the whole 2M range. */
+	assert_int_equal(counter(f, CNT_RANGE_FLUSHES), 1);
+	assert_int_equal(counter(f, CNT_RANGE_PAGES), PAGES_2M);
+
+	/* The reader is still inside: the table stays, frozen. */
+	nanosleep(&wait, NULL);
+	assert_int_equal(counter(f, CNT_TABLES_FREED), 0);
+	assert_int_equal(atomic_load(&t->spte[spte_index(GFN, PG_LEVEL_4K)]), SPTE_FROZEN);
+	assert_int_equal(atomic_load(&t->spte[0]), SPTE_FROZEN);
+	spt_rcu_read_unlock();
+
+	spt_rcu_barrier();
+	assert_int_equal(counter(f, CNT_TABLES_FREED), 1);
+}
+
+static void second_huge_fault_finds_the_leaf(void **state)
+{
+	struct fixture *f = *state;
+
+	map_4k_table(f);
+	assert_true(x86_tdp_ops.page_fault(f->kvm.vcpus[0], GFN, false));
+	assert_true(x86_tdp_ops.page_fault(f->kvm.vcpus[0], GFN + 1, true));
+	assert_int_equal(counter(f, CNT_HUGE_MAPS), 1);
+	assert_int_equal(counter(f, CNT_RANGE_FLUSHES), 1);
+	spt_rcu_barrier();
+	assert_int_equal(counter(f, CNT_TABLES_FREED), 1);
+}
+
+/* Under a controlled scheduler nothing goes to call_rcu(): the table waits
+ * on kvm->retired for the end of the execution. */
+static void controlled_mode_defers_to_the_end_of_the_execution(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl *saved = lostflush_ctl;
+	static struct ctl not_running;
+	struct spt_table *t = map_4k_table(f);
+	_Atomic uint64_t *slot = spt_slot_root(f->kvm.vcpus[0]->root, GFN, PG_LEVEL_2M);
+
+	/* Unlinked by hand, as a replacement would. */
+	atomic_store(slot, 0);
+	lostflush_ctl = &not_running;
+	spt_retire_table(&f->kvm, t);
+	lostflush_ctl = saved;
+	assert_non_null(f->kvm.retired);
+	spt_rcu_barrier();
+	assert_int_equal(counter(f, CNT_TABLES_FREED), 0);
+
+	kvm_free_retired_tables(&f->kvm);
+	assert_null(f->kvm.retired);
+	assert_int_equal(counter(f, CNT_TABLES_FREED), 1);
+}
+
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(huge_fault_replaces_table_and_frees_it_after_grace_period),
+		TEST(second_huge_fault_finds_the_leaf),
+		TEST(controlled_mode_defers_to_the_end_of_the_execution),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
