@@ -56,6 +56,10 @@ void options_usage(FILE *out, const char *argv0)
 		"  --log bitmap|clear|ring  how the dirty-log reaper harvests: get-dirty-log,\n"
 		"                          clear-dirty-log with manual protect, or the dirty\n"
 		"                          ring and its reset (default: the scenario's)\n"
+		"  --ad-bits on|off        EPT Accessed/Dirty bits: on, the hardware sets A and\n"
+		"                          D, aging clears A and dirty logging is PML's (clear\n"
+		"                          D); off (default), access tracking and\n"
+		"                          write-protection\n"
 		"  --vcpus N               vCPU threads, 1..%d (default: the scenario's)\n"
 		"  --gfns N                guest pages modelled, 64..%llu\n"
 		"  --hot-gfns N            pages the guests and the notifier fight over\n"
@@ -311,7 +315,7 @@ enum {
 	OPT_LIST = 256, OPT_SCENARIO, OPT_VARIANT, OPT_DURATION, OPT_SEED, OPT_VCPUS,
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
 	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED, OPT_EXECUTIONS, OPT_EXECUTION,
-	OPT_REPLAY, OPT_MEMORY, OPT_MINIMIZE, OPT_RANGE_FLUSH, OPT_TLB_HUGE, OPT_LOG,
+	OPT_REPLAY, OPT_MEMORY, OPT_MINIMIZE, OPT_RANGE_FLUSH, OPT_TLB_HUGE, OPT_LOG, OPT_AD_BITS,
 };
 
 static const struct option long_options[] = {
@@ -336,6 +340,7 @@ static const struct option long_options[] = {
 	{ "range-flush", required_argument, NULL, OPT_RANGE_FLUSH },
 	{ "tlb-huge", required_argument, NULL, OPT_TLB_HUGE },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "ad-bits", required_argument, NULL, OPT_AD_BITS },
 	{ "minimize", no_argument, NULL, OPT_MINIMIZE },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -449,6 +454,15 @@ static int parse_one(struct options *o, int c, const char *arg)
 		}
 		o->log_given = true;
 		remember(o, "log", arg);
+		return 0;
+	case OPT_AD_BITS:
+		if (strcmp(arg, "on") && strcmp(arg, "off")) {
+			fprintf(stderr, "stress: --ad-bits '%s' is not allowed: use on or off\n", arg);
+			return -1;
+		}
+		o->ad_bits = !strcmp(arg, "on");
+		o->ad_bits_given = true;
+		remember(o, "ad-bits", arg);
 		return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'h': o->help = true; return 0;

@@ -34,7 +34,8 @@ struct options {
 	enum mem_model memory;
 	bool memory_given;
 	int range_flush; /* 0: the scenario's; RANGE_FLUSH_WORKS or _UNSUPPORTED */
-	bool tlb_huge_given, log_given; /* false: the scenario's */
+	bool tlb_huge_given, log_given, ad_bits_given; /* false: the scenario's */
+	bool ad_bits;
 	enum tlb_huge_mode tlb_huge;
 	enum dirty_log_mode log_mode;
 	bool minimize;

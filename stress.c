@@ -42,6 +42,7 @@ static void list_variant_shapes(const struct scenario_variant *v)
 	}
 }
 
+static const char *ad_bits_name_of(int m) { return m ? "on" : "off"; }
 static const char *tlb_huge_name_of(int m) { return tlb_huge_name((enum tlb_huge_mode)m); }
 static const char *dirty_log_mode_name_of(int m)
 {
@@ -92,6 +93,7 @@ static void list_scenarios(void)
 				       NR_TLB_HUGE_MODES, tlb_huge_name_of);
 			list_mode_mask("--log", v->shows_with_log, NR_LOG_MODES,
 				       dirty_log_mode_name_of);
+			list_mode_mask("--ad-bits", v->shows_with_ad_bits, 2, ad_bits_name_of);
 			if (v->buggy && v->shows_from != MEM_SC)
 				printf("    %-22s         memory: can show from --memory %s on; "
 				       "expected clean under a stronger model\n", "",
@@ -128,6 +130,8 @@ static bool bug_can_show(const struct run_config *cfg, const struct scenario_var
 	if (v->shows_with_tlb_huge && !(v->shows_with_tlb_huge & (1U << cfg->kvm.tlb_huge)))
 		return false;
 	if (v->shows_with_log && !(v->shows_with_log & (1U << cfg->kvm.log_mode)))
+		return false;
+	if (v->shows_with_ad_bits && !(v->shows_with_ad_bits & (1U << cfg->kvm.ad_bits)))
 		return false;
 	if (v->shows_with_range_flush == RANGE_FLUSH_WORKS)
 		return cfg->kvm.arch_range_flush;
@@ -180,6 +184,7 @@ static void apply_variant_shape(struct run_config *cfg, const struct scenario_va
 								   cfg->kvm.tlb_huge);
 	cfg->kvm.log_mode = (enum dirty_log_mode)mode_the_bug_needs(v->shows_with_log,
 								    cfg->kvm.log_mode);
+	cfg->kvm.ad_bits = mode_the_bug_needs(v->shows_with_ad_bits, cfg->kvm.ad_bits);
 	if (cfg->sched != SCHED_FREE && v->controlled_vcpus)
 		cfg->kvm.nr_vcpus = v->controlled_vcpus;
 	if (w)
@@ -219,6 +224,8 @@ static void build_config(struct run_config *cfg, const struct options *o,
 		cfg->kvm.tlb_huge = o->tlb_huge;
 	if (o->log_given)
 		cfg->kvm.log_mode = o->log_mode;
+	if (o->ad_bits_given)
+		cfg->kvm.ad_bits = o->ad_bits;
 	if (o->tlb_entries)
 		cfg->kvm.tlb_entries = (uint32_t)o->tlb_entries;
 	if (o->workload[0])
@@ -285,6 +292,7 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->range_flush = run->cfg.kvm.arch_range_flush ? "works" : "unsupported";
 	r->tlb_huge = tlb_huge_name(run->cfg.kvm.tlb_huge);
 	r->log_mode = dirty_log_mode_name(run->cfg.kvm.log_mode);
+	r->ad_bits = run->cfg.kvm.ad_bits ? "on" : "off";
 	r->decisions = run->decisions;
 	r->peak_rss_bytes = peak_rss_bytes();
 	r->nr_threads = run->nr_workers;

@@ -48,6 +48,13 @@ uint64_t tdp_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref p
 			     int level, bool write, bool *emulate);
 /* tdp_mmu_set_spte_atomic() of a fault's leaf over what is there. */
 void tdp_install_fault_leaf(_Atomic uint64_t *slot, gfn_t gfn, uint64_t new_spte);
+/* EPT A/D bits in hardware (arch/x86_ept_ad.c): a walk that fills a TLB
+ * entry from `leaf` sets A; the first write through an entry that has not
+ * seen D set sets D and, if D was clear, logs the gfn (PML). False: the
+ * leaf no longer maps the entry's frame writable, and the write faults. */
+void ept_walk_sets_accessed(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int level);
+bool ept_write_sets_dirty(struct kvm_vcpu *vcpu, gfn_t gfn, const struct tlb_entry *e);
+
 /* The write_protect_gfn and age_gfn ops of x86_tdp_ops. */
 bool tdp_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed);
 bool tdp_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear);

@@ -79,6 +79,10 @@ uint64_t tdp_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref p
 	bool tracked = kvm->track && kvm_gfn_is_write_tracked(kvm, gfn);
 	uint64_t spte = make_leaf_spte(page.pfn, page.gen, level, !tracked);
 
+	/* With A/D bits a fault's leaf is accessed, and dirty if writable
+	 * (make_spte(): shadow_accessed_mask, spte_shadow_dirty_mask()). */
+	if (kvm->cfg.ad_bits)
+		spte |= SPTE_ACCESSED | (is_writable_pte(spte) ? SPTE_DIRTY : 0);
 	*emulate = tracked && write;
 	if (is_writable_pte(spte))
 		mark_page_dirty(vcpu, gfn);
@@ -119,7 +123,10 @@ void tdp_install_fault_leaf(_Atomic uint64_t *slot, gfn_t gfn, uint64_t new_spte
 bool tdp_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed)
 {
 	const struct dirty_log_policy *p = kvm->cfg.log_policy;
-	uint64_t clear = SPTE_WRITABLE | (for_tracking ? SPTE_MMU_WRITABLE : 0);
+	/* Logging with A/D bits is PML's: clear D, and the hardware logs the
+	 * next write (kvm_mmu_clear_dirty_pt_masked()); without them, W. */
+	uint64_t clear = for_tracking ? SPTE_WRITABLE | SPTE_MMU_WRITABLE :
+			 kvm->cfg.ad_bits ? SPTE_DIRTY : SPTE_WRITABLE;
 	bool flush = false;
 
 	*changed = false;
@@ -146,9 +153,21 @@ bool tdp_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *
 	return flush;
 }
 
+/* Young: A set (A/D bits), or not access-tracked (without). */
+static bool is_young(const struct kvm *kvm, uint64_t spte)
+{
+	return kvm->cfg.ad_bits ? (spte & SPTE_ACCESSED) : !is_access_track_spte(spte);
+}
+
+/* Aged: A cleared (A/D bits), or access-tracked (without). */
+static uint64_t make_old(const struct kvm *kvm, uint64_t spte)
+{
+	return kvm->cfg.ad_bits ? spte & ~SPTE_ACCESSED : mark_spte_for_access_track(spte);
+}
+
 /*
- * kvm_tdp_mmu_age_gfn_range() without A/D bits: a present SPTE is young;
- * clearing makes it access-tracked, so the next access faults. 6.13 made
+ * kvm_tdp_mmu_age_gfn_range(): with A/D bits aging clears A; without them
+ * it makes the SPTE access-tracked, so the next access faults. 6.13 made
  * clear_flush_young() skip the flush on x86: TLB entries live on, and
  * accesses through them leave no trace (stale Accessed, allowed).
  */
@@ -163,11 +182,11 @@ bool tdp_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear)
 		if (!slot)
 			continue;
 		old = READ_ONCE(*slot);
-		if (!is_shadow_present_pte(old) || is_access_track_spte(old))
+		if (!is_shadow_present_pte(old) || !is_young(kvm, old))
 			continue;
 		young = true;
-		if (clear && cmpxchg(slot, old, mark_spte_for_access_track(old)) == old)
-			trace(TR_SPTE_SET, gfn, mark_spte_for_access_track(old));
+		if (clear && cmpxchg(slot, old, make_old(kvm, old)) == old)
+			trace(TR_SPTE_SET, gfn, make_old(kvm, old));
 		sched_point();
 	}
 	count(CNT_AGINGS, 1);

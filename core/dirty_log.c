@@ -426,7 +426,8 @@ uint64_t dirty_log_harvest(struct kvm *kvm)
 /* ---- enabling and disabling ------------------------------------------------- */
 
 /* kvm_mmu_slot_apply_flags() -> kvm_mmu_slot_remove_write_access(): every
- * mapped gfn loses W; then kvm_flush_remote_tlbs_memslot(). */
+ * mapped gfn loses W (with PML, kvm_mmu_slot_leaf_clear_dirty(): D); then
+ * kvm_flush_remote_tlbs_memslot(). */
 static void write_protect_all(struct kvm *kvm, struct dirty_log *d)
 {
 	bool changed = false;

@@ -112,6 +112,11 @@ struct kvm_config {
 	 * allow (0 or PG_LEVEL_4K: 4K only). */
 	int max_huge_level;
 	enum dirty_log_mode log_mode; /* how the dirty-log reaper harvests */
+	/* EPT Accessed/Dirty bits: the hardware sets A on a walk and D on
+	 * the first write through a TLB entry, aging clears A, and dirty
+	 * logging is PML's (clear D; the hardware logs the gfn when it sets
+	 * D again). Without them: access tracking and write-protection. */
+	bool ad_bits;
 	/* Non-NULL: the VM has dirty logging and write-tracking, with these
 	 * flush choices (core/dirty_log.h). */
 	const struct dirty_log_policy *log_policy;

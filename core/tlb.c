@@ -91,6 +91,7 @@ struct tlb_entry *tlb_fill(struct tlb *tlb, gfn_t gfn, uint64_t leaf_spte, int l
 		.level = (uint8_t)level,
 		.valid = true,
 		.writable = is_writable_pte(leaf_spte),
+		.dirty = (leaf_spte & SPTE_DIRTY) != 0,
 	};
 	return e;
 }

@@ -41,6 +41,9 @@ struct tlb_entry {
 	uint8_t level;      /* pages covered: pages_per_level(level) */
 	bool valid;
 	bool writable;
+	/* The SPTE's Dirty bit as this entry knows it (A/D bits on): a write
+	 * through an entry that has not seen D set walks to set it. */
+	bool dirty;
 };
 
 struct tlb {

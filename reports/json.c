@@ -71,6 +71,7 @@ static json_t *replay_json(const struct run_result *r)
 	json_object_set_new(j, "range_flush", json_string(r->range_flush));
 	json_object_set_new(j, "tlb_huge", json_string(r->tlb_huge));
 	json_object_set_new(j, "log", json_string(r->log_mode));
+	json_object_set_new(j, "ad_bits", json_string(r->ad_bits));
 	/* A minimized schedule replaces the strategy: --replay follows it. */
 	if (r->minimized)
 		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
@@ -201,6 +202,7 @@ int report_json_load_replay(const char *path, struct options *o)
 	json_t *root = json_load_file(path, 0, &err), *runs, *run, *rp = NULL;
 	const char *scenario, *variant, *sched, *seed, *workload, *perturb, *memory = "sc";
 	const char *range_flush = "works", *tlb_huge = "entry", *log_mode = NULL;
+	const char *ad_bits = "off";
 	json_int_t execution, vcpus, gfns, hot, tlb;
 	char args[64];
 	size_t i;
@@ -215,10 +217,10 @@ int report_json_load_replay(const char *path, struct options *o)
 	}
 	if (!rp)
 		return replay_fail(path, "no run in it has a failing controlled execution");
-	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s?s, s?s, s?s, s?s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s?s, s?s, s?s, s?s, s?s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
 			   "scenario", &scenario, "variant", &variant, "sched", &sched,
 			   "memory", &memory, "range_flush", &range_flush,
-			   "tlb_huge", &tlb_huge, "log", &log_mode, "seed", &seed, "execution", &execution, "vcpus", &vcpus,
+			   "tlb_huge", &tlb_huge, "log", &log_mode, "ad_bits", &ad_bits, "seed", &seed, "execution", &execution, "vcpus", &vcpus,
 			   "gfns", &gfns, "hot_gfns", &hot, "tlb_entries", &tlb,
 			   "workload", &workload, "perturb", &perturb))
 		return replay_fail(path, err.text);
@@ -226,7 +228,7 @@ int report_json_load_replay(const char *path, struct options *o)
 	 * is held to the same bounds as a command line. */
 	{
 		char e[32], v[32], g[32], h[32], t[32];
-		char *argv[32];
+		char *argv[40];
 		int argc = 0;
 
 		snprintf(e, sizeof(e), "%lld", (long long)execution);
@@ -243,6 +245,7 @@ int report_json_load_replay(const char *path, struct options *o)
 		argv[argc++] = "--memory"; argv[argc++] = (char *)memory;
 		argv[argc++] = "--range-flush"; argv[argc++] = (char *)range_flush;
 		argv[argc++] = "--tlb-huge"; argv[argc++] = (char *)tlb_huge;
+		argv[argc++] = "--ad-bits"; argv[argc++] = (char *)ad_bits;
 		if (log_mode) {
 			argv[argc++] = "--log";
 			argv[argc++] = (char *)log_mode;

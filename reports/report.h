@@ -36,6 +36,7 @@ struct run_result {
 	const char *range_flush; /* "works" or "unsupported" */
 	const char *tlb_huge;    /* "entry" or "splinter" */
 	const char *log_mode;    /* "bitmap", "clear" or "ring" */
+	const char *ad_bits;     /* "on" or "off" */
 	uint64_t executions_run;    /* controlled modes */
 	uint64_t failing_execution;
 	uint64_t failing_steps;

@@ -105,6 +105,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.shows_with_log = BITMAP_MODES,
+		.shows_with_ad_bits = AD_BITS_OFF, /* A/D aging leaves W and D alone */
 		.policy = &tdp_flush,
 		.log_policy = &log_flush_if_wrprot,
 	},

@@ -48,6 +48,7 @@ struct scenario_variant {
 	 * of 1 << mode; with any other a run must be clean. 0: any. */
 	unsigned shows_with_tlb_huge;
 	unsigned shows_with_log;
+	unsigned shows_with_ad_bits; /* 1 << 0: off, 1 << 1: on */
 	const struct flush_policy *policy;
 	/* The MMU flavour this variant runs; NULL: the scenario's. */
 	const struct mmu_arch_ops *arch;
@@ -85,6 +86,9 @@ struct scenario {
 	/* Start the workers. */
 	void (*add_workers)(struct run *run, const struct scenario_variant *v);
 };
+
+#define AD_BITS_OFF (1U << 0)
+#define AD_BITS_ON (1U << 1)
 
 #define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -105,6 +105,7 @@ static const struct scenario_variant variants[] = {
 			"sees W == 0 and returns without a flush",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.shows_with_ad_bits = AD_BITS_OFF, /* with PML logging never clears W */
 		.policy = &tdp_flush,
 		.log_policy = &wp_w_rule,
 	},
@@ -125,6 +126,7 @@ static const struct scenario_variant variants[] = {
 			"TLB still holds it writable: writes go unlogged",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.shows_with_ad_bits = AD_BITS_OFF, /* needs access tracking */
 		.policy = &tdp_flush,
 		.log_policy = &wp_enable_no_flush,
 	},

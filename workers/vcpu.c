@@ -60,7 +60,9 @@ static void count_stale_accessed(struct vcpu_state *s, gfn_t gfn)
 {
 	int level;
 
-	if (is_access_track_spte(spt_peek_root(s->vcpu->root, gfn, &level)))
+	uint64_t spte = spt_peek_root(s->vcpu->root, gfn, &level);
+
+	if (s->run->kvm.cfg.ad_bits ? !(spte & SPTE_ACCESSED) : is_access_track_spte(spte))
 		count(CNT_STALE_ACCESSED, 1);
 }
 
@@ -90,6 +92,8 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	if (!is_hw_present_pte(spte) || (op->write && !is_writable_pte(spte)))
 		return NULL;
 	e = tlb_fill(tlb, op->gfn, spte, level);
+	if (s->run->kvm.cfg.ad_bits)
+		ept_walk_sets_accessed(s->vcpu, op->gfn, spte, level);
 	/* After the walk: an epoch read before it could predate a
 	 * write-protect the walk already saw past. */
 	if (s->run->kvm.rights)
@@ -100,6 +104,23 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	return e;
 }
 
+/* A write through an entry that has not seen D set: the hardware sets D
+ * (and PML logs the gfn). The entry's write-right epoch is now this
+ * moment's, as the design's oracle has it ("or when it first set D"). If
+ * the leaf no longer allows the write, the write faults and the processor
+ * drops the translation that faulted. */
+static bool first_write_sets_dirty(struct vcpu_state *s, struct tlb_entry *e, gfn_t gfn)
+{
+	if (!ept_write_sets_dirty(s->vcpu, gfn, e)) {
+		e->valid = false;
+		return false;
+	}
+	e->dirty = true;
+	if (s->run->kvm.rights)
+		e->wp_epoch = write_epoch_now(s->run->kvm.rights, gfn);
+	return true;
+}
+
 /* One guest access; false if it must exit to the fault path. */
 static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 {
@@ -107,6 +128,8 @@ static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 	kvm_pfn_t pfn;
 
 	if (!e)
+		return false;
+	if (op->write && s->run->kvm.cfg.ad_bits && !e->dirty && !first_write_sets_dirty(s, e, op->gfn))
 		return false;
 	count(CNT_ACCESSES, 1);
 	oracle_check_use(&s->run->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);

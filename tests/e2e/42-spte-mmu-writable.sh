@@ -15,6 +15,16 @@ for s in random pct:3; do
 			--variant fixed --sched "$s" --memory "$mem" --duration 500ms --expect clean
 	done
 done
+# With A/D bits logging never clears W and aging never touches it: the
+# w-rule and enable-log windows close; tracking without a flush still leaks.
+seeds_meet spte-mmu-writable-never-flush-overwrite-caught-ad-bits 19 20 \
+	--scenario spte-mmu-writable --variant never-flush-overwrite --ad-bits on --duration 10s
+for v in w-rule enable-log-no-flush; do
+	seeds_meet "spte-mmu-writable-$v-clean-ad-bits" 3 3 --scenario spte-mmu-writable \
+		--variant "$v" --ad-bits on --duration 500ms
+done
+seeds_meet spte-mmu-writable-fixed-clean-ad-bits-random 3 3 --scenario spte-mmu-writable \
+	--variant fixed --ad-bits on --sched random --duration 500ms --expect clean
 # The right violation for the right right.
 grep -l "write-escaped-tracking" "$out_dir"/spte-mmu-writable-w-rule-caught-free.*.log \
 	2>/dev/null | wc -l | grep -qx 20 &&

@@ -3,8 +3,9 @@
  * The quiesced check (dirty_log_test's end): a write that no harvest after
  * it reports is a lost dirty write; a write whose mark is still pending is
  * reported by the check's own final harvest and is legal. Both, in every
- * --log mode, on a one-vCPU VM driven by hand: the vCPU stays outside
- * guest mode, so flushes never wait.
+ * --log mode, with write-protection and with A/D bits (PML), on a one-vCPU
+ * VM driven by hand: the vCPU stays outside guest mode, so flushes never
+ * wait.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,7 +35,7 @@ struct fixture {
 	struct thread_ctx *ctx;
 };
 
-static int setup(void **state, enum dirty_log_mode mode)
+static int setup(void **state, enum dirty_log_mode mode, bool ad_bits)
 {
 	struct run_config cfg = {
 		.kvm = {
@@ -44,6 +45,7 @@ static int setup(void **state, enum dirty_log_mode mode)
 			.tlb_entries = 16,
 			.log_policy = &upstream,
 			.log_mode = mode,
+			.ad_bits = ad_bits,
 		},
 		.keep_going = true,
 	};
@@ -61,9 +63,12 @@ static int setup(void **state, enum dirty_log_mode mode)
 	return 0;
 }
 
-static int setup_bitmap(void **state) { return setup(state, LOG_BITMAP); }
-static int setup_clear(void **state) { return setup(state, LOG_CLEAR); }
-static int setup_ring(void **state) { return setup(state, LOG_RING); }
+static int setup_bitmap(void **state) { return setup(state, LOG_BITMAP, false); }
+static int setup_clear(void **state) { return setup(state, LOG_CLEAR, false); }
+static int setup_ring(void **state) { return setup(state, LOG_RING, false); }
+static int setup_bitmap_pml(void **state) { return setup(state, LOG_BITMAP, true); }
+static int setup_clear_pml(void **state) { return setup(state, LOG_CLEAR, true); }
+static int setup_ring_pml(void **state) { return setup(state, LOG_RING, true); }
 
 static int teardown(void **state)
 {
@@ -86,14 +91,24 @@ static void store(struct kvm *kvm, gfn_t gfn, uint64_t value)
 	atomic_store(hostmem_content(&kvm->mem, pfn), value);
 }
 
-/* A write that faults first: the fault makes G writable and marks it. */
-static void write_after_fault(struct kvm *kvm, gfn_t gfn, uint64_t value)
+/* A write as the vCPU makes it: walk (faulting first if the SPTE does not
+ * allow it), fill the TLB, set D through the entry if the hardware has A/D
+ * bits (PML logs the gfn), store. */
+static void write_as_vcpu(struct kvm *kvm, gfn_t gfn, uint64_t value)
 {
 	struct kvm_vcpu *vcpu = kvm->vcpus[0];
+	struct tlb_entry *e;
 	int level;
+	uint64_t leaf = spt_walk_root(vcpu->root, gfn, &level);
 
-	assert_true(kvm->arch->page_fault(vcpu, gfn, true));
-	assert_true(is_writable_pte(spt_walk_root(vcpu->root, gfn, &level)));
+	if (!is_hw_present_pte(leaf) || !is_writable_pte(leaf)) {
+		assert_true(kvm->arch->page_fault(vcpu, gfn, true));
+		leaf = spt_walk_root(vcpu->root, gfn, &level);
+	}
+	assert_true(is_writable_pte(leaf));
+	e = tlb_fill(&vcpu->tlb, gfn, leaf, level);
+	if (kvm->cfg.ad_bits && !e->dirty)
+		assert_true(ept_write_sets_dirty(vcpu, gfn, e));
 	store(kvm, gfn, value);
 }
 
@@ -104,7 +119,7 @@ static void lost_write_is_caught(void **state)
 	const struct violation *v = &f->run.oracle.kept[0];
 
 	dirty_log_enable(kvm);
-	write_after_fault(kvm, G, 0x1111);
+	write_as_vcpu(kvm, G, 0x1111);
 	assert_true(dirty_log_harvest(kvm) >= 1);
 	/* Through a writable TLB entry the harvest should have flushed. */
 	store(kvm, G, 0x2222);
@@ -123,11 +138,12 @@ static void in_flight_write_is_legal(void **state)
 	struct kvm *kvm = &f->run.kvm;
 
 	dirty_log_enable(kvm);
-	write_after_fault(kvm, G, 0x1111);
+	write_as_vcpu(kvm, G, 0x1111);
 	assert_true(dirty_log_harvest(kvm) >= 1);
-	/* G is write-protected again: this write faults, the fast path marks
-	 * it, and no harvest has run since. */
-	write_after_fault(kvm, G, 0x3333);
+	/* G is write-protected again (or its D is clear): this write faults
+	 * and the fast path marks it (or the hardware sets D and logs it),
+	 * and no harvest has run since. */
+	write_as_vcpu(kvm, G, 0x3333);
 	assert_int_equal(dirty_log_quiesced_check(&f->run), 0);
 	assert_int_equal(f->run.oracle.nr_kept, 0);
 }
@@ -141,6 +157,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_clear, teardown),
 		cmocka_unit_test_setup_teardown(lost_write_is_caught, setup_ring, teardown),
 		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_ring, teardown),
+		cmocka_unit_test_setup_teardown(lost_write_is_caught, setup_bitmap_pml, teardown),
+		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_bitmap_pml, teardown),
+		cmocka_unit_test_setup_teardown(lost_write_is_caught, setup_clear_pml, teardown),
+		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_clear_pml, teardown),
+		cmocka_unit_test_setup_teardown(lost_write_is_caught, setup_ring_pml, teardown),
+		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_ring_pml, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
