@@ -4,8 +4,8 @@
 # DURATION (default 60s; CONTROLLED_DURATION, default 10s, for the
 # controlled runs), with JSON reports in OUT_DIR (default nightly-out). Then
 # every fixed variant for FIXED_SEEDS seeds (default 20) of FIXED_DURATION
-# (default 10s) in free mode and under random and pct:3, in every --log mode
-# and --tlb-huge setting its scenario has. Exits non-zero if any run was not
+# (default 10s) in free mode and under random and pct:3, in every --log mode,
+# --ad-bits and --tlb-huge setting its scenario has. Exits non-zero if any run was not
 # as expected or TSan reported on a fixed variant. Variants not stated as
 # caught in a mode are reported, not judged.
 set -u
@@ -31,7 +31,7 @@ done
 # they test.
 settings_of() {
 	case $1 in
-	dirty-log | spte-mmu-writable) echo "--log=bitmap --log=clear --log=ring" ;;
+	dirty-log | spte-mmu-writable) echo "--log=bitmap --log=clear --log=ring --ad-bits=on" ;;
 	zap-leafs) echo "--tlb-huge=entry --tlb-huge=splinter" ;;
 	*) echo "-" ;;
 	esac
