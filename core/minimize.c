@@ -7,7 +7,9 @@
  * still ends in the same violation with fewer switches, or as many and a
  * shorter schedule. Buffered stores made visible early and stale loads are
  * candidates too: dropping a COMMIT lets the store wait for the next
- * barrier, and a stale load can be made to read the newest value. A kept
+ * barrier, and a stale load can be made to read the newest value. A thread
+ * can be left out altogether: the guide then never runs it before the
+ * violation (where the scenario lets the others proceed without it). A kept
  * candidate is replaced by the decisions its execution really took, so the
  * list is always one an execution produced.
  */
@@ -131,6 +133,24 @@ static bool drop_memory_decision(const struct sched_list *s, size_t p, struct sc
 	return false;
 }
 
+/* Candidate: every decision of thread p left out (p is a thread index). */
+static bool drop_thread(const struct sched_list *s, size_t p, struct sched_list *out)
+{
+	size_t k = 0;
+	bool ran = false;
+
+	for (size_t i = 0; i < s->len; i++)
+		ran |= s->d[i].kind == CTL_RUN && s->d[i].thread == p;
+	if (!ran)
+		return false;
+	*out = list_copy(s->d, s->len);
+	for (size_t i = 0; i < s->len; i++)
+		if (s->d[i].thread != p)
+			out->d[k++] = s->d[i];
+	out->len = k;
+	return true;
+}
+
 typedef bool (*candidate_fn)(const struct sched_list *s, size_t p, struct sched_list *out);
 
 /* One pass of one kind of candidate; true if anything was kept. */
@@ -179,8 +199,9 @@ void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_resu
 	out->len_before = best.len;
 	out->threads_before = threads_that_ran(&best);
 	while (tries < max_tries) {
-		bool kept = pass(run, &best, move_block_up, kind, vcpu, max_tries, &tries);
+		bool kept = pass(run, &best, drop_thread, kind, vcpu, max_tries, &tries);
 
+		kept |= pass(run, &best, move_block_up, kind, vcpu, max_tries, &tries);
 		kept |= pass(run, &best, drop_memory_decision, kind, vcpu, max_tries, &tries);
 		if (!kept)
 			break;

@@ -50,6 +50,20 @@ static json_t *violation_json(const struct violation *v)
 			 "accesses", (json_int_t)v->accesses);
 }
 
+/* Threads a schedule ran at least once. */
+static int threads_that_ran(const struct ctl_decision *d, size_t n)
+{
+	bool ran[CTL_MAX_THREADS] = { false };
+	int count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (d[i].kind == CTL_RUN && !ran[d[i].thread]) {
+			ran[d[i].thread] = true;
+			count++;
+		}
+	return count;
+}
+
 static json_t *run_json_base(const struct run_result *r);
 
 /* Everything --replay needs to run the failing execution again. */
@@ -93,6 +107,8 @@ static void add_schedules(json_t *j, const struct run_result *r)
 
 	json_object_set_new(j, "threads", names_json(r));
 	json_object_set_new(j, "schedule", schedule_json(r->schedule, r->schedule_len));
+	json_object_set_new(j, "schedule_threads",
+			    json_integer(threads_that_ran(r->schedule, r->schedule_len)));
 	json_object_set_new(j, "schedule_switches",
 			    json_integer((json_int_t)ctl_count_switches(r->schedule,
 									 r->schedule_len)));
@@ -100,6 +116,8 @@ static void add_schedules(json_t *j, const struct run_result *r)
 		return;
 	json_object_set_new(j, "minimized_schedule",
 			    schedule_json(r->minimized, r->minimized_len));
+	json_object_set_new(j, "minimized_threads",
+			    json_integer(threads_that_ran(r->minimized, r->minimized_len)));
 	json_object_set_new(j, "minimized_switches",
 			    json_integer((json_int_t)ctl_count_switches(r->minimized,
 									 r->minimized_len)));

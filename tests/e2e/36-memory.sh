@@ -74,6 +74,22 @@ if [ -n "$want" ] && grep -q "trace hash $want" <<<"$last_out"; then
 else
 	fail minimized-replay-same-hash "wanted trace hash '$want'"
 fi
+# A thread the violation does not need is left out: dirty-log's ager and a
+# second vCPU play no part in a harvest that forgets its flush.
+./stress --scenario dirty-log --variant no-flush --sched random --seed 2 --duration 10s \
+	--minimize --report "$out_dir/minimize-threads.json" >"$out_dir/minimize-threads.log" 2>&1
+if python3 - "$out_dir/minimize-threads.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+assert r["minimized_threads"] < r["schedule_threads"], (r["minimized_threads"], r["schedule_threads"])
+print(f'{r["schedule_threads"]} -> {r["minimized_threads"]} threads')
+PY
+then
+	pass "minimize-drops-threads ($(grep -o '[0-9]* -> [0-9]* threads' "$out_dir/minimize-threads.log"))"
+else
+	fail minimize-drops-threads "see $out_dir/minimize-threads.log"
+fi
+expect_exit minimize-drops-threads-replay-fails 0 ./stress --replay "$out_dir/minimize-threads.json" -q
 # A store-buffer bug minimizes too, and its timeline shows the buffered store.
 ./stress --scenario vcpu-request --variant no-mb-entry --sched random --memory tso --seed 1 \
 	--duration 10s --minimize >"$out_dir/minimize-tso.log" 2>&1
