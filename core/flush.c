@@ -61,3 +61,17 @@ void flush_policy_nop(struct kvm *kvm, bool zapped)
 	(void)kvm;
 	(void)zapped;
 }
+
+void flush_policy_if_zapped(struct kvm *kvm, bool zapped)
+{
+	if (zapped)
+		kvm_flush_remote_tlbs(kvm);
+}
+
+const struct flush_policy flush_policy_tdp = {
+	.vcpu_lock = MMU_LOCK_READ,
+	.flush = kvm_flush_remote_tlbs,
+	.flush_cond = flush_policy_if_zapped,
+	.notifier_locked = flush_policy_if_zapped,
+	.notifier_unlocked = flush_policy_nop,
+};

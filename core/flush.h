@@ -74,8 +74,15 @@ struct flush_policy {
 	int (*exiting_guest_mode)(struct kvm_vcpu *vcpu);
 };
 
-/* Shared pieces of policies: a flush that ignores any mark, and a notifier
- * hook that does nothing. */
+/* Shared pieces of policies: a flush that ignores any mark, a notifier
+ * hook that does nothing, and kvm_flush_remote_tlbs() if anything was
+ * zapped. */
 void flush_policy_nop(struct kvm *kvm, bool zapped);
+void flush_policy_if_zapped(struct kvm *kvm, bool zapped);
+
+/* Today's TDP MMU: vCPUs fault under a read-held mmu_lock, nothing is
+ * deferred, and a zapper or the notifier makes one full flush if it zapped
+ * anything. */
+extern const struct flush_policy flush_policy_tdp;
 
 #endif

@@ -69,21 +69,6 @@ static const struct dirty_log_policy log_ring_reset_no_flush =
 static const struct dirty_log_policy log_ring_relaxed =
 	LOG_POLICY(HARVEST_FLUSH_IF_REAPED, true, false);
 
-static void flush_if_zapped(struct kvm *kvm, bool zapped)
-{
-	if (zapped)
-		kvm_flush_remote_tlbs(kvm);
-}
-
-/* The TDP MMU's lock discipline; nothing here defers a flush. */
-static const struct flush_policy tdp_flush = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.flush = kvm_flush_remote_tlbs,
-	.flush_cond = flush_if_zapped,
-	.notifier_locked = flush_if_zapped,
-	.notifier_unlocked = flush_policy_nop,
-};
-
 #define BITMAP_MODES ((1U << LOG_BITMAP) | (1U << LOG_CLEAR))
 #define RING_MODE (1U << LOG_RING)
 
@@ -93,7 +78,7 @@ static const struct scenario_variant variants[] = {
 		.summary = "flush iff the harvest reaped anything, before returning",
 		.note = "upstream kvm_get_dirty_log_protect(), kvm_clear_dirty_log_protect() "
 			"and kvm_vm_ioctl_reset_dirty_pages(); must run clean in every --log mode",
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &log_fixed,
 	},
 	{
@@ -106,7 +91,7 @@ static const struct scenario_variant variants[] = {
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.shows_with_log = BITMAP_MODES,
 		.shows_with_ad_bits = AD_BITS_OFF, /* A/D aging leaves W and D alone */
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &log_flush_if_wrprot,
 	},
 	{
@@ -115,7 +100,7 @@ static const struct scenario_variant variants[] = {
 		.note = "every writable TLB entry outlives the harvest that reported its gfn",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &log_no_flush,
 	},
 	{
@@ -125,7 +110,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.shows_with_log = RING_MODE,
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &log_ring_reset_no_flush,
 	},
 	{
@@ -138,7 +123,7 @@ static const struct scenario_variant variants[] = {
 		.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT,
 		.shows_with_log = RING_MODE,
 		.shows_from = MEM_WEAK,
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &log_ring_relaxed,
 	},
 };

@@ -33,12 +33,6 @@
 
 #include "../workers/workers.h"
 
-static void flush_if_zapped(struct kvm *kvm, bool zapped)
-{
-	if (zapped)
-		kvm_flush_remote_tlbs(kvm);
-}
-
 static uint64_t range_exact(gfn_t start, gfn_t end)
 {
 	return end - start;
@@ -61,7 +55,7 @@ static uint64_t range_minus_one(gfn_t start, gfn_t end)
 		.vcpu_lock = MMU_LOCK_READ,                  \
 		.mark_remote_dirty = NULL,                   \
 		.flush = kvm_flush_remote_tlbs,              \
-		.flush_cond = flush_if_zapped,               \
+		.flush_cond = flush_policy_if_zapped,        \
 		.notifier_locked = flush_policy_nop,         \
 		.notifier_unlocked = flush_policy_nop,       \
 		.notifier_range_nr = (nr_fn),                \
@@ -72,14 +66,6 @@ static const struct flush_policy range_fixed = RANGE_POLICY(range_exact, true);
 static const struct flush_policy range_seed_plus_one = RANGE_POLICY(range_plus_one, true);
 static const struct flush_policy range_under_by_one = RANGE_POLICY(range_minus_one, true);
 static const struct flush_policy range_no_fallback = RANGE_POLICY(range_exact, false);
-
-static const struct flush_policy full_flush = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.flush = kvm_flush_remote_tlbs,
-	.flush_cond = flush_if_zapped,
-	.notifier_locked = flush_if_zapped,
-	.notifier_unlocked = flush_policy_nop,
-};
 
 static const struct scenario_variant variants[] = {
 	{
@@ -93,7 +79,7 @@ static const struct scenario_variant variants[] = {
 		.name = "full-flush",
 		.summary = "one full flush after all memslots, if anything was zapped",
 		.note = "today's generic code: safe; the cost baseline (tlb_overflush)",
-		.policy = &full_flush,
+		.policy = &flush_policy_tdp,
 	},
 	{
 		.name = "seed-plus-one",

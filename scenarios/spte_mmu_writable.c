@@ -75,27 +75,13 @@ static const struct dirty_log_policy wp_never = WRPROT_POLICY(never_flush, true)
 static const struct dirty_log_policy wp_enable_no_flush =
 	WRPROT_POLICY(leaf_spte_change_needs_tlb_flush, false);
 
-static void flush_if_zapped(struct kvm *kvm, bool zapped)
-{
-	if (zapped)
-		kvm_flush_remote_tlbs(kvm);
-}
-
-static const struct flush_policy tdp_flush = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.flush = kvm_flush_remote_tlbs,
-	.flush_cond = flush_if_zapped,
-	.notifier_locked = flush_if_zapped,
-	.notifier_unlocked = flush_policy_nop,
-};
-
 static const struct scenario_variant variants[] = {
 	{
 		.name = "fixed",
 		.summary = "flush iff MMU-writable goes 1 -> 0; enabling logging always flushes",
 		.note = "6.13's leaf_spte_change_needs_tlb_flush() and b64d740ea7dd; must run "
 			"clean",
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &wp_fixed,
 	},
 	{
@@ -106,7 +92,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.shows_with_ad_bits = AD_BITS_OFF, /* with PML logging never clears W */
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &wp_w_rule,
 	},
 	{
@@ -116,7 +102,7 @@ static const struct scenario_variant variants[] = {
 			"writable in their TLBs",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &wp_never,
 	},
 	{
@@ -127,7 +113,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.shows_with_ad_bits = AD_BITS_OFF, /* needs access tracking */
-		.policy = &tdp_flush,
+		.policy = &flush_policy_tdp,
 		.log_policy = &wp_enable_no_flush,
 	},
 };

@@ -85,22 +85,6 @@
 #include "../core/notifier.h"
 #include "../workers/workers.h"
 
-static void flush_if_zapped(struct kvm *kvm, bool zapped)
-{
-	if (zapped)
-		kvm_flush_remote_tlbs(kvm);
-}
-
-/* Faults under a read-held mmu_lock; the notifier flushes fully only if
- * the walk left a flush pending, which these flavours never do. */
-static const struct flush_policy tdp_policy = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.flush = kvm_flush_remote_tlbs,
-	.flush_cond = flush_if_zapped,
-	.notifier_locked = flush_if_zapped,
-	.notifier_unlocked = flush_policy_nop,
-};
-
 static const struct scenario_variant variants[] = {
 	{
 		.name = "fixed",
@@ -109,7 +93,7 @@ static const struct scenario_variant variants[] = {
 		.note = "f47e5bbbc92f with kvm_flush_remote_tlbs_gfn()'s rounding: must run "
 			"clean with --tlb-huge entry and splinter",
 		.arch = &x86_tdp_zap_leafs_ops,
-		.policy = &tdp_policy,
+		.policy = &flush_policy_tdp,
 	},
 	{
 		.name = "lost-pending-flush",
@@ -119,7 +103,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.arch = &x86_tdp_lost_pending_flush_ops,
-		.policy = &tdp_policy,
+		.policy = &flush_policy_tdp,
 	},
 	{
 		.name = "narrow-huge-flush",
@@ -135,7 +119,7 @@ static const struct scenario_variant variants[] = {
 		 * has a huge-leaf window every few milliseconds, not one. */
 		.shows_with_tlb_huge = 1u << TLB_HUGE_SPLINTER,
 		.arch = &x86_tdp_narrow_huge_flush_ops,
-		.policy = &tdp_policy,
+		.policy = &flush_policy_tdp,
 	},
 	{
 		.name = "yield-no-flush",
@@ -146,7 +130,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.caught_by = DETECT_ORACLE | DETECT_RANDOM,
 		.arch = &x86_tdp_yield_no_flush_ops,
-		.policy = &tdp_policy,
+		.policy = &flush_policy_tdp,
 	},
 	{
 		.name = "free-before-flush",
@@ -157,7 +141,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.caught_by = DETECT_TSAN,
 		.arch = &x86_tdp_free_before_flush_ops,
-		.policy = &tdp_policy,
+		.policy = &flush_policy_tdp,
 	},
 };
 
