@@ -51,7 +51,7 @@ tsan: stress-tsan
 # ---- tests -------------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test_*.c))
 
-build/tests/%: tests/unit/%.c tests/unit/child.h $(OBJS) $(HEADERS)
+build/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(OBJS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(OBJS) $(LDLIBS) -lcmocka
 

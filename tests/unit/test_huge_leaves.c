@@ -22,9 +22,7 @@
 #include "../../core/notifier.h"
 #include "../../core/oracle.h"
 #include "../../core/thread.h"
-
-#define PAGES_2M 512ULL
-#define GFN (PAGES_2M + 37) /* inside the second 2M block */
+#include "huge_vm.h"
 
 struct fixture {
 	struct kvm kvm;
@@ -32,45 +30,15 @@ struct fixture {
 	struct thread_ctx *ctx;
 };
 
-/* The notifier zaps but never flushes: what the TLB keeps is then up to
- * the oracle alone. */
-static const struct flush_policy no_flush = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.flush = kvm_flush_remote_tlbs,
-	.notifier_locked = flush_policy_nop,
-	.notifier_unlocked = flush_policy_nop,
-};
-
 static int setup(void **state)
 {
-	const struct kvm_config cfg = {
-		.nr_gfns = 2 * PAGES_2M,
-		.nr_memslots = 1,
-		.nr_vcpus = 1,
-		.nr_roots = 1,
-		.tlb_entries = 64,
-		.tlb_huge = TLB_HUGE_SPLINTER,
-		.arch_range_flush = true,
-		.max_huge_level = PG_LEVEL_2M,
-	};
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f)
-		return -1;
-	/* A zeroed context with no perturbation makes every schedule point
-	 * a no-op, and counts into it. */
-	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
-	if (!f->ctx || kvm_create(&f->kvm, &cfg)) {
-		free(f->ctx);
+	if (!f || huge_vm_create(&f->kvm, &f->ctx)) {
 		free(f);
 		return -1;
 	}
-	memset(f->ctx, 0, sizeof(*f->ctx));
-	current_thread = f->ctx;
-	f->kvm.arch = &x86_tdp_ops;
-	f->kvm.policy = &no_flush;
 	oracle_init(&f->o, &f->kvm.mem, 0);
-	atomic_store(&lostflush_stop, false);
 	*state = f;
 	return 0;
 }
@@ -80,11 +48,8 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	oracle_destroy(&f->o);
-	current_thread = NULL;
-	kvm_destroy(&f->kvm);
-	free(f->ctx);
+	huge_vm_destroy(&f->kvm, f->ctx);
 	free(f);
-	atomic_store(&lostflush_stop, false);
 	return 0;
 }
 

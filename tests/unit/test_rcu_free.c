@@ -19,54 +19,27 @@
 
 #include <cmocka.h>
 
+#include "huge_vm.h"
+
 #include "../../arch/arch.h"
 #include "../../core/ctl.h"
 #include "../../core/flush.h"
 #include "../../core/thread.h"
-
-#define PAGES_2M 512ULL
-#define GFN (PAGES_2M + 37) /* inside the second 2M block */
 
 struct fixture {
 	struct kvm kvm;
 	struct thread_ctx *ctx;
 };
 
-static const struct flush_policy tdp_policy = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.flush = kvm_flush_remote_tlbs,
-	.notifier_locked = flush_policy_nop,
-	.notifier_unlocked = flush_policy_nop,
-};
-
 static int setup(void **state)
 {
-	const struct kvm_config cfg = {
-		.nr_gfns = 2 * PAGES_2M,
-		.nr_memslots = 1,
-		.nr_vcpus = 1,
-		.nr_roots = 1,
-		.tlb_entries = 64,
-		.tlb_huge = TLB_HUGE_SPLINTER,
-		.arch_range_flush = true,
-		.max_huge_level = PG_LEVEL_2M,
-	};
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f)
-		return -1;
-	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
-	if (!f->ctx || kvm_create(&f->kvm, &cfg)) {
-		free(f->ctx);
+	if (!f || huge_vm_create(&f->kvm, &f->ctx)) {
 		free(f);
 		return -1;
 	}
-	memset(f->ctx, 0, sizeof(*f->ctx));
-	current_thread = f->ctx;
-	f->kvm.arch = &x86_tdp_ops;
-	f->kvm.policy = &tdp_policy;
 	spt_rcu_register_thread();
-	atomic_store(&lostflush_stop, false);
 	*state = f;
 	return 0;
 }
@@ -75,9 +48,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	kvm_destroy(&f->kvm);
-	current_thread = NULL;
-	free(f->ctx);
+	huge_vm_destroy(&f->kvm, f->ctx);
 	free(f);
 	return 0;
 }
