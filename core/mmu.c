@@ -34,25 +34,24 @@
  * and sp->rcu_head). The table comes first, so the table's address is the
  * page's, and an RCU callback finds the table without reading memory.
  */
+/* A retired table's bookkeeping, allocated only when it is retired, so a
+ * live table costs its 4 KiB page and nothing more. */
 struct spt_page {
-	struct spt_table table;
 	struct rcu_head rcu;
+	struct spt_table *table;
 	struct spt_page *next_retired;
 	struct thread_ctx *retired_by; /* counts the free */
 };
-
-/* A multiple of the alignment, as aligned_alloc() wants. */
-#define SPT_PAGE_ALLOC ((sizeof(struct spt_page) + 4095) & ~(size_t)4095)
 
 static struct spt_table *spt_alloc_table(void)
 {
 	/* 512 eight-byte entries fill exactly one 4 KiB page; the alignment
 	 * lets a non-leaf SPTE hold the table's address like a real one. */
-	struct spt_page *sp = aligned_alloc(4096, SPT_PAGE_ALLOC);
+	struct spt_table *t = aligned_alloc(4096, sizeof(*t));
 
-	HARNESS_ASSERT(sp, "out of memory for an SPTE table");
-	memset(sp, 0, sizeof(*sp));
-	return &sp->table;
+	HARNESS_ASSERT(t, "out of memory for an SPTE table");
+	memset(t, 0, sizeof(*t));
+	return t;
 }
 
 static struct spt_table *spte_to_table(uint64_t spte)
@@ -594,11 +593,17 @@ void spt_rcu_barrier(void)
 		nanosleep(&nap, NULL);
 }
 
+static void spt_table_free(struct spt_table *t, struct thread_ctx *by)
+{
+	if (by)
+		atomic_fetch_add_explicit(&by->counters.v[CNT_TABLES_FREED], 1,
+					  memory_order_relaxed);
+	free(t);
+}
+
 static void spt_page_free(struct spt_page *sp)
 {
-	if (sp->retired_by)
-		atomic_fetch_add_explicit(&sp->retired_by->counters.v[CNT_TABLES_FREED], 1,
-					  memory_order_relaxed);
+	spt_table_free(sp->table, sp->retired_by);
 	free(sp);
 }
 
@@ -618,8 +623,10 @@ static void spt_free_rcu_callback(struct rcu_head *head)
 
 void spt_retire_table(struct kvm *kvm, struct spt_table *t)
 {
-	struct spt_page *sp = (struct spt_page *)t;
+	struct spt_page *sp = calloc(1, sizeof(*sp));
 
+	HARNESS_ASSERT(sp, "out of memory retiring an SPTE table");
+	sp->table = t;
 	sp->retired_by = current_thread;
 	if (lostflush_ctl) {
 		sp->next_retired = kvm->retired;
@@ -628,16 +635,15 @@ void spt_retire_table(struct kvm *kvm, struct spt_table *t)
 	}
 	/* Counted before the hand-off, or a barrier could miss it. */
 	atomic_fetch_add(&rcu_callbacks_pending, 1);
-	spt_tsan_release(t);
+	/* Everything this thread did to the table and its bookkeeping happens
+	 * before the callback: the hand-off liburcu 0.13 hides from TSan. */
+	spt_tsan_release(sp);
 	urcu_memb_call_rcu(&sp->rcu, spt_free_rcu_callback);
 }
 
 void spt_free_table_now(struct spt_table *t)
 {
-	struct spt_page *sp = (struct spt_page *)t;
-
-	sp->retired_by = current_thread;
-	spt_page_free(sp);
+	spt_table_free(t, current_thread);
 }
 
 void kvm_free_retired_tables(struct kvm *kvm)
