@@ -42,7 +42,7 @@ while read -r scenario variant; do
 		extra=()
 		[ "$setting" = - ] || extra=("${setting%%=*}" "${setting#*=}")
 		for sched in free random pct:3; do
-			tag="fixed-$scenario-$variant-${sched/:/}${extra[1]:+-${extra[1]}}"
+			tag="fixed-$scenario-$variant-${sched/:/}${extra[1]:+-${extra[0]#--}-${extra[1]}}"
 			for seed in $(seq 1 "$fixed_seeds"); do
 				while [ "$(jobs -pr | wc -l)" -ge 2 ]; do
 					wait -n || true
