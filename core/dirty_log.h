@@ -11,7 +11,10 @@
  * faults, the fast path makes the SPTE writable again and marks the gfn
  * dirty; a harvest reports the marked gfns, write-protects them again and
  * flushes before returning, so no vCPU keeps writing through an old
- * writable TLB entry unlogged.
+ * writable TLB entry unlogged. With EPT A/D bits (kvm.cfg.ad_bits) logging
+ * is PML's instead: enabling and harvesting clear D, and the hardware logs
+ * a gfn when a write sets D again (arch/x86_ept_ad.c); the flush is as
+ * necessary, since an entry that has seen D set writes without a walk.
  */
 #ifndef LOSTFLUSH_DIRTY_LOG_H
 #define LOSTFLUSH_DIRTY_LOG_H

@@ -59,7 +59,6 @@ static struct guest_op next_guest_op(struct vcpu_state *s)
 static void count_stale_accessed(struct vcpu_state *s, gfn_t gfn)
 {
 	int level;
-
 	uint64_t spte = spt_peek_root(s->vcpu->root, gfn, &level);
 
 	if (s->run->kvm.cfg.ad_bits ? !(spte & SPTE_ACCESSED) : is_access_track_spte(spte))
