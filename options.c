@@ -40,13 +40,17 @@ void options_usage(FILE *out, const char *argv0)
 		"  --executions N          controlled modes: stop after N executions\n"
 		"  --execution N           controlled modes: run only execution N (a replay)\n"
 		"  --replay FILE.json      run again the failing execution a report describes\n"
-		"                          (its minimized schedule, if it carries one)\n"
+		"                          (its minimized schedule, if it carries one); with\n"
+		"                          --variant V, the same interleaving against V (with\n"
+		"                          --expect clean: does the fix survive it?)\n"
 		"  --memory sc|tso|weak    controlled modes: sc, every store visible at once\n"
 		"                          (default); tso, FIFO store buffers (x86-like); weak,\n"
 		"                          buffers drain in any order barriers allow and loads\n"
 		"                          may read the previous value (Arm-like)\n"
 		"  --minimize              controlled modes: shrink the failing schedule to fewer\n"
-		"                          context switches and print it, one column per thread\n"
+		"                          context switches and print it, one column per thread\n"		"  --timeline              controlled modes: print the last execution's events,\n"
+		"                          one column per thread, even when it ran clean (with\n"
+		"                          --execution or --replay: that execution)\n"
 		"  --range-flush works|unsupported  whether the arch's range flush succeeds or\n"
 		"                          says -EOPNOTSUPP, so callers fall back to a full\n"
 		"                          flush (default: the scenario's, usually works)\n"
@@ -316,6 +320,7 @@ enum {
 	OPT_GFNS, OPT_HOT_GFNS, OPT_TLB_ENTRIES, OPT_EXPECT, OPT_PERTURB,
 	OPT_KEEP_GOING, OPT_REPORT, OPT_WORKLOAD, OPT_SCHED, OPT_EXECUTIONS, OPT_EXECUTION,
 	OPT_REPLAY, OPT_MEMORY, OPT_MINIMIZE, OPT_RANGE_FLUSH, OPT_TLB_HUGE, OPT_LOG, OPT_AD_BITS,
+	OPT_TIMELINE,
 };
 
 static const struct option long_options[] = {
@@ -342,6 +347,7 @@ static const struct option long_options[] = {
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "ad-bits", required_argument, NULL, OPT_AD_BITS },
 	{ "minimize", no_argument, NULL, OPT_MINIMIZE },
+	{ "timeline", no_argument, NULL, OPT_TIMELINE },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -419,6 +425,7 @@ static int parse_one(struct options *o, int c, const char *arg)
 	case OPT_REPORT: o->report_path = arg; return 0;
 	case OPT_REPLAY: o->replay_path = arg; return 0;
 	case OPT_MINIMIZE: o->minimize = true; return 0;
+	case OPT_TIMELINE: o->timeline = true; return 0;
 	case OPT_MEMORY:
 		if (!mem_model_parse(arg, &o->memory)) {
 			fprintf(stderr, "stress: --memory '%s' is not allowed: use sc, tso or weak\n",
@@ -531,7 +538,8 @@ static int parse_one(struct options *o, int c, const char *arg)
 /* Options that only mean something when one thread runs at a time. */
 static int check_controlled_only(const struct options *o)
 {
-	if (o->sched != SCHED_FREE)
+	/* A report to replay always names a controlled scheduler. */
+	if (o->sched != SCHED_FREE || o->replay_path)
 		return 0;
 	if (o->memory_given && o->memory != MEM_SC) {
 		fprintf(stderr, "stress: --memory %s needs --sched random or pct: free mode runs "
@@ -541,6 +549,11 @@ static int check_controlled_only(const struct options *o)
 	if (o->minimize) {
 		fprintf(stderr, "stress: --minimize needs --sched random or pct: free-mode runs "
 			"have no schedule to shrink\n");
+		return -1;
+	}
+	if (o->timeline) {
+		fprintf(stderr, "stress: --timeline needs --sched random or pct: free-mode runs "
+			"keep only each thread's last events (shown on a violation)\n");
 		return -1;
 	}
 	return 0;

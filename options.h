@@ -39,6 +39,7 @@ struct options {
 	enum tlb_huge_mode tlb_huge;
 	enum dirty_log_mode log_mode;
 	bool minimize;
+	bool timeline;         /* print the last execution even if clean */
 	/* --replay of a minimized schedule: follow it (malloc'd). */
 	struct ctl_decision *guide;
 	size_t guide_len;

@@ -19,6 +19,7 @@
 
 #define TRACE_DUMP_EVENTS 24 /* per thread */
 #define TIMELINE_ROWS 60     /* events of a controlled execution shown */
+#define TIMELINE_ALL_ROWS 100000 /* --timeline: all of them */
 #define MINIMIZE_TRIES 4000  /* replays a minimization may spend */
 
 /* What a variant changes in free mode and in controlled modes. */
@@ -299,6 +300,7 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	for (int i = 0; i < run->nr_workers; i++)
 		r->thread_names[i] = run->workers[i].ctx->name;
 	r->workload_spec = o->workload;
+	r->guided = o->guide != NULL;
 	r->perturb_spec = o->perturb_spec;
 	r->seed = run->cfg.seed;
 	r->duration_ns = run->cfg.duration_ns;
@@ -319,7 +321,11 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->hot_gfns = run->cfg.work.hot_gfns;
 	r->tlb_entries = run->cfg.kvm.tlb_entries;
 	format_duration(dur, sizeof(dur), run->cfg.duration_ns);
-	if (run->cfg.sched == SCHED_FREE)
+	if (o->guide)
+		/* The decisions are in the file, not derivable from the seed. */
+		snprintf(r->replay, sizeof(r->replay), "%s --replay %s --variant %s", o->argv0,
+			 o->replay_path, v->name);
+	else if (run->cfg.sched == SCHED_FREE)
 		snprintf(r->replay, sizeof(r->replay),
 			 "%s --scenario %s --variant %s --seed %#llx --duration %s%s", o->argv0,
 			 s->name, v->name, (unsigned long long)run->cfg.seed, dur, o->replay_extra);
@@ -419,6 +425,18 @@ static void print_interleaving(struct run *run, const struct options *o,
 	trace_timeline(stdout, threads, nr, TIMELINE_ROWS);
 }
 
+/* --timeline on a clean run: what the last execution did, every event of
+ * it, so a schedule can be read and written by hand. */
+static void print_clean_timeline(struct run *run)
+{
+	int nr;
+	struct thread_ctx *const *threads = run_threads(run, &nr);
+
+	printf("!!! the last execution (%llu), one column per thread, in the order it ran:\n",
+	       (unsigned long long)(run->cfg.first_execution + run->executions_run - 1));
+	trace_timeline(stdout, threads, nr, TIMELINE_ALL_ROWS);
+}
+
 /* One scenario x variant. Returns -1 on bad configuration (exit 2). */
 static int run_one(const struct options *o, const struct scenario *s,
 		   const struct scenario_variant *v, uint64_t seed, struct run_result *result)
@@ -444,6 +462,8 @@ static int run_one(const struct options *o, const struct scenario *s,
 	report_text_violations(stdout, result);
 	if (result->nr_violations)
 		print_interleaving(run, o, result, &min);
+	else if (o->timeline && cfg.sched != SCHED_FREE)
+		print_clean_timeline(run);
 	report_text_summary(stdout, result, o->quiet);
 	keep_schedule(result, run);
 	run_destroy(run);
@@ -554,15 +574,25 @@ static int load_replay(struct options *o)
 {
 	struct options given = *o;
 
-	if (given.scenario || given.variant) {
-		fprintf(stderr, "stress: --replay takes the scenario and variant from the report; "
-			"give no --scenario or --variant with it\n");
+	if (given.scenario) {
+		fprintf(stderr, "stress: --replay takes the scenario from the report; give no "
+			"--scenario with it (--variant V replays the interleaving against V)\n");
 		return -1;
 	}
 	if (report_json_load_replay(given.replay_path, o))
 		return -1;
+	/* Another variant of the same scenario under the same decisions: where
+	 * the schedule asks for something that variant cannot do (a store its
+	 * barrier holds back), the decision is skipped, as in any guided run. */
+	if (given.variant)
+		o->variant = given.variant;
+	if (given.expect != EXPECT_FROM_VARIANT)
+		o->expect = given.expect;
+	o->timeline = given.timeline;
+	o->minimize = given.minimize;
 	o->quiet = given.quiet;
 	o->report_path = given.report_path;
+	o->replay_path = given.replay_path;
 	o->argv0 = given.argv0;
 	return 0;
 }

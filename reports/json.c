@@ -89,6 +89,10 @@ static json_t *replay_json(const struct run_result *r)
 	/* A minimized schedule replaces the strategy: --replay follows it. */
 	if (r->minimized)
 		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
+	/* A run that followed a schedule is not its seed's execution: the
+	 * decisions it took are what replays it. */
+	else if (r->guided && r->schedule)
+		json_object_set_new(j, "schedule", schedule_json(r->schedule, r->schedule_len));
 	return j;
 }
 

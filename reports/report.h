@@ -50,6 +50,7 @@ struct run_result {
 	 * minimized ones (--minimize); thread i is thread_names[i]. */
 	const struct ctl_decision *schedule, *minimized;
 	size_t schedule_len, minimized_len;
+	bool guided; /* the run followed a given schedule (--replay of one) */
 	uint64_t minimized_trace_hash;
 	const char *thread_names[CTL_MAX_THREADS];
 	int nr_threads;
