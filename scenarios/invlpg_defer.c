@@ -456,8 +456,9 @@ static const struct scenario_variant variants[] = {
 		.note = "ABA: while one flusher is in flight another resets the count and new "
 			"marks bring it back to the first one's snapshot, whose cmpxchg then "
 			"wipes them; rare in free mode; random and pct have not reached its "
-			"seven-step ordering (two flushes overlapping, a fill, a zap, the "
-			"stale cmpxchg, the unmap, the use) in 10 s",
+			"eight-step ordering (two flushes overlapping, a fill, a zap, the "
+			"stale cmpxchg, the unmap, the use) in 10 s; "
+			"--replay scenarios/replays/invlpg-defer-counter-reset.json shows it",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE,
 		.rare_in_free_mode = true,
@@ -481,7 +482,8 @@ static const struct scenario_variant variants[] = {
 			"mode or --memory sc|tso (clean there); under --memory weak the "
 			"reordering is modelled, but the race also needs a flusher that "
 			"snapshots while the zapper holds mmu_lock for read, which random and "
-			"pct have not reached in 10 s: reported, not judged",
+			"pct have not reached in 10 s: reported, not judged; "
+			"--replay scenarios/replays/invlpg-defer-missing-wmb.json shows it",
 		.buggy = true,
 		.caught_by = DETECT_STORE_BUFFERS,
 		.shows_from = MEM_WEAK,
@@ -492,7 +494,8 @@ static const struct scenario_variant variants[] = {
 		.summary = "dirty++ as load/store by zappers under a read-held mmu_lock",
 		.note = "deep: a stalled increment overwrites a later zapper's mark with the "
 			"flusher's snapshot, which then settles it unflushed; needs three vCPUs "
-			"and five threads in order, beyond what random and pct reach in 10 s",
+			"and five threads in order, beyond what random and pct reach in 10 s; "
+			"--replay scenarios/replays/invlpg-defer-nonatomic-inc.json shows it",
 		.buggy = true,
 		.caught_by = DETECT_ORACLE,
 		.policy = &counter_nonatomic_inc,
