@@ -115,11 +115,12 @@ static const struct scenario_variant variants[] = {
 	{
 		.name = "no-mb-request",
 		.summary = "request bit then cmpxchg(mode) without smp_mb__before_atomic()",
-		.note = NEEDS_STORE_BUFFER_NOTE "; random finds it in milliseconds, pct:3 "
-			"rarely (the request must stay buffered across the other side's "
-			"whole entry), so pct is not judged",
+		.note = NEEDS_STORE_BUFFER_NOTE "; random finds it in milliseconds; pct "
+			"needs depth 5 (the request must stay buffered across the other "
+			"side's whole entry, so its buffer takes a change point of its own)",
 		.buggy = true,
-		.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM,
+		.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT,
+		.pct_depth = 5,
 		.shows_from = MEM_TSO,
 		.policy = &request_no_mb_request,
 	},

@@ -207,7 +207,7 @@ invlpg-defer   plain-flag             free,random,pct:3,pct:4
 invlpg-defer   nonatomic-inc          free,random,pct:4
 invlpg-defer   missing-wmb            random/weak,pct:4/weak
 vcpu-request   no-mb-entry            random/tso,random/weak,pct:3/tso
-vcpu-request   no-mb-request          random/tso,random/weak,pct:3/tso
+vcpu-request   no-mb-request          random/tso,random/weak,pct:3/tso,pct:5/tso,pct:5/weak
 hva-range-flush under-by-one          free,random,pct:3
 zap-leafs      lost-pending-flush     free,random,pct:3
 zap-leafs      narrow-huge-flush      free,random,pct:3
