@@ -4,8 +4,8 @@
 # DURATION (default 60s; CONTROLLED_DURATION, default 10s, for the
 # controlled runs), with JSON reports in OUT_DIR (default nightly-out). Then
 # every fixed variant for FIXED_SEEDS seeds (default 20) of FIXED_DURATION
-# (default 10s) in free mode and under random and pct:3, in every --log mode,
-# --ad-bits and --tlb-huge setting its scenario has. Exits non-zero if any run was not
+# (default 10s) in free mode and under random and pct:3 in every memory model,
+# in every --log mode, --ad-bits and --tlb-huge setting its scenario has. Exits non-zero if any run was not
 # as expected or TSan reported on a fixed variant. Variants not stated as
 # caught in a mode are reported, not judged.
 set -u
@@ -41,15 +41,19 @@ while read -r scenario variant; do
 	for setting in $(settings_of "$scenario"); do
 		extra=()
 		[ "$setting" = - ] || extra=("${setting%%=*}" "${setting#*=}")
-		for sched in free random pct:3; do
-			tag="fixed-$scenario-$variant-${sched/:/}${extra[1]:+-${extra[0]#--}-${extra[1]}}"
+		for mode in free random/sc random/tso random/weak pct:3/sc pct:3/tso pct:3/weak; do
+			sched=${mode%/*}
+			memory=()
+			[ "$mode" = free ] || memory=(--memory "${mode#*/}")
+			tag="fixed-$scenario-$variant-${sched/:/}${memory[1]:+-${memory[1]}}${extra[1]:+-${extra[0]#--}-${extra[1]}}"
 			for seed in $(seq 1 "$fixed_seeds"); do
 				while [ "$(jobs -pr | wc -l)" -ge 2 ]; do
 					wait -n || true
 				done
 				( ./stress --scenario "$scenario" --variant "$variant" --sched "$sched" \
 					--duration "${FIXED_DURATION:-10s}" --seed "$seed" --expect clean -q \
-					${extra[@]+"${extra[@]}"} >"$out/$tag.$seed.log" 2>&1
+					${memory[@]+"${memory[@]}"} ${extra[@]+"${extra[@]}"} \
+					>"$out/$tag.$seed.log" 2>&1
 				  echo $? >"$out/$tag.$seed.rc" ) &
 				[ "$sched" = free ] && wait
 			done
