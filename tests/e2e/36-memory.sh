@@ -25,6 +25,9 @@ for v in no-mb-entry no-mb-request; do
 	[ "$v" = no-mb-request ] && scheds="random pct:5"
 	for m in tso weak; do
 		for s in $scheds; do
+			# 37-pct already holds each pct claim under the model
+			# --list states (tso); here the weaker one.
+			[[ $s == pct* ]] && [ "$m" = tso ] && continue
 			seeds_meet "memory-$v-caught-$s-$m" 19 20 --scenario vcpu-request \
 				--variant "$v" --sched "$s" --memory "$m" --duration 10s
 		done
