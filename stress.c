@@ -152,6 +152,10 @@ static enum verdict_expect expectation(const struct options *o, const struct run
 		return VERDICT_EXPECT_VIOLATION;
 	if (!v->buggy || !bug_can_show(cfg, v))
 		return VERDICT_EXPECT_CLEAN;
+	/* A given schedule is the claim: it was kept, or written, because it
+	 * fails. */
+	if (o->guide)
+		return VERDICT_EXPECT_VIOLATION;
 	if (o->sched != SCHED_FREE)
 		return controlled_expectation(o, v, why);
 	if (v->rare_in_free_mode) {
@@ -584,8 +588,10 @@ static int load_replay(struct options *o)
 	/* Another variant of the same scenario under the same decisions: where
 	 * the schedule asks for something that variant cannot do (a store its
 	 * barrier holds back), the decision is skipped, as in any guided run. */
-	if (given.variant)
+	if (given.variant) {
 		o->variant = given.variant;
+		o->expect = EXPECT_FROM_VARIANT;
+	}
 	if (given.expect != EXPECT_FROM_VARIANT)
 		o->expect = given.expect;
 	o->timeline = given.timeline;
