@@ -426,7 +426,7 @@ static void print_interleaving(struct run *run, const struct options *o,
 	}
 	printf("!!! the %sinterleaving, one column per thread, in the order it ran:\n",
 	       min->schedule ? "minimized " : "");
-	trace_timeline(stdout, threads, nr, TIMELINE_ROWS);
+	trace_timeline(stdout, threads, nr, o->timeline ? TIMELINE_ALL_ROWS : TIMELINE_ROWS);
 }
 
 /* --timeline on a clean run: what the last execution did, every event of
