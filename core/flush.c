@@ -29,6 +29,15 @@ int kvm_arch_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
 {
 	if (!kvm->cfg.arch_range_flush)
 		return -EOPNOTSUPP;
+	/* The broadcast invalidation is a hypercall on x86
+	 * (hv_flush_remote_tlbs_range(), HvFlushGuestPhysicalAddressList),
+	 * and VMCALL is serializing: every store before it, the zaps above
+	 * all, is visible before any TLB drops the range. Without the
+	 * barrier a vCPU serving an earlier request would take the queued
+	 * range while the zap still sat in this thread's store buffer,
+	 * re-walk the old SPTE and cache it again, and this request would
+	 * then find nothing left to flush. */
+	smp_mb();
 	/* The model's broadcast invalidation: each vCPU drops exactly
 	 * [gfn, gfn + nr) when it serves the request. */
 	for (int i = 0; i < kvm->nr_vcpus; i++)

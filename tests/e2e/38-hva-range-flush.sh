@@ -12,6 +12,10 @@ for rf in works unsupported; do
 			--variant fixed --range-flush "$rf" --sched "$s" --duration 500ms --expect clean
 	done
 done
+for m in tso weak; do
+	seeds_meet "hva-range-flush-fixed-clean-random-$m" 5 5 --scenario hva-range-flush \
+		--variant fixed --sched random --memory "$m" --duration 2s --expect clean
+done
 for s in free random pct:3; do
 	seeds_meet "hva-range-flush-under-by-one-caught-$s" 19 20 --scenario hva-range-flush \
 		--variant under-by-one --sched "$s" --duration 10s
