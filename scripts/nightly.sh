@@ -5,9 +5,9 @@
 # controlled runs), with JSON reports in OUT_DIR (default nightly-out). Then
 # every fixed variant for FIXED_SEEDS seeds (default 20) of FIXED_DURATION
 # (default 10s) in free mode and under random and pct:3 in every memory model,
-# in every --log mode, --ad-bits and --tlb-huge setting its scenario has. Exits non-zero if any run was not
-# as expected or TSan reported on a fixed variant. Variants not stated as
-# caught in a mode are reported, not judged.
+# in every --log mode, --ad-bits and --tlb-huge setting its scenario has.
+# Exits non-zero if any run was not as expected or TSan reported on a fixed
+# variant. Variants not stated as caught in a mode are reported, not judged.
 set -u
 cd "$(dirname "$0")/.."
 dur=${DURATION:-60s}
