@@ -255,12 +255,28 @@ static int guided_entity(struct ctl *c, int *commit_entry)
 	return -1;
 }
 
+/* Past the guide, deciding at random (then_random). */
+static bool past_guide_at_random(const struct ctl *c)
+{
+	return c->cfg.strategy == CTL_GUIDED && c->cfg.then_random &&
+	       c->guide_pos >= c->cfg.guide_len;
+}
+
 /* Past the guide: run on without preempting; commit only when stuck. */
 static int fallback_entity(struct ctl *c, const int *en)
 {
 	if (c->current >= 0 && runnable(&c->threads[c->current]))
 		return c->current;
 	return en[0];
+}
+
+/* A random decision: with switch_one_in, mostly the current fiber runs on. */
+static int random_entity(struct ctl *c, const int *en, int n)
+{
+	if (c->cfg.switch_one_in > 1 && c->current >= 0 && runnable(&c->threads[c->current]) &&
+	    rng_below(&c->rng, c->cfg.switch_one_in))
+		return c->current;
+	return en[rng_below(&c->rng, (uint64_t)n)];
 }
 
 /* Decide what happens next until a fiber is to run; -1 when all exited. */
@@ -278,7 +294,7 @@ static int pick_next(struct ctl *c)
 		}
 		switch (c->cfg.strategy) {
 		case CTL_RANDOM:
-			e = en[rng_below(&c->rng, (uint64_t)n)];
+			e = random_entity(c, en, n);
 			break;
 		case CTL_PCT:
 			e = pick_pct_entity(c, en, n);
@@ -288,18 +304,22 @@ static int pick_next(struct ctl *c)
 		default:
 			e = guided_entity(c, &entry);
 			if (e < 0)
-				e = fallback_entity(c, en);
+				e = c->cfg.then_random ? random_entity(c, en, n)
+						       : fallback_entity(c, en);
 			break;
 		}
 		if (e < c->nr_threads) {
 			log_decision(c, CTL_RUN, e, 0);
+			if (c->cfg.observe)
+				c->cfg.observe(c->cfg.observe_arg, c);
 			return e;
 		}
 		if (entry >= 0) {
 			log_decision(c, CTL_COMMIT, e - c->nr_threads, entry);
 			mm_commit(e - c->nr_threads, entry);
 		} else {
-			commit_one(c, e - c->nr_threads, c->cfg.strategy != CTL_GUIDED);
+			commit_one(c, e - c->nr_threads,
+				   c->cfg.strategy != CTL_GUIDED || past_guide_at_random(c));
 		}
 	}
 }
@@ -384,7 +404,7 @@ static bool guided_stale(struct ctl *c, int id)
 		}
 	}
 	t->stale_seen++;
-	return false;
+	return c->cfg.then_random ? rng_below(&c->rng, 2) : false;
 }
 
 bool ctl_choose_stale(struct ctl *c, int id)

@@ -35,7 +35,9 @@
  *           impossible, skip it; when it runs out, keep running the current
  *           fiber (then the lowest-numbered one), and make a buffered store
  *           visible only when nothing else can happen. Minimization and
- *           --replay of a minimized schedule run this way.
+ *           --replay of a minimized schedule run this way. With then_random
+ *           it decides as random does once the list runs out: the state
+ *           search (core/cover.h) replays a kept prefix and explores on.
  *
  * Blocking is known to the scheduler: a fiber waits with ctl_wait_until(pred)
  * and is runnable only when pred holds, so a spin in the model never
@@ -78,14 +80,25 @@ struct ctl_decision {
 	uint8_t arg;    /* COMMIT: buffer entry; STALE: 1 if the older value */
 };
 
+struct ctl;
+
 struct ctl_config {
 	enum ctl_strategy strategy;
 	int pct_depth;          /* d: d-1 priority change points */
 	uint64_t steps_estimate; /* k: change points fall in [1, k] */
 	uint64_t seed;
-	/* CTL_GUIDED: the decisions to follow. */
+	/* CTL_GUIDED: the decisions to follow, and whether to go on at
+	 * random after them. */
 	const struct ctl_decision *guide;
 	size_t guide_len;
+	bool then_random;
+	/* Random decisions (CTL_RANDOM, or past the guide) keep the current
+	 * fiber running except one time in switch_one_in (0 or 1: never). */
+	uint32_t switch_one_in;
+	/* Called after every RUN decision is logged, before the chosen fiber
+	 * runs (the state search watches the states it reaches). */
+	void (*observe)(void *arg, const struct ctl *c);
+	void *observe_arg;
 };
 
 struct thread_ctx;

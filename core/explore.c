@@ -60,12 +60,17 @@ uint64_t explore_one(struct run *run, uint64_t index, const struct ctl_config *h
 	struct ctl_config cc = *how;
 
 	cc.seed = execution_seed(run->cfg.seed, index);
+	return explore_seeded(run, cc.seed, &cc);
+}
+
+uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_config *cc)
+{
 	reset_model(run);
-	reset_workers(run, cc.seed);
+	reset_workers(run, worker_seed);
 	oracle_forget(&run->oracle);
 	atomic_store(&lostflush_stop, false);
 	mm_start(run->cfg.memory, run->nr_workers);
-	ctl_init(&the_ctl, run->nr_workers, &cc);
+	ctl_init(&the_ctl, run->nr_workers, cc);
 	for (int i = 0; i < run->nr_workers; i++)
 		ctl_add_thread(&the_ctl, i, run->workers[i].ctx->name, fiber_main,
 			       &run->workers[i], run->workers[i].ctx);
@@ -91,7 +96,7 @@ const struct ctl *explore_last(void)
 	return &the_ctl;
 }
 
-static void keep_failing_schedule(struct run *run, uint64_t index, uint64_t steps)
+void explore_keep_failing(struct run *run, uint64_t index, uint64_t steps)
 {
 	int nr;
 	struct thread_ctx *const *threads = run_threads(run, &nr);
@@ -171,7 +176,7 @@ void run_controlled(struct run *run)
 		run->executions_run++;
 		if (atomic_load(&run->oracle.nr_violations)) {
 			run->failing_pct_steps = estimate.k;
-			keep_failing_schedule(run, i, steps);
+			explore_keep_failing(run, i, steps);
 			break;
 		}
 		estimate_learn(&estimate, run, the_ctl.log_len);

@@ -12,6 +12,14 @@ uint64_t execution_seed(uint64_t seed, uint64_t index);
  * is ignored: the execution's own is used). Returns its schedule points;
  * the oracle holds only this execution's violations. */
 uint64_t explore_one(struct run *run, uint64_t index, const struct ctl_config *how);
+/* The same on a fresh model whose workers draw from worker_seed, the
+ * scheduler from cc->seed (the state search runs a kept prefix with the
+ * worker seeds it was found with, and decides on with a new seed). */
+uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_config *cc);
+/* The last execution failed: keep its decisions, hash and counts as the
+ * run's failing execution, under index `index` (whose seed its workers
+ * drew from). */
+void explore_keep_failing(struct run *run, uint64_t index, uint64_t steps);
 /* The scheduler of the last execution: its decision log, its counts. */
 const struct ctl *explore_last(void);
 /* The whole controlled run (run_execute() calls it). */

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "ctl.h"
+#include "cover.h"
 #include "explore.h"
 
 _Thread_local struct thread_ctx *current_thread;
@@ -187,6 +188,8 @@ void run_execute(struct run *run)
 	run->oracle.t0_ns = run->t0_ns;
 	if (run->cfg.sched == SCHED_FREE)
 		run_free(run);
+	else if (run->cfg.sched == SCHED_COVER && !run->cfg.guide)
+		run_cover(run);
 	else
 		run_controlled(run);
 	run->elapsed_ns = trace_now_ns() - run->t0_ns;

@@ -41,6 +41,7 @@ enum sched_mode {
 	SCHED_FREE,   /* real threads on real cores, perturbed */
 	SCHED_RANDOM, /* one at a time, a seeded random choice at each point */
 	SCHED_PCT,    /* one at a time, PCT priorities */
+	SCHED_COVER,  /* one at a time, a search guided by the states reached */
 };
 
 struct run_config {
@@ -98,6 +99,7 @@ struct run {
 	struct ctl_decision *schedule;     /* its decisions (malloc) */
 	size_t schedule_len;
 	uint64_t decisions;                /* scheduler decisions, all executions */
+	uint64_t cover_states;             /* --sched cover: abstract states kept */
 	uint64_t first_violation_ns;       /* 0 if none */
 	uint64_t accesses_to_first_violation;
 	/* After the workers stop (each execution, in controlled modes): a

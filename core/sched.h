@@ -59,13 +59,20 @@ static inline void sched_point(void)
  * exists only in the bug, inside a plain increment, is marked alone), so
  * widening never favours the fixed form; it only makes a narrow window as
  * likely to be hit as a wide one.
+ *
+ * Under a controlled scheduler every point is a possible switch already: no
+ * widening is needed, but the fiber records which window it is stopped in
+ * (its function names it), because being stopped there is part of the
+ * state the state search (core/cover.h) tells apart.
  */
-static inline void sched_window(void)
+#define sched_window() sched_window_at(__func__)
+
+static inline void sched_window_at(const void *site)
 {
-	/* Under a controlled scheduler every point is a possible switch
-	 * already: no widening needed. */
 	if (lostflush_ctl && current_thread) {
+		current_thread->window = site;
 		ctl_point(lostflush_ctl, current_thread->index);
+		current_thread->window = NULL;
 		return;
 	}
 	if (current_thread && current_thread->perturb)

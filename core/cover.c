@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --sched cover (core/cover.h): an archive of abstract states, each with the
+ * first decision prefix found to reach it; most executions replay a kept
+ * prefix and go on at random from there.
+ */
+#include "cover.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "explore.h"
+#include "memmodel.h"
+#include "tlb.h"
+#include "trace.h"
+
+/*
+ * The search's constants, measured on invlpg-defer's deep variants
+ * (README, "The state search"):
+ *
+ * FRESH_ONE_IN   one execution in 8 starts from nothing: every prefix in
+ *                the archive begins with what some earlier execution did,
+ *                and fresh starts keep new beginnings coming.
+ * RECENT         half the others go on from one of the 32 states found
+ *                last: a state just found is one step along a chain, and
+ *                going on from it at once is what climbs the chain (with
+ *                the tournament alone, 15 and 15 of 20 seeds caught
+ *                counter-reset and nonatomic-inc in 10 s; with it, 18 and
+ *                17).
+ * TOURNAMENT     the rest go on from the least tried of 3 random states:
+ *                Go-Explore's weighting towards rarely chosen cells,
+ *                without keeping a sorted list.
+ * SWITCH_ONE_IN  past the prefix, the running fiber keeps running except
+ *                one decision in 6. A random choice at every point
+ *                switches five times in six and cuts short the segment a
+ *                race needs one thread to run without a stop; measured, 4,
+ *                6 and 8 caught both deep variants about equally, 12 and
+ *                16 clearly less often.
+ */
+#define FRESH_ONE_IN 8
+#define RECENT 32
+#define TOURNAMENT 3
+#define SWITCH_ONE_IN 6
+/* States kept at most: with prefixes of a few hundred decisions, well
+ * under 1 GiB; past it the search goes on without keeping new ones. */
+#define ARCHIVE_MAX_CELLS (1 << 20)
+#define HOT_PAGES_WATCHED 4
+
+struct cell {
+	uint64_t sig;
+	uint64_t origin; /* the execution whose worker seeds its prefix ran with */
+	struct ctl_decision *prefix;
+	uint32_t len;
+	uint32_t chosen; /* executions started from it */
+};
+
+struct archive {
+	struct cell *cells; /* in the order found */
+	size_t nr;
+	uint32_t *slots;    /* open addressing: cell index + 1, 0 empty */
+	size_t nr_slots;    /* a power of two, twice ARCHIVE_MAX_CELLS */
+};
+
+/* What one execution of the search knows while it runs. */
+struct search {
+	struct archive *archive;
+	struct run *run;
+	uint64_t origin;
+	size_t replayed; /* decisions of the prefix it replays: states known */
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+static uint64_t clamp_u(long v, long max)
+{
+	return (uint64_t)(v < 0 ? 0 : v > max ? max : v);
+}
+
+static uint64_t last_event(const struct thread_ctx *ctx)
+{
+	const struct trace_ring *r = &ctx->ring;
+
+	return r->head ? r->rec[(r->head - 1) & (TRACE_RING_SIZE - 1)].event : NR_TRACE_EVENTS;
+}
+
+/*
+ * What every fiber shares: which fibers are stopped inside a window the
+ * scenario marks (a flusher between its snapshot and its settle, an
+ * increment between its load and its store) and how many stores each has
+ * not made visible; the deferred-flush bookkeeping of every flush form
+ * (the dirty bit and plain flag, the count, and how far it is ahead of
+ * what flushes settled, each capped at 3: a count of 7 is no different
+ * from 3 for a lost flush); and which vCPUs' TLBs hold each hot page.
+ */
+static uint64_t shared_signature(const struct run *run)
+{
+	const struct kvm *kvm = &run->kvm;
+	long dirty = atomic_load_explicit(&kvm->tlbs_dirty, memory_order_relaxed);
+	long flushed = atomic_load_explicit(&kvm->tlbs_flushed, memory_order_relaxed);
+	uint32_t hot = run->cfg.work.hot_gfns < HOT_PAGES_WATCHED ? run->cfg.work.hot_gfns
+								   : HOT_PAGES_WATCHED;
+	uint64_t h = 0x5bd1e995;
+
+	for (int i = 0; i < run->nr_workers; i++) {
+		h = mix(h, (uint64_t)(uintptr_t)run->workers[i].ctx->window);
+		if (mm_enabled())
+			h = mix(h, clamp_u(mm_pending(i), 3));
+	}
+	h = mix(h, atomic_load_explicit(&kvm->remote_tlbs_dirty, memory_order_relaxed));
+	h = mix(h, clamp_u(dirty, 3) | clamp_u(dirty - flushed, 3) << 4 |
+			   (uint64_t)kvm->plain_remote_tlbs_dirty << 8);
+	for (int i = 0; i < kvm->nr_vcpus; i++) {
+		struct kvm_vcpu *vcpu = kvm->vcpus[i];
+		uint64_t held = 0;
+
+		for (uint32_t g = 0; g < hot; g++)
+			held |= (uint64_t)(tlb_lookup(&vcpu->tlb, g) != NULL) << g;
+		h = mix(h, held);
+	}
+	return h;
+}
+
+static struct cell *archive_find(struct archive *a, uint64_t sig, size_t *slot)
+{
+	size_t mask = a->nr_slots - 1;
+
+	for (size_t s = sig & mask;; s = (s + 1) & mask) {
+		if (!a->slots[s]) {
+			*slot = s;
+			return NULL;
+		}
+		if (a->cells[a->slots[s] - 1].sig == sig)
+			return &a->cells[a->slots[s] - 1];
+	}
+}
+
+static void archive_add(struct archive *a, size_t slot, uint64_t sig, uint64_t origin,
+			const struct ctl_decision *log, size_t len)
+{
+	struct cell *cell = &a->cells[a->nr];
+
+	cell->prefix = malloc(len * sizeof(*log));
+	HARNESS_ASSERT(cell->prefix, "out of memory for the state archive");
+	memcpy(cell->prefix, log, len * sizeof(*log));
+	cell->sig = sig;
+	cell->origin = origin;
+	cell->len = (uint32_t)len;
+	cell->chosen = 0;
+	a->slots[slot] = (uint32_t)++a->nr;
+}
+
+/*
+ * After each RUN decision. A state is kept once per fiber, as the shared
+ * part with that one fiber's last event: the product over all fibers of
+ * where each is would be too fine (measured: a million states in 10 s, and
+ * nothing found), while the shared part alone cannot tell a flusher about
+ * to settle from one that has settled.
+ */
+static void observe(void *arg, const struct ctl *c)
+{
+	struct search *s = arg;
+	struct archive *a = s->archive;
+	uint64_t shared;
+
+	if (c->log_len <= s->replayed)
+		return;
+	shared = shared_signature(s->run);
+	for (int i = 0; i < c->nr_threads; i++) {
+		uint64_t sig = mix(mix(shared, (uint64_t)i + 1), last_event(s->run->workers[i].ctx));
+		size_t slot;
+
+		if (a->nr == ARCHIVE_MAX_CELLS)
+			return;
+		if (!archive_find(a, sig, &slot))
+			archive_add(a, slot, sig, s->origin, c->log, c->log_len);
+	}
+}
+
+static struct cell *pick_cell(struct archive *a, struct rng *rng)
+{
+	struct cell *best = NULL;
+
+	if (!a->nr || !rng_below(rng, FRESH_ONE_IN))
+		return NULL;
+	if (rng_below(rng, 2)) {
+		size_t recent = a->nr < RECENT ? a->nr : RECENT;
+
+		best = &a->cells[a->nr - 1 - rng_below(rng, recent)];
+	} else {
+		for (int i = 0; i < TOURNAMENT; i++) {
+			struct cell *c = &a->cells[rng_below(rng, a->nr)];
+
+			if (!best || c->chosen < best->chosen)
+				best = c;
+		}
+	}
+	best->chosen++;
+	return best;
+}
+
+static void archive_init(struct archive *a)
+{
+	a->nr = 0;
+	a->nr_slots = 2 * ARCHIVE_MAX_CELLS;
+	a->cells = calloc(ARCHIVE_MAX_CELLS, sizeof(*a->cells));
+	a->slots = calloc(a->nr_slots, sizeof(*a->slots));
+	HARNESS_ASSERT(a->cells && a->slots, "out of memory for the state archive");
+}
+
+static void archive_destroy(struct archive *a)
+{
+	for (size_t i = 0; i < a->nr; i++)
+		free(a->cells[i].prefix);
+	free(a->cells);
+	free(a->slots);
+}
+
+/* Execution i: from a kept prefix (replayed with the worker seeds it was
+ * found with, then random), or fresh. Returns its schedule points and, in
+ * *origin, the execution whose seeds its workers drew from. */
+static uint64_t cover_one(struct run *run, struct archive *a, uint64_t i, uint64_t *origin)
+{
+	struct rng pick;
+	struct cell *from;
+	struct search s = { .archive = a, .run = run, .origin = i };
+	struct ctl_config cc = {
+		.strategy = CTL_RANDOM,
+		.seed = execution_seed(run->cfg.seed, i),
+		.switch_one_in = SWITCH_ONE_IN,
+		.observe = observe,
+		.observe_arg = &s,
+	};
+
+	rng_seed(&pick, cc.seed, 0x636f766572ULL /* "cover" */);
+	from = pick_cell(a, &pick);
+	if (from) {
+		cc.strategy = CTL_GUIDED;
+		cc.then_random = true;
+		cc.guide = from->prefix;
+		cc.guide_len = from->len;
+		s.origin = from->origin;
+		s.replayed = from->len;
+	}
+	*origin = s.origin;
+	return explore_seeded(run, execution_seed(run->cfg.seed, s.origin), &cc);
+}
+
+void run_cover(struct run *run)
+{
+	struct archive a;
+	/* Execution i depends on every one before it: a search starts at 0. */
+	uint64_t last = run->cfg.executions ? run->cfg.executions : UINT64_MAX;
+
+	archive_init(&a);
+	for (uint64_t i = 0; i < last; i++) {
+		uint64_t origin, steps;
+
+		if (run_sigint_seen() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
+			break;
+		steps = cover_one(run, &a, i, &origin);
+		run->executions_run++;
+		if (atomic_load(&run->oracle.nr_violations)) {
+			explore_keep_failing(run, origin, steps);
+			break;
+		}
+	}
+	run->cover_states = a.nr;
+	archive_destroy(&a);
+	torture_stop();
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --sched cover: a search over schedules guided by the states they reach.
+ *
+ * PCT finds a bug of depth d with probability 1/(n k^(d-1)) per execution;
+ * the deep lost-flush races need six or seven preemptions, each at one
+ * particular step of a hundred, and no seeded random schedule reaches them.
+ * But every one of those preemptions leaves the model in a state no
+ * shallow schedule leaves it in: a flusher stalled in its window while
+ * another settles, a vCPU holding a translation while a mark is pending, a
+ * count that came back to a snapshot. So the search keeps, for each
+ * abstract state it has seen, the first decision prefix that reached it,
+ * and spends most executions replaying a kept prefix and going on at
+ * random from there, with few switches (Go-Explore: Ecoffet, Huizinga,
+ * Lehman, Stanley and Clune, "First return, then explore", Nature 2021).
+ * A deep race becomes a chain of shallow steps, each kept once made.
+ *
+ * An abstract state is what a schedule can change and a lost flush depends
+ * on (core/cover.c): which fibers are stopped inside a marked window and
+ * how many stores each holds back; the deferred-flush bookkeeping; which
+ * vCPUs hold a hot page in their TLB; and, kept once per fiber, that
+ * fiber's last event. It is scenario-blind: nothing in it names a bug.
+ *
+ * The search is deterministic in the run's seed: execution i of a search is
+ * the same whenever the i executions before it were, so a failure replays
+ * by running the same seed for i+1 executions, or at once from the report,
+ * which carries the decisions.
+ */
+#ifndef LOSTFLUSH_COVER_H
+#define LOSTFLUSH_COVER_H
+
+#include "run.h"
+
+/* The whole state-guided run (run_execute() calls it for --sched cover). */
+void run_cover(struct run *run);
+
+#endif
