@@ -30,13 +30,16 @@ void options_usage(FILE *out, const char *argv0)
 		"  --variant V|all         a variant of the scenario (default: fixed)\n"
 		"  --duration D            how long each run lasts: 500ms, 10s, 2m, 1h (default 10s)\n"
 		"  --seed S                run seed, decimal or 0x-hex (default: from the clock)\n"
-		"  --sched free|random|pct[:D]  free: real threads on real cores, perturbed at\n"
-		"                          schedule points (default); random and pct: one\n"
-		"                          thread at a time, a seeded choice at every point\n"
+		"  --sched free|random|pct[:D]|cover  free: real threads on real cores,\n"
+		"                          perturbed at schedule points (default); random,\n"
+		"                          pct and cover: one thread at a time, a seeded\n"
+		"                          choice at every point, over many short executions\n"
 		"                          (pct: Burckhardt et al.'s priorities, depth D, 1..%d,\n"
-		"                          default 3), over many short executions; pct:D:K\n"
-		"                          fixes PCT's estimate K of an execution's decisions\n"
-		"                          (default: learned from the first executions)\n"
+		"                          default 3; pct:D:K fixes PCT's estimate K of an\n"
+		"                          execution's decisions, default: learned); cover:\n"
+		"                          a search that keeps the schedules reaching new\n"
+		"                          states and goes on from them, for races deeper\n"
+		"                          than pct reaches\n"
 		"  --executions N          controlled modes: stop after N executions\n"
 		"  --execution N           controlled modes: run only execution N (a replay)\n"
 		"  --replay FILE.json      run again the failing execution a report describes\n"
@@ -395,10 +398,14 @@ static int parse_sched(struct options *o, const char *arg)
 		o->sched = SCHED_RANDOM;
 		return 0;
 	}
+	if (!strcmp(arg, "cover")) {
+		o->sched = SCHED_COVER;
+		return 0;
+	}
 	if (!strncmp(arg, "pct", 3) && (!arg[3] || arg[3] == ':'))
 		return parse_pct(o, arg[3] ? arg + 4 : arg + 3);
-	fprintf(stderr, "stress: --sched '%s' is not allowed: use free, random, pct, pct:D or "
-		"pct:D:K\n", arg);
+	fprintf(stderr, "stress: --sched '%s' is not allowed: use free, random, pct, pct:D, "
+		"pct:D:K or cover\n", arg);
 	return -1;
 }
 
@@ -543,17 +550,17 @@ static int check_controlled_only(const struct options *o)
 	if (o->sched != SCHED_FREE || o->replay_path)
 		return 0;
 	if (o->memory_given && o->memory != MEM_SC) {
-		fprintf(stderr, "stress: --memory %s needs --sched random or pct: free mode runs "
+		fprintf(stderr, "stress: --memory %s needs --sched random, pct or cover: free mode runs "
 			"on this CPU's own memory model\n", mem_model_name(o->memory));
 		return -1;
 	}
 	if (o->minimize) {
-		fprintf(stderr, "stress: --minimize needs --sched random or pct: free-mode runs "
+		fprintf(stderr, "stress: --minimize needs --sched random, pct or cover: free-mode runs "
 			"have no schedule to shrink\n");
 		return -1;
 	}
 	if (o->timeline) {
-		fprintf(stderr, "stress: --timeline needs --sched random or pct: free-mode runs "
+		fprintf(stderr, "stress: --timeline needs --sched random, pct or cover: free-mode runs "
 			"keep only each thread's last events (shown on a violation)\n");
 		return -1;
 	}

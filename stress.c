@@ -78,11 +78,12 @@ static void list_scenarios(void)
 			printf("    %-22s %-7s %s\n", v->name, v->buggy ? "buggy" : "fixed", v->summary);
 			printf("    %-22s         %s\n", "", v->note);
 			if (v->buggy)
-				printf("    %-22s         caught by:%s%s%s%s%s\n", "",
+				printf("    %-22s         caught by:%s%s%s%s%s%s\n", "",
 				       v->caught_by & DETECT_ORACLE ?
 					       (v->rare_in_free_mode ? " free (rarely)" : " free") : "",
 				       v->caught_by & DETECT_RANDOM ? " random" : "",
 				       v->caught_by & DETECT_PCT ? " pct" : "",
+				       v->caught_by & DETECT_COVER ? " cover" : "",
 				       v->caught_by & DETECT_TSAN ? " tsan" : "",
 				       v->caught_by & DETECT_STORE_BUFFERS ? " store-buffers" : "");
 			if (v->shows_with_range_flush)
@@ -110,7 +111,9 @@ static enum verdict_expect controlled_expectation(const struct options *o,
 						  const struct scenario_variant *v,
 						  const char **why)
 {
-	unsigned want = o->sched == SCHED_RANDOM ? DETECT_RANDOM : DETECT_PCT;
+	unsigned want = o->sched == SCHED_RANDOM ? DETECT_RANDOM
+			: o->sched == SCHED_COVER ? DETECT_COVER
+						  : DETECT_PCT;
 
 	/* A model stronger than the bug needs: it cannot happen. */
 	if (o->memory < v->shows_from)
@@ -291,6 +294,13 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	snprintf(r->replay_sched, sizeof(r->replay_sched), "%s", replay_sched_name(run));
 	r->executions_run = run->executions_run;
 	r->failing_execution = run->failing_execution;
+	r->replay_execution = run->failing_execution;
+	r->cover_states = run->cover_states;
+	/* A search's failing execution is its last; its workers drew from
+	 * the seeds of the execution that found the prefix it replayed. */
+	r->searched = run->cfg.sched == SCHED_COVER && !o->guide;
+	if (r->searched)
+		r->failing_execution = run->executions_run - 1;
 	r->failing_steps = run->failing_steps;
 	r->failing_trace_hash = run->failing_trace_hash;
 	r->memory = mem_model_name(run->cfg.memory);
@@ -329,6 +339,13 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 		/* The decisions are in the file, not derivable from the seed. */
 		snprintf(r->replay, sizeof(r->replay), "%s --replay %s --variant %s", o->argv0,
 			 o->replay_path, v->name);
+	else if (run->cfg.sched == SCHED_COVER)
+		/* Execution i of a search depends on all before it: the same
+		 * seed, stopped after the failing one, runs them again. */
+		snprintf(r->replay, sizeof(r->replay),
+			 "%s --scenario %s --variant %s --sched cover --seed %#llx --executions %llu%s",
+			 o->argv0, s->name, v->name, (unsigned long long)run->cfg.seed,
+			 (unsigned long long)run->executions_run, o->replay_extra);
 	else if (run->cfg.sched == SCHED_FREE)
 		snprintf(r->replay, sizeof(r->replay),
 			 "%s --scenario %s --variant %s --seed %#llx --duration %s%s", o->argv0,
@@ -348,6 +365,8 @@ static const char *sched_name(const struct run_config *cfg)
 		return "free";
 	if (cfg->sched == SCHED_RANDOM)
 		return "random";
+	if (cfg->sched == SCHED_COVER)
+		return "cover";
 	snprintf(buf, sizeof(buf), "pct:%d", cfg->pct_depth);
 	return buf;
 }
@@ -626,6 +645,12 @@ int main(int argc, char **argv)
 	}
 	if (o.replay_path && load_replay(&o))
 		return EXIT_USAGE;
+	if (o.sched == SCHED_COVER && o.one_execution && !o.guide) {
+		fprintf(stderr, "stress: --execution cannot pick one execution of --sched cover out: "
+			"each depends on every one before it; run the same --seed with "
+			"--executions N+1, or --replay its report\n");
+		return EXIT_USAGE;
+	}
 	if (!o.scenario) {
 		fprintf(stderr, "stress: no --scenario given\n");
 		print_names(NULL);

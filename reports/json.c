@@ -75,7 +75,7 @@ static json_t *replay_json(const struct run_result *r)
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:I, s:I, s:i, s:s, s:s}",
 			      "scenario", r->scenario, "variant", r->variant, "sched", r->replay_sched,
 			      "memory", r->memory, "seed", seed,
-			      "execution", (json_int_t)r->failing_execution,
+			      "execution", (json_int_t)r->replay_execution,
 			      "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
 			      "hot_gfns", (json_int_t)r->hot_gfns,
 			      "tlb_entries", (int)r->tlb_entries,
@@ -91,7 +91,7 @@ static json_t *replay_json(const struct run_result *r)
 		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
 	/* A run that followed a schedule is not its seed's execution: the
 	 * decisions it took are what replays it. */
-	else if (r->guided && r->schedule)
+	else if ((r->guided || r->searched) && r->schedule)
 		json_object_set_new(j, "schedule", schedule_json(r->schedule, r->schedule_len));
 	return j;
 }
@@ -141,6 +141,9 @@ static json_t *run_json(const struct run_result *r)
 		json_object_set_new(j, "decisions", json_integer((json_int_t)r->decisions));
 		json_object_set_new(j, "decisions_per_s",
 				    json_real(secs > 0 ? (double)r->decisions / secs : 0.0));
+		if (r->searched)
+			json_object_set_new(j, "cover_states",
+					    json_integer((json_int_t)r->cover_states));
 		if (r->nr_violations) {
 			json_object_set_new(j, "failing_execution",
 					    json_integer((json_int_t)r->failing_execution));

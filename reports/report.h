@@ -39,6 +39,11 @@ struct run_result {
 	const char *ad_bits;     /* "on" or "off" */
 	uint64_t executions_run;    /* controlled modes */
 	uint64_t failing_execution;
+	/* The execution whose seeds replay it (--sched cover: the one its
+	 * prefix was found in; otherwise failing_execution). */
+	uint64_t replay_execution;
+	bool searched;              /* --sched cover: a state search ran */
+	uint64_t cover_states;      /* the abstract states it kept */
 	uint64_t failing_steps;
 	uint64_t failing_trace_hash;
 	const char *memory;         /* "sc", "tso", "weak" */

@@ -66,6 +66,9 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet)
 	if (r->executions_run)
 		fprintf(out, "Executions: %" PRIu64 " under %s%s\n", r->executions_run, r->sched,
 			r->nr_violations ? "" : ", none failed");
+	if (r->searched)
+		fprintf(out, "States kept: %" PRIu64 " (each with the first schedule that reached "
+			"it)\n", r->cover_states);
 	if (r->nr_violations && r->executions_run)
 		fprintf(out, "Failing execution: %" PRIu64 ", after %" PRIu64 " schedule points, "
 			"trace hash %016" PRIx64 "\n"

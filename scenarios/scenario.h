@@ -23,6 +23,7 @@ enum detector {
 	DETECT_STORE_BUFFERS = 1 << 2, /* needs modelled store buffers (weak memory) */
 	DETECT_RANDOM = 1 << 3,        /* the oracle under --sched random */
 	DETECT_PCT = 1 << 4,           /* the oracle under --sched pct */
+	DETECT_COVER = 1 << 5,         /* the oracle under --sched cover */
 };
 
 struct scenario_variant {
