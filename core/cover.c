@@ -38,10 +38,19 @@
  *                6 and 8 caught both deep variants about equally, 12 and
  *                16 clearly less often.
  */
+#ifndef FRESH_ONE_IN
 #define FRESH_ONE_IN 8
+#endif
+#ifndef RECENT
 #define RECENT 32
+#endif
+#ifndef RECENT_ONE_IN
+#define RECENT_ONE_IN 2
+#endif
 #define TOURNAMENT 3
+#ifndef SWITCH_ONE_IN
 #define SWITCH_ONE_IN 6
+#endif
 /* States kept at most: with prefixes of a few hundred decisions, well
  * under 1 GiB; past it the search goes on without keeping new ones. */
 #define ARCHIVE_MAX_CELLS (1 << 20)
@@ -88,6 +97,20 @@ static uint64_t last_event(const struct thread_ctx *ctx)
 	return r->head ? r->rec[(r->head - 1) & (TRACE_RING_SIZE - 1)].event : NR_TRACE_EVENTS;
 }
 
+/* A window by its name, not its address: the same on every run of every
+ * build, so a search's executions do not depend on where the loader put
+ * the binary. */
+static uint64_t window_id(const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	if (!name)
+		return 0;
+	while (*name)
+		h = (h ^ (unsigned char)*name++) * 0x100000001b3ULL;
+	return h;
+}
+
 /*
  * What every fiber shares: which fibers are stopped inside a window the
  * scenario marks (a flusher between its snapshot and its settle, an
@@ -107,7 +130,7 @@ static uint64_t shared_signature(const struct run *run)
 	uint64_t h = 0x5bd1e995;
 
 	for (int i = 0; i < run->nr_workers; i++) {
-		h = mix(h, (uint64_t)(uintptr_t)run->workers[i].ctx->window);
+		h = mix(h, window_id(run->workers[i].ctx->window));
 		if (mm_enabled())
 			h = mix(h, clamp_u(mm_pending(i), 3));
 	}
@@ -187,7 +210,7 @@ static struct cell *pick_cell(struct archive *a, struct rng *rng)
 
 	if (!a->nr || !rng_below(rng, FRESH_ONE_IN))
 		return NULL;
-	if (rng_below(rng, 2)) {
+	if (!rng_below(rng, RECENT_ONE_IN)) {
 		size_t recent = a->nr < RECENT ? a->nr : RECENT;
 
 		best = &a->cells[a->nr - 1 - rng_below(rng, recent)];

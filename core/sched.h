@@ -67,7 +67,7 @@ static inline void sched_point(void)
  */
 #define sched_window() sched_window_at(__func__)
 
-static inline void sched_window_at(const void *site)
+static inline void sched_window_at(const char *site)
 {
 	if (lostflush_ctl && current_thread) {
 		current_thread->window = site;

@@ -25,9 +25,9 @@ struct thread_ctx {
 	/* Loop iterations left in a controlled execution; 0: unbounded. */
 	uint32_t budget;
 	struct trace_ring ring;
-	/* Controlled modes: the window (sched_window()) this thread is stopped
-	 * in, or NULL. */
-	const void *window;
+	/* Controlled modes: the window (sched_window(), named by its
+	 * function) this thread is stopped in, or NULL. */
+	const char *window;
 };
 
 extern _Thread_local struct thread_ctx *current_thread;

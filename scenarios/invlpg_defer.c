@@ -418,7 +418,7 @@ static const struct scenario_variant variants[] = {
 		.note = "ThreadSanitizer reports the data race on the flag; the oracle catches "
 			"a notifier that trusts a flag cleared by a flush still in flight",
 		.buggy = true,
-		.caught_by = DETECT_TSAN | DETECT_ORACLE | DETECT_PCT,
+		.caught_by = DETECT_TSAN | DETECT_ORACLE | DETECT_PCT | DETECT_COVER,
 		.policy = &bit_plain_flag,
 		.controlled_workload = "zaps=0",
 	},
@@ -428,7 +428,7 @@ static const struct scenario_variant variants[] = {
 		.note = "a mark set during the flush is wiped; the notifier then frees a "
 			"frame a vCPU still maps",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.pct_depth = 5,
 		.policy = &bit_clear_after_request,
 		/* Without the zapper, whose flush only settles marks early,
@@ -440,7 +440,7 @@ static const struct scenario_variant variants[] = {
 		.summary = "seed v1: the notifier flushes only if its own unmap zapped",
 		.note = "the page an invlpg zapped is freed while other TLBs map it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.policy = &bit_notifier_ignores_flag,
 	},
 	{
@@ -457,10 +457,11 @@ static const struct scenario_variant variants[] = {
 			"marks bring it back to the first one's snapshot, whose cmpxchg then "
 			"wipes them; rare in free mode; random and pct have not reached its "
 			"eight-step ordering (two flushes overlapping, a fill, a zap, the "
-			"stale cmpxchg, the unmap, the use) in 10 s; "
+			"stale cmpxchg, the unmap, the use) in 10 s, the state search "
+			"(--sched cover) reaches it in seconds; "
 			"--replay scenarios/replays/invlpg-defer-counter-reset.json shows it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE,
+		.caught_by = DETECT_ORACLE | DETECT_COVER,
 		.rare_in_free_mode = true,
 		.policy = &counter_reset,
 	},
@@ -469,7 +470,7 @@ static const struct scenario_variant variants[] = {
 		.summary = "count snapshotted after the flush request",
 		.note = "a mark counted during the flush is settled without a flush after it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.pct_depth = 4,
 		.policy = &counter_late_snapshot,
 		.controlled_workload = "zaps=0",
@@ -481,8 +482,8 @@ static const struct scenario_variant variants[] = {
 			"barrier and TSO keeps stores in order, so it cannot show under free "
 			"mode or --memory sc|tso (clean there); under --memory weak the "
 			"reordering is modelled, but the race also needs a flusher that "
-			"snapshots while the zapper holds mmu_lock for read, which random and "
-			"pct have not reached in 10 s: reported, not judged; "
+			"snapshots while the zapper holds mmu_lock for read, which random, "
+			"pct and cover have not reached in 10 s: reported, not judged; "
 			"--replay scenarios/replays/invlpg-defer-missing-wmb.json shows it",
 		.buggy = true,
 		.caught_by = DETECT_STORE_BUFFERS,
@@ -495,9 +496,10 @@ static const struct scenario_variant variants[] = {
 		.note = "deep: a stalled increment overwrites a later zapper's mark with the "
 			"flusher's snapshot, which then settles it unflushed; needs three vCPUs "
 			"and five threads in order, beyond what random and pct reach in 10 s; "
+			"the state search (--sched cover) reaches it in seconds; "
 			"--replay scenarios/replays/invlpg-defer-nonatomic-inc.json shows it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE,
+		.caught_by = DETECT_ORACLE | DETECT_COVER,
 		.policy = &counter_nonatomic_inc,
 		/* The configuration the race needs: zaps frequent enough that
 		 * two land in one stalled increment, and writers (notifier,

@@ -45,7 +45,7 @@ seeds_meet() {
 	# claims only that nothing raced, and two at once on two cores is more
 	# contention, not less. Free seeds that must catch a bug run alone:
 	# their timing is what they measure.
-	[[ " $* " =~ " --sched "(random|pct) ]] && jobs=${CHECK_JOBS:-2}
+	[[ " $* " =~ " --sched "(random|pct|cover) ]] && jobs=${CHECK_JOBS:-2}
 	[[ " $* " =~ " --expect clean " ]] && jobs=${CHECK_JOBS:-2}
 	for seed in $(seq 1 "$seeds"); do
 		while [ "$(jobs -pr | wc -l)" -ge "$jobs" ]; do

@@ -41,7 +41,7 @@ seeds_meet "memory-missing-wmb-clean-under-tso" 20 20 --scenario invlpg-defer \
 	--variant missing-wmb --sched random --memory tso --duration "$fixed_limit"
 
 expect_exit memory-needs-controlled 2 ./stress --scenario invlpg-defer --memory weak
-expect_output memory-needs-controlled-says '--memory weak needs --sched random or pct'
+expect_output memory-needs-controlled-says '--memory weak needs --sched random, pct or cover'
 expect_exit memory-bad-name 2 ./stress --scenario invlpg-defer --sched random --memory arm
 expect_output memory-bad-name-says "'arm' is not allowed: use sc, tso or weak"
 expect_exit minimize-needs-controlled 2 ./stress --scenario invlpg-defer --minimize

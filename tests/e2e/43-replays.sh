@@ -30,7 +30,7 @@ expect_exit replays-timeline-clean 0 ./stress --replay scenarios/replays/invlpg-
 expect_output replays-timeline-shows-it 'the last execution \(1\), one column per thread'
 expect_output replays-timeline-has-every-thread 'v0 +v1 +N +F +Z'
 expect_exit replays-timeline-needs-controlled 2 ./stress --scenario invlpg-defer --timeline
-expect_output replays-timeline-says-why '--timeline needs --sched random or pct'
+expect_output replays-timeline-says-why '--timeline needs --sched random, pct or cover'
 expect_exit replays-no-scenario-with-replay 2 ./stress \
 	--replay scenarios/replays/invlpg-defer-counter-reset.json --scenario invlpg-defer
 expect_output replays-says-variant-allowed 'give no --scenario with it'

@@ -114,6 +114,103 @@ static void same_seed_same_execution(void **state)
 	assert_memory_not_equal(a.order, c.order, sizeof(a.order));
 }
 
+/* ---- Guided, then random: what the state search runs ------------------- */
+
+static size_t copy_log(const struct toy *toy, struct ctl_decision *out, size_t cap)
+{
+	size_t n = toy->ctl.log_len < cap ? toy->ctl.log_len : cap;
+
+	memcpy(out, toy->ctl.log, n * sizeof(*out));
+	return n;
+}
+
+/* A kept prefix replays exactly, and the execution goes on its own way. */
+static void guided_prefix_then_random(void **state)
+{
+	static struct toy a, b, c;
+	static struct ctl_decision la[512], lb[512], lc[512];
+	const size_t prefix = 60;
+	struct ctl_config cfg = { .strategy = CTL_RANDOM, .seed = 21 };
+	size_t na, nb, nc;
+
+	(void)state;
+	toy_run(&a, 3, busy_body, &cfg);
+	na = copy_log(&a, la, 512);
+	assert_true(na > prefix);
+	cfg = (struct ctl_config){ .strategy = CTL_GUIDED, .guide = la, .guide_len = prefix,
+				   .then_random = true, .seed = 22 };
+	toy_run(&b, 3, busy_body, &cfg);
+	nb = copy_log(&b, lb, 512);
+	toy_run(&c, 3, busy_body, &cfg);
+	nc = copy_log(&c, lc, 512);
+	assert_memory_equal(la, lb, prefix * sizeof(*la));
+	assert_memory_equal(a.order, b.order, 40 * sizeof(int));
+	/* Past the prefix it decides at random: not a's execution, and not
+	 * the guided fallback that runs the current thread to its end. */
+	assert_memory_not_equal(a.order, b.order, sizeof(a.order));
+	assert_true(b.ctl.switches > ctl_count_switches(la, prefix) + 5);
+	/* And the same configuration is the same execution. */
+	assert_int_equal(nb, nc);
+	assert_memory_equal(lb, lc, nb * sizeof(*lb));
+}
+
+/* A sticky random choice keeps the running thread most of the time. */
+static void sticky_random_switches_less(void **state)
+{
+	static struct toy plain, sticky;
+	uint64_t plain_sw = 0, sticky_sw = 0;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct ctl_config cfg = { .strategy = CTL_RANDOM, .seed = seed };
+
+		toy_run(&plain, 4, busy_body, &cfg);
+		plain_sw += plain.ctl.switches;
+		cfg.switch_one_in = 6;
+		toy_run(&sticky, 4, busy_body, &cfg);
+		sticky_sw += sticky.ctl.switches;
+		assert_int_equal(atomic_load(&sticky.overlap), 0);
+		assert_int_equal(sticky.nr_order, 4 * 40);
+	}
+	printf("switches over 20 executions: random %llu, one in 6 %llu\n",
+	       (unsigned long long)plain_sw, (unsigned long long)sticky_sw);
+	/* Random switches 3 times in 4 with four threads; sticky about 1 in
+	 * 6 * 4 / 3 = 8. */
+	assert_true(sticky_sw > 0);
+	assert_true(sticky_sw * 3 < plain_sw);
+}
+
+struct observed {
+	size_t calls;
+	bool saw_run_last;
+};
+
+static void count_observe(void *arg, const struct ctl *c)
+{
+	struct observed *o = arg;
+
+	o->calls++;
+	o->saw_run_last &= c->log_len > 0 && c->log[c->log_len - 1].kind == CTL_RUN;
+}
+
+/* The observer sees every RUN decision, right after it is logged. */
+static void observer_sees_every_run(void **state)
+{
+	static struct toy toy;
+	struct observed o = { 0, true };
+	const struct ctl_config cfg = { .strategy = CTL_RANDOM, .seed = 5,
+					.observe = count_observe, .observe_arg = &o };
+	size_t runs = 0;
+
+	(void)state;
+	toy_run(&toy, 3, busy_body, &cfg);
+	for (size_t i = 0; i < toy.ctl.log_len; i++)
+		runs += toy.ctl.log[i].kind == CTL_RUN;
+	assert_true(runs > 100);
+	assert_int_equal(o.calls, runs);
+	assert_true(o.saw_run_last);
+}
+
 /* ---- Blocking ------------------------------------------------------------ */
 
 static bool flag_set(void *arg)
@@ -233,6 +330,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_thread_runs_at_a_time),
 		cmocka_unit_test(same_seed_same_execution),
+		cmocka_unit_test(guided_prefix_then_random),
+		cmocka_unit_test(sticky_random_switches_less),
+		cmocka_unit_test(observer_sees_every_run),
 		cmocka_unit_test(blocked_thread_is_not_run),
 		cmocka_unit_test(deadlock_is_reported_exit_4),
 		cmocka_unit_test(pct_meets_its_bound_on_depth_2),
