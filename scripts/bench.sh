@@ -10,12 +10,13 @@
 #     entries dropped per flush, and the rate relative to the fixed variant.
 #  3. What perturbation costs: fixed with the default schedule-point
 #     perturbation against perturbation off.
-#  4. Controlled-mode hand-off rate: the decisions/s of --sched random and
-#     --sched pct:3 next to the raw price of a hand-off, measured by
+#  4. Controlled-mode hand-off rate: the decisions/s of --sched random,
+#     pct:3 and cover next to the raw price of a hand-off, measured by
 #     scripts/pingpong.c (pthread semaphore and swapcontext fiber ping-pong),
 #     against the aim of at least 500,000 decisions/s.
-#  5. Time to detection per mode: each buggy variant under free, random and
-#     pct (with a memory model where the bug needs one), one report per seed;
+#  5. Time to detection per mode: each buggy variant under free, random,
+#     pct and cover (with a memory model where the bug needs one), one
+#     report per seed;
 #     the table gives how many seeds caught it, the median and the slowest.
 #  6. What a notifier flush policy costs: hva-range-flush's fixed (per-slot
 #     range flushes), full-flush (today's one full flush) and seed-plus-one
@@ -92,7 +93,8 @@ handoff_rate() {
 
 	echo
 	echo "== controlled-mode hand-off rate (invlpg-defer/fixed, seed 1, ${hs}s per stress run)"
-	rm -f "$out/handoff-pingpong.txt" "$out/handoff-random.json" "$out/handoff-pct.json"
+	rm -f "$out/handoff-pingpong.txt" "$out/handoff-random.json" "$out/handoff-pct.json" \
+		"$out/handoff-cover.json"
 	mkdir -p build
 	# Rebuild only when the source is newer: the binary is a measuring tool,
 	# not part of the harness, so the Makefile does not know about it.
@@ -107,6 +109,8 @@ handoff_rate() {
 		--duration "${hs}s" -q --report "$out/handoff-random.json" >/dev/null </dev/null || true
 	./stress --scenario invlpg-defer --variant fixed --sched pct:3 --seed 1 \
 		--duration "${hs}s" -q --report "$out/handoff-pct.json" >/dev/null </dev/null || true
+	./stress --scenario invlpg-defer --variant fixed --sched cover --seed 1 \
+		--duration "${hs}s" -q --report "$out/handoff-cover.json" >/dev/null </dev/null || true
 	python3 - "$out" <<'PY'
 import json, os, sys
 d = sys.argv[1]
@@ -133,10 +137,14 @@ def stress_run(name):
 pp = pingpong()
 base = pp.get("pingpong")
 random_run, pct_run = stress_run("handoff-random.json"), stress_run("handoff-pct.json")
+cover_run = stress_run("handoff-cover.json")
 rows = [("pthread semaphore ping-pong", pp.get("pingpong"), None),
         ("swapcontext fiber ping-pong", pp.get("fibers"), None),
         ("stress --sched random", random_run and random_run["decisions_per_s"], random_run),
-        ("stress --sched pct:3", pct_run and pct_run["decisions_per_s"], pct_run)]
+        ("stress --sched pct:3", pct_run and pct_run["decisions_per_s"], pct_run),
+        # The search also hashes the state at every decision and replays
+        # kept prefixes: what that costs shows against random's rate.
+        ("stress --sched cover", cover_run and cover_run["decisions_per_s"], cover_run)]
 print(f"{'':28} {'decisions/s':>14} {'vs pthread':>10}")
 print(f"{'':28} {'(hand-offs/s)':>14}")
 for label, rate, _ in rows:
@@ -168,7 +176,7 @@ detect_modes() {
 	echo "== time to detection per mode ($seeds seeds, limit $limit5 per run)"
 	mkdir -p "$dir"
 	: >"$dir/rows.tsv"
-	# One line per variant; a mode is free, random or pct:D, with /MEMORY
+	# One line per variant; a mode is free, random, pct:D or cover, with /MEMORY
 	# when the bug needs store buffers (--memory tso or weak) to show.
 	while read -r scenario variant modes; do
 		case $scenario in '' | '#'*) continue ;; esac
@@ -200,14 +208,15 @@ detect_modes() {
 		done
 	done <<'EOF'
 # scenario     variant                modes
-invlpg-defer   notifier-ignores-flag  free,random,pct:3,pct:4
-invlpg-defer   clear-after-request    free,random,pct:3,pct:4
-invlpg-defer   late-snapshot          free,random,pct:3,pct:4
-invlpg-defer   plain-flag             free,random,pct:3,pct:4
-invlpg-defer   nonatomic-inc          free,random,pct:4
-invlpg-defer   missing-wmb            random/weak,pct:4/weak
-vcpu-request   no-mb-entry            random/tso,random/weak,pct:3/tso
-vcpu-request   no-mb-request          random/tso,random/weak,pct:3/tso,pct:5/tso,pct:5/weak
+invlpg-defer   notifier-ignores-flag  free,random,pct:3,pct:4,cover
+invlpg-defer   clear-after-request    free,random,pct:3,pct:4,cover
+invlpg-defer   late-snapshot          free,random,pct:3,pct:4,cover
+invlpg-defer   plain-flag             free,random,pct:3,pct:4,cover
+invlpg-defer   counter-reset          free,random,pct:4,cover
+invlpg-defer   nonatomic-inc          free,random,pct:4,cover
+invlpg-defer   missing-wmb            random/weak,pct:4/weak,cover/weak
+vcpu-request   no-mb-entry            random/tso,random/weak,pct:3/tso,cover/tso,cover/weak
+vcpu-request   no-mb-request          random/tso,random/weak,pct:3/tso,pct:5/tso,pct:5/weak,cover/tso,cover/weak
 hva-range-flush under-by-one          free,random,pct:3
 zap-leafs      lost-pending-flush     free,random,pct:3
 zap-leafs      narrow-huge-flush      free,random,pct:3
