@@ -4,8 +4,9 @@
 # DURATION (default 60s; CONTROLLED_DURATION, default 10s, for the
 # controlled runs), with JSON reports in OUT_DIR (default nightly-out). Then
 # every fixed variant for FIXED_SEEDS seeds (default 20) of FIXED_DURATION
-# (default 10s) in free mode and under random and pct:3 in every memory model,
-# in every --log mode, --ad-bits and --tlb-huge setting its scenario has.
+# (default 10s) in free mode and under random, pct:3 and cover in every memory
+# model, in every --log mode, --ad-bits and --tlb-huge setting its scenario
+# has.
 # Exits non-zero if any run was not as expected or TSan reported on a fixed
 # variant. Variants not stated as caught in a mode are reported, not judged.
 set -u
@@ -16,7 +17,7 @@ mkdir -p "$out"
 status=0
 ./stress --scenario all --duration "$dur" --seed "${SEED:-$(date +%s)}" \
 	--report "$out/free.json" | tee "$out/free.log" || status=1
-for sched in random pct:3; do
+for sched in random pct:3 cover; do
 	for memory in sc tso weak; do
 		tag="${sched/:/}-$memory"
 		./stress --scenario all --sched "$sched" --memory "$memory" \
@@ -41,7 +42,8 @@ while read -r scenario variant; do
 	for setting in $(settings_of "$scenario"); do
 		extra=()
 		[ "$setting" = - ] || extra=("${setting%%=*}" "${setting#*=}")
-		for mode in free random/sc random/tso random/weak pct:3/sc pct:3/tso pct:3/weak; do
+		for mode in free random/sc random/tso random/weak pct:3/sc pct:3/tso pct:3/weak \
+			cover/sc cover/tso cover/weak; do
 			sched=${mode%/*}
 			memory=()
 			[ "$mode" = free ] || memory=(--memory "${mode#*/}")
