@@ -37,6 +37,8 @@
  *                race needs one thread to run without a stop; measured, 4,
  *                6 and 8 caught both deep variants about equally, 12 and
  *                16 clearly less often.
+ *
+ * Each can be set at build time (-DSWITCH_ONE_IN=8) to measure another.
  */
 #ifndef FRESH_ONE_IN
 #define FRESH_ONE_IN 8
