@@ -24,10 +24,10 @@
  *                and fresh starts keep new beginnings coming.
  * RECENT         half the others go on from one of the 32 states found
  *                last: a state just found is one step along a chain, and
- *                going on from it at once is what climbs the chain (with
- *                the tournament alone, 15 and 15 of 20 seeds caught
- *                counter-reset and nonatomic-inc in 10 s; with it, 18 and
- *                17).
+ *                going on from it at once is what climbs the chain (at one
+ *                switch in 8, the tournament alone caught counter-reset
+ *                and nonatomic-inc in 15 and 15 of 20 seeds within 10 s;
+ *                with it, 18 and 17).
  * TOURNAMENT     the rest go on from the least tried of 3 random states:
  *                Go-Explore's weighting towards rarely chosen cells,
  *                without keeping a sorted list.

@@ -4,11 +4,14 @@
  *
  * PCT finds a bug of depth d with probability 1/(n k^(d-1)) per execution;
  * the deep lost-flush races need six or seven preemptions, each at one
- * particular step of a hundred, and no seeded random schedule reaches them.
- * But every one of those preemptions leaves the model in a state no
- * shallow schedule leaves it in: a flusher stalled in its window while
- * another settles, a vCPU holding a translation while a mark is pending, a
- * count that came back to a snapshot. So the search keeps, for each
+ * particular step of a hundred, and neither random nor PCT reached them in
+ * 10 s. Two things do. Few switches: past a kept prefix the running fiber
+ * mostly runs on, which alone reaches counter-reset's ABA. And kept
+ * states, which nonatomic-inc's stalled increment needs: each preemption
+ * of a deep race leaves the model in a state no shallow schedule leaves it
+ * in: a flusher stalled in its window while another settles, a vCPU
+ * holding a translation while a mark is pending, a count that came back to
+ * a snapshot. So the search keeps, for each
  * abstract state it has seen, the first decision prefix that reached it,
  * and spends most executions replaying a kept prefix and going on at
  * random from there, with few switches (Go-Explore: Ecoffet, Huizinga,
