@@ -396,14 +396,17 @@ static void print_header(const struct run_config *cfg, const struct scenario *s,
 }
 
 /* The result outlives the run: it takes the failing schedule (up to the
- * violation) with it. */
+ * violation) with it. A search's execution keeps every decision: past its
+ * violation it went on at random, where a replay of the decisions before
+ * the violation alone would go on its own way, and under store buffers
+ * make other stores visible, another trace and another hash. */
 static void keep_schedule(struct run_result *r, struct run *run)
 {
 	if (!run->schedule || !r->nr_kept)
 		return;
 	r->schedule = run->schedule;
 	r->schedule_len = run->schedule_len;
-	if (r->kept[0].decision < r->schedule_len)
+	if (!r->searched && r->kept[0].decision < r->schedule_len)
 		r->schedule_len = r->kept[0].decision;
 	run->schedule = NULL;
 }
