@@ -236,12 +236,32 @@ static bool pct_change_point(struct ctl *c, int entity)
 	return changed;
 }
 
+/* Fork every fiber's random stream by v, and log it: a replay that meets
+ * the decision forks the same streams at the same point. */
+static void reseed(struct ctl *c, uint8_t v)
+{
+	log_decision(c, CTL_RESEED, 0, v);
+	for (int i = 0; i < c->nr_threads; i++) {
+		struct rng *r;
+
+		if (!c->threads[i].tls)
+			continue;
+		r = &c->threads[i].tls->rng;
+		rng_seed(r, rng_next(r) ^ ((uint64_t)v + 1) * 0x9e3779b97f4a7c15ULL,
+			 (uint64_t)i + 1);
+	}
+}
+
 /* The guide's next possible decision, or -1 when it has run out. */
 static int guided_entity(struct ctl *c, int *commit_entry)
 {
 	while (c->guide_pos < c->cfg.guide_len) {
 		struct ctl_decision d = c->cfg.guide[c->guide_pos++];
 
+		if (d.kind == CTL_RESEED) {
+			reseed(c, d.arg);
+			continue;
+		}
 		if (d.thread >= c->nr_threads)
 			continue;
 		if (d.kind == CTL_RUN && runnable(&c->threads[d.thread]))
@@ -270,12 +290,37 @@ static int fallback_entity(struct ctl *c, const int *en)
 	return en[0];
 }
 
-/* A random decision: with switch_one_in, mostly the current fiber runs on. */
+/* Entity e is fiber e or fiber (e - n)'s buffer: is that fiber's store
+ * passed, a reordering in flight? */
+static bool held(const struct ctl *c, int e)
+{
+	return c->cfg.hold_passed_one_in &&
+	       mm_passed(e < c->nr_threads ? e : e - c->nr_threads);
+}
+
+/* A uniform choice among the entities not held; -1 if all are. */
+static int unheld_entity(struct ctl *c, const int *en, int n)
+{
+	int pick[CTL_MAX_ENTITIES], nr = 0;
+
+	for (int i = 0; i < n; i++)
+		if (!held(c, en[i]))
+			pick[nr++] = en[i];
+	return nr ? pick[rng_below(&c->rng, (uint64_t)nr)] : -1;
+}
+
+/* A random decision: with switch_one_in, mostly the current fiber runs on;
+ * with hold_passed_one_in, a fiber whose store was passed mostly waits. */
 static int random_entity(struct ctl *c, const int *en, int n)
 {
+	int e;
+
 	if (c->cfg.switch_one_in > 1 && c->current >= 0 && runnable(&c->threads[c->current]) &&
-	    rng_below(&c->rng, c->cfg.switch_one_in))
+	    !held(c, c->current) && rng_below(&c->rng, c->cfg.switch_one_in))
 		return c->current;
+	if (c->cfg.hold_passed_one_in && rng_below(&c->rng, c->cfg.hold_passed_one_in) &&
+	    (e = unheld_entity(c, en, n)) >= 0)
+		return e;
 	return en[rng_below(&c->rng, (uint64_t)n)];
 }
 
@@ -286,6 +331,11 @@ static int pick_next(struct ctl *c)
 
 	for (;;) {
 		int n = enabled_entities(c, en), e, entry = -1;
+
+		if (c->cfg.reseed_past_guide && !c->reseeded && past_guide_at_random(c)) {
+			c->reseeded = true;
+			reseed(c, (uint8_t)rng_below(&c->rng, 256));
+		}
 
 		if (!n) {
 			if (!all_exited(c))

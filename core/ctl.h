@@ -19,7 +19,10 @@
  *   RUN t        fiber t runs until its next point;
  *   COMMIT t k   entry k of fiber t's store buffer becomes visible to all;
  *   STALE t c    fiber t's load reads the older value (c = 1) or the newest
- *                (c = 0) where the memory model allows both.
+ *                (c = 0) where the memory model allows both;
+ *   RESEED v     every fiber's random stream forks by v: from here the
+ *                workers draw other choices (pages, guest operations) than
+ *                the execution the decisions before it came from.
  *
  * Strategies:
  *   random  every decision picks uniformly among the enabled ones;
@@ -72,12 +75,14 @@ enum ctl_decision_kind {
 	CTL_RUN,
 	CTL_COMMIT,
 	CTL_STALE,
+	CTL_RESEED,
 };
 
 struct ctl_decision {
 	uint8_t kind;   /* enum ctl_decision_kind */
 	uint8_t thread;
-	uint8_t arg;    /* COMMIT: buffer entry; STALE: 1 if the older value */
+	uint8_t arg;    /* COMMIT: buffer entry; STALE: 1 if the older value;
+			 * RESEED: the fork */
 };
 
 struct ctl;
@@ -95,6 +100,14 @@ struct ctl_config {
 	/* Random decisions (CTL_RANDOM, or past the guide) keep the current
 	 * fiber running except one time in switch_one_in (0 or 1: never). */
 	uint32_t switch_one_in;
+	/* Random decisions pass over a fiber whose buffer holds a store a
+	 * later one has passed (mm_passed()), and over that buffer, except one
+	 * time in hold_passed_one_in (0: never pass over): the reordering
+	 * stays in flight while the others act on it. */
+	uint32_t hold_passed_one_in;
+	/* CTL_GUIDED with then_random: fork the workers' random streams
+	 * (a RESEED decision) where the guide runs out. */
+	bool reseed_past_guide;
 	/* Called after every RUN decision is logged, before the chosen fiber
 	 * runs (the state search watches the states it reaches). */
 	void (*observe)(void *arg, const struct ctl *c);
@@ -126,6 +139,7 @@ struct ctl {
 	uint64_t change_points[CTL_MAX_DEPTH];
 	int priority[CTL_MAX_ENTITIES];
 	size_t guide_pos;
+	bool reseeded; /* reseed_past_guide: done */
 	struct rng rng;
 	ucontext_t controller;
 	void *controller_fiber;

@@ -15,6 +15,7 @@ struct mm_entry {
 	uint64_t val;
 	uint8_t size, op;
 	uint32_t group; /* entries of a later group wait for earlier groups */
+	uint32_t seq;   /* the fiber's stores, numbered in program order */
 };
 
 struct mm_buffer {
@@ -23,6 +24,8 @@ struct mm_buffer {
 	uint32_t group;
 	uint64_t floor;     /* loads may not read a value overwritten by then */
 	uint64_t read_view; /* newest write any of this fiber's loads read */
+	uint32_t next_seq;
+	uint32_t newest_visible; /* seq + 1 of its newest store made visible */
 };
 
 /* A variable's newest value and the one before it (weak only). */
@@ -220,6 +223,17 @@ int mm_pending(int t)
 	return lostflush_mm ? lostflush_mm->buf[t].n : 0;
 }
 
+/* The buffer keeps program order, so its first entry is its oldest. */
+bool mm_passed(int t)
+{
+	const struct mm_buffer *b;
+
+	if (!lostflush_mm)
+		return false;
+	b = &lostflush_mm->buf[t];
+	return b->n && b->e[0].seq < b->newest_visible;
+}
+
 bool mm_entry_committable(int t, int k)
 {
 	const struct mm_buffer *b = &lostflush_mm->buf[t];
@@ -255,6 +269,8 @@ void mm_commit(int t, int k)
 		       t);
 	memmove(&b->e[k], &b->e[k + 1], sizeof(b->e[0]) * (size_t)(b->n - k - 1));
 	b->n--;
+	if (e.seq + 1 > b->newest_visible)
+		b->newest_visible = e.seq + 1;
 	make_visible(t, e.addr, e.size, apply_op(e.op, raw_load(e.addr, e.size), e.val));
 	trace_fiber(t, TR_STORE_VISIBLE, e.addr, raw_load(e.addr, e.size));
 }
@@ -279,7 +295,8 @@ static void buffer(int t, volatile void *p, int size, enum mm_op op, uint64_t v)
 	 * has gone out. */
 	if (b->n == MM_BUFFER_MAX)
 		mm_commit(t, 0);
-	b->e[b->n++] = (struct mm_entry){ p, v, (uint8_t)size, (uint8_t)op, b->group };
+	b->e[b->n++] = (struct mm_entry){ p, v, (uint8_t)size, (uint8_t)op, b->group,
+					     b->next_seq++ };
 	trace_fiber(t, TR_STORE_BUFFERED, p, v);
 }
 

@@ -95,6 +95,9 @@ void mm_release_all(void);
 
 /* For the scheduler. */
 int mm_pending(int t);
+/* Fiber t has a store still buffered that a later store of its own has
+ * already passed: a reordering other fibers can now observe (weak only). */
+bool mm_passed(int t);
 /* Indexes of fiber t's entries that may become visible now; returns how
  * many (at least one when any are pending). */
 int mm_committable(int t, int *idx);

@@ -145,7 +145,7 @@ static bool drop_thread(const struct sched_list *s, size_t p, struct sched_list 
 		return false;
 	*out = list_copy(s->d, s->len);
 	for (size_t i = 0; i < s->len; i++)
-		if (s->d[i].thread != p)
+		if (s->d[i].kind == CTL_RESEED || s->d[i].thread != p)
 			out->d[k++] = s->d[i];
 	out->len = k;
 	return true;

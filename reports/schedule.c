@@ -25,9 +25,12 @@ json_t *schedule_json(const struct ctl_decision *d, size_t len)
 			json_array_append_new(a, json_pack("{s:i, s:i}", "commit", d[i].thread,
 							   "entry", d[i].arg));
 			break;
-		default:
+		case CTL_STALE:
 			json_array_append_new(a, json_pack("{s:i, s:b}", "stale", d[i].thread,
 							   "older", d[i].arg));
+			break;
+		default:
+			json_array_append_new(a, json_pack("{s:i}", "reseed", d[i].arg));
 			break;
 		}
 		i += n;
@@ -50,7 +53,7 @@ static int append(struct ctl_decision **out, size_t *len, size_t *cap, struct ct
 	return 0;
 }
 
-/* One element; -1 if it is none of the three shapes. */
+/* One element; -1 if it is none of the four shapes. */
 static int decision_from_json(json_t *e, struct ctl_decision **out, size_t *len, size_t *cap)
 {
 	int t, arg;
@@ -75,6 +78,11 @@ static int decision_from_json(json_t *e, struct ctl_decision **out, size_t *len,
 			return -1;
 		return append(out, len, cap,
 			      (struct ctl_decision){ CTL_STALE, (uint8_t)t, (uint8_t)!!arg });
+	}
+	if (!json_unpack(e, "{s:i}", "reseed", &arg)) {
+		if (arg < 0 || arg > 255)
+			return -1;
+		return append(out, len, cap, (struct ctl_decision){ CTL_RESEED, 0, (uint8_t)arg });
 	}
 	return -1;
 }

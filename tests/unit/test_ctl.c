@@ -20,6 +20,7 @@
 
 #include "../../core/check.h"
 #include "../../core/ctl.h"
+#include "../../core/thread.h"
 #include "child.h"
 
 /* ---- A tiny harness: run n copies of body under one ctl ----------------- */
@@ -152,6 +153,99 @@ static void guided_prefix_then_random(void **state)
 	/* And the same configuration is the same execution. */
 	assert_int_equal(nb, nc);
 	assert_memory_equal(lb, lc, nb * sizeof(*lb));
+}
+
+/* ---- RESEED: a continuation forks the workers' random streams --------- */
+
+#define DRAWS 24
+
+struct drawing {
+	struct ctl ctl;
+	uint64_t draws[2][DRAWS];
+};
+
+static struct drawing *drawing;
+
+/* Each point, the thread draws from its own stream, as a worker picks a
+ * page or a guest operation. */
+static void draw_body(void *p)
+{
+	int id = (int)(intptr_t)p;
+
+	for (int i = 0; i < DRAWS; i++) {
+		drawing->draws[id][i] = rng_next(&current_thread->rng);
+		ctl_point(&drawing->ctl, id);
+	}
+}
+
+static size_t draw_run(struct drawing *d, const struct ctl_config *cfg, struct ctl_decision *log)
+{
+	static struct thread_ctx tls[2];
+	size_t n;
+
+	memset(d, 0, sizeof(*d));
+	drawing = d;
+	ctl_init(&d->ctl, 2, cfg);
+	for (int i = 0; i < 2; i++) {
+		memset(&tls[i], 0, sizeof(tls[i]));
+		rng_seed(&tls[i].rng, 99, (uint64_t)i + 1);
+		ctl_add_thread(&d->ctl, i, i ? "t1" : "t0", draw_body, (void *)(intptr_t)i,
+			       &tls[i]);
+	}
+	ctl_run(&d->ctl);
+	n = d->ctl.log_len;
+	memcpy(log, d->ctl.log, n * sizeof(*log));
+	ctl_destroy(&d->ctl);
+	return n;
+}
+
+static size_t count_kind(const struct ctl_decision *d, size_t n, int kind, size_t *where)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (d[i].kind == kind) {
+			*where = i;
+			count++;
+		}
+	return count;
+}
+
+/* Where the guide runs out, the streams fork (a logged RESEED); a replay of
+ * the log forks them the same way and draws the same values; without the
+ * fork the same prefix draws what the original did. */
+static void reseed_forks_streams_and_replays(void **state)
+{
+	static struct drawing a, b, c, d;
+	static struct ctl_decision la[256], lb[256], lc[256], ld[256];
+	const size_t prefix = 20;
+	struct ctl_config cfg = { .strategy = CTL_RANDOM, .seed = 31 };
+	size_t na, nb, nc, at = 0;
+
+	(void)state;
+	na = draw_run(&a, &cfg, la);
+	assert_true(na > prefix);
+	cfg = (struct ctl_config){ .strategy = CTL_GUIDED, .guide = la, .guide_len = prefix,
+				   .then_random = true, .reseed_past_guide = true, .seed = 32 };
+	nb = draw_run(&b, &cfg, lb);
+	assert_int_equal(count_kind(lb, nb, CTL_RESEED, &at), 1);
+	assert_int_equal(at, prefix);
+	assert_memory_equal(la, lb, prefix * sizeof(*la));
+	/* The replay: every decision of b, RESEED included. */
+	cfg = (struct ctl_config){ .strategy = CTL_GUIDED, .guide = lb, .guide_len = nb };
+	nc = draw_run(&c, &cfg, lc);
+	assert_int_equal(nc, nb);
+	assert_memory_equal(lb, lc, nb * sizeof(*lb));
+	assert_memory_equal(b.draws, c.draws, sizeof(b.draws));
+	/* b's schedule without its RESEED: each thread's stream is its own,
+	 * whatever the interleaving, so it draws exactly what a drew; b,
+	 * forked, drew other values. */
+	memcpy(ld, lb, nb * sizeof(*lb));
+	memmove(&ld[at], &ld[at + 1], (nb - at - 1) * sizeof(*ld));
+	cfg = (struct ctl_config){ .strategy = CTL_GUIDED, .guide = ld, .guide_len = nb - 1 };
+	draw_run(&d, &cfg, lc);
+	assert_memory_equal(a.draws, d.draws, sizeof(a.draws));
+	assert_memory_not_equal(a.draws, b.draws, sizeof(a.draws));
 }
 
 /* A sticky random choice keeps the running thread most of the time. */
@@ -332,6 +426,7 @@ int main(void)
 		cmocka_unit_test(same_seed_same_execution),
 		cmocka_unit_test(guided_prefix_then_random),
 		cmocka_unit_test(sticky_random_switches_less),
+		cmocka_unit_test(reseed_forks_streams_and_replays),
 		cmocka_unit_test(observer_sees_every_run),
 		cmocka_unit_test(blocked_thread_is_not_run),
 		cmocka_unit_test(deadlock_is_reported_exit_4),
