@@ -37,8 +37,24 @@
  *                race needs one thread to run without a stop; measured, 4,
  *                6 and 8 caught both deep variants about equally, 12 and
  *                16 clearly less often.
+ * PASSED_ONE_IN  under store buffers, half the executions that do not
+ *                start fresh go on from a state in which some fiber's
+ *                store has been passed by a later one of its own: the
+ *                reordering a weak-memory race is made of, in flight
+ *                (mm_passed()). Such states are a small part of the
+ *                archive, and picked like any other they were rarely gone
+ *                on from: missing-wmb was caught in 3 of 8 seeds within
+ *                10 s without the preference, 9 of 12 with it.
+ * HOLD_ONE_IN    while a fiber's store is passed, random decisions pass
+ *                over that fiber and its buffer seven times in eight, so
+ *                the others act on the reordering before the fiber drains
+ *                it (ctl.h, hold_passed_one_in). In one 5 s search for
+ *                missing-wmb, 22 executions reached a flusher settling a
+ *                count whose zap was still buffered; with the hold, 358.
+ *                4 and 8 did about equally, 16 and 64 worse.
  *
- * Each can be set at build time (-DSWITCH_ONE_IN=8) to measure another.
+ * Each can be set at build time (-DSWITCH_ONE_IN=8) to measure another;
+ * 0 turns PASSED_ONE_IN, HOLD_ONE_IN and RESEED_FROM_PASSED off.
  */
 #ifndef FRESH_ONE_IN
 #define FRESH_ONE_IN 8
@@ -52,6 +68,15 @@
 #define TOURNAMENT 3
 #ifndef SWITCH_ONE_IN
 #define SWITCH_ONE_IN 6
+#endif
+#ifndef PASSED_ONE_IN
+#define PASSED_ONE_IN 2
+#endif
+#ifndef HOLD_ONE_IN
+#define HOLD_ONE_IN 8
+#endif
+#ifndef RESEED_FROM_PASSED
+#define RESEED_FROM_PASSED 1
 #endif
 /* States kept at most: with prefixes of a few hundred decisions, well
  * under 1 GiB; past it the search goes on without keeping new ones. */
@@ -69,6 +94,8 @@ struct cell {
 struct archive {
 	struct cell *cells; /* in the order found */
 	size_t nr;
+	uint32_t *passed;   /* indexes of the cells with a passed store */
+	size_t nr_passed;
 	uint32_t *slots;    /* open addressing: cell index + 1, 0 empty */
 	size_t nr_slots;    /* a power of two, twice ARCHIVE_MAX_CELLS */
 };
@@ -145,6 +172,14 @@ static uint64_t shared_signature(const struct run *run)
 
 		for (uint32_t g = 0; g < hot; g++)
 			held |= (uint64_t)(tlb_lookup(&vcpu->tlb, g) != NULL) << g;
+		/* Under store buffers, whether a vCPU has been asked to flush
+		 * is no longer implied by the requester's last event: the
+		 * request may still wait in its buffer. Under sc it is, and
+		 * adding it there only splits states (measured: nonatomic-inc
+		 * 13 of 20 seeds with it, 19 without). */
+		if (mm_enabled())
+			held |= (uint64_t)atomic_load_explicit(&vcpu->requests,
+							       memory_order_relaxed) << 8;
 		h = mix(h, held);
 	}
 	return h;
@@ -165,7 +200,7 @@ static struct cell *archive_find(struct archive *a, uint64_t sig, size_t *slot)
 }
 
 static void archive_add(struct archive *a, size_t slot, uint64_t sig, uint64_t origin,
-			const struct ctl_decision *log, size_t len)
+			const struct ctl_decision *log, size_t len, bool passed)
 {
 	struct cell *cell = &a->cells[a->nr];
 
@@ -176,6 +211,8 @@ static void archive_add(struct archive *a, size_t slot, uint64_t sig, uint64_t o
 	cell->origin = origin;
 	cell->len = (uint32_t)len;
 	cell->chosen = 0;
+	if (passed)
+		a->passed[a->nr_passed++] = (uint32_t)a->nr;
 	a->slots[slot] = (uint32_t)++a->nr;
 }
 
@@ -185,16 +222,24 @@ static void archive_add(struct archive *a, size_t slot, uint64_t sig, uint64_t o
  * where each is would be too fine (measured: a million states in 10 s, and
  * nothing found), while the shared part alone cannot tell a flusher about
  * to settle from one that has settled.
+ *
+ * The prefix kept stops before the RUN decision just taken: the state is
+ * the one the decision was taken in, and an execution that goes on from it
+ * decides that step afresh. Keeping the decision too would tie every
+ * continuation to the fiber that happened to run next.
  */
 static void observe(void *arg, const struct ctl *c)
 {
 	struct search *s = arg;
 	struct archive *a = s->archive;
 	uint64_t shared;
+	bool passed = false;
 
 	if (c->log_len <= s->replayed)
 		return;
 	shared = shared_signature(s->run);
+	for (int i = 0; i < c->nr_threads && mm_enabled(); i++)
+		passed |= mm_passed(i);
 	for (int i = 0; i < c->nr_threads; i++) {
 		uint64_t sig = mix(mix(shared, (uint64_t)i + 1), last_event(s->run->workers[i].ctx));
 		size_t slot;
@@ -202,23 +247,25 @@ static void observe(void *arg, const struct ctl *c)
 		if (a->nr == ARCHIVE_MAX_CELLS)
 			return;
 		if (!archive_find(a, sig, &slot))
-			archive_add(a, slot, sig, s->origin, c->log, c->log_len);
+			archive_add(a, slot, sig, s->origin, c->log, c->log_len - 1, passed);
 	}
 }
 
-static struct cell *pick_cell(struct archive *a, struct rng *rng)
+/* One of the cells idx[0 .. nr) (idx NULL: the archive in order): half
+ * the time one of the newest, else the least tried of a few. */
+static struct cell *pick_among(struct archive *a, const uint32_t *idx, size_t nr,
+			       struct rng *rng)
 {
 	struct cell *best = NULL;
 
-	if (!a->nr || !rng_below(rng, FRESH_ONE_IN))
-		return NULL;
 	if (!rng_below(rng, RECENT_ONE_IN)) {
-		size_t recent = a->nr < RECENT ? a->nr : RECENT;
+		size_t recent = nr < RECENT ? nr : RECENT, k = nr - 1 - rng_below(rng, recent);
 
-		best = &a->cells[a->nr - 1 - rng_below(rng, recent)];
+		best = &a->cells[idx ? idx[k] : k];
 	} else {
 		for (int i = 0; i < TOURNAMENT; i++) {
-			struct cell *c = &a->cells[rng_below(rng, a->nr)];
+			size_t k = rng_below(rng, nr);
+			struct cell *c = &a->cells[idx ? idx[k] : k];
 
 			if (!best || c->chosen < best->chosen)
 				best = c;
@@ -228,13 +275,29 @@ static struct cell *pick_cell(struct archive *a, struct rng *rng)
 	return best;
 }
 
+/* The cell execution goes on from, or NULL: start fresh. *passed: it was
+ * picked for a passed store. */
+static struct cell *pick_cell(struct archive *a, struct rng *rng, bool *passed)
+{
+	*passed = false;
+	if (!a->nr || !rng_below(rng, FRESH_ONE_IN))
+		return NULL;
+	if (PASSED_ONE_IN && a->nr_passed && !rng_below(rng, PASSED_ONE_IN)) {
+		*passed = true;
+		return pick_among(a, a->passed, a->nr_passed, rng);
+	}
+	return pick_among(a, NULL, a->nr, rng);
+}
+
 static void archive_init(struct archive *a)
 {
 	a->nr = 0;
 	a->nr_slots = 2 * ARCHIVE_MAX_CELLS;
 	a->cells = calloc(ARCHIVE_MAX_CELLS, sizeof(*a->cells));
 	a->slots = calloc(a->nr_slots, sizeof(*a->slots));
-	HARNESS_ASSERT(a->cells && a->slots, "out of memory for the state archive");
+	a->nr_passed = 0;
+	a->passed = calloc(ARCHIVE_MAX_CELLS, sizeof(*a->passed));
+	HARNESS_ASSERT(a->cells && a->slots && a->passed, "out of memory for the state archive");
 }
 
 static void archive_destroy(struct archive *a)
@@ -243,6 +306,7 @@ static void archive_destroy(struct archive *a)
 		free(a->cells[i].prefix);
 	free(a->cells);
 	free(a->slots);
+	free(a->passed);
 }
 
 /* Execution i: from a kept prefix (replayed with the worker seeds it was
@@ -252,20 +316,32 @@ static uint64_t cover_one(struct run *run, struct archive *a, uint64_t i, uint64
 {
 	struct rng pick;
 	struct cell *from;
+	bool passed;
 	struct search s = { .archive = a, .run = run, .origin = i };
 	struct ctl_config cc = {
 		.strategy = CTL_RANDOM,
 		.seed = execution_seed(run->cfg.seed, i),
 		.switch_one_in = SWITCH_ONE_IN,
+		.hold_passed_one_in = HOLD_ONE_IN,
 		.observe = observe,
 		.observe_arg = &s,
 	};
 
 	rng_seed(&pick, cc.seed, 0x636f766572ULL /* "cover" */);
-	from = pick_cell(a, &pick);
+	from = pick_cell(a, &pick, &passed);
 	if (from) {
 		cc.strategy = CTL_GUIDED;
 		cc.then_random = true;
+		/* From a reordering in flight, the workers also choose anew
+		 * (a RESEED where the prefix ends): what a fiber does next
+		 * (which page an unmap takes, whether a vCPU reads or
+		 * invlpgs) decides whether the reordering is ever used, and
+		 * the prefix's origin has chosen it already. Measured on
+		 * missing-wmb: 6 of 12 seeds without, 10 of 12 with. Forking
+		 * after every prefix instead cost nonatomic-inc (15 of 20
+		 * seeds, from 19): its chains of states are built on one
+		 * origin's choices. */
+		cc.reseed_past_guide = RESEED_FROM_PASSED && passed;
 		cc.guide = from->prefix;
 		cc.guide_len = from->len;
 		s.origin = from->origin;

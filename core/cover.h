@@ -21,8 +21,16 @@
  * An abstract state is what a schedule can change and a lost flush depends
  * on (core/cover.c): which fibers are stopped inside a marked window and
  * how many stores each holds back; the deferred-flush bookkeeping; which
- * vCPUs hold a hot page in their TLB; and, kept once per fiber, that
- * fiber's last event. It is scenario-blind: nothing in it names a bug.
+ * vCPUs hold a hot page in their TLB (and, under store buffers, which
+ * have a request visible); and, kept once per fiber, that fiber's last
+ * event. It is scenario-blind: nothing in it names a bug.
+ *
+ * Under store buffers one kind of state is worth more than its share: a
+ * fiber whose store a later one of its own has passed (a missing
+ * smp_wmb() in flight). Half the executions that go on from a kept state
+ * go on from such a one; there the passed fiber is mostly held back while
+ * the others act, and the workers choose anew (a RESEED decision), so the
+ * reordering meets different uses of it.
  *
  * The search is deterministic in the run's seed: execution i of a search is
  * the same whenever the i executions before it were, so a failure replays
