@@ -32,6 +32,9 @@ static void list_variant_shapes(const struct scenario_variant *v)
 		printf("    %-22s         free mode runs with%s%s%s%s\n", "",
 		       v->workload ? " --workload " : "", v->workload ? v->workload : "",
 		       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
+	if (v->cover_follows_reorderings)
+		printf("    %-22s         cover: follows store reorderings (goes on from passed "
+		       "stores)\n", "");
 	if (v->controlled_vcpus || v->controlled_workload) {
 		char vcpus[32] = "";
 
@@ -195,6 +198,7 @@ static void apply_variant_shape(struct run_config *cfg, const struct scenario_va
 	cfg->kvm.ad_bits = mode_the_bug_needs(v->shows_with_ad_bits, cfg->kvm.ad_bits);
 	if (cfg->sched != SCHED_FREE && v->controlled_vcpus)
 		cfg->kvm.nr_vcpus = v->controlled_vcpus;
+	cfg->cover_reorderings = v->cover_follows_reorderings;
 	if (w)
 		HARNESS_ASSERT(!workload_apply(&cfg->work, w),
 			       "variant %s has a bad workload '%s'", v->name, w);

@@ -37,21 +37,33 @@
  *                race needs one thread to run without a stop; measured, 4,
  *                6 and 8 caught both deep variants about equally, 12 and
  *                16 clearly less often.
- * PASSED_ONE_IN  under store buffers, half the executions that do not
- *                start fresh go on from a state in which some fiber's
- *                store has been passed by a later one of its own: the
- *                reordering a weak-memory race is made of, in flight
- *                (mm_passed()). Such states are a small part of the
- *                archive, and picked like any other they were rarely gone
- *                on from: missing-wmb was caught in 3 of 8 seeds within
- *                10 s without the preference, 9 of 12 with it.
+ *
+ * Following store reorderings (a variant's cover_follows_reorderings, under
+ * store buffers), measured on missing-wmb under weak:
+ *
+ * PASSED_ONE_IN  every execution that does not start fresh goes on from a
+ *                state in which some fiber's store has been passed by a
+ *                later one of its own: the reordering a weak-memory race
+ *                is made of, in flight (mm_passed()). Picked like any
+ *                other, such states were rarely gone on from: 3 of 8
+ *                seeds caught within 10 s without the preference, 9 of 12
+ *                with it for half the executions, 38 of 40 for all.
  * HOLD_ONE_IN    while a fiber's store is passed, random decisions pass
  *                over that fiber and its buffer seven times in eight, so
  *                the others act on the reordering before the fiber drains
- *                it (ctl.h, hold_passed_one_in). In one 5 s search for
- *                missing-wmb, 22 executions reached a flusher settling a
- *                count whose zap was still buffered; with the hold, 358.
- *                4 and 8 did about equally, 16 and 64 worse.
+ *                it (ctl.h, hold_passed_one_in). In one 5 s search, 22
+ *                executions reached a flusher settling a count whose zap
+ *                was still buffered; with the hold, 358. 4 and 8 did about
+ *                equally, 16 and 64 worse.
+ * PASSED_SWITCH_ONE_IN  going on from a passed store, the running fiber
+ *                is kept one decision in 2, not 5 in 6: the reordering
+ *                needs several fibers to act while it lasts, not one to
+ *                run long. 15 of 20 seeds at one in 6, 19 of 20 at one in
+ *                2 and at one in 3, 16 at one in 4, 6 at one in 12.
+ *
+ * For other races it is effort taken from the states they need: under
+ * weak, nonatomic-inc's search with it on caught 1 of 20 seeds. So a
+ * variant asks for it.
  *
  * Each can be set at build time (-DSWITCH_ONE_IN=8) to measure another;
  * 0 turns PASSED_ONE_IN, HOLD_ONE_IN and RESEED_FROM_PASSED off.
@@ -70,7 +82,10 @@
 #define SWITCH_ONE_IN 6
 #endif
 #ifndef PASSED_ONE_IN
-#define PASSED_ONE_IN 2
+#define PASSED_ONE_IN 1
+#endif
+#ifndef PASSED_SWITCH_ONE_IN
+#define PASSED_SWITCH_ONE_IN 2
 #endif
 #ifndef HOLD_ONE_IN
 #define HOLD_ONE_IN 8
@@ -172,12 +187,13 @@ static uint64_t shared_signature(const struct run *run)
 
 		for (uint32_t g = 0; g < hot; g++)
 			held |= (uint64_t)(tlb_lookup(&vcpu->tlb, g) != NULL) << g;
-		/* Under store buffers, whether a vCPU has been asked to flush
-		 * is no longer implied by the requester's last event: the
-		 * request may still wait in its buffer. Under sc it is, and
-		 * adding it there only splits states (measured: nonatomic-inc
-		 * 13 of 20 seeds with it, 19 without). */
-		if (mm_enabled())
+		/* Following reorderings, whether a vCPU has been asked to
+		 * flush: under store buffers it is not implied by the
+		 * requester's last event, as the request may still wait in its
+		 * buffer. Measured on missing-wmb, 15 of 20 seeds with it, 12
+		 * without; for other races it only splits states
+		 * (nonatomic-inc under sc: 13 of 20 with it, 19 without). */
+		if (run->cfg.cover_reorderings && mm_enabled())
 			held |= (uint64_t)atomic_load_explicit(&vcpu->requests,
 							       memory_order_relaxed) << 8;
 		h = mix(h, held);
@@ -238,7 +254,7 @@ static void observe(void *arg, const struct ctl *c)
 	if (c->log_len <= s->replayed)
 		return;
 	shared = shared_signature(s->run);
-	for (int i = 0; i < c->nr_threads && mm_enabled(); i++)
+	for (int i = 0; i < c->nr_threads && s->run->cfg.cover_reorderings && mm_enabled(); i++)
 		passed |= mm_passed(i);
 	for (int i = 0; i < c->nr_threads; i++) {
 		uint64_t sig = mix(mix(shared, (uint64_t)i + 1), last_event(s->run->workers[i].ctx));
@@ -322,7 +338,7 @@ static uint64_t cover_one(struct run *run, struct archive *a, uint64_t i, uint64
 		.strategy = CTL_RANDOM,
 		.seed = execution_seed(run->cfg.seed, i),
 		.switch_one_in = SWITCH_ONE_IN,
-		.hold_passed_one_in = HOLD_ONE_IN,
+		.hold_passed_one_in = run->cfg.cover_reorderings ? HOLD_ONE_IN : 0,
 		.observe = observe,
 		.observe_arg = &s,
 	};
@@ -342,6 +358,8 @@ static uint64_t cover_one(struct run *run, struct archive *a, uint64_t i, uint64
 		 * seeds, from 19): its chains of states are built on one
 		 * origin's choices. */
 		cc.reseed_past_guide = RESEED_FROM_PASSED && passed;
+		if (passed)
+			cc.switch_one_in = PASSED_SWITCH_ONE_IN;
 		cc.guide = from->prefix;
 		cc.guide_len = from->len;
 		s.origin = from->origin;

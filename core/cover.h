@@ -21,16 +21,17 @@
  * An abstract state is what a schedule can change and a lost flush depends
  * on (core/cover.c): which fibers are stopped inside a marked window and
  * how many stores each holds back; the deferred-flush bookkeeping; which
- * vCPUs hold a hot page in their TLB (and, under store buffers, which
- * have a request visible); and, kept once per fiber, that fiber's last
- * event. It is scenario-blind: nothing in it names a bug.
+ * vCPUs hold a hot page in their TLB; and, kept once per fiber, that
+ * fiber's last event. It is scenario-blind: nothing in it names a bug.
  *
- * Under store buffers one kind of state is worth more than its share: a
- * fiber whose store a later one of its own has passed (a missing
- * smp_wmb() in flight). Half the executions that go on from a kept state
- * go on from such a one; there the passed fiber is mostly held back while
- * the others act, and the workers choose anew (a RESEED decision), so the
- * reordering meets different uses of it.
+ * A variant whose race is a missing write barrier asks the search to
+ * follow store reorderings (cover_follows_reorderings): under store
+ * buffers, the executions that go on from a kept state go on from one
+ * where a fiber's store has been passed by a later one of its own; the
+ * passed fiber is mostly held back while the others act, switching often,
+ * and the workers choose anew there (a RESEED decision), so the
+ * reordering meets different uses of it. Which vCPUs have a flush request
+ * visible joins the state.
  *
  * The search is deterministic in the run's seed: execution i of a search is
  * the same whenever the i executions before it were, so a failure replays

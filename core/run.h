@@ -53,6 +53,8 @@ struct run_config {
 	uint64_t executions;
 	uint64_t first_execution;
 	enum mem_model memory; /* controlled modes only */
+	/* --sched cover: follow store reorderings (the variant asks). */
+	bool cover_reorderings;
 	/* Follow this schedule (a minimized one, replayed) instead. */
 	const struct ctl_decision *guide;
 	size_t guide_len;

@@ -70,6 +70,12 @@ struct scenario_variant {
 	 * and steps that still hold the race are what makes it findable. */
 	int controlled_vcpus;
 	const char *controlled_workload;
+	/* --sched cover: the search follows store reorderings (core/cover.h):
+	 * it goes on from states where a fiber's store has been passed by a
+	 * later one of its own, holds that fiber back and forks the workers'
+	 * choices there. For a race made of a missing write barrier; for
+	 * others it is effort taken from the states their races need. */
+	bool cover_follows_reorderings;
 	/* Perturbation this variant needs over the defaults, in --perturb
 	 * syntax (user options still win); NULL for none. */
 	const char *perturb;
