@@ -32,6 +32,9 @@ static void list_variant_shapes(const struct scenario_variant *v)
 		printf("    %-22s         free mode runs with%s%s%s%s\n", "",
 		       v->workload ? " --workload " : "", v->workload ? v->workload : "",
 		       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
+	if (v->cover_sc_only)
+		printf("    %-22s         cover: stated caught under --memory sc only (under "
+		       "tso and weak, commits and stale reads dilute its search)\n", "");
 	if (v->cover_follows_reorderings)
 		printf("    %-22s         cover: follows store reorderings (goes on from passed "
 		       "stores)\n", "");
@@ -123,6 +126,11 @@ static enum verdict_expect controlled_expectation(const struct options *o,
 		return VERDICT_EXPECT_CLEAN;
 	if (o->sched == SCHED_PCT && (v->caught_by & want) && o->pct_depth < v->pct_depth) {
 		*why = "stated caught only from a deeper pct (--list says which)";
+		return VERDICT_NOT_JUDGED;
+	}
+	if (o->sched == SCHED_COVER && (v->caught_by & want) && v->cover_sc_only &&
+	    o->memory != MEM_SC) {
+		*why = "stated caught by cover under --memory sc only (--list says why)";
 		return VERDICT_NOT_JUDGED;
 	}
 	if (v->caught_by & want)

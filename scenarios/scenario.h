@@ -76,6 +76,10 @@ struct scenario_variant {
 	 * choices there. For a race made of a missing write barrier; for
 	 * others it is effort taken from the states their races need. */
 	bool cover_follows_reorderings;
+	/* DETECT_COVER holds under --memory sc only: under tso and weak the
+	 * buffers' commits and stale reads are decisions too and dilute a
+	 * search whose race needs none of them, so there it is not judged. */
+	bool cover_sc_only;
 	/* Perturbation this variant needs over the defaults, in --perturb
 	 * syntax (user options still win); NULL for none. */
 	const char *perturb;

@@ -88,3 +88,8 @@ expect_output cover-not-judged-says-so 'not-judged: not stated as caught under t
 # --list says which variants have the search follow store reorderings.
 expect_exit cover-list 0 ./stress --list
 expect_output cover-list-says-reorderings 'cover: follows store reorderings'
+# The deep races that are not reorderings are claimed under sc only: under
+# weak the search is judged on none of them.
+expect_exit cover-weak-not-judged-for-sc-races 0 ./stress --scenario invlpg-defer \
+	--variant nonatomic-inc --sched cover --memory weak --duration 200ms
+expect_output cover-weak-says-sc-only 'stated caught by cover under --memory sc only'
