@@ -17,7 +17,8 @@
 
 /*
  * The search's constants, measured on invlpg-defer's deep variants
- * (README, "The state search"):
+ * (README, "The state search"), each on the search as it was when it was
+ * tried:
  *
  * FRESH_ONE_IN   one execution in 8 starts from nothing: every prefix in
  *                the archive begins with what some earlier execution did,
@@ -353,7 +354,8 @@ static uint64_t cover_one(struct run *run, struct archive *a, uint64_t i, uint64
 		 * (which page an unmap takes, whether a vCPU reads or
 		 * invlpgs) decides whether the reordering is ever used, and
 		 * the prefix's origin has chosen it already. Measured on
-		 * missing-wmb: 6 of 12 seeds without, 10 of 12 with. Forking
+		 * missing-wmb, in an earlier form of the search: 6 of 12
+		 * seeds without, 10 of 12 with. Forking
 		 * after every prefix instead cost nonatomic-inc (15 of 20
 		 * seeds, from 19): its chains of states are built on one
 		 * origin's choices. */
