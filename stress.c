@@ -102,6 +102,9 @@ static void list_scenarios(void)
 			list_mode_mask("--log", v->shows_with_log, NR_LOG_MODES,
 				       dirty_log_mode_name_of);
 			list_mode_mask("--ad-bits", v->shows_with_ad_bits, 2, ad_bits_name_of);
+			if (v->needs_huge_leaves)
+				printf("    %-22s         huge pages: shows only where a memslot holds a "
+				       "whole huge page; expected clean below\n", "");
 			if (v->buggy && v->shows_from != MEM_SC)
 				printf("    %-22s         memory: can show from --memory %s on; "
 				       "expected clean under a stronger model\n", "",
@@ -147,6 +150,8 @@ static bool bug_can_show(const struct run_config *cfg, const struct scenario_var
 	if (v->shows_with_log && !(v->shows_with_log & (1U << cfg->kvm.log_mode)))
 		return false;
 	if (v->shows_with_ad_bits && !(v->shows_with_ad_bits & (1U << cfg->kvm.ad_bits)))
+		return false;
+	if (v->needs_huge_leaves && !kvm_can_map_huge(&cfg->kvm))
 		return false;
 	if (v->shows_with_range_flush == RANGE_FLUSH_WORKS)
 		return cfg->kvm.arch_range_flush;
@@ -324,7 +329,8 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	r->peak_rss_bytes = peak_rss_bytes();
 	r->nr_threads = run->nr_workers;
 	for (int i = 0; i < run->nr_workers; i++)
-		r->thread_names[i] = run->workers[i].ctx->name;
+		snprintf(r->thread_names[i], sizeof(r->thread_names[i]), "%s",
+			 run->workers[i].ctx->name);
 	r->workload_spec = o->workload;
 	r->guided = o->guide != NULL;
 	r->perturb_spec = o->perturb_spec;

@@ -293,6 +293,10 @@ static kvm_pfn_t unmap_thp_aware(struct hostmem *hm, uint64_t hva)
 
 kvm_pfn_t hostmem_unmap(struct hostmem *hm, uint64_t hva)
 {
+	/* An hva past the mapping is a caller's bug: unchecked, it wrote
+	 * past hva_pfn[] and hva_backed[]. */
+	HARNESS_ASSERT(hva < hm->nr_pages, "unmap of hva page %llu, past the %llu mapped",
+		       (unsigned long long)hva, (unsigned long long)hm->nr_pages);
 	if (hm->huge_pages)
 		return unmap_thp_aware(hm, hva);
 	return atomic_exchange(&hm->hva_pfn[hva], HVA_NO_FRAME);

@@ -141,6 +141,16 @@ static int hostmem_init_for(struct kvm *kvm, const struct kvm_config *cfg)
 	return hostmem_enable_huge(&kvm->mem, cfg->max_huge_level, &n);
 }
 
+bool kvm_can_map_huge(const struct kvm_config *cfg)
+{
+	uint64_t first_slot = cfg->nr_gfns / (uint64_t)(cfg->nr_memslots ? cfg->nr_memslots : 1);
+
+	/* Slot 0 starts at hva 0, aligned for any block: if one fits in it, a
+	 * THP can back a huge leaf there. */
+	return cfg->max_huge_level > PG_LEVEL_4K &&
+	       first_slot >= pages_per_level(cfg->max_huge_level);
+}
+
 int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 {
 	pthread_rwlockattr_t attr;

@@ -181,6 +181,9 @@ struct kvm {
 #define INVALID_GFN UINT64_MAX
 
 int kvm_create(struct kvm *kvm, const struct kvm_config *cfg);
+/* Whether a VM so configured can have a huge leaf at all: huge pages on,
+ * and a memslot holding a whole huge page. */
+bool kvm_can_map_huge(const struct kvm_config *cfg);
 void kvm_destroy(struct kvm *kvm);
 /* With cfg->log_policy: the dirty log, write-tracking and the oracle's
  * write-right books (core/dirty_log.c). Destroy is safe on any VM. */

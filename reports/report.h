@@ -57,7 +57,9 @@ struct run_result {
 	size_t schedule_len, minimized_len;
 	bool guided; /* the run followed a given schedule (--replay of one) */
 	uint64_t minimized_trace_hash;
-	const char *thread_names[CTL_MAX_THREADS];
+	/* Copies: the run that named its workers is gone by the time a
+	 * report is written. */
+	char thread_names[CTL_MAX_THREADS][16];
 	int nr_threads;
 	uint64_t seed;
 	uint64_t duration_ns;

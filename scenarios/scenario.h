@@ -50,6 +50,9 @@ struct scenario_variant {
 	unsigned shows_with_tlb_huge;
 	unsigned shows_with_log;
 	unsigned shows_with_ad_bits; /* 1 << 0: off, 1 << 1: on */
+	/* The bug is in how a huge leaf is zapped: with no memslot holding a
+	 * whole huge page (--gfns below one) a run must be clean. */
+	bool needs_huge_leaves;
 	const struct flush_policy *policy;
 	/* The MMU flavour this variant runs; NULL: the scenario's. */
 	const struct mmu_arch_ops *arch;

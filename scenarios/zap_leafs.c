@@ -118,6 +118,7 @@ static const struct scenario_variant variants[] = {
 		 * replaces the split one's table (discard_worker()), so a run
 		 * has a huge-leaf window every few milliseconds, not one. */
 		.shows_with_tlb_huge = 1u << TLB_HUGE_SPLINTER,
+		.needs_huge_leaves = true,
 		.arch = &x86_tdp_narrow_huge_flush_ops,
 		.policy = &flush_policy_tdp,
 	},
@@ -192,6 +193,16 @@ static void host_discard_block(struct kvm *kvm, uint64_t first, uint64_t pages)
 	free(freed);
 }
 
+/* The 2M block the hot pages lie in, or as much of it as the VM has: a
+ * VM smaller than one block has no THP, and its host discards what there
+ * is. */
+static uint64_t discard_pages(const struct kvm *kvm)
+{
+	uint64_t block = pages_per_level(PG_LEVEL_2M);
+
+	return kvm->mem.nr_pages < block ? kvm->mem.nr_pages : block;
+}
+
 static void discard_worker(struct run *run, void *arg)
 {
 	(void)arg;
@@ -199,7 +210,7 @@ static void discard_worker(struct run *run, void *arg)
 		worker_pause(DISCARD_PAUSE_US);
 		if (torture_must_stop())
 			break;
-		host_discard_block(&run->kvm, 0, pages_per_level(PG_LEVEL_2M));
+		host_discard_block(&run->kvm, 0, discard_pages(&run->kvm));
 	}
 }
 
