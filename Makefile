@@ -23,8 +23,9 @@ LDLIBS := -ljansson -lurcu-memb -lurcu-common -lm -pthread
 
 # Every source of the model, its workers and scenarios: a new file joins the
 # build by being there.
-LIB_SRCS := $(wildcard core/*.c arch/*.c workers/*.c scenarios/*.c reports/*.c) options.c
-HEADERS := $(wildcard core/*.h arch/*.h workers/*.h scenarios/*.h reports/*.h) options.h
+LIB_SRCS := $(wildcard core/*.c arch/*.c workers/*.c scenarios/*.c reports/*.c) \
+	$(filter-out cli/main.c,$(wildcard cli/*.c))
+HEADERS := $(wildcard core/*.h arch/*.h workers/*.h scenarios/*.h reports/*.h cli/*.h)
 
 OBJS := $(LIB_SRCS:%.c=build/%.o)
 TSAN_OBJS := $(LIB_SRCS:%.c=build-tsan/%.o)
@@ -40,10 +41,10 @@ build-tsan/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(TSAN_CC) $(CPPFLAGS) $(BASE_CFLAGS) -O1 -g -fsanitize=thread -c -o $@ $<
 
-stress: build/stress.o $(OBJS)
+stress: build/cli/main.o $(OBJS)
 	$(CC) $(BASE_CFLAGS) -o $@ $^ $(LDLIBS)
 
-stress-tsan: build-tsan/stress.o $(TSAN_OBJS)
+stress-tsan: build-tsan/cli/main.o $(TSAN_OBJS)
 	$(TSAN_CC) $(BASE_CFLAGS) -fsanitize=thread -o $@ $^ $(LDLIBS)
 
 tsan: stress-tsan

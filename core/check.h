@@ -19,6 +19,22 @@ enum exit_code {
 __attribute__((noreturn, format(printf, 4, 5))) void
 harness_fail(const char *file, int line, const char *expr, const char *fmt, ...);
 
+/*
+ * What the machine lacks (memory, threads, address space) is not a bug:
+ * the run cannot go on here. It says which resource and which option asks
+ * for it, calls the hook the command line left (which writes the report of
+ * what was found so far), and exits 3.
+ */
+__attribute__((noreturn, format(printf, 2, 3))) void
+harness_lacks(const char *resource, const char *fmt, ...);
+void harness_on_lack(void (*last_words)(void));
+
+#define HARNESS_NEED(cond, resource, ...)                                  \
+	do {                                                               \
+		if (__builtin_expect(!(cond), 0))                         \
+			harness_lacks(resource, __VA_ARGS__);              \
+	} while (0)
+
 #define HARNESS_ASSERT(cond, ...)                                            \
 	do {                                                                 \
 		if (__builtin_expect(!(cond), 0))                           \

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "check.h"
 #include "explore.h"
+#include "interrupt.h"
 #include "memmodel.h"
 #include "tlb.h"
 #include "trace.h"
@@ -94,8 +96,10 @@
 #ifndef RESEED_FROM_PASSED
 #define RESEED_FROM_PASSED 1
 #endif
-/* States kept at most: with prefixes of a few hundred decisions, well
- * under 1 GiB; past it the search goes on without keeping new ones. */
+/* States kept at most; past it, or past --max-memory (core/budget.h),
+ * the search goes on without keeping new ones. The tables are sized for
+ * the most at once, but calloc()'s pages cost memory only as cells fill
+ * them, and each cell is charged for its share with its prefix. */
 #define ARCHIVE_MAX_CELLS (1 << 20)
 #define HOT_PAGES_WATCHED 4
 
@@ -114,6 +118,8 @@ struct archive {
 	size_t nr_passed;
 	uint32_t *slots;    /* open addressing: cell index + 1, 0 empty */
 	size_t nr_slots;    /* a power of two, twice ARCHIVE_MAX_CELLS */
+	uint64_t bytes;     /* charged to the budget */
+	bool full;          /* a state was not kept for want of room */
 };
 
 /* What one execution of the search knows while it runs. */
@@ -216,13 +222,28 @@ static struct cell *archive_find(struct archive *a, uint64_t sig, size_t *slot)
 	}
 }
 
+/* What keeping a cell with a prefix of len decisions costs. */
+static uint64_t cell_bytes(size_t len)
+{
+	return len * sizeof(struct ctl_decision) + sizeof(struct cell) + 3 * sizeof(uint32_t);
+}
+
 static void archive_add(struct archive *a, size_t slot, uint64_t sig, uint64_t origin,
 			const struct ctl_decision *log, size_t len, bool passed)
 {
 	struct cell *cell = &a->cells[a->nr];
 
-	cell->prefix = malloc(len * sizeof(*log));
-	HARNESS_ASSERT(cell->prefix, "out of memory for the state archive");
+	if (!budget_charge(cell_bytes(len))) {
+		a->full = true;
+		return;
+	}
+	cell->prefix = malloc(len * sizeof(*log) + 1);
+	if (!cell->prefix) {
+		budget_release(cell_bytes(len));
+		a->full = true;
+		return;
+	}
+	a->bytes += cell_bytes(len);
 	memcpy(cell->prefix, log, len * sizeof(*log));
 	cell->sig = sig;
 	cell->origin = origin;
@@ -261,8 +282,10 @@ static void observe(void *arg, const struct ctl *c)
 		uint64_t sig = mix(mix(shared, (uint64_t)i + 1), last_event(s->run->workers[i].ctx));
 		size_t slot;
 
-		if (a->nr == ARCHIVE_MAX_CELLS)
+		if (a->nr == ARCHIVE_MAX_CELLS) {
+			a->full = true;
 			return;
+		}
 		if (!archive_find(a, sig, &slot))
 			archive_add(a, slot, sig, s->origin, c->log, c->log_len - 1, passed);
 	}
@@ -309,18 +332,23 @@ static struct cell *pick_cell(struct archive *a, struct rng *rng, bool *passed)
 static void archive_init(struct archive *a)
 {
 	a->nr = 0;
+	a->bytes = 0;
+	a->full = false;
 	a->nr_slots = 2 * ARCHIVE_MAX_CELLS;
 	a->cells = calloc(ARCHIVE_MAX_CELLS, sizeof(*a->cells));
 	a->slots = calloc(a->nr_slots, sizeof(*a->slots));
 	a->nr_passed = 0;
 	a->passed = calloc(ARCHIVE_MAX_CELLS, sizeof(*a->passed));
-	HARNESS_ASSERT(a->cells && a->slots && a->passed, "out of memory for the state archive");
+	HARNESS_NEED(a->cells && a->slots && a->passed, "memory",
+		     "the state archive's tables (%zu MiB of address space)",
+		     (ARCHIVE_MAX_CELLS * (sizeof(*a->cells) + 3 * sizeof(uint32_t))) >> 20);
 }
 
 static void archive_destroy(struct archive *a)
 {
 	for (size_t i = 0; i < a->nr; i++)
 		free(a->cells[i].prefix);
+	budget_release(a->bytes);
 	free(a->cells);
 	free(a->slots);
 	free(a->passed);
@@ -381,7 +409,7 @@ void run_cover(struct run *run)
 	for (uint64_t i = 0; i < last; i++) {
 		uint64_t origin, steps;
 
-		if (run_sigint_seen() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
+		if (interrupt_requested() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
 			break;
 		steps = cover_one(run, &a, i, &origin);
 		run->executions_run++;
@@ -391,6 +419,8 @@ void run_cover(struct run *run)
 		}
 	}
 	run->cover_states = a.nr;
+	run->cover_archive_full = a.full;
+	run->cover_archive_bytes = a.bytes;
 	archive_destroy(&a);
 	torture_stop();
 }

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "budget.h"
 #include "check.h"
+#include "interrupt.h"
 #include "memmodel.h"
 #include "thread.h"
 
@@ -35,7 +37,8 @@ static void *fiber_stack(int id)
 {
 	if (!stacks[id]) {
 		stacks[id] = malloc(CTL_STACK_SIZE);
-		HARNESS_ASSERT(stacks[id], "out of memory for a fiber stack");
+		HARNESS_NEED(stacks[id], "memory", "a %d KiB stack for fiber %d: --vcpus asks for "
+			     "one per vCPU", CTL_STACK_SIZE / 1024, id);
 	}
 	return stacks[id];
 }
@@ -44,9 +47,17 @@ static void log_decision(struct ctl *c, enum ctl_decision_kind kind, int thread,
 {
 	if (c->log_len == c->log_cap) {
 		size_t cap = c->log_cap ? 2 * c->log_cap : 4096;
-		struct ctl_decision *grown = realloc(c->log, cap * sizeof(*grown));
+		struct ctl_decision *grown;
 
-		HARNESS_ASSERT(grown, "out of memory for the schedule");
+		/* The log is the one thing an execution grows without a
+		 * bound of its own: its length is the workload's. */
+		HARNESS_NEED(budget_charge((cap - c->log_cap) * sizeof(*grown)), "memory",
+			     "an execution's decision log passed %zu decisions, more than "
+			     "--max-memory holds beside the rest: give shorter executions "
+			     "(--workload entries=N, ...) or a larger --max-memory", c->log_len);
+		grown = realloc(c->log, cap * sizeof(*grown));
+		HARNESS_NEED(grown, "memory", "an execution's decision log of %zu decisions",
+			     cap);
 		c->log = log_storage = grown;
 		c->log_cap = log_storage_cap = cap;
 	}
@@ -330,7 +341,15 @@ static int pick_next(struct ctl *c)
 	int en[CTL_MAX_ENTITIES];
 
 	for (;;) {
-		int n = enabled_entities(c, en), e, entry = -1;
+		int n, e, entry = -1;
+
+		/* A signal: the execution is abandoned where it stands, every
+		 * fiber left as it is; the controller returns from ctl_run(). */
+		if (interrupt_requested()) {
+			c->abandoned = true;
+			return -1;
+		}
+		n = enabled_entities(c, en);
 
 		if (c->cfg.reseed_past_guide && !c->reseeded && past_guide_at_random(c)) {
 			c->reseeded = true;

@@ -140,6 +140,8 @@ struct ctl {
 	int priority[CTL_MAX_ENTITIES];
 	size_t guide_pos;
 	bool reseeded; /* reseed_past_guide: done */
+	/* A signal stopped the execution before every fiber returned. */
+	bool abandoned;
 	struct rng rng;
 	ucontext_t controller;
 	void *controller_fiber;

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "ctl.h"
 #include "flush.h"
+#include "interrupt.h"
 #include "memmodel.h"
 #include "run.h"
 #include "sched.h"
@@ -17,6 +18,22 @@
 #include "write_track.h"
 
 #define WORD_BITS ((uint64_t)BITS_PER_LONG)
+
+/*
+ * The walks over every gfn (enabling the log, the migration's first copy,
+ * the quiesced check) are one model step each, and at millions of gfns one
+ * takes seconds. They look up every WALK_STOP_EVERY gfns and give up when
+ * the run is stopping: what a walk did not reach is neither revoked nor
+ * copied, so nothing is declared that did not happen, and a log whose
+ * first copy was cut short (copied stays false) has no quiesced check.
+ * Below WALK_STOP_EVERY gfns they never look, as before.
+ */
+#define WALK_STOP_EVERY (1ULL << 16)
+
+static bool walk_cut_short(gfn_t gfn, bool (*stopping)(void))
+{
+	return gfn && !(gfn & (WALK_STOP_EVERY - 1)) && stopping();
+}
 
 int kvm_dirty_tracking_create(struct kvm *kvm)
 {
@@ -433,7 +450,7 @@ static void write_protect_all(struct kvm *kvm, struct dirty_log *d)
 	bool changed = false;
 
 	mmu_lock(kvm, MMU_LOCK_WRITE);
-	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++) {
+	for (gfn_t gfn = 0; gfn < d->nr_gfns && !walk_cut_short(gfn, torture_must_stop); gfn++) {
 		bool c;
 
 		kvm->arch->write_protect_gfn(kvm, gfn, false, &c);
@@ -456,14 +473,20 @@ void dirty_log_enable(struct kvm *kvm)
 	if (d->mode == LOG_CLEAR) {
 		/* KVM_DIRTY_LOG_INITIALLY_SET: every bit set, nothing
 		 * write-protected until the first clear. */
-		for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++)
+		for (gfn_t gfn = 0; gfn < d->nr_gfns && !walk_cut_short(gfn, torture_must_stop);
+		     gfn++)
 			set_bit((int)(gfn % WORD_BITS), &d->bitmap[gfn / WORD_BITS]);
 	} else {
 		write_protect_all(kvm, d);
 	}
 	/* Migration's first pass: every page. */
-	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++)
+	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++) {
+		if (walk_cut_short(gfn, torture_must_stop))
+			return;
 		d->dest[gfn] = page_content(kvm, gfn);
+	}
+	/* Whole: the stop flag only ever goes up in a run, so a write-protect
+	 * walk cut short would have cut this one short too. */
 	d->copied = true;
 }
 
@@ -486,7 +509,8 @@ uint64_t dirty_log_quiesced_check(struct run *run)
 	if (!d || !atomic_load(&d->enabled) || !d->copied)
 		return 0;
 	dirty_log_harvest(kvm);
-	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++) {
+	/* The workers have stopped: only a signal cuts this walk short. */
+	for (gfn_t gfn = 0; gfn < d->nr_gfns && !walk_cut_short(gfn, interrupt_requested); gfn++) {
 		uint64_t src = page_content(kvm, gfn);
 
 		if (src == d->dest[gfn])

@@ -19,6 +19,5 @@ enum dirty_log_mode {
 };
 
 const char *dirty_log_mode_name(enum dirty_log_mode mode);
-bool dirty_log_mode_parse(const char *s, enum dirty_log_mode *mode);
 
 #endif

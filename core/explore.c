@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "interrupt.h"
 #include "memmodel.h"
 #include "trace.h"
 
@@ -81,8 +82,10 @@ uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_
 	 * which is the grace period controlled modes use (core/mmu.c). */
 	kvm_free_retired_tables(&run->kvm);
 	mm_stop();
-	/* Every store visible, every fiber done: the model is quiesced. */
-	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations)) {
+	/* Every store visible, every fiber done: the model is quiesced (not
+	 * when a signal abandoned the execution where it stood). */
+	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations) &&
+	    !the_ctl.abandoned) {
 		run->oracle.end_decision = the_ctl.log_len;
 		run->quiesced_check(run);
 	}
@@ -107,7 +110,8 @@ void explore_keep_failing(struct run *run, uint64_t index, uint64_t steps)
 	run->failing_switches = the_ctl.switches;
 	free(run->schedule);
 	run->schedule = malloc(the_ctl.log_len * sizeof(*run->schedule) + 1);
-	HARNESS_ASSERT(run->schedule, "out of memory for the schedule");
+	HARNESS_NEED(run->schedule, "memory", "a copy of the failing schedule (%zu decisions)",
+		     the_ctl.log_len);
 	memcpy(run->schedule, the_ctl.log, the_ctl.log_len * sizeof(*run->schedule));
 	run->schedule_len = the_ctl.log_len;
 }
@@ -170,7 +174,7 @@ void run_controlled(struct run *run)
 		struct ctl_config cc = strategy_of(run, estimate.k);
 		uint64_t steps;
 
-		if (run_sigint_seen() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
+		if (interrupt_requested() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
 			break;
 		steps = explore_one(run, i, &cc);
 		run->executions_run++;

@@ -8,13 +8,40 @@
 #include "sched.h"
 #include "thread.h"
 
+/* Twice as many frames as pages: a freed frame goes to the back of the
+ * free list and is reused only after others, like a real allocator under
+ * churn, and allocation never fails. */
+static uint64_t small_frames(uint64_t nr_pages)
+{
+	return 2 * nr_pages + 1;
+}
+
+/* The huge pool starts at the first block-aligned pfn past the 4K frames,
+ * and holds twice the hva blocks (plus two), for the same reason. */
+static uint64_t huge_base(uint64_t nr_frames, uint64_t pages)
+{
+	return (nr_frames + pages - 1) / pages * pages;
+}
+
+static uint64_t huge_blocks(uint64_t nr_pages, uint64_t pages)
+{
+	return 2 * (nr_pages / pages) + 2;
+}
+
+uint64_t hostmem_frames_needed(uint64_t nr_pages, int huge_level)
+{
+	uint64_t frames = small_frames(nr_pages), pages;
+
+	if (huge_level <= PG_LEVEL_4K)
+		return frames;
+	pages = pages_per_level(huge_level);
+	return huge_base(frames, pages) + huge_blocks(nr_pages, pages) * pages;
+}
+
 int hostmem_init(struct hostmem *hm, uint64_t nr_pages)
 {
-	/* Twice as many frames as pages: a freed frame goes to the back of the
-	 * free list and is reused only after others, like a real allocator
-	 * under churn, and allocation never fails. */
 	hm->nr_pages = nr_pages;
-	hm->nr_frames = 2 * nr_pages + 1;
+	hm->nr_frames = small_frames(nr_pages);
 	HARNESS_ASSERT(hm->nr_frames <= SPTE_MAX_PFN, "%llu frames exceed the SPTE pfn field",
 		       (unsigned long long)hm->nr_frames);
 	hm->frame_gen = calloc(hm->nr_frames, sizeof(*hm->frame_gen));
@@ -90,11 +117,11 @@ int hostmem_enable_huge(struct hostmem *hm, int level, const struct hostmem_noti
 	uint64_t nr_all;
 
 	hm->huge_level = level;
-	hm->huge_base = (hm->nr_frames + pages - 1) / pages * pages;
-	/* Twice the hva blocks, as for 4K frames: a block freed while its
-	 * hva block is faulted in again is reused only later. */
-	hm->nr_blocks = 2 * hva_blocks + 2;
-	nr_all = hm->huge_base + hm->nr_blocks * pages;
+	hm->huge_base = huge_base(hm->nr_frames, pages);
+	/* A block freed while its hva block is faulted in again is reused
+	 * only later. */
+	hm->nr_blocks = huge_blocks(hm->nr_pages, pages);
+	nr_all = hostmem_frames_needed(hm->nr_pages, level);
 	HARNESS_ASSERT(nr_all <= SPTE_MAX_PFN, "%llu frames exceed the SPTE pfn field",
 		       (unsigned long long)nr_all);
 	if (grow_zeroed((void **)&hm->frame_gen, sizeof(*hm->frame_gen), hm->nr_frames, nr_all) ||

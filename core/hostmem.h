@@ -74,6 +74,9 @@ struct page_ref {
 };
 
 int hostmem_init(struct hostmem *hm, uint64_t nr_pages);
+/* The frames (pfns) a host of nr_pages needs, with huge pages of
+ * huge_level or none (PG_LEVEL_4K): every pfn must fit an SPTE. */
+uint64_t hostmem_frames_needed(uint64_t nr_pages, int huge_level);
 void hostmem_destroy(struct hostmem *hm);
 
 /* Back whole aligned hva blocks of pages_per_level(level) pages with huge

@@ -59,16 +59,6 @@ const char *mem_model_name(enum mem_model m)
 	return m <= MEM_WEAK ? names[m] : "?";
 }
 
-bool mem_model_parse(const char *s, enum mem_model *out)
-{
-	for (enum mem_model m = MEM_SC; m <= MEM_WEAK; m++)
-		if (!strcmp(s, mem_model_name(m))) {
-			*out = m;
-			return true;
-		}
-	return false;
-}
-
 void mm_start(enum mem_model m, int nr_threads)
 {
 	struct memmodel *mm = &the_model;

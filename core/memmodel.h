@@ -72,8 +72,6 @@ static inline bool mm_enabled(void)
 }
 
 const char *mem_model_name(enum mem_model m);
-/* Parse "sc", "tso" or "weak"; false if it is none of them. */
-bool mem_model_parse(const char *s, enum mem_model *out);
 
 /* Start a fresh execution of nr_threads fibers under model m and make it the
  * one in force (m == MEM_SC makes none in force). */

@@ -20,18 +20,21 @@
 
 #include "check.h"
 #include "explore.h"
+#include "interrupt.h"
 
 struct sched_list {
 	struct ctl_decision *d;
 	size_t len;
 };
 
+/* A copy, or one with d NULL when memory is short: minimizing then stops
+ * with the best it has, rather than lose the failure it started from. */
 static struct sched_list list_copy(const struct ctl_decision *d, size_t len)
 {
 	struct sched_list l = { malloc((len + 1) * sizeof(*d)), len };
 
-	HARNESS_ASSERT(l.d, "out of memory while minimizing");
-	memcpy(l.d, d, len * sizeof(*d));
+	if (l.d)
+		memcpy(l.d, d, len * sizeof(*d));
 	return l;
 }
 
@@ -106,6 +109,8 @@ static bool move_block_up(const struct sched_list *s, size_t p, struct sched_lis
 		end++;
 	/* [0, p) [start, end) [p, start) [end, len) */
 	*out = list_copy(s->d, s->len);
+	if (!out->d)
+		return false;
 	k = p;
 	memcpy(out->d + k, s->d + start, (end - start) * sizeof(*s->d));
 	k += end - start;
@@ -121,12 +126,16 @@ static bool drop_memory_decision(const struct sched_list *s, size_t p, struct sc
 {
 	if (s->d[p].kind == CTL_COMMIT) {
 		*out = list_copy(s->d, s->len);
+		if (!out->d)
+			return false;
 		memmove(out->d + p, out->d + p + 1, (s->len - p - 1) * sizeof(*s->d));
 		out->len--;
 		return true;
 	}
 	if (s->d[p].kind == CTL_STALE && s->d[p].arg) {
 		*out = list_copy(s->d, s->len);
+		if (!out->d)
+			return false;
 		out->d[p].arg = 0;
 		return true;
 	}
@@ -144,6 +153,8 @@ static bool drop_thread(const struct sched_list *s, size_t p, struct sched_list 
 	if (!ran)
 		return false;
 	*out = list_copy(s->d, s->len);
+	if (!out->d)
+		return false;
 	for (size_t i = 0; i < s->len; i++)
 		if (s->d[i].kind == CTL_RESEED || s->d[i].thread != p)
 			out->d[k++] = s->d[i];
@@ -153,22 +164,25 @@ static bool drop_thread(const struct sched_list *s, size_t p, struct sched_list 
 
 typedef bool (*candidate_fn)(const struct sched_list *s, size_t p, struct sched_list *out);
 
-/* One pass of one kind of candidate; true if anything was kept. */
+/* One pass of one kind of candidate; true if anything was kept. A signal
+ * ends it at the next candidate, keeping what is best so far. */
 static bool pass(struct run *run, struct sched_list *best, candidate_fn make, int kind,
 		 int vcpu, uint64_t max_tries, uint64_t *tries)
 {
 	bool kept = false;
 
-	for (size_t p = 0; p < best->len && *tries < max_tries; p++) {
+	for (size_t p = 0; p < best->len && *tries < max_tries && !interrupt_requested(); p++) {
 		struct sched_list cand;
 
 		if (!make(best, p, &cand))
 			continue;
 		++*tries;
-		if (replay_guided(run, run->failing_execution, cand.d, cand.len, kind, vcpu)) {
+		/* An execution a signal abandoned proves nothing: not kept. */
+		if (replay_guided(run, run->failing_execution, cand.d, cand.len, kind, vcpu) &&
+		    !interrupt_requested()) {
 			struct sched_list taken = taken_until_violation(run);
 
-			if (better(&taken, best)) {
+			if (taken.d && better(&taken, best)) {
 				free(best->d);
 				*best = taken;
 				kept = true;
@@ -191,14 +205,22 @@ void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_resu
 	memset(out, 0, sizeof(*out));
 	/* The original, replayed under the guide: the baseline must itself
 	 * reproduce, or there is nothing to shrink. */
-	HARNESS_ASSERT(replay_guided(run, run->failing_execution, run->schedule,
-				     run->schedule_len, kind, vcpu),
-		       "the failing schedule does not replay under the guided strategy");
+	if (!replay_guided(run, run->failing_execution, run->schedule, run->schedule_len, kind,
+			   vcpu)) {
+		HARNESS_ASSERT(interrupt_requested(),
+			       "the failing schedule does not replay under the guided strategy");
+		out->interrupted = true;
+		return;
+	}
 	best = taken_until_violation(run);
+	if (!best.d) {
+		out->interrupted = true;
+		return;
+	}
 	out->switches_before = ctl_count_switches(best.d, best.len);
 	out->len_before = best.len;
 	out->threads_before = threads_that_ran(&best);
-	while (tries < max_tries) {
+	while (tries < max_tries && !interrupt_requested()) {
 		bool kept = pass(run, &best, drop_thread, kind, vcpu, max_tries, &tries);
 
 		kept |= pass(run, &best, move_block_up, kind, vcpu, max_tries, &tries);
@@ -206,9 +228,14 @@ void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_resu
 		if (!kept)
 			break;
 	}
-	/* Leave the minimized execution's trace in the rings. */
-	HARNESS_ASSERT(replay_guided(run, run->failing_execution, best.d, best.len, kind, vcpu),
-		       "the minimized schedule stopped failing");
+	/* Leave the minimized execution's trace in the rings; after a signal
+	 * there is no time for it, and the schedule is the best so far. */
+	out->interrupted = interrupt_requested();
+	if (!out->interrupted)
+		HARNESS_ASSERT(replay_guided(run, run->failing_execution, best.d, best.len, kind,
+					     vcpu) || interrupt_requested(),
+			       "the minimized schedule stopped failing");
+	out->interrupted = interrupt_requested();
 	out->schedule = best.d;
 	out->len = best.len;
 	out->switches_after = ctl_count_switches(best.d, best.len);

@@ -16,11 +16,15 @@ struct minimize_result {
 	size_t len_before;
 	int threads_before, threads_after; /* fibers that ran before it */
 	uint64_t tries;                    /* executions replayed */
+	/* A signal (or want of memory) stopped it: schedule is the best found
+	 * so far (NULL if none was), and the rings hold another execution. */
+	bool interrupted;
 };
 
 /* Shrink run's failing schedule (run->schedule, execution
  * run->failing_execution). At most max_tries replays. On return the last
- * execution run is the minimized one, so its trace is in the rings. */
+ * execution run is the minimized one, so its trace is in the rings, unless
+ * out->interrupted. */
 void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_result *out);
 
 /* Run execution `index` following `guide`; true if it ends in a violation

@@ -49,7 +49,7 @@ static struct spt_table *spt_alloc_table(void)
 	 * lets a non-leaf SPTE hold the table's address like a real one. */
 	struct spt_table *t = aligned_alloc(4096, sizeof(*t));
 
-	HARNESS_ASSERT(t, "out of memory for an SPTE table");
+	HARNESS_NEED(t, "memory", "an SPTE table: the model grows with --gfns and --vcpus");
 	memset(t, 0, sizeof(*t));
 	return t;
 }
@@ -139,6 +139,30 @@ static int hostmem_init_for(struct kvm *kvm, const struct kvm_config *cfg)
 	if (cfg->max_huge_level <= PG_LEVEL_4K)
 		return 0;
 	return hostmem_enable_huge(&kvm->mem, cfg->max_huge_level, &n);
+}
+
+int kvm_config_check(const struct kvm_config *cfg, char *why, size_t len)
+{
+	uint64_t frames = hostmem_frames_needed(cfg->nr_gfns, cfg->max_huge_level);
+
+	if (cfg->nr_memslots < 1 || (uint64_t)cfg->nr_memslots > cfg->nr_gfns) {
+		snprintf(why, len, "%d memslots cannot share %llu gfns", cfg->nr_memslots,
+			 (unsigned long long)cfg->nr_gfns);
+		return -1;
+	}
+	if (frames > SPTE_MAX_PFN) {
+		snprintf(why, len, "%llu gfns need %llu host frames with %s pages, more than an "
+			 "SPTE's pfn field holds (%llu)", (unsigned long long)cfg->nr_gfns,
+			 (unsigned long long)frames,
+			 cfg->max_huge_level > PG_LEVEL_4K ? "huge" : "4K",
+			 (unsigned long long)SPTE_MAX_PFN);
+		return -1;
+	}
+	if (cfg->nr_roots > KVM_MAX_ROOTS) {
+		snprintf(why, len, "%d roots, at most %d", cfg->nr_roots, KVM_MAX_ROOTS);
+		return -1;
+	}
+	return 0;
 }
 
 bool kvm_can_map_huge(const struct kvm_config *cfg)
@@ -635,7 +659,7 @@ void spt_retire_table(struct kvm *kvm, struct spt_table *t)
 {
 	struct spt_page *sp = calloc(1, sizeof(*sp));
 
-	HARNESS_ASSERT(sp, "out of memory retiring an SPTE table");
+	HARNESS_NEED(sp, "memory", "retiring an SPTE table");
 	sp->table = t;
 	sp->retired_by = current_thread;
 	if (lostflush_ctl) {

@@ -181,6 +181,9 @@ struct kvm {
 #define INVALID_GFN UINT64_MAX
 
 int kvm_create(struct kvm *kvm, const struct kvm_config *cfg);
+/* 0 if kvm_create() can build this VM; else -1, *why saying what does not
+ * fit (the pfns of its host frames, its memslots). Allocates nothing. */
+int kvm_config_check(const struct kvm_config *cfg, char *why, size_t len);
 /* Whether a VM so configured can have a huge leaf at all: huge pages on,
  * and a memslot holding a whole huge page. */
 bool kvm_can_map_huge(const struct kvm_config *cfg);

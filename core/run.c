@@ -12,36 +12,11 @@
 #include "ctl.h"
 #include "cover.h"
 #include "explore.h"
+#include "interrupt.h"
 
 _Thread_local struct thread_ctx *current_thread;
 atomic_bool lostflush_stop;
 struct ctl *lostflush_ctl;
-static volatile sig_atomic_t sigint_count;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	if (sigint_count++) {
-		/* A second Ctrl-C: the user wants out now. */
-		signal(SIGINT, SIG_DFL);
-		raise(SIGINT);
-	}
-	torture_stop();
-}
-
-void run_install_sigint(void)
-{
-	struct sigaction sa = { .sa_handler = on_sigint };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-bool run_sigint_seen(void)
-{
-	return sigint_count > 0;
-}
 
 static uint64_t sum_accesses(void *arg)
 {
@@ -80,7 +55,7 @@ void run_add_worker(struct run *run, const char *name, worker_fn fn, void *arg)
 
 	HARNESS_ASSERT(run->nr_workers < RUN_MAX_WORKERS, "too many workers");
 	ctx = aligned_alloc(64, sizeof(*ctx));
-	HARNESS_ASSERT(ctx, "out of memory");
+	HARNESS_NEED(ctx, "memory", "a worker's context (%zu bytes)", sizeof(*ctx));
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->index = run->nr_workers;
 	snprintf(ctx->name, sizeof(ctx->name), "%s", name);
@@ -169,7 +144,9 @@ static void run_free(struct run *run)
 		int err = pthread_create(&run->workers[i].tid, NULL, worker_main,
 					 &run->workers[i]);
 
-		HARNESS_ASSERT(!err, "pthread_create: error %d", err);
+		HARNESS_NEED(!err, "threads", "cannot start worker %d of %d (%s): --vcpus asks "
+			     "for a thread per vCPU, beside the scenario's other workers", i + 1,
+			     run->nr_workers, strerror(err));
 	}
 	wait_for_end(run);
 	for (int i = 0; i < run->nr_workers; i++)
@@ -177,8 +154,10 @@ static void run_free(struct run *run)
 	/* Tables still waiting for a grace period are freed (and counted)
 	 * before the run adds up its counters. */
 	spt_rcu_barrier();
-	/* Every worker has stopped: the model is quiesced. */
-	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations))
+	/* Every worker has stopped: the model is quiesced. Not after a signal:
+	 * the user asked to stop now, and the check walks every gfn. */
+	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations) &&
+	    !interrupt_requested())
 		run->quiesced_check(run);
 }
 
@@ -193,7 +172,7 @@ void run_execute(struct run *run)
 	else
 		run_controlled(run);
 	run->elapsed_ns = trace_now_ns() - run->t0_ns;
-	run->interrupted = run_sigint_seen();
+	run->interrupted = interrupt_requested();
 	for (int id = 0; id < NR_COUNTERS; id++)
 		run->totals[id] = run_counter(run, id);
 	if (run->oracle.nr_kept) {

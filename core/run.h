@@ -102,6 +102,8 @@ struct run {
 	size_t schedule_len;
 	uint64_t decisions;                /* scheduler decisions, all executions */
 	uint64_t cover_states;             /* --sched cover: abstract states kept */
+	bool cover_archive_full;           /* it reached its limit, kept no more */
+	uint64_t cover_archive_bytes;      /* what it held at the end */
 	uint64_t first_violation_ns;       /* 0 if none */
 	uint64_t accesses_to_first_violation;
 	/* After the workers stop (each execution, in controlled modes): a
@@ -123,9 +125,5 @@ uint64_t run_counter(const struct run *run, enum counter_id id);
 /* Array of thread contexts for trace_dump(). */
 struct thread_ctx *const *run_threads(struct run *run, int *nr);
 
-/* Ctrl-C: the first stops the run cleanly (the report is still written);
- * a second one exits at once. */
-void run_install_sigint(void);
-bool run_sigint_seen(void);
 
 #endif

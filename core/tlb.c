@@ -17,16 +17,6 @@ const char *tlb_huge_name(enum tlb_huge_mode mode)
 	return mode < NR_TLB_HUGE_MODES ? tlb_huge_names[mode] : "?";
 }
 
-bool tlb_huge_parse(const char *s, enum tlb_huge_mode *mode)
-{
-	for (int m = 0; m < NR_TLB_HUGE_MODES; m++)
-		if (!strcmp(s, tlb_huge_names[m])) {
-			*mode = (enum tlb_huge_mode)m;
-			return true;
-		}
-	return false;
-}
-
 int tlb_init(struct tlb *tlb, uint32_t nr_entries, enum tlb_huge_mode mode)
 {
 	if (nr_entries == 0 || (nr_entries & (nr_entries - 1)))

@@ -28,9 +28,8 @@ enum tlb_huge_mode {
 	NR_TLB_HUGE_MODES
 };
 
-/* "entry" / "splinter" (--tlb-huge); parse returns false on anything else. */
+/* "entry" / "splinter": the names --tlb-huge takes. */
 const char *tlb_huge_name(enum tlb_huge_mode mode);
-bool tlb_huge_parse(const char *s, enum tlb_huge_mode *mode);
 
 struct tlb_entry {
 	gfn_t gfn;          /* first gfn the entry covers (aligned to level) */

@@ -1,36 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "output.h"
 #include "report.h"
-
-#include "../options.h"
-
-static void tmp_path(char *buf, size_t len, const char *path)
-{
-	snprintf(buf, len, "%s.tmp.%ld", path, (long)getpid());
-}
-
-int report_json_check_path(const char *path)
-{
-	char tmp[4096];
-	int fd;
-
-	tmp_path(tmp, sizeof(tmp), path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd < 0) {
-		fprintf(stderr, "stress: --report '%s' cannot be written: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	close(fd);
-	unlink(tmp);
-	return 0;
-}
 
 static json_t *violation_json(const struct violation *v)
 {
@@ -66,26 +41,30 @@ static int threads_that_ran(const struct ctl_decision *d, size_t n)
 
 static json_t *run_json_base(const struct run_result *r);
 
+/* Option pairs as a JSON object: numbers as numbers, flags as true. */
+static json_t *kv_json(const struct report_kv *kv, int n)
+{
+	json_t *j = json_object();
+
+	for (int i = 0; i < n; i++) {
+		json_t *v;
+
+		if (kv[i].type == KV_NUMBER)
+			v = json_integer((json_int_t)strtoll(kv[i].value, NULL, 10));
+		else if (kv[i].type == KV_TRUE)
+			v = json_true();
+		else
+			v = json_string(kv[i].value);
+		json_object_set_new(j, kv[i].key, v);
+	}
+	return j;
+}
+
 /* Everything --replay needs to run the failing execution again. */
 static json_t *replay_json(const struct run_result *r)
 {
-	char seed[32];
+	json_t *j = kv_json(r->replay, r->nr_replay);
 
-	snprintf(seed, sizeof(seed), "%#llx", (unsigned long long)r->seed);
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:I, s:I, s:i, s:s, s:s}",
-			      "scenario", r->scenario, "variant", r->variant, "sched", r->replay_sched,
-			      "memory", r->memory, "seed", seed,
-			      "execution", (json_int_t)r->replay_execution,
-			      "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
-			      "hot_gfns", (json_int_t)r->hot_gfns,
-			      "tlb_entries", (int)r->tlb_entries,
-			      "workload", r->workload_spec ? r->workload_spec : "",
-			      "perturb", r->perturb_spec ? r->perturb_spec : "");
-
-	json_object_set_new(j, "range_flush", json_string(r->range_flush));
-	json_object_set_new(j, "tlb_huge", json_string(r->tlb_huge));
-	json_object_set_new(j, "log", json_string(r->log_mode));
-	json_object_set_new(j, "ad_bits", json_string(r->ad_bits));
 	/* A minimized schedule replaces the strategy: --replay follows it. */
 	if (r->minimized)
 		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
@@ -118,6 +97,7 @@ static void add_schedules(json_t *j, const struct run_result *r)
 									 r->schedule_len)));
 	if (!r->minimized)
 		return;
+	json_object_set_new(j, "minimize_interrupted", json_boolean(r->minimize_interrupted));
 	json_object_set_new(j, "minimized_schedule",
 			    schedule_json(r->minimized, r->minimized_len));
 	json_object_set_new(j, "minimized_threads",
@@ -125,13 +105,27 @@ static void add_schedules(json_t *j, const struct run_result *r)
 	json_object_set_new(j, "minimized_switches",
 			    json_integer((json_int_t)ctl_count_switches(r->minimized,
 									 r->minimized_len)));
+	/* An interrupted minimization kept its best schedule so far, but the
+	 * execution last run was another: there is no hash to give. */
+	if (r->minimize_interrupted)
+		return;
 	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)r->minimized_trace_hash);
 	json_object_set_new(j, "minimized_trace_hash", json_string(hash));
+}
+
+static const char *verdict_name(enum verdict v)
+{
+	return v == VERDICT_AS_EXPECTED ? "as-expected"
+	       : v == VERDICT_NOT_AS_EXPECTED ? "not-as-expected" : "not-judged";
 }
 
 static json_t *run_json(const struct run_result *r)
 {
 	json_t *j = run_json_base(r);
+
+	json_object_set_new(j, "verdict", json_string(verdict_name(r->verdict)));
+	json_object_set_new(j, "options", kv_json(r->options, r->nr_options));
+	json_object_set_new(j, "max_memory", json_integer((json_int_t)r->max_memory));
 
 	if (r->executions_run) {
 		double secs = (double)r->elapsed_ns / 1e9;
@@ -141,9 +135,13 @@ static json_t *run_json(const struct run_result *r)
 		json_object_set_new(j, "decisions", json_integer((json_int_t)r->decisions));
 		json_object_set_new(j, "decisions_per_s",
 				    json_real(secs > 0 ? (double)r->decisions / secs : 0.0));
-		if (r->searched)
+		if (r->searched) {
 			json_object_set_new(j, "cover_states",
 					    json_integer((json_int_t)r->cover_states));
+			json_object_set_new(j, "cover_archive_full", json_boolean(r->archive_full));
+			json_object_set_new(j, "cover_archive_bytes",
+					    json_integer((json_int_t)r->archive_bytes));
+		}
 		if (r->nr_violations) {
 			json_object_set_new(j, "failing_execution",
 					    json_integer((json_int_t)r->failing_execution));
@@ -191,111 +189,28 @@ static json_t *run_json_base(const struct run_result *r)
 		r->gfns ? (double)r->peak_rss_bytes / (double)r->gfns : 0.0,
 		"config", "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
 		"hot_gfns", (json_int_t)r->hot_gfns, "tlb_entries", (int)r->tlb_entries,
-		"rerun", r->replay);
+		"rerun", r->rerun ? r->rerun : "");
+}
+
+static int dump(FILE *out, void *root)
+{
+	return json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
 }
 
 int report_json_write(const char *path, const struct run_result *results, int n)
 {
-	char tmp[4096];
 	json_t *runs = json_array(), *root;
+	char why[512];
 	int err;
 
 	for (int i = 0; i < n; i++)
 		json_array_append_new(runs, run_json(&results[i]));
 	root = json_pack("{s:s, s:s, s:o}", "tool", "lostflush", "version", LOSTFLUSH_VERSION,
 			 "runs", runs);
-	tmp_path(tmp, sizeof(tmp), path);
-	err = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
+	err = !root || report_output_write(path, dump, root, why, sizeof(why));
+	if (err)
+		fprintf(stderr, "stress: the report '%s' was not written: %s\n", path,
+			root ? why : "out of memory");
 	json_decref(root);
-	if (err || rename(tmp, path)) {
-		fprintf(stderr, "stress: writing report '%s' failed: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static int replay_fail(const char *path, const char *why)
-{
-	fprintf(stderr, "stress: --replay '%s' cannot be replayed: %s\n", path, why);
-	return -1;
-}
-
-int report_json_load_replay(const char *path, struct options *o)
-{
-	json_error_t err;
-	json_t *root = json_load_file(path, 0, &err), *runs, *run, *rp = NULL;
-	const char *scenario, *variant, *sched, *seed, *workload, *perturb, *memory = "sc";
-	const char *range_flush = "works", *tlb_huge = "entry", *log_mode = NULL;
-	const char *ad_bits = "off";
-	json_int_t execution, vcpus, gfns, hot, tlb;
-	char args[64];
-	size_t i;
-
-	if (!root)
-		return replay_fail(path, err.text);
-	runs = json_object_get(root, "runs");
-	json_array_foreach(runs, i, run) {
-		rp = json_object_get(run, "replay");
-		if (rp)
-			break;
-	}
-	if (!rp)
-		return replay_fail(path, "no run in it has a failing controlled execution");
-	if (json_unpack_ex(rp, &err, 0, "{s:s, s:s, s:s, s?s, s?s, s?s, s?s, s?s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
-			   "scenario", &scenario, "variant", &variant, "sched", &sched,
-			   "memory", &memory, "range_flush", &range_flush,
-			   "tlb_huge", &tlb_huge, "log", &log_mode, "ad_bits", &ad_bits, "seed", &seed, "execution", &execution, "vcpus", &vcpus,
-			   "gfns", &gfns, "hot_gfns", &hot, "tlb_entries", &tlb,
-			   "workload", &workload, "perturb", &perturb))
-		return replay_fail(path, err.text);
-	/* The run's choices, through the ordinary option parser, so a report
-	 * is held to the same bounds as a command line. */
-	{
-		char e[32], v[32], g[32], h[32], t[32];
-		char *argv[40];
-		int argc = 0;
-
-		snprintf(e, sizeof(e), "%lld", (long long)execution);
-		snprintf(v, sizeof(v), "%lld", (long long)vcpus);
-		snprintf(g, sizeof(g), "%lld", (long long)gfns);
-		snprintf(h, sizeof(h), "%lld", (long long)hot);
-		snprintf(t, sizeof(t), "%lld", (long long)tlb);
-		snprintf(args, sizeof(args), "%s", "stress");
-		argv[argc++] = args;
-		argv[argc++] = "--scenario"; argv[argc++] = (char *)scenario;
-		argv[argc++] = "--variant"; argv[argc++] = (char *)variant;
-		argv[argc++] = "--sched"; argv[argc++] = (char *)sched;
-		argv[argc++] = "--seed"; argv[argc++] = (char *)seed;
-		argv[argc++] = "--memory"; argv[argc++] = (char *)memory;
-		argv[argc++] = "--range-flush"; argv[argc++] = (char *)range_flush;
-		argv[argc++] = "--tlb-huge"; argv[argc++] = (char *)tlb_huge;
-		argv[argc++] = "--ad-bits"; argv[argc++] = (char *)ad_bits;
-		if (log_mode) {
-			argv[argc++] = "--log";
-			argv[argc++] = (char *)log_mode;
-		}
-		argv[argc++] = "--execution"; argv[argc++] = e;
-		argv[argc++] = "--vcpus"; argv[argc++] = v;
-		argv[argc++] = "--gfns"; argv[argc++] = g;
-		argv[argc++] = "--hot-gfns"; argv[argc++] = h;
-		argv[argc++] = "--tlb-entries"; argv[argc++] = t;
-		if (*workload) {
-			argv[argc++] = "--workload";
-			argv[argc++] = (char *)workload;
-		}
-		if (*perturb) {
-			argv[argc++] = "--perturb";
-			argv[argc++] = (char *)perturb;
-		}
-		argv[argc] = NULL;
-		if (options_parse(o, argc, argv))
-			return replay_fail(path, "its options are out of bounds");
-	}
-	if (json_object_get(rp, "schedule") &&
-	    schedule_from_json(json_object_get(rp, "schedule"), &o->guide, &o->guide_len))
-		return replay_fail(path, "its minimized schedule is malformed");
-	o->expect = EXPECT_VIOLATION;
-	/* The strings stay in the loaded report, which lives until exit. */
-	return 0;
+	return err ? -1 : 0;
 }

@@ -25,6 +25,25 @@ enum verdict_expect {
 	VERDICT_NOT_JUDGED, /* a bug only another detector can catch here */
 };
 
+/* What the run's outcome says against its expectation. */
+enum verdict {
+	VERDICT_AS_EXPECTED,
+	VERDICT_NOT_AS_EXPECTED,
+	VERDICT_UNJUDGED, /* not judged, or cut short before a finding decided it */
+};
+
+/* An option as a report writes it and a replay reads it back: the key is
+ * the option's long name with '_' for '-'. */
+enum report_kv_type { KV_STRING, KV_NUMBER, KV_TRUE };
+
+struct report_kv {
+	char key[32];
+	char *value; /* malloc'd */
+	enum report_kv_type type;
+};
+
+void report_kv_free(struct report_kv *kv, int n);
+
 struct run_result {
 	const char *scenario;
 	const char *variant;
@@ -33,10 +52,6 @@ struct run_result {
 	/* The scheduler that replays the failing execution: "pct:D:K" names
 	 * the step estimate PCT used for it. */
 	char replay_sched[48];
-	const char *range_flush; /* "works" or "unsupported" */
-	const char *tlb_huge;    /* "entry" or "splinter" */
-	const char *log_mode;    /* "bitmap", "clear" or "ring" */
-	const char *ad_bits;     /* "on" or "off" */
 	uint64_t executions_run;    /* controlled modes */
 	uint64_t failing_execution;
 	/* The execution whose seeds replay it (--sched cover: the one its
@@ -44,6 +59,11 @@ struct run_result {
 	uint64_t replay_execution;
 	bool searched;              /* --sched cover: a state search ran */
 	uint64_t cover_states;      /* the abstract states it kept */
+	/* Its archive reached --max-memory (or its cell limit) and kept no
+	 * more states from then on; the bytes it held at the end. */
+	bool archive_full;
+	uint64_t archive_bytes;
+	uint64_t max_memory;
 	uint64_t failing_steps;
 	uint64_t failing_trace_hash;
 	const char *memory;         /* "sc", "tso", "weak" */
@@ -65,24 +85,32 @@ struct run_result {
 	uint64_t duration_ns;
 	uint64_t elapsed_ns;
 	bool interrupted;
+	bool minimize_interrupted; /* the minimized schedule is the best so far */
 	enum verdict_expect expected;
 	const char *not_judged_reason;
 	enum outcome outcome;
-	bool as_expected;
+	enum verdict verdict;
+	bool as_expected; /* verdict is not VERDICT_NOT_AS_EXPECTED */
 	uint64_t nr_violations;
 	int nr_kept;
 	struct violation kept[ORACLE_MAX_KEPT];
 	uint64_t first_violation_ns;
 	uint64_t accesses_to_first_violation;
 	uint64_t counters[NR_COUNTERS];
-	/* Options as given that shape the run, for --replay. */
-	const char *workload_spec, *perturb_spec;
 	/* Configuration actually run. */
 	int vcpus;
 	uint64_t gfns, hot_gfns;
 	uint32_t tlb_entries;
-	char replay[768];
+	/* Every option that shaped the run, as it ran; what --replay reads
+	 * back (with a failing controlled execution); the command line that
+	 * runs it again. All malloc'd (run_result_free()). */
+	struct report_kv *options, *replay;
+	int nr_options, nr_replay;
+	char *rerun;
 };
+
+/* What a result owns: its schedules, option pairs and rerun line. */
+void run_result_free(struct run_result *r);
 
 const char *outcome_name(enum outcome o);
 const char *expect_name(enum verdict_expect e);
@@ -91,21 +119,18 @@ const char *expect_name(enum verdict_expect e);
 void report_text_violations(FILE *out, const struct run_result *r);
 void report_text_summary(FILE *out, const struct run_result *r, bool quiet);
 
-/* JSON (jansson). Checked before the run so a bad path fails fast (exit 2),
- * written to a temporary file and renamed, so a report is whole or absent. */
-int report_json_check_path(const char *path);
+/* JSON (jansson), written through report_output_write() (reports/output.h).
+ * -1 after a message on stderr. */
 int report_json_write(const char *path, const struct run_result *results, int n);
 
 /* A schedule as JSON: [{"run": T, "n": N} | {"commit": T, "entry": K} |
  * {"stale": T, "older": B}, ...], runs of one thread folded together. */
 struct json_t;
 struct json_t *schedule_json(const struct ctl_decision *d, size_t len);
-/* Back from JSON; -1 (after a message) if malformed. *out is malloc'd. */
-int schedule_from_json(const struct json_t *j, struct ctl_decision **out, size_t *len);
-
-struct options;
-/* --replay: set options from the first run in a report that has a failing
- * controlled execution. -1 (after a message naming the problem) if none. */
-int report_json_load_replay(const char *path, struct options *o);
+/* Back from JSON, at most max_decisions of them once runs are unfolded;
+ * -1 with *why saying what is wrong (which decision, or how many were
+ * asked for). *out is malloc'd. */
+int schedule_from_json(const struct json_t *j, size_t max_decisions, struct ctl_decision **out,
+		       size_t *len, char *why, size_t why_len);
 
 #endif

@@ -38,74 +38,89 @@ json_t *schedule_json(const struct ctl_decision *d, size_t len)
 	return a;
 }
 
-static int append(struct ctl_decision **out, size_t *len, size_t *cap, struct ctl_decision d)
+/* One element, read strictly (no other keys); *d is the decision and *n
+ * how many times it repeats. -1 if it is none of the four shapes or out of
+ * bounds. */
+static int decision_from_json(json_t *e, struct ctl_decision *d, json_int_t *n)
 {
-	if (*len == *cap) {
-		size_t c = *cap ? 2 * *cap : 256;
-		struct ctl_decision *g = realloc(*out, c * sizeof(*g));
+	json_int_t t, arg;
+	int older;
 
-		if (!g)
+	*n = 1;
+	if (!json_unpack(e, "{s:I, s:I!}", "run", &t, "n", n)) {
+		if (t < 0 || t >= CTL_MAX_THREADS || *n < 1)
 			return -1;
-		*out = g;
-		*cap = c;
-	}
-	(*out)[(*len)++] = d;
-	return 0;
-}
-
-/* One element; -1 if it is none of the four shapes. */
-static int decision_from_json(json_t *e, struct ctl_decision **out, size_t *len, size_t *cap)
-{
-	int t, arg;
-	json_int_t n;
-
-	if (!json_unpack(e, "{s:i, s:I}", "run", &t, "n", &n)) {
-		if (t < 0 || t >= CTL_MAX_THREADS || n < 1 || n > 10000000)
-			return -1;
-		while (n--)
-			if (append(out, len, cap, (struct ctl_decision){ CTL_RUN, (uint8_t)t, 0 }))
-				return -1;
+		*d = (struct ctl_decision){ CTL_RUN, (uint8_t)t, 0 };
 		return 0;
 	}
-	if (!json_unpack(e, "{s:i, s:i}", "commit", &t, "entry", &arg)) {
+	if (!json_unpack(e, "{s:I, s:I!}", "commit", &t, "entry", &arg)) {
 		if (t < 0 || t >= CTL_MAX_THREADS || arg < 0 || arg > 255)
 			return -1;
-		return append(out, len, cap,
-			      (struct ctl_decision){ CTL_COMMIT, (uint8_t)t, (uint8_t)arg });
+		*d = (struct ctl_decision){ CTL_COMMIT, (uint8_t)t, (uint8_t)arg };
+		return 0;
 	}
-	if (!json_unpack(e, "{s:i, s:b}", "stale", &t, "older", &arg)) {
+	if (!json_unpack(e, "{s:I, s:b!}", "stale", &t, "older", &older)) {
 		if (t < 0 || t >= CTL_MAX_THREADS)
 			return -1;
-		return append(out, len, cap,
-			      (struct ctl_decision){ CTL_STALE, (uint8_t)t, (uint8_t)!!arg });
+		*d = (struct ctl_decision){ CTL_STALE, (uint8_t)t, (uint8_t)!!older };
+		return 0;
 	}
-	if (!json_unpack(e, "{s:i}", "reseed", &arg)) {
+	if (!json_unpack(e, "{s:I!}", "reseed", &arg)) {
 		if (arg < 0 || arg > 255)
 			return -1;
-		return append(out, len, cap, (struct ctl_decision){ CTL_RESEED, 0, (uint8_t)arg });
+		*d = (struct ctl_decision){ CTL_RESEED, 0, (uint8_t)arg };
+		return 0;
 	}
 	return -1;
 }
 
-int schedule_from_json(const json_t *j, struct ctl_decision **out, size_t *len)
+int schedule_from_json(const json_t *j, size_t max_decisions, struct ctl_decision **out,
+		       size_t *len, char *why, size_t why_len)
 {
-	size_t cap = 0, i;
+	uint64_t total = 0;
+	size_t i, k = 0;
 	json_t *e;
 
 	*out = NULL;
 	*len = 0;
 	if (!json_is_array(j)) {
-		fprintf(stderr, "stress: the report's schedule is not a list\n");
+		snprintf(why, why_len, "its schedule is not a list");
 		return -1;
 	}
+	/* First count what it asks for, then build it: a short file can ask
+	 * for a great many decisions. */
 	json_array_foreach(j, i, e) {
-		if (decision_from_json(e, out, len, &cap)) {
-			fprintf(stderr, "stress: the report's schedule has a malformed "
-				"decision at position %zu\n", i);
-			free(*out);
-			*out = NULL;
+		struct ctl_decision d;
+		json_int_t n;
+
+		if (decision_from_json(e, &d, &n)) {
+			snprintf(why, why_len, "its schedule's decision %zu is malformed (a thread "
+				 "from 0 to %d; see the README for the four shapes)", i,
+				 CTL_MAX_THREADS - 1);
 			return -1;
 		}
+		total += (uint64_t)n;
+		if (total > max_decisions) {
+			snprintf(why, why_len, "its schedule asks for more than %zu decisions "
+				 "(%zu bytes, what --max-memory holds) by decision %zu", max_decisions,
+				 max_decisions * sizeof(struct ctl_decision), i);
+			return -2;
+		}
 	}
+	*out = malloc(((size_t)total + 1) * sizeof(**out));
+	if (!*out) {
+		snprintf(why, why_len, "out of memory for its %llu decisions",
+			 (unsigned long long)total);
+		return -2;
+	}
+	json_array_foreach(j, i, e) {
+		struct ctl_decision d;
+		json_int_t n;
+
+		decision_from_json(e, &d, &n);
+		while (n--)
+			(*out)[k++] = d;
+	}
+	*len = k;
 	return 0;
 }

@@ -167,7 +167,7 @@ static void host_discard_block(struct kvm *kvm, uint64_t first, uint64_t pages)
 	size_t n = 0, cap = pages;
 	kvm_pfn_t *freed = malloc(cap * sizeof(*freed));
 
-	HARNESS_ASSERT(freed, "out of memory for a block's frames");
+	HARNESS_NEED(freed, "memory", "the frames of a discarded block");
 	kvm_mmu_notifier_invalidate_range_start(kvm, first, first + pages);
 	for (int pass = 0; pass < DISCARD_PASSES_MAX; pass++) {
 		size_t before = n;
@@ -180,7 +180,7 @@ static void host_discard_block(struct kvm *kvm, uint64_t first, uint64_t pages)
 			if (n == cap) {
 				cap *= 2;
 				freed = realloc(freed, cap * sizeof(*freed));
-				HARNESS_ASSERT(freed, "out of memory for a block's frames");
+				HARNESS_NEED(freed, "memory", "the frames of a discarded block");
 			}
 			freed[n++] = pfn;
 		}

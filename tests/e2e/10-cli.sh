@@ -42,4 +42,4 @@ else
 fi
 expect_exit cli-sched-free 0 ./stress --scenario invlpg-defer --sched free --duration 200ms --seed 1
 expect_exit cli-sched-unknown 2 ./stress --scenario invlpg-defer --sched fair
-expect_output cli-sched-unknown-named "'fair' is not allowed: use free, random, pct, pct:D, pct:D:K or cover"
+expect_output cli-sched-unknown-named "'fair' is not allowed: use free, random, pct, pct:D \\(D from 1 to 8\\), pct:D:K \\(K from 1 to 1000000\\) or cover"

@@ -29,7 +29,8 @@ expect_exit report-unexpected-clean 1 ./stress --scenario invlpg-defer --variant
 	--duration 1s --seed 1 --expect violation
 expect_output report-unexpected-clean-says 'End of test: FAILURE$'
 
-# Ctrl-C stops the run cleanly and the report is still written whole.
+# Ctrl-C stops the run cleanly and the report is still written whole; a
+# run cut short claims nothing: INTERRUPTED, exit 128 + SIGINT.
 rm -f "$out_dir/interrupted.json"
 ./stress --scenario invlpg-defer --variant fixed --duration 60s --seed 5 \
 	--report "$out_dir/interrupted.json" >"$out_dir/sigint.log" 2>&1 &
@@ -39,8 +40,9 @@ kill -INT $pid
 start=$(date +%s)
 wait $pid
 rc=$?
-if [ $rc -eq 0 ] && [ $(($(date +%s) - start)) -le 5 ] &&
-	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; assert r["interrupted"] and r["elapsed_s"] < 30' \
+if [ $rc -eq 130 ] && [ $(($(date +%s) - start)) -le 5 ] &&
+	grep -q '^End of test: INTERRUPTED$' "$out_dir/sigint.log" &&
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]; assert r["interrupted"] and r["elapsed_s"] < 30 and r["verdict"] == "not-judged"' \
 		"$out_dir/interrupted.json" 2>/dev/null; then
 	pass sigint-stops-and-reports
 else

@@ -33,6 +33,6 @@ expect_exit replays-timeline-needs-controlled 2 ./stress --scenario invlpg-defer
 expect_output replays-timeline-says-why '--timeline needs --sched random, pct or cover'
 expect_exit replays-no-scenario-with-replay 2 ./stress \
 	--replay scenarios/replays/invlpg-defer-counter-reset.json --scenario invlpg-defer
-expect_output replays-says-variant-allowed 'give no --scenario with it'
+expect_output replays-says-variant-allowed 'the replay takes it from the report \(with it: --variant'
 expect_exit replays-unknown-variant 2 ./stress \
 	--replay scenarios/replays/invlpg-defer-counter-reset.json --variant nope

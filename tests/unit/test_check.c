@@ -50,11 +50,38 @@ static void holding_assert_is_silent(void **state)
 	assert_string_equal(err, "");
 }
 
+static void last_words(void)
+{
+	fputs("last words: the report so far\n", stderr);
+}
+
+static void lacking_memory(void)
+{
+	void *p = NULL;
+
+	harness_on_lack(last_words);
+	HARNESS_NEED(p, "memory", "the VM model of %d gfns", 1000);
+}
+
+/* What the machine lacks is exit 3, names the resource, and lets the
+ * command line write what it found first: never exit 4, never silent. */
+static void lack_of_resources_exits_3(void **state)
+{
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(run_child(lacking_memory, err, sizeof(err)), EXIT_SKIPPED);
+	assert_non_null(strstr(err, "not enough memory: the VM model of 1000 gfns"));
+	assert_non_null(strstr(err, "last words: the report so far"));
+	assert_null(strstr(err, "bug in lostflush itself"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(harness_failure_exits_4),
 		cmocka_unit_test(holding_assert_is_silent),
+		cmocka_unit_test(lack_of_resources_exits_3),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * From options to a run's configuration: the scenario's defaults, what the
+ * variant's race needs, then what the user gave, which wins. Checked
+ * whole, for every run an invocation selects, before the first starts.
+ */
+#ifndef LOSTFLUSH_CONFIG_H
+#define LOSTFLUSH_CONFIG_H
+
+#include "../core/run.h"
+#include "../scenarios/scenario.h"
+#include "options.h"
+
+void build_config(struct run_config *cfg, const struct options *o, const struct scenario *s,
+		  const struct scenario_variant *v, uint64_t seed);
+/* 0 if the run can be built; else -1 after a message naming the option. */
+int config_check(const struct run_config *cfg, const struct options *o,
+		 const struct scenario *s, const struct scenario_variant *v);
+
+#endif

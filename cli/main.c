@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ./stress: pick the runs, check every one of them, run them, judge each
+ * against what its variant is expected to do, report, exit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/budget.h"
+#include "../core/check.h"
+#include "../core/interrupt.h"
+#include "../core/trace.h"
+#include "../reports/output.h"
+#include "../reports/report.h"
+#include "../scenarios/list.h"
+#include "complain.h"
+#include "config.h"
+#include "list.h"
+#include "options.h"
+#include "replay.h"
+#include "run_one.h"
+#include "verdict.h"
+
+#define MAX_RUNS 256
+
+struct selection {
+	const struct scenario *scenario;
+	const struct scenario_variant *variant;
+};
+
+static uint64_t default_seed(void)
+{
+	uint64_t x = trace_now_ns() ^ ((uint64_t)getpid() << 32);
+
+	return splitmix64(&x);
+}
+
+static void print_names(const struct scenario *s)
+{
+	FILE *out = complain_stream ? complain_stream : stderr;
+
+	if (!s) {
+		fputs("  scenarios: all", out);
+		for (int i = 0; i < nr_scenarios; i++)
+			fprintf(out, ", %s", all_scenarios[i]->name);
+	} else {
+		fputs("  variants: all", out);
+		for (int i = 0; i < s->nr_variants; i++)
+			fprintf(out, ", %s", s->variants[i].name);
+	}
+	fputs("\n", out);
+}
+
+/* Expand --scenario/--variant into runs; -1 on an unknown name. */
+static int select_runs(const struct options *o, struct selection *sel, int max, int *n)
+{
+	bool all_scenarios_wanted = !strcmp(o->scenario, "all");
+	const struct scenario *only = all_scenarios_wanted ? NULL : scenario_find(o->scenario);
+	bool every_variant = all_scenarios_wanted || (o->variant && !strcmp(o->variant, "all"));
+
+	*n = 0;
+	if (!all_scenarios_wanted && !only) {
+		complain("--scenario '%s' is unknown", o->scenario);
+		print_names(NULL);
+		return -1;
+	}
+	if (all_scenarios_wanted && o->variant && strcmp(o->variant, "all")) {
+		complain("--variant '%s' needs one --scenario, not all", o->variant);
+		return -1;
+	}
+	for (int i = 0; i < nr_scenarios; i++) {
+		const struct scenario *s = all_scenarios[i];
+
+		if (only && s != only)
+			continue;
+		if (!every_variant) {
+			const struct scenario_variant *v =
+				o->variant ? variant_find(s, o->variant) : &s->variants[0];
+
+			if (!v) {
+				complain("--variant '%s' is unknown for %s", o->variant, s->name);
+				print_names(s);
+				return -1;
+			}
+			sel[(*n)++] = (struct selection){ s, v };
+			continue;
+		}
+		for (int j = 0; j < s->nr_variants && *n < max; j++)
+			sel[(*n)++] = (struct selection){ s, &s->variants[j] };
+	}
+	return 0;
+}
+
+/* Every run, before the first starts: an option one scenario cannot take
+ * must not cost the runs before it, or their report. */
+static int check_runs(const struct options *o, const struct selection *sel, int n, uint64_t seed)
+{
+	for (int i = 0; i < n; i++) {
+		struct run_config cfg;
+
+		build_config(&cfg, o, sel[i].scenario, sel[i].variant, seed);
+		if (config_check(&cfg, o, sel[i].scenario, sel[i].variant))
+			return -1;
+	}
+	return 0;
+}
+
+/* What has been found so far, for the report written on the way out when
+ * the machine runs short (harness_lacks()). */
+static struct {
+	const struct options *o;
+	struct run_result *results;
+	int done;
+} so_far;
+
+static void write_what_was_found(void)
+{
+	if (so_far.o && so_far.o->report_path && so_far.done)
+		report_json_write(so_far.o->report_path, so_far.results, so_far.done);
+}
+
+static void print_summary(const struct run_result *results, int done, int n)
+{
+	printf("\nSummary (%d of %d runs%s):\n", done, n,
+	       done < n ? ", the rest not run: interrupted" : "");
+	for (int i = 0; i < done; i++)
+		printf("  %-5s %s/%s: %s, expected %s\n",
+		       results[i].verdict == VERDICT_AS_EXPECTED ? "ok"
+		       : results[i].verdict == VERDICT_NOT_AS_EXPECTED ? "FAIL" : "-",
+		       results[i].scenario, results[i].variant, outcome_name(results[i].outcome),
+		       expect_name(results[i].expected));
+}
+
+static int run_selection(const struct options *o, const struct selection *sel, int n,
+			 uint64_t seed)
+{
+	struct run_result *results = calloc((size_t)n, sizeof(*results));
+	struct final_verdict end;
+	bool report_failed = false;
+	int done = 0;
+
+	HARNESS_NEED(results, "memory", "the results of %d runs", n);
+	so_far.o = o;
+	so_far.results = results;
+	for (; done < n && !interrupt_requested(); so_far.done = ++done)
+		run_one(o, sel[done].scenario, sel[done].variant, seed, &results[done]);
+	if (n > 1)
+		print_summary(results, done, n);
+	if (o->report_path)
+		report_failed = report_json_write(o->report_path, results, done) != 0;
+	end = final_verdict(results, done, interrupt_signal(), report_failed);
+	so_far.o = NULL;
+	for (int i = 0; i < done; i++)
+		run_result_free(&results[i]);
+	free(results);
+	printf("End of test: %s\n", end.word);
+	return end.exit_code;
+}
+
+/* Options that answer at once: --help, --version, --list, --list-options. */
+static bool answered(const struct options *o)
+{
+	if (o->help)
+		options_usage(stdout, o->argv0);
+	else if (o->version)
+		printf("lostflush %s\n", LOSTFLUSH_VERSION);
+	else if (o->list)
+		list_scenarios();
+	else if (o->list_options)
+		options_list(stdout);
+	else
+		return false;
+	return true;
+}
+
+/* Everything about the invocation that can be wrong, before any run. */
+static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *seed)
+{
+	char why[512];
+	int err;
+
+	budget_init(o->max_memory);
+	if (o->replay_path && (err = replay_load(o)))
+		return err;
+	if (options_check(o))
+		return EXIT_USAGE;
+	if (!o->scenario) {
+		complain("no --scenario given");
+		print_names(NULL);
+		fprintf(complain_stream ? complain_stream : stderr,
+			"  (--list describes them; --help lists every option)\n");
+		return EXIT_USAGE;
+	}
+	if (select_runs(o, sel, MAX_RUNS, n))
+		return EXIT_USAGE;
+	*seed = o->given[OPT_SEED] ? o->seed : default_seed();
+	if (check_runs(o, sel, *n, *seed))
+		return EXIT_USAGE;
+	if (o->report_path && report_output_check(o->report_path, why, sizeof(why))) {
+		complain("--report '%s' cannot be written: %s", o->report_path, why);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct selection sel[MAX_RUNS];
+	uint64_t seed;
+	int n, ret;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	options_init(&o, argv[0]);
+	ret = options_parse(&o, argc, argv) ? EXIT_USAGE : 0;
+	if (!ret && answered(&o)) {
+		options_free(&o);
+		return 0;
+	}
+	if (!ret)
+		ret = prepare(&o, sel, &n, &seed);
+	if (!ret) {
+		interrupt_install();
+		harness_on_lack(write_what_was_found);
+		ret = run_selection(&o, sel, n, seed);
+	}
+	options_free(&o);
+	return ret;
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "verdict.h"
+
+#include "../core/check.h"
+
+bool bug_can_show(const struct run_config *cfg, const struct scenario_variant *v)
+{
+	if (v->shows_with_tlb_huge && !(v->shows_with_tlb_huge & (1U << cfg->kvm.tlb_huge)))
+		return false;
+	if (v->shows_with_log && !(v->shows_with_log & (1U << cfg->kvm.log_mode)))
+		return false;
+	if (v->shows_with_ad_bits && !(v->shows_with_ad_bits & (1U << cfg->kvm.ad_bits)))
+		return false;
+	if (v->needs_huge_leaves && !kvm_can_map_huge(&cfg->kvm))
+		return false;
+	if (v->shows_with_range_flush == RANGE_FLUSH_WORKS)
+		return cfg->kvm.arch_range_flush;
+	if (v->shows_with_range_flush == RANGE_FLUSH_UNSUPPORTED)
+		return !cfg->kvm.arch_range_flush;
+	return true;
+}
+
+/* A buggy variant's expectation under a controlled scheduler: what its
+ * descriptor says that scheduler catches. */
+static enum verdict_expect controlled_expectation(const struct run_config *cfg,
+						  const struct scenario_variant *v,
+						  const char **why)
+{
+	unsigned want = cfg->sched == SCHED_RANDOM ? DETECT_RANDOM
+			: cfg->sched == SCHED_COVER ? DETECT_COVER
+						    : DETECT_PCT;
+
+	/* A model stronger than the bug needs: it cannot happen. */
+	if (cfg->memory < v->shows_from)
+		return VERDICT_EXPECT_CLEAN;
+	if (cfg->sched == SCHED_PCT && (v->caught_by & want) && cfg->pct_depth < v->pct_depth) {
+		*why = "stated caught only from a deeper pct (--list says which)";
+		return VERDICT_NOT_JUDGED;
+	}
+	if (cfg->sched == SCHED_COVER && (v->caught_by & want) && v->cover_sc_only &&
+	    cfg->memory != MEM_SC) {
+		*why = "stated caught by cover under --memory sc only (--list says why)";
+		return VERDICT_NOT_JUDGED;
+	}
+	if (v->caught_by & want)
+		return VERDICT_EXPECT_VIOLATION;
+	*why = "not stated as caught under this scheduler (--list says where it is)";
+	return VERDICT_NOT_JUDGED;
+}
+
+enum verdict_expect run_expectation(enum expectation forced, bool guided,
+				    const struct run_config *cfg,
+				    const struct scenario_variant *v, const char **why)
+{
+	*why = NULL;
+	if (forced == EXPECT_CLEAN)
+		return VERDICT_EXPECT_CLEAN;
+	if (forced == EXPECT_VIOLATION)
+		return VERDICT_EXPECT_VIOLATION;
+	if (!v->buggy || !bug_can_show(cfg, v))
+		return VERDICT_EXPECT_CLEAN;
+	/* A given schedule is the claim: it was kept, or written, because it
+	 * fails. */
+	if (guided)
+		return VERDICT_EXPECT_VIOLATION;
+	if (cfg->sched != SCHED_FREE)
+		return controlled_expectation(cfg, v, why);
+	if (v->rare_in_free_mode) {
+		*why = "caught by the oracle, but too rarely in free mode to judge a run";
+		return VERDICT_NOT_JUDGED;
+	}
+	if (v->caught_by & DETECT_ORACLE)
+		return VERDICT_EXPECT_VIOLATION;
+	*why = v->caught_by & DETECT_STORE_BUFFERS ?
+		       "needs modelled store buffers, which free mode does not have" :
+		       "only ThreadSanitizer (./stress-tsan) can catch it";
+	return VERDICT_NOT_JUDGED;
+}
+
+enum verdict run_verdict(enum verdict_expect expected, enum outcome outcome, bool interrupted)
+{
+	if (expected == VERDICT_NOT_JUDGED)
+		return VERDICT_UNJUDGED;
+	if (outcome == OUTCOME_VIOLATION)
+		return expected == VERDICT_EXPECT_VIOLATION ? VERDICT_AS_EXPECTED
+							    : VERDICT_NOT_AS_EXPECTED;
+	/* Clean so far. */
+	if (interrupted)
+		return VERDICT_UNJUDGED;
+	return expected == VERDICT_EXPECT_CLEAN ? VERDICT_AS_EXPECTED : VERDICT_NOT_AS_EXPECTED;
+}
+
+struct final_verdict final_verdict(const struct run_result *results, int done, int signo,
+				   bool report_failed)
+{
+	bool failed = report_failed;
+
+	for (int i = 0; i < done; i++)
+		failed |= results[i].verdict == VERDICT_NOT_AS_EXPECTED;
+	if (failed)
+		return (struct final_verdict){ EXIT_NOT_AS_EXPECTED, "FAILURE" };
+	if (signo)
+		return (struct final_verdict){ 128 + signo, "INTERRUPTED" };
+	return (struct final_verdict){ EXIT_AS_EXPECTED, "SUCCESS" };
+}

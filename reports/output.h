@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where a report goes. The path is checked before a run starts, so a run
+ * never ends with nowhere to put what it found; the report is written to a
+ * new file beside its target and renamed over it, and only over a regular
+ * file or nothing: a device, a FIFO or a directory at the path is refused,
+ * never replaced. A symlink to a regular file is followed, and the file it
+ * names is replaced.
+ */
+#ifndef LOSTFLUSH_REPORT_OUTPUT_H
+#define LOSTFLUSH_REPORT_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* 0 if a report can be written at path; else -1 and *why says why (an
+ * empty path, a directory, a missing or unwritable directory, a target that
+ * is not a regular file). */
+int report_output_check(const char *path, char *why, size_t why_len);
+
+/* Write through write(out, arg) to a temporary file beside path, then
+ * rename it over path. -1 with *why on failure; if the data was written
+ * but cannot be put in place, the temporary file stays and *why names it,
+ * so what was found is not lost. */
+int report_output_write(const char *path, int (*write)(FILE *out, void *arg), void *arg,
+			char *why, size_t why_len);
+
+#endif
