@@ -2,8 +2,11 @@
 #   make run      install what is missing, build, run the default scenario
 #   make check    install what is missing, build, run every test; the output
 #                 ends "N passed, N failed"
+#   make check-quick  the unit tests and the suites that take seconds
 #   make          ./stress (gcc, -O2, warnings are errors)
 #   make tsan     ./stress-tsan (clang -fsanitize=thread)
+#   make asan     ./stress-asan (clang -fsanitize=address,undefined)
+#   make fuzz     the libFuzzer targets, 60 s each (FUZZ_SECONDS)
 #   make bench    benchmarks (hyperfine)
 #   make nightly  every scenario and variant, free mode and TSan
 #   make setup    install missing Debian packages (as root) or print the line
@@ -29,8 +32,17 @@ HEADERS := $(wildcard core/*.h arch/*.h workers/*.h scenarios/*.h reports/*.h cl
 
 OBJS := $(LIB_SRCS:%.c=build/%.o)
 TSAN_OBJS := $(LIB_SRCS:%.c=build-tsan/%.o)
+ASAN_OBJS := $(LIB_SRCS:%.c=build-asan/%.o)
+# AddressSanitizer and UBSan (any undefined behaviour stops the run), with
+# libFuzzer's coverage hooks, so the fuzz targets and ./stress-asan share
+# one build of the library.
+ASAN_CC ?= clang
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-asan/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
 
-.PHONY: all tsan run check test unit bench setup clean nightly
+.PHONY: all tsan asan fuzz run check check-quick test unit bench setup clean nightly
 all: stress
 
 build/%.o: %.c $(HEADERS) Makefile
@@ -48,6 +60,23 @@ stress-tsan: build-tsan/cli/main.o $(TSAN_OBJS)
 	$(TSAN_CC) $(BASE_CFLAGS) -fsanitize=thread -o $@ $^ $(LDLIBS)
 
 tsan: stress-tsan
+
+build-asan/%.o: %.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	$(ASAN_CC) $(CPPFLAGS) $(BASE_CFLAGS) $(ASAN_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+stress-asan: build-asan/cli/main.o $(ASAN_OBJS)
+	$(ASAN_CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+asan: stress-asan
+
+build-asan/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(ASAN_OBJS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(ASAN_CC) $(CPPFLAGS) $(BASE_CFLAGS) $(ASAN_FLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(ASAN_OBJS) $(LDLIBS)
+
+fuzz: $(FUZZ_TARGETS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # ---- tests -------------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test_*.c))
@@ -67,8 +96,12 @@ run: setup
 check: setup
 	@$(MAKE) --no-print-directory test
 
-test: stress stress-tsan $(UNIT_TESTS)
+test: stress stress-tsan stress-asan $(UNIT_TESTS) $(FUZZ_TARGETS)
 	@tests/run-all.sh
+
+check-quick: setup
+	@$(MAKE) --no-print-directory stress $(UNIT_TESTS)
+	@tests/run-all.sh --quick
 
 bench: stress
 	@scripts/bench.sh
@@ -80,4 +113,4 @@ setup:
 	@scripts/setup.sh
 
 clean:
-	rm -rf build build-tsan stress stress-tsan
+	rm -rf build build-tsan build-asan stress stress-tsan stress-asan

@@ -148,7 +148,8 @@ static int parse_pct(const char *arg, int *depth, uint64_t *steps)
 	size_t dlen = colon ? (size_t)(colon - arg) : strlen(arg);
 	uint64_t dv = CTL_DEFAULT_DEPTH, kv = 0;
 
-	if (dlen >= sizeof(d))
+	/* "pct:" says a depth is coming and gives none. */
+	if (dlen >= sizeof(d) || (!dlen && colon))
 		return -1;
 	memcpy(d, arg, dlen);
 	d[dlen] = '\0';
@@ -176,6 +177,8 @@ static int set_sched(struct options *o, const char *arg)
 			return 0;
 		}
 	if (strncmp(arg, "pct", 3) || (arg[3] && arg[3] != ':'))
+		return -1;
+	if (arg[3] && !arg[4])
 		return -1;
 	if (parse_pct(arg[3] ? arg + 4 : arg + 3, &depth, &steps))
 		return -1;
@@ -676,11 +679,45 @@ static const char *kind_name(enum option_kind k)
 	return names[k];
 }
 
+/* A spec's keys with what each takes: "spin=0..1,spin-max=0..1000000". */
+static void spec_list(const struct spec_def *s, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < s->nr_keys && used < len; i++) {
+		const struct spec_key *k = &s->keys[i];
+
+		if (k->kind == SPEC_PROBABILITY)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s=0..1", i ? "," : "",
+						 k->key);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%s=%u..%u",
+						 i ? "," : "", k->key, k->lo, k->hi);
+	}
+}
+
+static void flag_list(unsigned flags, char *buf, size_t len)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} names[] = { { OPTF_SHAPES_RUN, "shapes-run" }, { OPTF_CARRIED, "carried" },
+		      { OPTF_WITH_REPLAY, "with-replay" }, { OPTF_CONTROLLED, "controlled" } };
+	size_t used = 0;
+
+	snprintf(buf, len, "-");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].flag)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+						 names[i].name);
+}
+
 void options_list(FILE *out)
 {
 	for (int i = 0; i < NR_OPTIONS; i++) {
 		const struct option_def *d = &option_table[i];
-		char what[200] = "-";
+		char what[1024] = "-", flags[80];
 
 		if (d->kind == OK_WHOLE || d->kind == OK_BYTES)
 			snprintf(what, sizeof(what), "%llu..%llu%s", (unsigned long long)d->lo,
@@ -688,11 +725,8 @@ void options_list(FILE *out)
 		else if (d->kind == OK_CHOICE)
 			choice_list(d, what, sizeof(what), "|", "|");
 		else if (d->kind == OK_SPEC)
-			spec_key_names(d->spec, what, sizeof(what));
-		fprintf(out, "--%s\t%s\t%s\t%s%s%s%s\n", d->name, kind_name(d->kind), what,
-			d->flags & OPTF_CARRIED ? "carried," : "",
-			d->flags & OPTF_WITH_REPLAY ? "with-replay," : "",
-			d->flags & OPTF_CONTROLLED ? "controlled," : "",
-			d->flags & OPTF_SHAPES_RUN ? "shapes-run" : "");
+			spec_list(d->spec, what, sizeof(what));
+		flag_list(d->flags, flags, sizeof(flags));
+		fprintf(out, "--%s\t%s\t%s\t%s\n", d->name, kind_name(d->kind), what, flags);
 	}
 }

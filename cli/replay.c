@@ -85,9 +85,27 @@ static int take_schedule(struct options *o, struct replay_file *rf)
 	return 0;
 }
 
+int replay_apply(struct options *o, struct replay_file *rf)
+{
+	bool keep_variant = o->given[OPT_VARIANT], has_schedule = rf->schedule != NULL;
+	int err = 0;
+
+	for (int i = 0; i < rf->nr_kv && !err; i++)
+		err = apply_pair(o, &rf->kv[i], keep_variant);
+	if (err || check_replay(o, has_schedule))
+		return EXIT_USAGE;
+	err = take_schedule(o, rf);
+	if (err)
+		return err;
+	/* The report's claim is that it fails; another variant is judged as
+	 * that variant, and --expect wins over both. */
+	if (!o->given[OPT_EXPECT])
+		o->expect = keep_variant ? EXPECT_FROM_VARIANT : EXPECT_VIOLATION;
+	return 0;
+}
+
 int replay_load(struct options *o)
 {
-	bool keep_variant = o->given[OPT_VARIANT], has_schedule;
 	struct replay_file rf;
 	char why[512];
 	int err;
@@ -99,20 +117,7 @@ int replay_load(struct options *o)
 		complain("--replay '%s' cannot be replayed: %s", o->replay_path, why);
 		return err == REPLAY_READ_TOO_BIG ? EXIT_SKIPPED : EXIT_USAGE;
 	}
-	has_schedule = rf.schedule != NULL;
-	err = 0;
-	for (int i = 0; i < rf.nr_kv && !err; i++)
-		err = apply_pair(o, &rf.kv[i], keep_variant);
-	if (!err)
-		err = check_replay(o, has_schedule) ? EXIT_USAGE : take_schedule(o, &rf);
-	else
-		err = EXIT_USAGE;
+	err = replay_apply(o, &rf);
 	replay_file_free(&rf);
-	if (err)
-		return err;
-	/* The report's claim is that it fails; another variant is judged as
-	 * that variant, and --expect wins over both. */
-	if (!o->given[OPT_EXPECT])
-		o->expect = keep_variant ? EXPECT_FROM_VARIANT : EXPECT_VIOLATION;
-	return 0;
+	return err;
 }

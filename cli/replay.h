@@ -9,10 +9,13 @@
 #ifndef LOSTFLUSH_CLI_REPLAY_H
 #define LOSTFLUSH_CLI_REPLAY_H
 
+#include "../reports/replay_read.h"
 #include "options.h"
 
 /* 0, or the exit code: EXIT_USAGE for a file or a command line that does
  * not make a replay, EXIT_SKIPPED for a schedule larger than --max-memory. */
 int replay_load(struct options *o);
+/* The same from a file already read (rf's schedule may move into o). */
+int replay_apply(struct options *o, struct replay_file *rf);
 
 #endif

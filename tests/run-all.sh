@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# make check: unit tests (cmocka), then end-to-end runs of ./stress and
-# ./stress-tsan. Ends with the line "N passed, N failed".
+# make check: unit tests (cmocka), then end-to-end runs of ./stress,
+# ./stress-tsan and ./stress-asan. Ends with the line "N passed, N failed".
+#   tests/run-all.sh           every suite
+#   tests/run-all.sh --quick   unit tests and the suites that take seconds
+#                              (make check-quick), without the sanitizer builds
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
+
+# The quick tier: the command line, reports, replays and bad input.
+quick_suites="10-cli 20-report 43-replays 47-bad-input"
+quick=
+[ "${1:-}" = --quick ] && quick=1
 
 echo "== unit tests (cmocka)"
 for t in build/tests/test_*; do
@@ -21,7 +29,9 @@ for t in build/tests/test_*; do
 done
 
 for suite in tests/e2e/*.sh; do
-	echo "== $(basename "$suite" .sh)"
+	name=$(basename "$suite" .sh)
+	[ -z "$quick" ] || [[ " $quick_suites " == *" $name "* ]] || continue
+	echo "== $name"
 	. "$suite"
 done
 

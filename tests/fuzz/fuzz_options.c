@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: a command line (arguments separated by NUL bytes)
+ * through the option parser, the combination checks, the selection of runs
+ * and the check of every run's configuration, as ./stress does before any
+ * run starts. Whatever it accepts must print back to what it parsed: each
+ * given option, formatted and parsed again, formats the same.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cli/complain.h"
+#include "../../cli/options.h"
+#include "../../cli/select.h"
+
+#define MAX_ARGS 64
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	complain_stream = fopen("/dev/null", "w");
+	return 0;
+}
+
+/* Each given option prints what it parses (abort() is the finding). */
+static void check_round_trip(const struct options *o)
+{
+	for (int i = 0; i < NR_OPTIONS; i++) {
+		char once[1024], twice[1024];
+		struct options again;
+
+		if (!o->given[i] || option_table[i].kind == OK_FLAG)
+			continue;
+		option_format(o, (enum option_id)i, once, sizeof(once));
+		options_init(&again, "stress");
+		if (option_set(&again, (enum option_id)i, once, "again"))
+			abort();
+		option_format(&again, (enum option_id)i, twice, sizeof(twice));
+		if (strcmp(once, twice))
+			abort();
+		options_free(&again);
+	}
+}
+
+/* What ./stress checks before a run, short of the file system (--replay
+ * and --report are left to the replay target and the e2e table). */
+static void check_like_main(struct options *o)
+{
+	struct selection sel[MAX_RUNS];
+	int n;
+
+	if (options_check(o) || !o->scenario)
+		return;
+	if (!select_runs(o, sel, MAX_RUNS, &n))
+		check_runs(o, sel, n, o->seed);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = malloc(size + 1), *argv[MAX_ARGS + 2];
+	int argc = 0;
+	struct options o;
+
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	argv[argc++] = "stress";
+	for (size_t i = 0; i < size && argc <= MAX_ARGS; i += strlen(buf + i) + 1)
+		argv[argc++] = buf + i;
+	argv[argc] = NULL;
+	options_init(&o, "stress");
+	if (!options_parse(&o, argc, argv)) {
+		char *line = options_command_line(&o, OPTF_SHAPES_RUN | OPTF_WITH_REPLAY);
+		int nr;
+		struct report_kv *kv = options_report_kv(&o, OPTF_SHAPES_RUN, &nr);
+
+		check_round_trip(&o);
+		if (!o.replay_path)
+			check_like_main(&o);
+		free(line);
+		report_kv_free(kv, nr);
+	}
+	options_free(&o);
+	free(buf);
+	return 0;
+}
