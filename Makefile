@@ -93,14 +93,16 @@ run: setup
 	@$(MAKE) --no-print-directory stress
 	./stress --scenario invlpg-defer --variant all --duration 10s
 
+# Every core builds: the three sanitizer-free, TSan and ASan builds of the
+# library are independent.
 check: setup
-	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory -j$(shell nproc) test
 
 test: stress stress-tsan stress-asan $(UNIT_TESTS) $(FUZZ_TARGETS)
 	@tests/run-all.sh
 
 check-quick: setup
-	@$(MAKE) --no-print-directory stress $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory -j$(shell nproc) stress $(UNIT_TESTS)
 	@tests/run-all.sh --quick
 
 bench: stress

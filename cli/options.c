@@ -436,8 +436,12 @@ int options_check(const struct options *o)
 	if (o->sched == SCHED_FREE)
 		for (int i = 0; i < NR_OPTIONS; i++)
 			if (o->given[i] && (option_table[i].flags & OPTF_CONTROLLED)) {
-				complain("--%s needs --sched random, pct or cover: %s",
-					 option_table[i].name, free_mode_reason((enum option_id)i));
+				char value[64];
+
+				option_format(o, (enum option_id)i, value, sizeof(value));
+				complain("--%s%s%s needs --sched random, pct or cover: %s",
+					 option_table[i].name, *value ? " " : "", value,
+					 free_mode_reason((enum option_id)i));
 				return -1;
 			}
 	if (o->given[OPT_EXECUTION] && o->given[OPT_EXECUTIONS]) {

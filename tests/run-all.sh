@@ -32,7 +32,9 @@ for suite in tests/e2e/*.sh; do
 	name=$(basename "$suite" .sh)
 	[ -z "$quick" ] || [[ " $quick_suites " == *" $name "* ]] || continue
 	echo "== $name"
+	start=$SECONDS
 	. "$suite"
+	echo "-- $name: $((SECONDS - start)) s"
 done
 
 echo "$passed passed, $failed failed"

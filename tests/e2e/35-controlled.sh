@@ -50,7 +50,7 @@ else
 	fail tsan-controlled-fixed-silent "exit $rc (log: $out_dir/tsan-controlled.log)"
 fi
 expect_exit controlled-bad-depth 2 ./stress --scenario invlpg-defer --sched pct:99
-expect_output controlled-bad-depth-named "'99' is not allowed"
+expect_output controlled-bad-depth-named "'pct:99' is not allowed: .*D from 1 to 8"
 # --replay FILE.json runs the report's failing execution again, options and
 # all (here a --workload override), and finds the same trace hash.
 rm -f "$out_dir/replay-src.json"

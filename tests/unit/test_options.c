@@ -419,9 +419,9 @@ static int check_of(int argc, char **argv, int (*check)(const struct options *o)
 static void combinations(void **state)
 {
 	(void)state;
-	CHECK_REFUSES(options_check, "--execution needs --sched", "--execution", "3");
-	CHECK_REFUSES(options_check, "--executions needs --sched", "--executions", "3");
-	CHECK_REFUSES(options_check, "--memory needs --sched", "--memory", "sc");
+	CHECK_REFUSES(options_check, "--execution 3 needs --sched", "--execution", "3");
+	CHECK_REFUSES(options_check, "--executions 3 needs --sched", "--executions", "3");
+	CHECK_REFUSES(options_check, "--memory sc needs --sched", "--memory", "sc");
 	CHECK_REFUSES(options_check, "--minimize needs --sched", "--minimize");
 	CHECK_REFUSES(options_check, "runs that one execution", "--sched", "random",
 		      "--execution", "3", "--executions", "10");
