@@ -29,12 +29,12 @@ for t in build/tests/test_*; do
 done
 
 for suite in tests/e2e/*.sh; do
-	name=$(basename "$suite" .sh)
-	[ -z "$quick" ] || [[ " $quick_suites " == *" $name "* ]] || continue
-	echo "== $name"
-	start=$SECONDS
+	suite_name=$(basename "$suite" .sh)
+	[ -z "$quick" ] || [[ " $quick_suites " == *" $suite_name "* ]] || continue
+	echo "== $suite_name"
+	suite_start=$SECONDS
 	. "$suite"
-	echo "-- $name: $((SECONDS - start)) s"
+	echo "-- $suite_name: $((SECONDS - suite_start)) s"
 done
 
 echo "$passed passed, $failed failed"

@@ -4,8 +4,9 @@
  * through the option parser, the combination checks, the selection of runs
  * and the check of every run's configuration, as ./stress does before any
  * run starts. Whatever it accepts must print back to what it parsed: each
- * given option, formatted and parsed again, formats the same.
+ * given option, formatted and parsed again, holds the same value.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,21 +29,48 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Each given option prints what it parses (abort() is the finding). */
+/* The value an option holds, as bytes to compare. */
+static size_t value_of(const struct options *o, const struct option_def *d, const void **p)
+{
+	const char *field = (const char *)o + d->field;
+
+	switch (d->kind) {
+	case OK_WHOLE:
+	case OK_DURATION:
+	case OK_BYTES: *p = field; return sizeof(uint64_t);
+	case OK_CHOICE: *p = field; return sizeof(int);
+	case OK_TEXT: *p = *(const char *const *)field; return strlen(*p) + 1;
+	case OK_SPEC: *p = field; return strlen(field) + 1;
+	default: *p = NULL; return 0;
+	}
+}
+
+static bool same_sched(const struct options *a, const struct options *b)
+{
+	return a->sched == b->sched && a->pct_depth == b->pct_depth &&
+	       a->pct_steps == b->pct_steps;
+}
+
+/* Each given option prints what parses back to its value (abort() is the
+ * finding). */
 static void check_round_trip(const struct options *o)
 {
 	for (int i = 0; i < NR_OPTIONS; i++) {
-		char once[1024], twice[1024];
+		const struct option_def *d = &option_table[i];
+		char once[1024];
 		struct options again;
+		const void *a, *b;
+		size_t na, nb;
 
-		if (!o->given[i] || option_table[i].kind == OK_FLAG)
+		if (!o->given[i] || d->kind == OK_FLAG)
 			continue;
 		option_format(o, (enum option_id)i, once, sizeof(once));
 		options_init(&again, "stress");
 		if (option_set(&again, (enum option_id)i, once, "again"))
 			abort();
-		option_format(&again, (enum option_id)i, twice, sizeof(twice));
-		if (strcmp(once, twice))
+		na = value_of(o, d, &a);
+		nb = value_of(&again, d, &b);
+		if (d->kind == OK_SCHED ? !same_sched(o, &again) : na != nb || memcmp(a, b, na))
 			abort();
 		options_free(&again);
 	}

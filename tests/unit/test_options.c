@@ -219,6 +219,32 @@ static void bytes_with_suffixes(void **state)
 	assert_string_equal(buf, "1000");
 }
 
+/* A spec is kept as it parses: applying the kept form gives the very
+ * struct the given form gives, for many drawn values (a lossy print of a
+ * probability would change the run it describes). */
+static void specs_keep_their_values(void **state)
+{
+	uint64_t x = 42;
+
+	(void)state;
+	for (int i = 0; i < 2000; i++) {
+		double p = (double)(splitmix64(&x) >> 11) / (double)(1ULL << 53);
+		char given[160], kept[SPEC_MAX_LEN + 1];
+		struct workload a, b;
+
+		snprintf(given, sizeof(given), "invlpg=%.17g,write=%.6g,slice=%llu", p, p / 3,
+			 (unsigned long long)(splitmix64(&x) % 1000000 + 1));
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		assert_int_equal(spec_canonical(&workload_spec, "--workload", given, kept,
+						sizeof(kept)), 0);
+		assert_int_equal(spec_apply(&workload_spec, &a, given), 0);
+		assert_int_equal(spec_apply(&workload_spec, &b, kept), 0);
+		if (memcmp(&a, &b, sizeof(a)))
+			fail_msg("'%s' was kept as '%s'", given, kept);
+	}
+}
+
 static void rejects_bad_values(void **state)
 {
 	(void)state;
@@ -521,6 +547,7 @@ int main(void)
 		cmocka_unit_test(reals_are_plain_and_finite),
 		cmocka_unit_test(formats_read_back),
 		cmocka_unit_test(bytes_with_suffixes),
+		cmocka_unit_test(specs_keep_their_values),
 		cmocka_unit_test(rejects_bad_values),
 		cmocka_unit_test(rejects_bad_shapes),
 		cmocka_unit_test(accepts_good_line),
