@@ -7,6 +7,7 @@
 
 #include "budget.h"
 #include "check.h"
+#include "ctl_asan.h"
 #include "interrupt.h"
 #include "memmodel.h"
 #include "thread.h"
@@ -126,11 +127,28 @@ void ctl_destroy(struct ctl *c)
 
 static struct ctl *running_ctl;
 
+/* A switch has arrived on its new stack. The stack it left is the
+ * controller's when it came from there: that is how the controller's
+ * bounds are learnt. */
+static void arrived(struct ctl *c, void *fake, int came_from)
+{
+	const void *bottom = NULL;
+	size_t size = 0;
+
+	ctl_asan_arrive(fake, &bottom, &size);
+	if (came_from < 0) {
+		c->controller_stack = bottom;
+		c->controller_stack_size = size;
+	}
+}
+
 static void fiber_entry(void)
 {
 	struct ctl *c = running_ctl;
 	int id = c->current;
 	struct ctl_thread *t = &c->threads[id];
+
+	arrived(c, NULL, c->switched_from);
 
 	t->fn(t->arg);
 	/* Its buffered stores stay enabled entities: they become visible by
@@ -407,16 +425,24 @@ static void switch_to(struct ctl *c, int self, int next)
 	ucontext_t *from = self < 0 ? &c->controller : &c->threads[self].context;
 	ucontext_t *to = next < 0 ? &c->controller : &c->threads[next].context;
 
+	void *fake = NULL;
+
 	if (next == self)
 		return;
 	if (self >= 0)
 		c->switches++;
 	c->current = next;
+	c->switched_from = self;
 	current_thread = next < 0 ? c->controller_tls : c->threads[next].tls;
 #ifdef CTL_TSAN
 	__tsan_switch_to_fiber(tsan_fiber_of(c, next), 0);
 #endif
+	/* An exited fiber never runs again: its fake stack can go. */
+	ctl_asan_leave(self >= 0 && c->threads[self].exited ? NULL : &fake,
+		       next < 0 ? c->controller_stack : stacks[next],
+		       next < 0 ? c->controller_stack_size : CTL_STACK_SIZE);
 	HARNESS_ASSERT(!swapcontext(from, to), "swapcontext failed");
+	arrived(c, fake, c->switched_from);
 }
 
 void ctl_run(struct ctl *c)

@@ -146,6 +146,12 @@ struct ctl {
 	ucontext_t controller;
 	void *controller_fiber;
 	struct thread_ctx *controller_tls;
+	/* For AddressSanitizer: the controller's stack (learnt on the first
+	 * switch away from it) and who made the last switch (-1: the
+	 * controller). */
+	const void *controller_stack;
+	size_t controller_stack_size;
+	int switched_from;
 	/* The decisions taken, in order (owned by ctl.c, reused). */
 	struct ctl_decision *log;
 	size_t log_len, log_cap;
