@@ -12,22 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/complain.h"
 #include "../../cli/options.h"
 #include "../../cli/select.h"
+#include "quiet.h"
 
 #define MAX_ARGS 64
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	complain_stream = fopen("/dev/null", "w");
-	return 0;
-}
 
 /* The value an option holds, as bytes to compare. */
 static size_t value_of(const struct options *o, const struct option_def *d, const void **p)

@@ -10,24 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cli/complain.h"
 #include "../../cli/options.h"
 #include "../../cli/replay.h"
 #include "../../cli/select.h"
 #include "../../core/budget.h"
+#include "quiet.h"
 
 #define FUZZ_BUDGET (4u << 20)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	complain_stream = fopen("/dev/null", "w");
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
