@@ -15,7 +15,8 @@ declare -A needs=(
 	[hyperfine]=/usr/bin/hyperfine
 	[python3]=/usr/bin/python3
 )
-# ThreadSanitizer's runtime ships with clang's compiler-rt package on Debian.
+# The sanitizers' and libFuzzer's runtimes ship with clang's compiler-rt
+# package on Debian.
 clang_rt_pkg() {
 	local v
 	v=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p')
@@ -28,13 +29,17 @@ for pkg in "${!needs[@]}"; do
 		missing+=("$pkg")
 done
 
-tsan_works() {
-	local dir ok
+# Can clang link what make tsan, make asan and make fuzz build?
+sanitizers_work() {
+	local dir ok=1
 	dir=$(mktemp -d) || return 1
 	printf 'int main(void){return 0;}\n' >"$dir/probe.c"
-	clang -fsanitize=thread -o "$dir/probe" "$dir/probe.c" 2>/dev/null && ok=1
+	printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n){(void)d;(void)n;return 0;}\n' >"$dir/fuzz.c"
+	clang -fsanitize=thread -o "$dir/probe" "$dir/probe.c" 2>/dev/null || ok=
+	clang -fsanitize=address,undefined -o "$dir/probe" "$dir/probe.c" 2>/dev/null || ok=
+	clang -fsanitize=fuzzer,address -o "$dir/fuzz" "$dir/fuzz.c" 2>/dev/null || ok=
 	rm -rf "$dir"
-	[ -n "${ok:-}" ]
+	[ -n "$ok" ]
 }
 
 install() {
@@ -50,11 +55,14 @@ install() {
 }
 
 install "${missing[@]}"
-if ! tsan_works; then
+if ! sanitizers_work; then
 	rt=$(clang_rt_pkg)
 	if [ -n "$rt" ] && apt-cache show "$rt" >/dev/null 2>&1; then
 		install "$rt"
 	fi
-	tsan_works || { echo "setup: clang cannot link -fsanitize=thread programs" >&2; exit 1; }
+	sanitizers_work || {
+		echo "setup: clang cannot link -fsanitize=thread, address,undefined or fuzzer programs" >&2
+		exit 1
+	}
 fi
 echo "setup: everything lostflush needs is installed"
