@@ -1,9 +1,9 @@
 # The harness's own proof on invlpg-defer: fixed variants run clean for 20
 # seeds; the buggy ones are caught in at least 19 of 20 seeds within 20 s.
 seeds_meet invlpg-defer-fixed-clean 20 20 --scenario invlpg-defer --variant fixed \
-	--duration 5s --expect clean
+	--duration 3s --expect clean
 seeds_meet invlpg-defer-fixed-counter-clean 20 20 --scenario invlpg-defer \
-	--variant fixed-counter --duration 5s --expect clean
+	--variant fixed-counter --duration 3s --expect clean
 for v in notifier-ignores-flag clear-after-request late-snapshot plain-flag; do
 	seeds_meet "invlpg-defer-$v-caught" 19 20 --scenario invlpg-defer --variant "$v" \
 		--duration 20s --expect violation
