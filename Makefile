@@ -26,9 +26,11 @@ LDLIBS := -ljansson -lurcu-memb -lurcu-common -lm -pthread
 
 # Every source of the model, its workers and scenarios: a new file joins the
 # build by being there.
-LIB_SRCS := $(wildcard core/*.c arch/*.c workers/*.c scenarios/*.c reports/*.c) \
+LIB_SRCS := $(wildcard engine/*.c model/*.c oracle/*.c arch/*.c workers/*.c scenarios/*.c \
+	reports/*.c) \
 	$(filter-out cli/main.c,$(wildcard cli/*.c))
-HEADERS := $(wildcard core/*.h arch/*.h workers/*.h scenarios/*.h reports/*.h cli/*.h)
+HEADERS := $(wildcard engine/*.h model/*.h oracle/*.h arch/*.h workers/*.h scenarios/*.h \
+	reports/*.h cli/*.h)
 
 OBJS := $(LIB_SRCS:%.c=build/%.o)
 TSAN_OBJS := $(LIB_SRCS:%.c=build-tsan/%.o)

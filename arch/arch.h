@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "../core/mmu.h"
+#include "../model/mmu.h"
 
 struct mmu_arch_ops {
 	const char *name;

@@ -13,8 +13,8 @@
  */
 #include "arch.h"
 
-#include "../core/dirty_log.h"
-#include "../core/thread.h"
+#include "../model/dirty_log.h"
+#include "../engine/thread.h"
 
 /* What identifies the frame a leaf maps. */
 #define FRAME_MASK (SPTE_PFN_MASK | SPTE_GEN_MASK)

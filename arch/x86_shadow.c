@@ -11,9 +11,9 @@
  */
 #include "arch.h"
 
-#include "../core/flush.h"
-#include "../core/sched.h"
-#include "../core/thread.h"
+#include "../model/flush.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 
 /* The shadow MMU serialised everything on mmu_lock (a spinlock in 2009); the
  * policy may instead run vCPU paths under a read-held lock, side by side. Two

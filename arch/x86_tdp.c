@@ -15,9 +15,9 @@
  */
 #include "arch.h"
 
-#include "../core/flush.h"
-#include "../core/sched.h"
-#include "../core/thread.h"
+#include "../model/flush.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 
 /* ---- Faults -------------------------------------------------------------- */
 

@@ -12,13 +12,13 @@
  */
 #include "arch.h"
 
-#include "../core/check.h"
-#include "../core/dirty_log.h"
-#include "../core/flush.h"
-#include "../core/sched.h"
-#include "../core/thread.h"
-#include "../core/write_rights.h"
-#include "../core/write_track.h"
+#include "../engine/check.h"
+#include "../model/dirty_log.h"
+#include "../model/flush.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
+#include "../oracle/write_rights.h"
+#include "../model/write_track.h"
 
 /* The 4K leaf slot for gfn in root, or NULL if a huge leaf maps it:
  * dirty logging and write-tracking map the gfns they protect at 4K (upstream

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/check.h"
+#include "../engine/check.h"
 #include "complain.h"
 #include "numbers.h"
 

@@ -7,7 +7,7 @@
 #ifndef LOSTFLUSH_CONFIG_H
 #define LOSTFLUSH_CONFIG_H
 
-#include "../core/run.h"
+#include "../engine/run.h"
 #include "../scenarios/scenario.h"
 #include "options.h"
 

@@ -4,10 +4,10 @@
 
 #include <stdio.h>
 
-#include "../core/ctl.h"
-#include "../core/dirty_log_mode.h"
-#include "../core/memmodel.h"
-#include "../core/tlb.h"
+#include "../engine/ctl.h"
+#include "../model/dirty_log_mode.h"
+#include "../engine/memmodel.h"
+#include "../model/tlb.h"
 #include "../scenarios/list.h"
 
 /* What a variant changes in free mode and in controlled modes. */

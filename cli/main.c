@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/budget.h"
-#include "../core/check.h"
-#include "../core/interrupt.h"
-#include "../core/trace.h"
+#include "../engine/budget.h"
+#include "../engine/check.h"
+#include "../engine/interrupt.h"
+#include "../engine/trace.h"
 #include "../reports/output.h"
 #include "../reports/report.h"
 #include "complain.h"

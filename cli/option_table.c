@@ -6,10 +6,10 @@
  */
 #include <stddef.h>
 
-#include "../core/dirty_log_mode.h"
-#include "../core/memmodel.h"
-#include "../core/mmu.h"
-#include "../core/tlb.h"
+#include "../model/dirty_log_mode.h"
+#include "../engine/memmodel.h"
+#include "../model/mmu.h"
+#include "../model/tlb.h"
 #include "options.h"
 
 #define F(field) offsetof(struct options, field)

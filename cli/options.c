@@ -8,8 +8,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "../core/memmodel.h"
-#include "../core/run.h"
+#include "../engine/memmodel.h"
+#include "../engine/run.h"
 #include "complain.h"
 #include "numbers.h"
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/ctl.h"
+#include "../engine/ctl.h"
 #include "../reports/report.h"
 #include "limits.h"
 #include "specs.h"

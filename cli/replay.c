@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-#include "../core/budget.h"
-#include "../core/check.h"
-#include "../core/run.h"
+#include "../engine/budget.h"
+#include "../engine/check.h"
+#include "../engine/run.h"
 #include "../reports/replay_read.h"
 #include "complain.h"
 

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "../core/budget.h"
-#include "../core/check.h"
-#include "../core/interrupt.h"
-#include "../core/minimize.h"
-#include "../core/trace.h"
+#include "../engine/budget.h"
+#include "../engine/check.h"
+#include "../engine/interrupt.h"
+#include "../engine/minimize.h"
+#include "../engine/trace.h"
 #include "config.h"
 #include "verdict.h"
 

@@ -4,8 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "../core/run.h"
-#include "../core/sched.h"
+#include "../engine/run.h"
+#include "../engine/sched.h"
 #include "complain.h"
 #include "limits.h"
 #include "numbers.h"

@@ -28,7 +28,7 @@ struct spec_def {
 	int nr_keys;
 };
 
-/* struct workload (core/run.h) and struct perturb_rates (core/sched.h). */
+/* struct workload (engine/run.h) and struct perturb_rates (engine/sched.h). */
 extern const struct spec_def workload_spec, perturb_spec;
 
 /* Apply "k=v,..." over *target; -1 after a message naming the bad item

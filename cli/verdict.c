@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "verdict.h"
 
-#include "../core/check.h"
+#include "../engine/check.h"
 
 bool bug_can_show(const struct run_config *cfg, const struct scenario_variant *v)
 {

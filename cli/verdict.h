@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "../core/run.h"
+#include "../engine/run.h"
 #include "../reports/report.h"
 #include "../scenarios/scenario.h"
 #include "options.h"

@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/counters.h"
-#include "../core/ctl.h"
-#include "../core/oracle.h"
+#include "../engine/counters.h"
+#include "../engine/ctl.h"
+#include "../oracle/oracle.h"
 
 enum outcome {
 	OUTCOME_CLEAN,

@@ -68,9 +68,9 @@
  */
 #include "scenario.h"
 
-#include "../core/request.h"
-#include "../core/sched.h"
-#include "../core/thread.h"
+#include "../model/request.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 #include "../workers/workers.h"
 
 #define REMOTE_TLBS_DIRTY 0 /* bit number in kvm->remote_tlbs_dirty */

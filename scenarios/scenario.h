@@ -12,9 +12,9 @@
 #include <stdbool.h>
 
 #include "../arch/arch.h"
-#include "../core/dirty_log.h"
-#include "../core/flush.h"
-#include "../core/run.h"
+#include "../model/dirty_log.h"
+#include "../model/flush.h"
+#include "../engine/run.h"
 
 /* What can catch a buggy variant. */
 enum detector {
@@ -73,7 +73,7 @@ struct scenario_variant {
 	 * and steps that still hold the race are what makes it findable. */
 	int controlled_vcpus;
 	const char *controlled_workload;
-	/* --sched cover: the search follows store reorderings (core/cover.h):
+	/* --sched cover: the search follows store reorderings (engine/cover.h):
 	 * it goes on from states where a fiber's store has been passed by a
 	 * later one of its own, holds that fiber back and forks the workers'
 	 * choices there. For a race made of a missing write barrier; for

@@ -37,9 +37,9 @@
  */
 #include "scenario.h"
 
-#include "../core/request.h"
-#include "../core/sched.h"
-#include "../core/thread.h"
+#include "../model/request.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 #include "../workers/workers.h"
 
 /* The notifier flushes whenever its unmap zapped (no deferral here). */

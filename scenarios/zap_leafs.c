@@ -81,8 +81,8 @@
 
 #include <stdlib.h>
 
-#include "../core/check.h"
-#include "../core/notifier.h"
+#include "../engine/check.h"
+#include "../model/notifier.h"
 #include "../workers/workers.h"
 
 static const struct scenario_variant variants[] = {

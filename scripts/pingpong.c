@@ -14,7 +14,7 @@
  *    sem_post plus a futex wakeup of the other thread.
  *  - fibers: two ucontext fibers on one thread pass the token with
  *    swapcontext, which is how the controlled scheduler switches workers
- *    (core/ctl.c), so this is the ceiling its decision rate can approach.
+ *    (engine/ctl.c), so this is the ceiling its decision rate can approach.
  *
  * A hand-off is one transfer of the token; a round trip is two.
  *

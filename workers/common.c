@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "../core/sched.h"
+#include "../engine/sched.h"
 #include "workers.h"
 
 void worker_pause(uint32_t max_us)

@@ -5,7 +5,7 @@
  * dropping mmu_lock; today's flushes before. The policy says which, and what
  * the flush does with a deferred mark.
  */
-#include "../core/flush.h"
+#include "../model/flush.h"
 #include "workers.h"
 
 void dirty_log_flusher_worker(struct run *run, void *arg)

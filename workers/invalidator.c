@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The host mm reclaiming hot pages one small range at a time: each unmap runs
- * the MMU notifier and then frees the frames (core/notifier.c). */
-#include "../core/notifier.h"
+ * the MMU notifier and then frees the frames (model/notifier.c). */
+#include "../model/notifier.h"
 #include "workers.h"
 
 void invalidator_worker(struct run *run, void *arg)

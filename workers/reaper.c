@@ -6,7 +6,7 @@
  * turns logging off and on again every `cycle` harvests, as a VMM that
  * toggles KVM_MEM_LOG_DIRTY_PAGES does. arg: the cycle (0: never).
  */
-#include "../core/dirty_log.h"
+#include "../model/dirty_log.h"
 #include "workers.h"
 
 void reaper_worker(struct run *run, void *arg)

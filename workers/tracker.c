@@ -3,7 +3,7 @@
  * The write-tracker: shadow paging (or KVMGT) write-protecting a guest page
  * it must see every write to, and releasing it later.
  */
-#include "../core/write_track.h"
+#include "../model/write_track.h"
 #include "workers.h"
 
 void tracker_worker(struct run *run, void *arg)

@@ -9,10 +9,10 @@
  * each access, as an IPI is taken between instructions.
  */
 #include "../arch/arch.h"
-#include "../core/dirty_log.h"
-#include "../core/oracle.h"
-#include "../core/request.h"
-#include "../core/sched.h"
+#include "../model/dirty_log.h"
+#include "../oracle/oracle.h"
+#include "../model/request.h"
+#include "../engine/sched.h"
 #include "workers.h"
 
 enum exit_reason {

@@ -6,7 +6,7 @@
 #ifndef LOSTFLUSH_WORKERS_H
 #define LOSTFLUSH_WORKERS_H
 
-#include "../core/run.h"
+#include "../engine/run.h"
 
 /* A vCPU: enters the guest, runs a guest program of reads, writes and
  * invlpg over the hot gfns, exits on kicks, faults, invlpg and time slices,

@@ -6,7 +6,7 @@
  * mark it finds.
  */
 #include "../arch/arch.h"
-#include "../core/flush.h"
+#include "../model/flush.h"
 #include "workers.h"
 
 void zapper_worker(struct run *run, void *arg)

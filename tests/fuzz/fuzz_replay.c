@@ -13,7 +13,7 @@
 #include "../../cli/options.h"
 #include "../../cli/replay.h"
 #include "../../cli/select.h"
-#include "../../core/budget.h"
+#include "../../engine/budget.h"
 #include "quiet.h"
 
 #define FUZZ_BUDGET (4u << 20)

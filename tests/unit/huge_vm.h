@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "../../arch/arch.h"
-#include "../../core/flush.h"
-#include "../../core/thread.h"
+#include "../../model/flush.h"
+#include "../../engine/thread.h"
 
 #define PAGES_2M 512ULL
 #define GFN (PAGES_2M + 37) /* inside the second 2M block */

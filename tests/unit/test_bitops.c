@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel-named atomics of core/bitops.h: what each one returns, what it
+ * The kernel-named atomics of engine/bitops.h: what each one returns, what it
  * changes, and (with real threads) that the RMW ones are atomic and the
  * barriers give message passing.
  */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../core/bitops.h"
+#include "../../engine/bitops.h"
 
 /* Bit numbers that land in the second long of a bitmap. */
 #define HIGH_BIT(n) (BITS_PER_LONG + (n))

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../core/check.h"
+#include "../../engine/check.h"
 #include "child.h"
 
 static void failing_assert(void)

@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "../../core/check.h"
-#include "../../core/ctl.h"
-#include "../../core/thread.h"
+#include "../../engine/check.h"
+#include "../../engine/ctl.h"
+#include "../../engine/thread.h"
 #include "child.h"
 
 /* ---- A tiny harness: run n copies of body under one ctl ----------------- */

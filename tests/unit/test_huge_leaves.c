@@ -18,10 +18,10 @@
 #include <cmocka.h>
 
 #include "../../arch/arch.h"
-#include "../../core/flush.h"
-#include "../../core/notifier.h"
-#include "../../core/oracle.h"
-#include "../../core/thread.h"
+#include "../../model/flush.h"
+#include "../../model/notifier.h"
+#include "../../oracle/oracle.h"
+#include "../../engine/thread.h"
 #include "huge_vm.h"
 
 struct fixture {

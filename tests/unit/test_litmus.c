@@ -2,7 +2,7 @@
 /*
  * Litmus tests for the memory model (--memory), run the way the harness
  * runs the model: two fibers under the controlled scheduler, the shared
- * variables written and read with the kernel primitives of core/bitops.h.
+ * variables written and read with the kernel primitives of engine/bitops.h.
  * Each shape runs 2000 seeded random executions per model; "allowed" means
  * the outcome shows at least once, "forbidden" that it never does. The
  * verdicts are the Linux kernel memory model's for the same shapes
@@ -19,10 +19,10 @@
 
 #include <cmocka.h>
 
-#include "../../core/bitops.h"
-#include "../../core/ctl.h"
-#include "../../core/memmodel.h"
-#include "../../core/thread.h"
+#include "../../engine/bitops.h"
+#include "../../engine/ctl.h"
+#include "../../engine/memmodel.h"
+#include "../../engine/thread.h"
 
 #define EXECUTIONS 2000
 

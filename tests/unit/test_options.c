@@ -20,8 +20,8 @@
 #include "../../cli/complain.h"
 #include "../../cli/numbers.h"
 #include "../../cli/options.h"
-#include "../../core/run.h"
-#include "../../core/sched.h"
+#include "../../engine/run.h"
+#include "../../engine/sched.h"
 
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof((argv)[0])))

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "../../core/oracle.h"
-#include "../../core/thread.h"
+#include "../../oracle/oracle.h"
+#include "../../engine/thread.h"
 
 #define NR_PAGES 64
 #define VCPU 1

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 
 #include "../../arch/arch.h"
-#include "../../core/dirty_log.h"
-#include "../../core/run.h"
+#include "../../model/dirty_log.h"
+#include "../../engine/run.h"
 
 #define G 5
 

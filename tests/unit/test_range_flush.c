@@ -18,9 +18,9 @@
 
 #include <cmocka.h>
 
-#include "../../core/flush.h"
-#include "../../core/request.h"
-#include "../../core/thread.h"
+#include "../../model/flush.h"
+#include "../../model/request.h"
+#include "../../engine/thread.h"
 
 #define NR_VCPUS 2
 #define PAGES_2M 512ULL

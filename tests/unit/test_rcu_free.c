@@ -22,9 +22,9 @@
 #include "huge_vm.h"
 
 #include "../../arch/arch.h"
-#include "../../core/ctl.h"
-#include "../../core/flush.h"
-#include "../../core/thread.h"
+#include "../../engine/ctl.h"
+#include "../../model/flush.h"
+#include "../../engine/thread.h"
 
 struct fixture {
 	struct kvm kvm;

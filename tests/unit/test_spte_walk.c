@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../../core/mmu.h"
+#include "../../model/mmu.h"
 
 #define PAGES_2M 512ULL
 #define PAGES_1G (512ULL * 512ULL)

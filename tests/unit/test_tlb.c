@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../../core/tlb.h"
+#include "../../model/tlb.h"
 
 #define TLB_SIZE 64
 #define PAGES_2M 512ULL

@@ -4,8 +4,8 @@
 #include <errno.h>
 
 #include "request.h"
-#include "sched.h"
-#include "thread.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 
 void kvm_flush_remote_tlbs(struct kvm *kvm)
 {

@@ -6,10 +6,10 @@
 #include <time.h>
 #include <urcu/urcu-memb.h>
 
-#include "check.h"
+#include "../engine/check.h"
 #include "notifier.h"
-#include "sched.h"
-#include "thread.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
@@ -431,7 +431,7 @@ uint64_t spt_walk_root(struct spt_table *root, gfn_t gfn, int *level)
 }
 
 /* An accounting walk is a software walker like any other: a table it
- * is in may be retired meanwhile (core/mmu.c, "Retired page tables"). */
+ * is in may be retired meanwhile (model/mmu.c, "Retired page tables"). */
 uint64_t spt_peek_root(struct spt_table *root, gfn_t gfn, int *level)
 {
 	uint64_t spte;

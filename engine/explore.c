@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Controlled runs: many short executions, each on a fresh model, each from
- * its own seed, one fiber at a time (core/ctl.h) under the chosen memory
- * model (core/memmodel.h). The first that fails keeps its decision list:
+ * its own seed, one fiber at a time (engine/ctl.h) under the chosen memory
+ * model (engine/memmodel.h). The first that fails keeps its decision list:
  * that is the schedule the report carries and minimization shrinks.
  */
 #include "explore.h"
@@ -79,7 +79,7 @@ uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_
 	ctl_run(&the_ctl);
 	lostflush_ctl = NULL;
 	/* Every fiber has returned: no walker is left in a retired table,
-	 * which is the grace period controlled modes use (core/mmu.c). */
+	 * which is the grace period controlled modes use (model/mmu.c). */
 	kvm_free_retired_tables(&run->kvm);
 	mm_stop();
 	/* Every store visible, every fiber done: the model is quiesced (not

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bitops.h"
+#include "../engine/bitops.h"
 #include "dirty_log_mode.h"
 #include "hostmem.h"
 #include "spte.h"
@@ -118,7 +118,7 @@ struct kvm_config {
 	 * D again). Without them: access tracking and write-protection. */
 	bool ad_bits;
 	/* Non-NULL: the VM has dirty logging and write-tracking, with these
-	 * flush choices (core/dirty_log.h). */
+	 * flush choices (model/dirty_log.h). */
 	const struct dirty_log_policy *log_policy;
 };
 
@@ -130,7 +130,7 @@ enum { RANGE_FLUSH_WORKS = 1, RANGE_FLUSH_UNSUPPORTED = 2 };
 struct kvm {
 	pthread_rwlock_t mmu_lock;
 	/* mmu_lock under a controlled scheduler, where one thread runs at a
-	 * time and a waiter is a predicate (core/ctl.h), not a sleeper. */
+	 * time and a waiter is a predicate (engine/ctl.h), not a sleeper. */
 	int ctl_readers;
 	bool ctl_writer;
 
@@ -162,13 +162,13 @@ struct kvm {
 	struct kvm_vcpu **vcpus;
 	int nr_vcpus;
 
-	/* Dirty logging and write-tracking state (core/dirty_log.h,
-	 * core/write_track.h); NULL where the scenario uses neither. */
+	/* Dirty logging and write-tracking state (model/dirty_log.h,
+	 * model/write_track.h); NULL where the scenario uses neither. */
 	struct dirty_log *dirty_log;
 	struct write_track *track;
 	struct write_rights *rights; /* the oracle's books on write rights */
 
-	/* Page tables taken out of the tree (core/mmu.c, "Retired page
+	/* Page tables taken out of the tree (model/mmu.c, "Retired page
 	 * tables"): under a controlled scheduler, kept here until the
 	 * execution ends (free mode hands them to call_rcu()). */
 	struct spt_page *retired;
@@ -189,7 +189,7 @@ int kvm_config_check(const struct kvm_config *cfg, char *why, size_t len);
 bool kvm_can_map_huge(const struct kvm_config *cfg);
 void kvm_destroy(struct kvm *kvm);
 /* With cfg->log_policy: the dirty log, write-tracking and the oracle's
- * write-right books (core/dirty_log.c). Destroy is safe on any VM. */
+ * write-right books (model/dirty_log.c). Destroy is safe on any VM. */
 int kvm_dirty_tracking_create(struct kvm *kvm);
 void kvm_dirty_tracking_destroy(struct kvm *kvm);
 /* Dirty logging is on, or gfn is write-tracked: map it at 4K only. */
@@ -241,7 +241,7 @@ struct spt_table *spt_child_table(uint64_t spte);
  * thread that reads first without registering (a unit test's main thread)
  * is registered on its first read-side section. Under a controlled
  * scheduler read-side sections are empty and nothing goes to call_rcu():
- * see core/mmu.c.
+ * see model/mmu.c.
  */
 void spt_rcu_register_thread(void);
 void spt_rcu_unregister_thread(void);

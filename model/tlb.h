@@ -36,7 +36,7 @@ struct tlb_entry {
 	kvm_pfn_t pfn;      /* frame of gfn */
 	uint64_t fill_ns;   /* when it was filled, for the report */
 	uint32_t frame_gen; /* generation tag the SPTE carried */
-	uint32_t wp_epoch;  /* write-right epoch at the fill (core/write_rights.h) */
+	uint32_t wp_epoch;  /* write-right epoch at the fill (oracle/write_rights.h) */
 	uint8_t level;      /* pages covered: pages_per_level(level) */
 	bool valid;
 	bool writable;

@@ -3,10 +3,10 @@
 
 #include <sched.h>
 
-#include "check.h"
+#include "../engine/check.h"
 #include "flush.h"
-#include "sched.h"
-#include "thread.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 
 void kvm_make_request(int req, struct kvm_vcpu *vcpu)
 {

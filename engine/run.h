@@ -14,8 +14,8 @@
 #include "counters.h"
 #include "ctl.h"
 #include "memmodel.h"
-#include "mmu.h"
-#include "oracle.h"
+#include "../model/mmu.h"
+#include "../oracle/oracle.h"
 #include "sched.h"
 #include "thread.h"
 

@@ -2,10 +2,10 @@
 #include "notifier.h"
 
 #include "../arch/arch.h"
-#include "check.h"
+#include "../engine/check.h"
 #include "flush.h"
-#include "sched.h"
-#include "thread.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 
 /* The gfns of one memslot that back [hva_start, hva_end), or false. */
 static bool slot_gfn_range(const struct kvm_memory_slot *s, uint64_t hva_start,

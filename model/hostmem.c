@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "sched.h"
-#include "thread.h"
+#include "../engine/check.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
 
 /* Twice as many frames as pages: a freed frame goes to the back of the
  * free list and is reused only after others, like a real allocator under

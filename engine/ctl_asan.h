@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * AddressSanitizer's fiber interface, for the controlled scheduler's
- * swapcontext() (core/ctl.c). ASan keeps the bounds of the stack it runs
+ * swapcontext() (engine/ctl.c). ASan keeps the bounds of the stack it runs
  * on; a switch it is not told of leaves it on the wrong one, and it warns
  * that it may then report false positives. Each switch is announced before
  * (the stack it goes to) and completed after (on the stack it came to),

@@ -6,15 +6,15 @@
 #include <string.h>
 
 #include "../arch/arch.h"
-#include "check.h"
-#include "ctl.h"
+#include "../engine/check.h"
+#include "../engine/ctl.h"
 #include "flush.h"
-#include "interrupt.h"
-#include "memmodel.h"
-#include "run.h"
-#include "sched.h"
-#include "thread.h"
-#include "write_rights.h"
+#include "../engine/interrupt.h"
+#include "../engine/memmodel.h"
+#include "../engine/run.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
+#include "../oracle/write_rights.h"
 #include "write_track.h"
 
 #define WORD_BITS ((uint64_t)BITS_PER_LONG)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Controlled runs: executions one fiber at a time (core/explore.c). */
+/* Controlled runs: executions one fiber at a time (engine/explore.c). */
 #ifndef LOSTFLUSH_EXPLORE_H
 #define LOSTFLUSH_EXPLORE_H
 

@@ -18,7 +18,7 @@
  *   one translation    break-before-make             conflicting-translations
  *
  * The first three are checked online at every use; a dirty-log run also
- * ends with the quiesced check (core/dirty_log.h), which reports a lost
+ * ends with the quiesced check (model/dirty_log.h), which reports a lost
  * dirty write it finds there with `quiesced` set. The arm64 rights have
  * their names and slots so their checks slot into oracle_check_use().
  */
@@ -31,8 +31,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "hostmem.h"
-#include "tlb.h"
+#include "../model/hostmem.h"
+#include "../model/tlb.h"
 #include "write_rights.h"
 
 #define VIOLATION_KINDS(X)                                       \
@@ -57,7 +57,7 @@ struct violation {
 	int level;
 	bool write;
 	/* For stale-tlb-after-free the epochs are frame generations modulo
-	 * 2^16, the width an SPTE carries (core/spte.h). */
+	 * 2^16, the width an SPTE carries (model/spte.h). */
 	uint64_t entry_epoch;   /* epoch the TLB entry was filled under */
 	uint64_t current_epoch; /* epoch of the right now */
 	uint64_t t_ns;          /* since the run started */

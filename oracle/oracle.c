@@ -3,9 +3,9 @@
 
 #include <inttypes.h>
 
-#include "spte.h"
-#include "ctl.h"
-#include "thread.h"
+#include "../model/spte.h"
+#include "../engine/ctl.h"
+#include "../engine/thread.h"
 
 static const char *const violation_names[NR_VIOLATION_KINDS] = {
 #define VIOLATION_NAME(id, name) [VIOL_##id] = name,

@@ -27,7 +27,7 @@
 
 /*
  * Under --memory tso|weak (controlled executions only) every primitive
- * below goes through the memory model instead (core/memmodel.h): stores may
+ * below goes through the memory model instead (engine/memmodel.h): stores may
  * wait in a store buffer and loads may read an older value, exactly as far
  * as the primitive's documented ordering allows. mm_enabled() is false in
  * free mode and under sc, where the C11 forms below are the whole story.

@@ -72,7 +72,7 @@ static void *worker_main(void *p)
 	struct worker *w = p;
 
 	current_thread = w->ctx;
-	/* Workers walk page tables locklessly (core/mmu.c): RCU readers. */
+	/* Workers walk page tables locklessly (model/mmu.c): RCU readers. */
 	spt_rcu_register_thread();
 	w->fn(w->run, w->arg);
 	spt_rcu_unregister_thread();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --sched cover (core/cover.h): an archive of abstract states, each with the
+ * --sched cover (engine/cover.h): an archive of abstract states, each with the
  * first decision prefix found to reach it; most executions replay a kept
  * prefix and go on at random from there.
  */
@@ -14,7 +14,7 @@
 #include "explore.h"
 #include "interrupt.h"
 #include "memmodel.h"
-#include "tlb.h"
+#include "../model/tlb.h"
 #include "trace.h"
 
 /*
@@ -96,7 +96,7 @@
 #ifndef RESEED_FROM_PASSED
 #define RESEED_FROM_PASSED 1
 #endif
-/* States kept at most; past it, or past --max-memory (core/budget.h),
+/* States kept at most; past it, or past --max-memory (engine/budget.h),
  * the search goes on without keeping new ones. The tables are sized for
  * the most at once, but calloc()'s pages cost memory only as cells fill
  * them, and each cell is charged for its share with its prefix. */

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 
 #include "../arch/arch.h"
-#include "check.h"
+#include "../engine/check.h"
 #include "dirty_log.h"
 #include "flush.h"
-#include "thread.h"
-#include "write_rights.h"
+#include "../engine/thread.h"
+#include "../oracle/write_rights.h"
 
 int write_track_create(struct kvm *kvm)
 {

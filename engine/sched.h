@@ -7,7 +7,7 @@
  * DEBUG_YIELD). Rare windows then open often, and ThreadSanitizer watches
  * real threads on real cores.
  *
- * Under a controlled scheduler (core/ctl.h) a point is instead where the
+ * Under a controlled scheduler (engine/ctl.h) a point is instead where the
  * scheduler may switch threads; nothing is perturbed.
  */
 #ifndef LOSTFLUSH_SCHED_H
@@ -63,7 +63,7 @@ static inline void sched_point(void)
  * Under a controlled scheduler every point is a possible switch already: no
  * widening is needed, but the fiber records which window it is stopped in
  * (its function names it), because being stopped there is part of the
- * state the state search (core/cover.h) tells apart.
+ * state the state search (engine/cover.h) tells apart.
  */
 #define sched_window() sched_window_at(__func__)
 

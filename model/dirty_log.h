@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bitops.h"
+#include "../engine/bitops.h"
 #include "dirty_log_mode.h"
 #include "spte.h"
 

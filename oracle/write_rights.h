@@ -19,7 +19,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "spte.h"
+#include "../model/spte.h"
 
 struct write_right {
 	_Atomic uint32_t wp_epoch;

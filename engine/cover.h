@@ -19,7 +19,7 @@
  * A deep race becomes a chain of shallow steps, each kept once made.
  *
  * An abstract state is what a schedule can change and a lost flush depends
- * on (core/cover.c): which fibers are stopped inside a marked window and
+ * on (engine/cover.c): which fibers are stopped inside a marked window and
  * how many stores each holds back; the deferred-flush bookkeeping; which
  * vCPUs hold a hot page in their TLB; and, kept once per fiber, that
  * fiber's last event. It is scenario-blind: nothing in it names a bug.

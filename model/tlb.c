@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "trace.h"
+#include "../engine/trace.h"
 
 #include <string.h>
 

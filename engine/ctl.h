@@ -40,7 +40,7 @@
  *           visible only when nothing else can happen. Minimization and
  *           --replay of a minimized schedule run this way. With then_random
  *           it decides as random does once the list runs out: the state
- *           search (core/cover.h) replays a kept prefix and explores on.
+ *           search (engine/cover.h) replays a kept prefix and explores on.
  *
  * Blocking is known to the scheduler: a fiber waits with ctl_wait_until(pred)
  * and is runnable only when pred holds, so a spin in the model never
