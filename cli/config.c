@@ -19,105 +19,107 @@ static int mode_the_bug_needs(unsigned mask, int mode)
 
 /* The variant's own shape: the modes its bug needs, and its workload
  * (free mode's pace, or a controlled execution's). */
-static void apply_variant_shape(struct run_config *cfg, const struct scenario_variant *v)
+static void apply_variant_shape(struct config *cfg, const struct scenario_variant *v)
 {
-	const char *w = cfg->sched == SCHED_FREE ? v->workload : v->controlled_workload;
+	const char *w = cfg->run.sched == SCHED_FREE ? v->workload : v->controlled_workload;
 
-	cfg->kvm.tlb_huge = (enum tlb_huge_mode)mode_the_bug_needs(v->shows_with_tlb_huge,
-								   cfg->kvm.tlb_huge);
-	cfg->kvm.log_mode = (enum dirty_log_mode)mode_the_bug_needs(v->shows_with_log,
-								    cfg->kvm.log_mode);
-	cfg->kvm.ad_bits = mode_the_bug_needs(v->shows_with_ad_bits, cfg->kvm.ad_bits);
-	if (cfg->sched != SCHED_FREE && v->controlled_vcpus)
-		cfg->kvm.nr_vcpus = v->controlled_vcpus;
-	cfg->cover_reorderings = v->cover_follows_reorderings;
+	cfg->vm.kvm.tlb_huge = (enum tlb_huge_mode)mode_the_bug_needs(v->shows_with_tlb_huge,
+								   cfg->vm.kvm.tlb_huge);
+	cfg->vm.kvm.log_mode = (enum dirty_log_mode)mode_the_bug_needs(v->shows_with_log,
+								    cfg->vm.kvm.log_mode);
+	cfg->vm.kvm.ad_bits = mode_the_bug_needs(v->shows_with_ad_bits, cfg->vm.kvm.ad_bits);
+	if (cfg->run.sched != SCHED_FREE && v->controlled_vcpus)
+		cfg->vm.kvm.nr_vcpus = v->controlled_vcpus;
+	cfg->run.cover_reorderings = v->cover_follows_reorderings;
 	if (w)
-		HARNESS_ASSERT(!spec_apply(&workload_spec, &cfg->work, w),
+		HARNESS_ASSERT(!spec_apply(&workload_spec, &cfg->vm.work, w),
 			       "variant %s has a bad workload '%s'", v->name, w);
 }
 
 /* What the user gave wins over the scenario and the variant. */
-static void apply_given(struct run_config *cfg, const struct options *o)
+static void apply_given(struct config *cfg, const struct options *o)
 {
 	const bool *given = o->given;
 
 	if (given[OPT_VCPUS])
-		cfg->kvm.nr_vcpus = (int)o->vcpus;
+		cfg->vm.kvm.nr_vcpus = (int)o->vcpus;
 	if (given[OPT_GFNS])
-		cfg->kvm.nr_gfns = o->gfns;
+		cfg->vm.kvm.nr_gfns = o->gfns;
 	if (given[OPT_HOT_GFNS])
-		cfg->work.hot_gfns = (uint32_t)o->hot_gfns;
+		cfg->vm.work.hot_gfns = (uint32_t)o->hot_gfns;
 	if (given[OPT_RANGE_FLUSH])
-		cfg->kvm.arch_range_flush = o->range_flush == RANGE_FLUSH_WORKS;
+		cfg->vm.kvm.arch_range_flush = o->range_flush == RANGE_FLUSH_WORKS;
 	if (given[OPT_TLB_HUGE])
-		cfg->kvm.tlb_huge = (enum tlb_huge_mode)o->tlb_huge;
+		cfg->vm.kvm.tlb_huge = (enum tlb_huge_mode)o->tlb_huge;
 	if (given[OPT_LOG])
-		cfg->kvm.log_mode = (enum dirty_log_mode)o->log_mode;
+		cfg->vm.kvm.log_mode = (enum dirty_log_mode)o->log_mode;
 	if (given[OPT_AD_BITS])
-		cfg->kvm.ad_bits = o->ad_bits;
+		cfg->vm.kvm.ad_bits = o->ad_bits;
 	if (given[OPT_TLB_ENTRIES])
-		cfg->kvm.tlb_entries = (uint32_t)o->tlb_entries;
+		cfg->vm.kvm.tlb_entries = (uint32_t)o->tlb_entries;
 	/* Parsed once already: a spec that passed cannot fail here. */
 	if (given[OPT_WORKLOAD])
-		HARNESS_ASSERT(!spec_apply(&workload_spec, &cfg->work, o->workload),
+		HARNESS_ASSERT(!spec_apply(&workload_spec, &cfg->vm.work, o->workload),
 			       "--workload passed parsing but not application");
 }
 
-static void apply_perturbation(struct run_config *cfg, const struct options *o,
+static void apply_perturbation(struct config *cfg, const struct options *o,
 			       const struct scenario_variant *v)
 {
-	cfg->perturb = perturb_defaults;
+	cfg->run.perturb = perturb_defaults;
 	if (v->perturb)
-		HARNESS_ASSERT(!spec_apply(&perturb_spec, &cfg->perturb, v->perturb),
+		HARNESS_ASSERT(!spec_apply(&perturb_spec, &cfg->run.perturb, v->perturb),
 			       "variant %s has a bad perturbation '%s'", v->name, v->perturb);
 	if (o->given[OPT_PERTURB])
-		HARNESS_ASSERT(!spec_apply(&perturb_spec, &cfg->perturb, o->perturb),
+		HARNESS_ASSERT(!spec_apply(&perturb_spec, &cfg->run.perturb, o->perturb),
 			       "--perturb passed parsing but not application");
 }
 
-void build_config(struct run_config *cfg, const struct options *o, const struct scenario *s,
+void build_config(struct config *cfg, const struct options *o, const struct scenario *s,
 		  const struct scenario_variant *v, uint64_t seed)
 {
 	bool counted = o->given[OPT_EXECUTIONS] || o->given[OPT_EXECUTION];
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->kvm.nr_memslots = 1;
-	cfg->kvm.tlb_entries = 64;
-	cfg->kvm.tlb_huge = TLB_HUGE_ENTRY;
-	cfg->kvm.arch_range_flush = true;
+	cfg->vm.kvm.nr_memslots = 1;
+	cfg->vm.kvm.tlb_entries = 64;
+	cfg->vm.kvm.tlb_huge = TLB_HUGE_ENTRY;
+	cfg->vm.kvm.arch_range_flush = true;
 	/* The scheduler first: scenarios size their work by it. */
-	cfg->sched = (enum sched_mode)o->sched;
-	cfg->pct_depth = o->pct_depth;
-	cfg->pct_steps = o->pct_steps;
-	cfg->executions = o->given[OPT_EXECUTION] ? 1 : o->executions;
-	cfg->first_execution = o->first_execution;
-	cfg->memory = (enum mem_model)o->memory;
-	cfg->guide = o->guide;
-	cfg->guide_len = o->guide_len;
-	s->defaults(cfg, v);
+	cfg->run.sched = (enum sched_mode)o->sched;
+	cfg->run.pct_depth = o->pct_depth;
+	cfg->run.pct_steps = o->pct_steps;
+	cfg->run.executions = o->given[OPT_EXECUTION] ? 1 : o->executions;
+	cfg->run.first_execution = o->first_execution;
+	cfg->run.memory = (enum mem_model)o->memory;
+	cfg->run.guide = o->guide;
+	cfg->run.guide_len = o->guide_len;
+	cfg->vm.kvm.arch = v->arch ? v->arch : s->arch;
+	cfg->vm.kvm.policy = v->policy;
+	s->defaults(&cfg->vm, &cfg->run, v);
 	apply_variant_shape(cfg, v);
 	apply_given(cfg, o);
 	apply_perturbation(cfg, o, v);
-	cfg->seed = seed;
+	cfg->run.seed = seed;
 	/* A count of executions, given without a duration, is run whole: its
 	 * replay line must not stop short on a slower machine. */
-	cfg->duration_ns = counted && !o->given[OPT_DURATION] ? MAX_DURATION_NS : o->duration_ns;
-	cfg->keep_going = o->keep_going;
-	cfg->progress = !o->quiet && isatty(STDERR_FILENO);
+	cfg->run.duration_ns = counted && !o->given[OPT_DURATION] ? MAX_DURATION_NS : o->duration_ns;
+	cfg->run.keep_going = o->keep_going;
+	cfg->run.progress = !o->quiet && isatty(STDERR_FILENO);
 }
 
-int config_check(const struct run_config *cfg, const struct options *o,
+int config_check(const struct config *cfg, const struct options *o,
 		 const struct scenario *s, const struct scenario_variant *v)
 {
 	char why[256];
 
-	if (cfg->work.hot_gfns > cfg->kvm.nr_gfns) {
-		complain("--hot-gfns %u is not allowed: at most --gfns (%llu)%s", cfg->work.hot_gfns,
-			 (unsigned long long)cfg->kvm.nr_gfns,
+	if (cfg->vm.work.hot_gfns > cfg->vm.kvm.nr_gfns) {
+		complain("--hot-gfns %u is not allowed: at most --gfns (%llu)%s", cfg->vm.work.hot_gfns,
+			 (unsigned long long)cfg->vm.kvm.nr_gfns,
 			 o->given[OPT_HOT_GFNS] ? "" : ", and it is the scenario's own hot set");
 		return -1;
 	}
-	if (kvm_config_check(&cfg->kvm, why, sizeof(why))) {
+	if (kvm_config_check(&cfg->vm.kvm, why, sizeof(why))) {
 		complain("%s/%s cannot run as asked: %s; lower --gfns", s->name, v->name, why);
 		return -1;
 	}

@@ -9,12 +9,19 @@
 
 #include "../engine/run.h"
 #include "../scenarios/scenario.h"
+#include "../workers/vm.h"
 #include "options.h"
 
-void build_config(struct run_config *cfg, const struct options *o, const struct scenario *s,
+/* A run's configuration: the engine's, and the VM subject's. */
+struct config {
+	struct run_config run;
+	struct vm_config vm;
+};
+
+void build_config(struct config *cfg, const struct options *o, const struct scenario *s,
 		  const struct scenario_variant *v, uint64_t seed);
 /* 0 if the run can be built; else -1 after a message naming the option. */
-int config_check(const struct run_config *cfg, const struct options *o,
+int config_check(const struct config *cfg, const struct options *o,
 		 const struct scenario *s, const struct scenario_variant *v);
 
 #endif

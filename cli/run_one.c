@@ -51,6 +51,7 @@ static struct options as_run(const struct options *o, const struct run *run,
 			     const struct scenario *s, const struct scenario_variant *v)
 {
 	const struct run_config *cfg = &run->cfg;
+	const struct vm_config *vc = &run_vm(run)->cfg;
 	struct options r = *o;
 
 	r.owned = NULL;
@@ -60,14 +61,14 @@ static struct options as_run(const struct options *o, const struct run *run,
 	r.variant = v->name;
 	r.seed = cfg->seed;
 	r.duration_ns = cfg->duration_ns;
-	r.vcpus = (uint64_t)cfg->kvm.nr_vcpus;
-	r.gfns = cfg->kvm.nr_gfns;
-	r.hot_gfns = cfg->work.hot_gfns;
-	r.tlb_entries = cfg->kvm.tlb_entries;
-	r.range_flush = cfg->kvm.arch_range_flush ? RANGE_FLUSH_WORKS : RANGE_FLUSH_UNSUPPORTED;
-	r.tlb_huge = cfg->kvm.tlb_huge;
-	r.log_mode = cfg->kvm.log_mode;
-	r.ad_bits = cfg->kvm.ad_bits;
+	r.vcpus = (uint64_t)vc->kvm.nr_vcpus;
+	r.gfns = vc->kvm.nr_gfns;
+	r.hot_gfns = vc->work.hot_gfns;
+	r.tlb_entries = vc->kvm.tlb_entries;
+	r.range_flush = vc->kvm.arch_range_flush ? RANGE_FLUSH_WORKS : RANGE_FLUSH_UNSUPPORTED;
+	r.tlb_huge = vc->kvm.tlb_huge;
+	r.log_mode = vc->kvm.log_mode;
+	r.ad_bits = vc->kvm.ad_bits;
 	r.memory = cfg->memory;
 	for (enum option_id id = OPT_SCENARIO; id < NR_OPTIONS; id++)
 		if (option_table[id].flags & OPTF_SHAPES_RUN &&
@@ -141,10 +142,10 @@ static void fill_identity(struct run_result *r, const struct run *run,
 	r->memory = mem_model_name(run->cfg.memory);
 	r->seed = run->cfg.seed;
 	r->duration_ns = run->cfg.duration_ns;
-	r->vcpus = run->cfg.kvm.nr_vcpus;
-	r->gfns = run->cfg.kvm.nr_gfns;
-	r->hot_gfns = run->cfg.work.hot_gfns;
-	r->tlb_entries = run->cfg.kvm.tlb_entries;
+	r->vcpus = run_vm(run)->cfg.kvm.nr_vcpus;
+	r->gfns = run_vm(run)->cfg.kvm.nr_gfns;
+	r->hot_gfns = run_vm(run)->cfg.work.hot_gfns;
+	r->tlb_entries = run_vm(run)->cfg.kvm.tlb_entries;
 	r->nr_threads = run->nr_workers;
 	for (int i = 0; i < run->nr_workers; i++)
 		snprintf(r->thread_names[i], sizeof(r->thread_names[i]), "%s",
@@ -173,20 +174,25 @@ static void fill_executions(struct run_result *r, const struct options *o, const
 static void fill_outcome(struct run_result *r, const struct options *o, const struct run *run,
 			 const struct scenario_variant *v)
 {
+	const struct oracle *oracle = &run_vm(run)->oracle;
+	const struct config cfg = { run->cfg, run_vm(run)->cfg };
+
 	r->elapsed_ns = run->elapsed_ns;
 	r->interrupted = run->interrupted;
-	r->expected = run_expectation((enum expectation)o->expect, o->guide != NULL, &run->cfg, v,
+	r->expected = run_expectation((enum expectation)o->expect, o->guide != NULL, &cfg, v,
 				      &r->not_judged_reason);
-	r->nr_violations = atomic_load(&run->oracle.nr_violations);
+	r->nr_violations = atomic_load(&oracle->nr_violations);
 	r->outcome = r->nr_violations ? OUTCOME_VIOLATION : OUTCOME_CLEAN;
 	r->verdict = run_verdict(r->expected, r->outcome, r->interrupted);
 	r->as_expected = r->verdict != VERDICT_NOT_AS_EXPECTED;
 	if (r->interrupted && r->verdict == VERDICT_UNJUDGED && !r->not_judged_reason)
 		r->not_judged_reason = "interrupted before it was decided";
-	r->nr_kept = run->oracle.nr_kept;
-	memcpy(r->kept, run->oracle.kept, sizeof(r->kept));
-	r->first_violation_ns = run->first_violation_ns;
-	r->accesses_to_first_violation = run->accesses_to_first_violation;
+	r->nr_kept = oracle->nr_kept;
+	memcpy(r->kept, oracle->kept, sizeof(r->kept));
+	if (oracle->nr_kept) {
+		r->first_violation_ns = oracle->kept[0].t_ns;
+		r->accesses_to_first_violation = oracle->kept[0].accesses;
+	}
 	memcpy(r->counters, run->totals, sizeof(r->counters));
 	r->peak_rss_bytes = peak_rss_bytes();
 	r->max_memory = o->max_memory;
@@ -215,13 +221,16 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 		     "memory", "the report of a run");
 }
 
-static void print_header(const struct run_config *cfg, const struct scenario *s,
+static void print_header(const struct config *c, const struct scenario *s,
 			 const struct scenario_variant *v)
 {
+	const struct run_config *cfg = &c->run;
+	const struct vm_config *vc = &c->vm;
+
 	printf("lostflush %s: %s/%s seed=%#llx duration=%.1fs vcpus=%d gfns=%llu hot=%u sched=%s%s%s\n",
 	       LOSTFLUSH_VERSION, s->name, v->name, (unsigned long long)cfg->seed,
-	       (double)cfg->duration_ns / 1e9, cfg->kvm.nr_vcpus,
-	       (unsigned long long)cfg->kvm.nr_gfns, cfg->work.hot_gfns, sched_name(cfg),
+	       (double)cfg->duration_ns / 1e9, vc->kvm.nr_vcpus,
+	       (unsigned long long)vc->kvm.nr_gfns, vc->work.hot_gfns, sched_name(cfg),
 	       cfg->sched == SCHED_FREE ? "" : " memory=",
 	       cfg->sched == SCHED_FREE ? "" : mem_model_name(cfg->memory));
 	fflush(stdout);
@@ -284,7 +293,7 @@ static void print_interleaving(struct run *run, const struct options *o,
 		printf("!!! last %d events of every thread up to the first violation "
 		       "(ms since start):\n", TRACE_DUMP_EVENTS);
 		trace_dump(stdout, threads, nr, TRACE_DUMP_EVENTS, run->t0_ns,
-			   run->t0_ns + run->first_violation_ns);
+			   run->t0_ns + result->first_violation_ns);
 		return;
 	}
 	/* A signal before the search kept its failing schedule: the
@@ -313,18 +322,19 @@ static void print_clean_timeline(struct run *run)
 void run_one(const struct options *o, const struct scenario *s, const struct scenario_variant *v,
 	     uint64_t seed, struct run_result *result)
 {
-	struct run_config cfg;
+	struct config cfg;
 	struct run *run;
+	struct vm *vm;
 	struct minimize_result min = { 0 };
 
 	build_config(&cfg, o, s, v, seed);
 	run = calloc(1, sizeof(*run));
-	HARNESS_NEED(run, "memory", "a run (%zu bytes)", sizeof(*run));
-	HARNESS_NEED(!run_init(run, &cfg), "memory",
+	vm = calloc(1, sizeof(*vm));
+	HARNESS_NEED(run && vm, "memory", "a run (%zu bytes)", sizeof(*run) + sizeof(*vm));
+	vm->cfg = cfg.vm;
+	HARNESS_NEED(!run_init(run, &cfg.run, vm, &vm_subject_ops), "memory",
 		     "the VM model of %llu gfns and %d vCPUs (--gfns, --vcpus, --tlb-entries)",
-		     (unsigned long long)cfg.kvm.nr_gfns, cfg.kvm.nr_vcpus);
-	run->kvm.arch = v->arch ? v->arch : s->arch;
-	run->kvm.policy = v->policy;
+		     (unsigned long long)cfg.vm.kvm.nr_gfns, cfg.vm.kvm.nr_vcpus);
 	if (!o->quiet)
 		print_header(&cfg, s, v);
 	s->add_workers(run, v);
@@ -333,10 +343,11 @@ void run_one(const struct options *o, const struct scenario *s, const struct sce
 	report_text_violations(stdout, result);
 	if (result->nr_violations)
 		print_interleaving(run, o, result, &min);
-	else if (o->timeline && cfg.sched != SCHED_FREE && !run->interrupted)
+	else if (o->timeline && cfg.run.sched != SCHED_FREE && !run->interrupted)
 		print_clean_timeline(run);
 	report_text_summary(stdout, result, o->quiet);
 	keep_schedule(result, run);
 	run_destroy(run);
 	free(run);
+	free(vm);
 }

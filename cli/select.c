@@ -69,7 +69,7 @@ int select_runs(const struct options *o, struct selection *sel, int max, int *n)
 int check_runs(const struct options *o, const struct selection *sel, int n, uint64_t seed)
 {
 	for (int i = 0; i < n; i++) {
-		struct run_config cfg;
+		struct config cfg;
 
 		build_config(&cfg, o, sel[i].scenario, sel[i].variant, seed);
 		if (config_check(&cfg, o, sel[i].scenario, sel[i].variant))

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "../engine/run.h"
+#include "../workers/vm.h"
 #include "../engine/sched.h"
 #include "complain.h"
 #include "limits.h"

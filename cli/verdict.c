@@ -3,42 +3,42 @@
 
 #include "../engine/check.h"
 
-bool bug_can_show(const struct run_config *cfg, const struct scenario_variant *v)
+bool bug_can_show(const struct config *cfg, const struct scenario_variant *v)
 {
-	if (v->shows_with_tlb_huge && !(v->shows_with_tlb_huge & (1U << cfg->kvm.tlb_huge)))
+	if (v->shows_with_tlb_huge && !(v->shows_with_tlb_huge & (1U << cfg->vm.kvm.tlb_huge)))
 		return false;
-	if (v->shows_with_log && !(v->shows_with_log & (1U << cfg->kvm.log_mode)))
+	if (v->shows_with_log && !(v->shows_with_log & (1U << cfg->vm.kvm.log_mode)))
 		return false;
-	if (v->shows_with_ad_bits && !(v->shows_with_ad_bits & (1U << cfg->kvm.ad_bits)))
+	if (v->shows_with_ad_bits && !(v->shows_with_ad_bits & (1U << cfg->vm.kvm.ad_bits)))
 		return false;
-	if (v->needs_huge_leaves && !kvm_can_map_huge(&cfg->kvm))
+	if (v->needs_huge_leaves && !kvm_can_map_huge(&cfg->vm.kvm))
 		return false;
 	if (v->shows_with_range_flush == RANGE_FLUSH_WORKS)
-		return cfg->kvm.arch_range_flush;
+		return cfg->vm.kvm.arch_range_flush;
 	if (v->shows_with_range_flush == RANGE_FLUSH_UNSUPPORTED)
-		return !cfg->kvm.arch_range_flush;
+		return !cfg->vm.kvm.arch_range_flush;
 	return true;
 }
 
 /* A buggy variant's expectation under a controlled scheduler: what its
  * descriptor says that scheduler catches. */
-static enum verdict_expect controlled_expectation(const struct run_config *cfg,
+static enum verdict_expect controlled_expectation(const struct config *cfg,
 						  const struct scenario_variant *v,
 						  const char **why)
 {
-	unsigned want = cfg->sched == SCHED_RANDOM ? DETECT_RANDOM
-			: cfg->sched == SCHED_COVER ? DETECT_COVER
+	unsigned want = cfg->run.sched == SCHED_RANDOM ? DETECT_RANDOM
+			: cfg->run.sched == SCHED_COVER ? DETECT_COVER
 						    : DETECT_PCT;
 
 	/* A model stronger than the bug needs: it cannot happen. */
-	if (cfg->memory < v->shows_from)
+	if (cfg->run.memory < v->shows_from)
 		return VERDICT_EXPECT_CLEAN;
-	if (cfg->sched == SCHED_PCT && (v->caught_by & want) && cfg->pct_depth < v->pct_depth) {
+	if (cfg->run.sched == SCHED_PCT && (v->caught_by & want) && cfg->run.pct_depth < v->pct_depth) {
 		*why = "stated caught only from a deeper pct (--list says which)";
 		return VERDICT_NOT_JUDGED;
 	}
-	if (cfg->sched == SCHED_COVER && (v->caught_by & want) && v->cover_sc_only &&
-	    cfg->memory != MEM_SC) {
+	if (cfg->run.sched == SCHED_COVER && (v->caught_by & want) && v->cover_sc_only &&
+	    cfg->run.memory != MEM_SC) {
 		*why = "stated caught by cover under --memory sc only (--list says why)";
 		return VERDICT_NOT_JUDGED;
 	}
@@ -49,7 +49,7 @@ static enum verdict_expect controlled_expectation(const struct run_config *cfg,
 }
 
 enum verdict_expect run_expectation(enum expectation forced, bool guided,
-				    const struct run_config *cfg,
+				    const struct config *cfg,
 				    const struct scenario_variant *v, const char **why)
 {
 	*why = NULL;
@@ -63,7 +63,7 @@ enum verdict_expect run_expectation(enum expectation forced, bool guided,
 	 * fails. */
 	if (guided)
 		return VERDICT_EXPECT_VIOLATION;
-	if (cfg->sched != SCHED_FREE)
+	if (cfg->run.sched != SCHED_FREE)
 		return controlled_expectation(cfg, v, why);
 	if (v->rare_in_free_mode) {
 		*why = "caught by the oracle, but too rarely in free mode to judge a run";

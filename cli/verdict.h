@@ -12,17 +12,18 @@
 #include "../engine/run.h"
 #include "../reports/report.h"
 #include "../scenarios/scenario.h"
+#include "config.h"
 #include "options.h"
 
 /* Can the variant's bug show at all under this configuration? */
-bool bug_can_show(const struct run_config *cfg, const struct scenario_variant *v);
+bool bug_can_show(const struct config *cfg, const struct scenario_variant *v);
 
 /* What a run should find: --expect (forced) wins; a given schedule is
  * expected to fail (guided); else the variant's descriptor, under the
  * run's scheduler, memory model and settings. *why says why a run is not
  * judged, or NULL. */
 enum verdict_expect run_expectation(enum expectation forced, bool guided,
-				    const struct run_config *cfg,
+				    const struct config *cfg,
 				    const struct scenario_variant *v, const char **why);
 
 /* A violation against an expected clean run fails whatever else happened;

@@ -14,7 +14,6 @@
 #include "explore.h"
 #include "interrupt.h"
 #include "memmodel.h"
-#include "../model/tlb.h"
 #include "trace.h"
 
 /*
@@ -101,7 +100,6 @@
  * the most at once, but calloc()'s pages cost memory only as cells fill
  * them, and each cell is charged for its share with its prefix. */
 #define ARCHIVE_MAX_CELLS (1 << 20)
-#define HOT_PAGES_WATCHED 4
 
 struct cell {
 	uint64_t sig;
@@ -130,22 +128,11 @@ struct search {
 	size_t replayed; /* decisions of the prefix it replays: states known */
 };
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-	return h * 0xff51afd7ed558ccdULL;
-}
-
-static uint64_t clamp_u(long v, long max)
-{
-	return (uint64_t)(v < 0 ? 0 : v > max ? max : v);
-}
-
 static uint64_t last_event(const struct thread_ctx *ctx)
 {
 	const struct trace_ring *r = &ctx->ring;
 
-	return r->head ? r->rec[(r->head - 1) & (TRACE_RING_SIZE - 1)].event : NR_TRACE_EVENTS;
+	return r->head ? r->rec[(r->head - 1) & (TRACE_RING_SIZE - 1)].event : TRACE_NO_EVENT;
 }
 
 /* A window by its name, not its address: the same on every run of every
@@ -162,50 +149,33 @@ static uint64_t window_id(const char *name)
 	return h;
 }
 
+uint64_t cover_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdULL;
+}
+
+uint64_t cover_clamp(long v, long max)
+{
+	return (uint64_t)(v < 0 ? 0 : v > max ? max : v);
+}
+
 /*
  * What every fiber shares: which fibers are stopped inside a window the
- * scenario marks (a flusher between its snapshot and its settle, an
+ * subject marks (a flusher between its snapshot and its settle, an
  * increment between its load and its store) and how many stores each has
- * not made visible; the deferred-flush bookkeeping of every flush form
- * (the dirty bit and plain flag, the count, and how far it is ahead of
- * what flushes settled, each capped at 3: a count of 7 is no different
- * from 3 for a lost flush); and which vCPUs' TLBs hold each hot page.
+ * not made visible; then the subject's own view (subject_ops.signature).
  */
 static uint64_t shared_signature(const struct run *run)
 {
-	const struct kvm *kvm = &run->kvm;
-	long dirty = atomic_load_explicit(&kvm->tlbs_dirty, memory_order_relaxed);
-	long flushed = atomic_load_explicit(&kvm->tlbs_flushed, memory_order_relaxed);
-	uint32_t hot = run->cfg.work.hot_gfns < HOT_PAGES_WATCHED ? run->cfg.work.hot_gfns
-								   : HOT_PAGES_WATCHED;
 	uint64_t h = 0x5bd1e995;
 
 	for (int i = 0; i < run->nr_workers; i++) {
-		h = mix(h, window_id(run->workers[i].ctx->window));
+		h = cover_mix(h, window_id(run->workers[i].ctx->window));
 		if (mm_enabled())
-			h = mix(h, clamp_u(mm_pending(i), 3));
+			h = cover_mix(h, cover_clamp(mm_pending(i), 3));
 	}
-	h = mix(h, atomic_load_explicit(&kvm->remote_tlbs_dirty, memory_order_relaxed));
-	h = mix(h, clamp_u(dirty, 3) | clamp_u(dirty - flushed, 3) << 4 |
-			   (uint64_t)kvm->plain_remote_tlbs_dirty << 8);
-	for (int i = 0; i < kvm->nr_vcpus; i++) {
-		struct kvm_vcpu *vcpu = kvm->vcpus[i];
-		uint64_t held = 0;
-
-		for (uint32_t g = 0; g < hot; g++)
-			held |= (uint64_t)(tlb_lookup(&vcpu->tlb, g) != NULL) << g;
-		/* Following reorderings, whether a vCPU has been asked to
-		 * flush: under store buffers it is not implied by the
-		 * requester's last event, as the request may still wait in its
-		 * buffer. Measured on missing-wmb, 15 of 20 seeds with it, 12
-		 * without; for other races it only splits states
-		 * (nonatomic-inc under sc: 13 of 20 with it, 19 without). */
-		if (run->cfg.cover_reorderings && mm_enabled())
-			held |= (uint64_t)atomic_load_explicit(&vcpu->requests,
-							       memory_order_relaxed) << 8;
-		h = mix(h, held);
-	}
-	return h;
+	return run->subject_ops->signature(run, h);
 }
 
 static struct cell *archive_find(struct archive *a, uint64_t sig, size_t *slot)
@@ -279,7 +249,8 @@ static void observe(void *arg, const struct ctl *c)
 	for (int i = 0; i < c->nr_threads && s->run->cfg.cover_reorderings && mm_enabled(); i++)
 		passed |= mm_passed(i);
 	for (int i = 0; i < c->nr_threads; i++) {
-		uint64_t sig = mix(mix(shared, (uint64_t)i + 1), last_event(s->run->workers[i].ctx));
+		uint64_t sig = cover_mix(cover_mix(shared, (uint64_t)i + 1),
+					  last_event(s->run->workers[i].ctx));
 		size_t slot;
 
 		if (a->nr == ARCHIVE_MAX_CELLS) {
@@ -413,7 +384,7 @@ void run_cover(struct run *run)
 			break;
 		steps = cover_one(run, &a, i, &origin);
 		run->executions_run++;
-		if (atomic_load(&run->oracle.nr_violations)) {
+		if (run_failures(run)) {
 			explore_keep_failing(run, origin, steps);
 			break;
 		}

@@ -18,11 +18,12 @@
  * Lehman, Stanley and Clune, "First return, then explore", Nature 2021).
  * A deep race becomes a chain of shallow steps, each kept once made.
  *
- * An abstract state is what a schedule can change and a lost flush depends
- * on (engine/cover.c): which fibers are stopped inside a marked window and
- * how many stores each holds back; the deferred-flush bookkeeping; which
- * vCPUs hold a hot page in their TLB; and, kept once per fiber, that
- * fiber's last event. It is scenario-blind: nothing in it names a bug.
+ * An abstract state is what a schedule can change and a failure depends
+ * on: which fibers are stopped inside a marked window and how many stores
+ * each holds back (engine/cover.c); what the subject shows of itself (the
+ * KVM model, workers/vm.c: the deferred-flush bookkeeping and which vCPUs
+ * hold a hot page in their TLB); and, kept once per fiber, that fiber's
+ * last event. It is scenario-blind: nothing in it names a bug.
  *
  * A variant whose race is a missing write barrier asks the search to
  * follow store reorderings (cover_follows_reorderings): under store
@@ -45,5 +46,11 @@
 
 /* The whole state-guided run (run_execute() calls it for --sched cover). */
 void run_cover(struct run *run);
+
+/* A subject's signature (subject_ops.signature) mixes what it sees into
+ * the search's hash with these: one value, or a count capped at max (a
+ * count of 7 is no different from 3 for most races). */
+uint64_t cover_mix(uint64_t h, uint64_t v);
+uint64_t cover_clamp(long v, long max);
 
 #endif

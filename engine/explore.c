@@ -22,18 +22,6 @@ static void fiber_main(void *p)
 	w->fn(w->run, w->arg);
 }
 
-/* A fresh model for each execution, the same arch and policy. */
-static void reset_model(struct run *run)
-{
-	const struct mmu_arch_ops *arch = run->kvm.arch;
-	const struct flush_policy *policy = run->kvm.policy;
-
-	kvm_destroy(&run->kvm);
-	HARNESS_ASSERT(!kvm_create(&run->kvm, &run->cfg.kvm), "cannot rebuild the model");
-	run->kvm.arch = arch;
-	run->kvm.policy = policy;
-}
-
 uint64_t execution_seed(uint64_t seed, uint64_t index)
 {
 	uint64_t x = seed ^ (index * 0x9e3779b97f4a7c15ULL);
@@ -66,9 +54,9 @@ uint64_t explore_one(struct run *run, uint64_t index, const struct ctl_config *h
 
 uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_config *cc)
 {
-	reset_model(run);
+	/* A fresh subject for each execution, the same shape. */
+	run->subject_ops->reset(run);
 	reset_workers(run, worker_seed);
-	oracle_forget(&run->oracle);
 	atomic_store(&lostflush_stop, false);
 	mm_start(run->cfg.memory, run->nr_workers);
 	ctl_init(&the_ctl, run->nr_workers, cc);
@@ -78,17 +66,14 @@ uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_
 	lostflush_ctl = &the_ctl;
 	ctl_run(&the_ctl);
 	lostflush_ctl = NULL;
-	/* Every fiber has returned: no walker is left in a retired table,
-	 * which is the grace period controlled modes use (model/mmu.c). */
-	kvm_free_retired_tables(&run->kvm);
+	/* Every fiber has returned: what waited for them (a retired page
+	 * table, in the KVM model) is given back. */
+	run->subject_ops->settle(run);
 	mm_stop();
-	/* Every store visible, every fiber done: the model is quiesced (not
+	/* Every store visible, every fiber done: the subject is at rest (not
 	 * when a signal abandoned the execution where it stood). */
-	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations) &&
-	    !the_ctl.abandoned) {
-		run->oracle.end_decision = the_ctl.log_len;
-		run->quiesced_check(run);
-	}
+	if (run->subject_ops->check && !run_failures(run) && !the_ctl.abandoned)
+		run->subject_ops->check(run, the_ctl.log_len);
 	ctl_destroy(&the_ctl);
 	run->decisions += the_ctl.log_len;
 	return the_ctl.steps;
@@ -178,7 +163,7 @@ void run_controlled(struct run *run)
 			break;
 		steps = explore_one(run, i, &cc);
 		run->executions_run++;
-		if (atomic_load(&run->oracle.nr_violations)) {
+		if (run_failures(run)) {
 			run->failing_pct_steps = estimate.k;
 			explore_keep_failing(run, i, steps);
 			break;

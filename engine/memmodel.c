@@ -167,7 +167,7 @@ static struct thread_ctx *fiber_ctx(int t)
 	return lostflush_ctl ? lostflush_ctl->threads[t].tls : NULL;
 }
 
-static void trace_fiber(int t, enum trace_event ev, const volatile void *p, uint64_t v)
+static void trace_fiber(int t, int ev, const volatile void *p, uint64_t v)
 {
 	struct thread_ctx *ctx = fiber_ctx(t);
 

@@ -39,7 +39,7 @@ static struct sched_list list_copy(const struct ctl_decision *d, size_t len)
 }
 
 bool replay_guided(struct run *run, uint64_t index, const struct ctl_decision *guide,
-		   size_t len, int kind, int vcpu)
+		   size_t len, uint64_t failure)
 {
 	struct ctl_config cc = {
 		.strategy = CTL_GUIDED,
@@ -48,15 +48,14 @@ bool replay_guided(struct run *run, uint64_t index, const struct ctl_decision *g
 	};
 
 	explore_one(run, index, &cc);
-	return run->oracle.nr_kept && (int)run->oracle.kept[0].kind == kind &&
-	       run->oracle.kept[0].vcpu_id == vcpu;
+	return run_failures(run) && run->subject_ops->first_failure_id(run) == failure;
 }
 
 /* The decisions the last execution took, up to its first violation. */
 static struct sched_list taken_until_violation(const struct run *run)
 {
 	const struct ctl *c = explore_last();
-	size_t len = run->oracle.kept[0].decision;
+	size_t len = run->subject_ops->first_failure_decision(run);
 
 	return list_copy(c->log, len <= c->log_len ? len : c->log_len);
 }
@@ -166,8 +165,8 @@ typedef bool (*candidate_fn)(const struct sched_list *s, size_t p, struct sched_
 
 /* One pass of one kind of candidate; true if anything was kept. A signal
  * ends it at the next candidate, keeping what is best so far. */
-static bool pass(struct run *run, struct sched_list *best, candidate_fn make, int kind,
-		 int vcpu, uint64_t max_tries, uint64_t *tries)
+static bool pass(struct run *run, struct sched_list *best, candidate_fn make,
+		 uint64_t failure, uint64_t max_tries, uint64_t *tries)
 {
 	bool kept = false;
 
@@ -178,7 +177,7 @@ static bool pass(struct run *run, struct sched_list *best, candidate_fn make, in
 			continue;
 		++*tries;
 		/* An execution a signal abandoned proves nothing: not kept. */
-		if (replay_guided(run, run->failing_execution, cand.d, cand.len, kind, vcpu) &&
+		if (replay_guided(run, run->failing_execution, cand.d, cand.len, failure) &&
 		    !interrupt_requested()) {
 			struct sched_list taken = taken_until_violation(run);
 
@@ -198,15 +197,15 @@ static bool pass(struct run *run, struct sched_list *best, candidate_fn make, in
 
 void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_result *out)
 {
-	int kind = run->oracle.kept[0].kind, vcpu = run->oracle.kept[0].vcpu_id;
+	uint64_t failure = run->subject_ops->first_failure_id(run);
 	uint64_t tries = 0;
 	struct sched_list best;
 
 	memset(out, 0, sizeof(*out));
 	/* The original, replayed under the guide: the baseline must itself
 	 * reproduce, or there is nothing to shrink. */
-	if (!replay_guided(run, run->failing_execution, run->schedule, run->schedule_len, kind,
-			   vcpu)) {
+	if (!replay_guided(run, run->failing_execution, run->schedule, run->schedule_len,
+			   failure)) {
 		HARNESS_ASSERT(interrupt_requested(),
 			       "the failing schedule does not replay under the guided strategy");
 		out->interrupted = true;
@@ -221,10 +220,10 @@ void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_resu
 	out->len_before = best.len;
 	out->threads_before = threads_that_ran(&best);
 	while (tries < max_tries && !interrupt_requested()) {
-		bool kept = pass(run, &best, drop_thread, kind, vcpu, max_tries, &tries);
+		bool kept = pass(run, &best, drop_thread, failure, max_tries, &tries);
 
-		kept |= pass(run, &best, move_block_up, kind, vcpu, max_tries, &tries);
-		kept |= pass(run, &best, drop_memory_decision, kind, vcpu, max_tries, &tries);
+		kept |= pass(run, &best, move_block_up, failure, max_tries, &tries);
+		kept |= pass(run, &best, drop_memory_decision, failure, max_tries, &tries);
 		if (!kept)
 			break;
 	}
@@ -232,8 +231,8 @@ void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_resu
 	 * there is no time for it, and the schedule is the best so far. */
 	out->interrupted = interrupt_requested();
 	if (!out->interrupted)
-		HARNESS_ASSERT(replay_guided(run, run->failing_execution, best.d, best.len, kind,
-					     vcpu) || interrupt_requested(),
+		HARNESS_ASSERT(replay_guided(run, run->failing_execution, best.d, best.len,
+					     failure) || interrupt_requested(),
 			       "the minimized schedule stopped failing");
 	out->interrupted = interrupt_requested();
 	out->schedule = best.d;

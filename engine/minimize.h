@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Schedule minimization: shrink a failing controlled execution's decision
- * list while the same violation (kind and vCPU) still happens.
+ * list while the same failure (as the subject tells it apart: for the KVM
+ * model, the violation's kind and vCPU) still happens.
  */
 #ifndef LOSTFLUSH_MINIMIZE_H
 #define LOSTFLUSH_MINIMIZE_H
@@ -27,9 +28,9 @@ struct minimize_result {
  * out->interrupted. */
 void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_result *out);
 
-/* Run execution `index` following `guide`; true if it ends in a violation
- * of the given kind by the given vCPU. */
+/* Run execution `index` following `guide`; true if its first failure is
+ * `failure` (subject_ops.first_failure_id()). */
 bool replay_guided(struct run *run, uint64_t index, const struct ctl_decision *guide,
-		   size_t len, int kind, int vcpu);
+		   size_t len, uint64_t failure);
 
 #endif

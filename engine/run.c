@@ -18,23 +18,16 @@ _Thread_local struct thread_ctx *current_thread;
 atomic_bool lostflush_stop;
 struct ctl *lostflush_ctl;
 
-static uint64_t sum_accesses(void *arg)
-{
-	return run_counter(arg, CNT_ACCESSES);
-}
-
-int run_init(struct run *run, const struct run_config *cfg)
+int run_init(struct run *run, const struct run_config *cfg, void *subject,
+	     const struct subject_ops *ops)
 {
 	memset(run, 0, sizeof(*run));
 	run->cfg = *cfg;
-	if (kvm_create(&run->kvm, &cfg->kvm))
+	run->subject = subject;
+	run->subject_ops = ops;
+	if (ops->build(run))
 		return -1;
 	perturb_init(&run->perturb, &cfg->perturb);
-	oracle_init(&run->oracle, &run->kvm.mem, 0);
-	run->oracle.rights = &run->kvm.rights;
-	run->oracle.keep_going = cfg->keep_going;
-	run->oracle.accesses_so_far = sum_accesses;
-	run->oracle.accesses_arg = run;
 	atomic_store(&lostflush_stop, false);
 	return 0;
 }
@@ -44,8 +37,7 @@ void run_destroy(struct run *run)
 	for (int i = 0; i < run->nr_workers; i++)
 		free(run->workers[i].ctx);
 	free(run->schedule);
-	oracle_destroy(&run->oracle);
-	kvm_destroy(&run->kvm);
+	run->subject_ops->destroy(run);
 }
 
 void run_add_worker(struct run *run, const char *name, worker_fn fn, void *arg)
@@ -72,15 +64,14 @@ static void *worker_main(void *p)
 	struct worker *w = p;
 
 	current_thread = w->ctx;
-	/* Workers walk page tables locklessly (model/mmu.c): RCU readers. */
-	spt_rcu_register_thread();
+	w->run->subject_ops->thread_start();
 	w->fn(w->run, w->arg);
-	spt_rcu_unregister_thread();
+	w->run->subject_ops->thread_stop();
 	current_thread = NULL;
 	return NULL;
 }
 
-uint64_t run_counter(const struct run *run, enum counter_id id)
+uint64_t run_counter(const struct run *run, int id)
 {
 	uint64_t sum = 0;
 
@@ -101,20 +92,16 @@ struct thread_ctx *const *run_threads(struct run *run, int *nr)
 
 static void show_progress(struct run *run, uint64_t now, bool final)
 {
-	uint64_t acc = run_counter(run, CNT_ACCESSES);
 	uint64_t last_ns = run->progress_ns ? run->progress_ns : run->t0_ns;
-	uint64_t last_accesses = run->progress_accesses;
-	double dt = (double)(now - last_ns) / 1e9;
+	char middle[96] = "";
 
-	fprintf(stderr, "\r[%6.1fs/%.0fs] %7.2fM acc/s  flushes %-9llu violations %llu ",
-		(double)(now - run->t0_ns) / 1e9, (double)run->cfg.duration_ns / 1e9,
-		dt > 0 ? (double)(acc - last_accesses) / dt / 1e6 : 0.0,
-		(unsigned long long)run_counter(run, CNT_FLUSHES),
-		(unsigned long long)atomic_load(&run->oracle.nr_violations));
+	run->subject_ops->progress(run, (double)(now - last_ns) / 1e9, middle, sizeof(middle));
+	fprintf(stderr, "\r[%6.1fs/%.0fs] %s violations %llu ", (double)(now - run->t0_ns) / 1e9,
+		(double)run->cfg.duration_ns / 1e9, middle,
+		(unsigned long long)run_failures(run));
 	if (final)
 		fputs("\n", stderr);
 	run->progress_ns = now;
-	run->progress_accesses = acc;
 }
 
 static void wait_for_end(struct run *run)
@@ -151,20 +138,19 @@ static void run_free(struct run *run)
 	wait_for_end(run);
 	for (int i = 0; i < run->nr_workers; i++)
 		pthread_join(run->workers[i].tid, NULL);
-	/* Tables still waiting for a grace period are freed (and counted)
-	 * before the run adds up its counters. */
-	spt_rcu_barrier();
-	/* Every worker has stopped: the model is quiesced. Not after a signal:
-	 * the user asked to stop now, and the check walks every gfn. */
-	if (run->quiesced_check && !atomic_load(&run->oracle.nr_violations) &&
-	    !interrupt_requested())
-		run->quiesced_check(run);
+	/* What waited for the workers is given back (and counted) before the
+	 * run adds up its counters. */
+	run->subject_ops->settle(run);
+	/* Every worker has stopped: the subject is at rest. Not after a
+	 * signal: the user asked to stop now, and a check may take long. */
+	if (run->subject_ops->check && !run_failures(run) && !interrupt_requested())
+		run->subject_ops->check(run, 0);
 }
 
 void run_execute(struct run *run)
 {
 	run->t0_ns = trace_now_ns();
-	run->oracle.t0_ns = run->t0_ns;
+	run->subject_ops->start(run);
 	if (run->cfg.sched == SCHED_FREE)
 		run_free(run);
 	else if (run->cfg.sched == SCHED_COVER && !run->cfg.guide)
@@ -173,10 +159,6 @@ void run_execute(struct run *run)
 		run_controlled(run);
 	run->elapsed_ns = trace_now_ns() - run->t0_ns;
 	run->interrupted = interrupt_requested();
-	for (int id = 0; id < NR_COUNTERS; id++)
+	for (int id = 0; id < COUNTER_SLOTS; id++)
 		run->totals[id] = run_counter(run, id);
-	if (run->oracle.nr_kept) {
-		run->first_violation_ns = run->oracle.kept[0].t_ns;
-		run->accesses_to_first_violation = run->oracle.kept[0].accesses;
-	}
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One run: a VM model, its oracle, and the worker threads that hammer it
- * until the time is up, a violation stops them, or the user presses Ctrl-C.
- * The run knows workers only as functions: scenarios decide which ones.
+ * One run: a subject (engine/subject.h) and the worker threads that hammer
+ * it until the time is up, a failure stops them, or a signal does. The run
+ * knows workers only as functions and the subject only by its table.
  */
 #ifndef LOSTFLUSH_RUN_H
 #define LOSTFLUSH_RUN_H
@@ -14,28 +14,9 @@
 #include "counters.h"
 #include "ctl.h"
 #include "memmodel.h"
-#include "../model/mmu.h"
-#include "../oracle/oracle.h"
 #include "sched.h"
+#include "subject.h"
 #include "thread.h"
-
-/* What the workers do, as rates and sizes; scenarios set defaults. */
-struct workload {
-	uint32_t hot_gfns;          /* gfns guests touch and the notifier unmaps */
-	uint32_t slice;             /* guest accesses per entry (a timer exit) */
-	double write_ratio;         /* of guest accesses */
-	double invlpg_ratio;        /* guest invlpg per access */
-	uint32_t unmap_pages_max;   /* pages per notifier invalidation, at most */
-	uint32_t invalidate_pause_us; /* pause between invalidations, at most */
-	uint32_t flusher_pause_us;  /* pause between dirty-log flushes, at most */
-	uint32_t zapper_pause_us;   /* pause between zapper flushes, at most */
-	uint32_t reaper_pause_us;   /* pause between dirty-log harvests, at most */
-	uint32_t tracker_pause_us;  /* pause between write-track steps, at most */
-	uint32_t ager_pause_us;     /* pause between agings, at most */
-	/* Controlled modes: each worker's loop iterations in one execution. */
-	uint32_t exec_guest_entries, exec_invalidations, exec_flushes, exec_zaps;
-	uint32_t exec_harvests, exec_tracks, exec_agings;
-};
 
 enum sched_mode {
 	SCHED_FREE,   /* real threads on real cores, perturbed */
@@ -58,8 +39,6 @@ struct run_config {
 	/* Follow this schedule (a minimized one, replayed) instead. */
 	const struct ctl_decision *guide;
 	size_t guide_len;
-	struct kvm_config kvm;
-	struct workload work;
 	struct perturb_rates perturb;
 	uint64_t seed;
 	uint64_t duration_ns;
@@ -82,16 +61,17 @@ struct worker {
 
 struct run {
 	struct run_config cfg;
-	struct kvm kvm;
-	struct oracle oracle;
+	/* What the workers act on, and how the engine drives it. */
+	void *subject;
+	const struct subject_ops *subject_ops;
 	struct perturb perturb;
 	struct worker workers[RUN_MAX_WORKERS];
 	int nr_workers;
 	uint64_t t0_ns;
 	uint64_t elapsed_ns;
 	bool interrupted;
-	uint64_t totals[NR_COUNTERS];
-	uint64_t progress_ns, progress_accesses; /* the display's last sample */
+	uint64_t totals[COUNTER_SLOTS];
+	uint64_t progress_ns; /* the display's last sample */
 	uint64_t executions_run;           /* controlled modes */
 	uint64_t failing_execution;        /* index of the first that failed */
 	uint64_t failing_steps;            /* its schedule points */
@@ -104,26 +84,25 @@ struct run {
 	uint64_t cover_states;             /* --sched cover: abstract states kept */
 	bool cover_archive_full;           /* it reached its limit, kept no more */
 	uint64_t cover_archive_bytes;      /* what it held at the end */
-	uint64_t first_violation_ns;       /* 0 if none */
-	uint64_t accesses_to_first_violation;
-	/* After the workers stop (each execution, in controlled modes): a
-	 * check of the quiesced model, reporting to the oracle. NULL: none. */
-	uint64_t (*quiesced_check)(struct run *run);
-	/* An ager runs: vCPUs count accesses through entries whose SPTE it
-	 * aged (stale Accessed information, allowed). */
-	bool aging;
 };
 
-int run_init(struct run *run, const struct run_config *cfg);
+/* A run of the subject at `subject` (its memory, built by ops->build());
+ * -1 if the machine cannot hold it. */
+int run_init(struct run *run, const struct run_config *cfg, void *subject,
+	     const struct subject_ops *ops);
 void run_destroy(struct run *run);
 /* Add a worker named `name` (at most 15 characters) running fn(run, arg). */
 void run_add_worker(struct run *run, const char *name, worker_fn fn, void *arg);
 /* Start every worker, wait for the end, join, sum the counters. */
 void run_execute(struct run *run);
 /* Sum of one counter over all threads (safe while they run). */
-uint64_t run_counter(const struct run *run, enum counter_id id);
+uint64_t run_counter(const struct run *run, int id);
+/* Failures the subject has found in this execution (or run). */
+static inline uint64_t run_failures(const struct run *run)
+{
+	return run->subject_ops->failures(run);
+}
 /* Array of thread contexts for trace_dump(). */
 struct thread_ctx *const *run_threads(struct run *run, int *nr);
-
 
 #endif

@@ -72,13 +72,13 @@ static inline bool worker_keep_going(void)
 	return true;
 }
 
-static inline void count(enum counter_id id, uint64_t n)
+static inline void count(int id, uint64_t n)
 {
 	if (current_thread)
 		counter_add(&current_thread->counters, id, n);
 }
 
-static inline void trace(enum trace_event ev, uint64_t a, uint64_t b)
+static inline void trace(int ev, uint64_t a, uint64_t b)
 {
 	if (current_thread)
 		trace_ring_add(&current_thread->ring, ev, a, b, trace_now_ns());
@@ -86,7 +86,7 @@ static inline void trace(enum trace_event ev, uint64_t a, uint64_t b)
 
 /* An event stamped with a time taken earlier (a violation is stamped with
  * the moment of the use that proved it). */
-static inline void trace_at(enum trace_event ev, uint64_t a, uint64_t b, uint64_t t_ns)
+static inline void trace_at(int ev, uint64_t a, uint64_t b, uint64_t t_ns)
 {
 	if (current_thread)
 		trace_ring_add(&current_thread->ring, ev, a, b, t_ns);

@@ -10,15 +10,18 @@
 #define RUN_MAX_THREADS_FOR_TRACE 80
 #include "thread.h"
 
-static const char *const trace_names[NR_TRACE_EVENTS] = {
-#define TRACE_NAME(id, name) [TR_##id] = name,
-	TRACE_EVENTS(TRACE_NAME)
-#undef TRACE_NAME
-};
+static const char *const *vocabulary;
+static int vocabulary_size;
 
-const char *trace_event_name(enum trace_event ev)
+void trace_set_vocabulary(const char *const *names, int nr)
 {
-	return ev < NR_TRACE_EVENTS ? trace_names[ev] : "?";
+	vocabulary = names;
+	vocabulary_size = nr;
+}
+
+const char *trace_event_name(int ev)
+{
+	return ev >= 0 && ev < vocabulary_size && vocabulary[ev] ? vocabulary[ev] : "?";
 }
 
 uint64_t trace_now_ns(void)
@@ -56,7 +59,7 @@ static uint64_t name_hash(const char *name)
 	return h;
 }
 
-void trace_ring_add(struct trace_ring *ring, enum trace_event ev, uint64_t a,
+void trace_ring_add(struct trace_ring *ring, int ev, uint64_t a,
 		    uint64_t b, uint64_t t_ns)
 {
 	struct trace_record *r = &ring->rec[ring->head & (TRACE_RING_SIZE - 1)];

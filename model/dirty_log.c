@@ -5,15 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../arch/arch.h"
+#include "arch_ops.h"
 #include "../engine/check.h"
 #include "../engine/ctl.h"
 #include "flush.h"
 #include "../engine/interrupt.h"
 #include "../engine/memmodel.h"
-#include "../engine/run.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
+#include "../oracle/oracle.h"
 #include "../oracle/write_rights.h"
 #include "write_track.h"
 
@@ -500,9 +500,8 @@ void dirty_log_disable(struct kvm *kvm)
 
 /* ---- the quiesced check --------------------------------------------------- */
 
-uint64_t dirty_log_quiesced_check(struct run *run)
+uint64_t dirty_log_quiesced_check(struct kvm *kvm, struct oracle *oracle)
 {
-	struct kvm *kvm = &run->kvm;
 	struct dirty_log *d = kvm->dirty_log;
 	uint64_t differ = 0;
 
@@ -516,7 +515,7 @@ uint64_t dirty_log_quiesced_check(struct run *run)
 		if (src == d->dest[gfn])
 			continue;
 		differ++;
-		oracle_report(&run->oracle, &(struct violation){
+		oracle_report(oracle, &(struct violation){
 						    .kind = VIOL_LOST_DIRTY_WRITE,
 						    .vcpu_id = -1,
 						    .gfn = gfn,
@@ -524,7 +523,7 @@ uint64_t dirty_log_quiesced_check(struct run *run)
 						    .write = true,
 						    .entry_epoch = d->dest[gfn],
 						    .current_epoch = src,
-						    .t_ns = trace_now_ns() - run->oracle.t0_ns,
+						    .t_ns = trace_now_ns() - oracle->t0_ns,
 						    .quiesced = true,
 					    });
 	}

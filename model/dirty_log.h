@@ -29,7 +29,7 @@
 
 struct kvm;
 struct kvm_vcpu;
-struct run;
+struct oracle;
 
 /* struct kvm_dirty_gfn: what one ring entry carries. */
 #define KVM_DIRTY_GFN_F_DIRTY 1U
@@ -125,6 +125,6 @@ bool dirty_ring_vcpu_may_enter(struct kvm_vcpu *vcpu);
 /* dirty_log_test's end: with every vCPU stopped, harvest once more and
  * compare every page with the destination; a difference is a lost dirty
  * write, reported to the run's oracle. Returns the pages that differ. */
-uint64_t dirty_log_quiesced_check(struct run *run);
+uint64_t dirty_log_quiesced_check(struct kvm *kvm, struct oracle *oracle);
 
 #endif

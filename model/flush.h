@@ -72,6 +72,14 @@ struct flush_policy {
 	 * requester's read of the mode after setting the request bit. */
 	void (*publish_in_guest_mode)(struct kvm_vcpu *vcpu);
 	int (*exiting_guest_mode)(struct kvm_vcpu *vcpu);
+	/* The variant's own state (a deferred-flush mark, a counter): made
+	 * zeroed with the VM, state_size bytes at kvm->policy_state; the model
+	 * never reads it. name_state() names its shared variables for the
+	 * memory model's timelines; state_signature() mixes what the state
+	 * search should tell apart into its hash (engine/cover.h). */
+	size_t state_size;
+	void (*name_state)(void *state);
+	uint64_t (*state_signature)(const void *state, uint64_t h);
 };
 
 /* Shared pieces of policies: a flush that ignores any mark, a notifier

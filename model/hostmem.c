@@ -7,6 +7,8 @@
 #include "../engine/check.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
+#include "counter_ids.h"
+#include "trace_events.h"
 
 /* Twice as many frames as pages: a freed frame goes to the back of the
  * free list and is reused only after others, like a real allocator under

@@ -7,6 +7,7 @@
 #include <urcu/urcu-memb.h>
 
 #include "../engine/check.h"
+#include "flush.h"
 #include "notifier.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
@@ -101,9 +102,6 @@ static int memslots_init(struct kvm *kvm)
 static void name_shared_variables(struct kvm *kvm)
 {
 	mm_names_clear();
-	mm_name(&kvm->remote_tlbs_dirty, "remote_tlbs_dirty");
-	mm_name(&kvm->tlbs_dirty, "tlbs_dirty");
-	mm_name(&kvm->tlbs_flushed, "tlbs_flushed");
 	mm_name(&kvm->mmu_invalidate_seq, "invalidate_seq");
 	mm_name(&kvm->mmu_invalidate_in_progress, "invalidate_in_progress");
 	mm_name(&kvm->mmu_invalidate_range_start, "invalidate_start");
@@ -139,6 +137,25 @@ static int hostmem_init_for(struct kvm *kvm, const struct kvm_config *cfg)
 	if (cfg->max_huge_level <= PG_LEVEL_4K)
 		return 0;
 	return hostmem_enable_huge(&kvm->mem, cfg->max_huge_level, &n);
+}
+
+/* The flush policy's state, zeroed and cache-line aligned: its variables
+ * stand where the memory model and ThreadSanitizer watch them alone. */
+static int policy_state_create(struct kvm *kvm)
+{
+	const struct flush_policy *p = kvm->policy;
+	size_t size;
+
+	if (!p || !p->state_size)
+		return 0;
+	size = (p->state_size + 63) / 64 * 64;
+	kvm->policy_state = aligned_alloc(64, size);
+	if (!kvm->policy_state)
+		return -1;
+	memset(kvm->policy_state, 0, size);
+	if (p->name_state)
+		p->name_state(kvm->policy_state);
+	return 0;
 }
 
 int kvm_config_check(const struct kvm_config *cfg, char *why, size_t len)
@@ -181,6 +198,8 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 
 	memset(kvm, 0, sizeof(*kvm));
 	kvm->cfg = *cfg;
+	/* Timelines and dumps print the model's names for its events. */
+	trace_set_vocabulary(trace_event_names, NR_TRACE_EVENTS);
 	/* The kernel's rwlock_t is a queued lock: waiting writers are not
 	 * starved by a stream of readers. glibc's default would starve them. */
 	pthread_rwlockattr_init(&attr);
@@ -189,6 +208,8 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 	pthread_rwlockattr_destroy(&attr);
 	atomic_init(&kvm->mmu_invalidate_range_start, INVALID_GFN);
 	atomic_init(&kvm->mmu_invalidate_range_end, INVALID_GFN);
+	kvm->arch = cfg->arch;
+	kvm->policy = cfg->policy;
 	kvm->nr_roots = cfg->nr_roots ? cfg->nr_roots : 1;
 	HARNESS_ASSERT(kvm->nr_roots <= KVM_MAX_ROOTS, "%d roots", kvm->nr_roots);
 	for (int i = 0; i < kvm->nr_roots; i++)
@@ -215,6 +236,8 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 		kvm->vcpus[i] = v;
 	}
 	name_shared_variables(kvm);
+	if (policy_state_create(kvm))
+		return -1;
 	if (cfg->log_policy && kvm_dirty_tracking_create(kvm))
 		return -1;
 	return 0;
@@ -239,6 +262,7 @@ void kvm_destroy(struct kvm *kvm)
 		if (kvm->roots[i])
 			spt_free_tree(kvm->roots[i], SPTE_ROOT_LEVEL);
 	free(kvm->memslots);
+	free(kvm->policy_state);
 	hostmem_destroy(&kvm->mem);
 	pthread_rwlock_destroy(&kvm->mmu_lock);
 }

@@ -17,10 +17,12 @@
 #include <stdint.h>
 
 #include "../engine/bitops.h"
+#include "counter_ids.h"
 #include "dirty_log_mode.h"
 #include "hostmem.h"
 #include "spte.h"
 #include "tlb.h"
+#include "trace_events.h"
 
 struct mmu_arch_ops;
 struct flush_policy;
@@ -120,6 +122,9 @@ struct kvm_config {
 	/* Non-NULL: the VM has dirty logging and write-tracking, with these
 	 * flush choices (model/dirty_log.h). */
 	const struct dirty_log_policy *log_policy;
+	/* The MMU flavour and the flush policy the VM runs. */
+	const struct mmu_arch_ops *arch;
+	const struct flush_policy *policy;
 };
 
 #define KVM_MAX_ROOTS 4
@@ -141,17 +146,6 @@ struct kvm {
 	_Atomic long mmu_invalidate_in_progress;
 	_Atomic gfn_t mmu_invalidate_range_start;
 	_Atomic gfn_t mmu_invalidate_range_end;
-
-	/* Deferred remote flushes, in every form the scenarios need:
-	 * the bit (set_bit / test_and_clear_bit); the counter of a4ee1ca4a36e
-	 * (snapshot, request, cmpxchg to 0) and its never-reset form, where
-	 * tlbs_flushed is the highest snapshot a completed flush covered; and
-	 * the seed's plain bool, which is deliberately not atomic so
-	 * ThreadSanitizer can see its race. */
-	atomic_bitmap remote_tlbs_dirty __attribute__((aligned(64)));
-	_Atomic long tlbs_dirty;
-	_Atomic long tlbs_flushed;
-	bool plain_remote_tlbs_dirty;
 
 	struct spt_table *root; /* roots[0]: the only one a shadow MMU has */
 	struct spt_table *roots[KVM_MAX_ROOTS];
@@ -176,6 +170,9 @@ struct kvm {
 	struct kvm_config cfg;
 	const struct mmu_arch_ops *arch;
 	const struct flush_policy *policy;
+	/* The flush policy's own state (flush_policy.state_size bytes), or
+	 * NULL: what a variant keeps, the model does not know. */
+	void *policy_state;
 };
 
 #define INVALID_GFN UINT64_MAX

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "notifier.h"
 
-#include "../arch/arch.h"
+#include "arch_ops.h"
 #include "../engine/check.h"
 #include "flush.h"
 #include "../engine/sched.h"

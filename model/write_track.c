@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "../arch/arch.h"
+#include "arch_ops.h"
 #include "../engine/check.h"
 #include "dirty_log.h"
 #include "flush.h"

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../engine/counters.h"
+#include "../model/counter_ids.h"
 #include "../engine/ctl.h"
 #include "../oracle/oracle.h"
 

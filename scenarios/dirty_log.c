@@ -128,7 +128,8 @@ static const struct scenario_variant variants[] = {
 	},
 };
 
-static void dirty_log_defaults(struct run_config *cfg, const struct scenario_variant *v)
+static void dirty_log_defaults(struct vm_config *cfg, const struct run_config *rc,
+				const struct scenario_variant *v)
 {
 	cfg->kvm.nr_vcpus = 2;
 	cfg->kvm.nr_gfns = 64;
@@ -145,7 +146,7 @@ static void dirty_log_defaults(struct run_config *cfg, const struct scenario_var
 		.exec_harvests = 3,
 		.exec_agings = 2,
 	};
-	if (cfg->sched != SCHED_FREE) {
+	if (rc->sched != SCHED_FREE) {
 		cfg->work.slice = 6;
 		cfg->work.hot_gfns = 2;
 	}
@@ -157,8 +158,8 @@ static void dirty_log_workers(struct run *run, const struct scenario_variant *v)
 	add_vcpu_workers(run);
 	run_add_worker(run, "R", reaper_worker, NULL);
 	run_add_worker(run, "A", ager_worker, NULL);
-	run->aging = true;
-	run->quiesced_check = dirty_log_quiesced_check;
+	run_vm(run)->aging = true;
+	run_vm(run)->quiesced_check = dirty_log_quiesced_check;
 }
 
 const struct scenario scenario_dirty_log = {

@@ -110,7 +110,8 @@ static const struct scenario_variant variants[] = {
 	},
 };
 
-static void hva_range_flush_defaults(struct run_config *cfg, const struct scenario_variant *v)
+static void hva_range_flush_defaults(struct vm_config *cfg, const struct run_config *rc,
+				const struct scenario_variant *v)
 {
 	cfg->kvm.nr_vcpus = 2;
 	/* Small memslots (4 pages), so most unmaps of up to 4 pages cross a
@@ -129,7 +130,7 @@ static void hva_range_flush_defaults(struct run_config *cfg, const struct scenar
 		.exec_guest_entries = 6,
 		.exec_invalidations = 2,
 	};
-	if (cfg->sched != SCHED_FREE) {
+	if (rc->sched != SCHED_FREE) {
 		cfg->work.slice = 8;
 		cfg->work.hot_gfns = 6;
 	}

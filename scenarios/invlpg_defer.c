@@ -69,17 +69,68 @@
 #include "scenario.h"
 
 #include "../model/request.h"
+#include "../engine/cover.h"
+#include "../engine/memmodel.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
 #include "../workers/workers.h"
 
-#define REMOTE_TLBS_DIRTY 0 /* bit number in kvm->remote_tlbs_dirty */
+/*
+ * The deferred-flush state, in every form the variants need: the bit
+ * (set_bit / test_and_clear_bit); the counter of a4ee1ca4a36e (snapshot,
+ * request, cmpxchg to 0) and its never-reset form, where tlbs_flushed is
+ * the highest snapshot a completed flush covered; and the seed's plain
+ * bool, which is deliberately not atomic so ThreadSanitizer can see its
+ * race. Upstream they were fields of struct kvm; here they are the
+ * scenario's, made with each VM (flush_policy.state_size).
+ */
+struct deferred {
+	atomic_bitmap remote_tlbs_dirty __attribute__((aligned(64)));
+	_Atomic long tlbs_dirty;
+	_Atomic long tlbs_flushed;
+	bool plain_remote_tlbs_dirty;
+};
+
+static struct deferred *deferred(struct kvm *kvm)
+{
+	return kvm->policy_state;
+}
+
+static void name_deferred(void *state)
+{
+	struct deferred *d = state;
+
+	mm_name(&d->remote_tlbs_dirty, "remote_tlbs_dirty");
+	mm_name(&d->tlbs_dirty, "tlbs_dirty");
+	mm_name(&d->tlbs_flushed, "tlbs_flushed");
+}
+
+/* For the state search: the bit and the plain flag, the count and how far
+ * it is ahead of what flushes settled, each capped at 3 (a count of 7 is
+ * no different from 3 for a lost flush). */
+static uint64_t deferred_signature(const void *state, uint64_t h)
+{
+	const struct deferred *d = state;
+	long dirty = atomic_load_explicit(&d->tlbs_dirty, memory_order_relaxed);
+	long flushed = atomic_load_explicit(&d->tlbs_flushed, memory_order_relaxed);
+
+	h = cover_mix(h, atomic_load_explicit(&d->remote_tlbs_dirty, memory_order_relaxed));
+	return cover_mix(h, cover_clamp(dirty, 3) | cover_clamp(dirty - flushed, 3) << 4 |
+				    (uint64_t)d->plain_remote_tlbs_dirty << 8);
+}
+
+/* Every policy of this scenario keeps the deferred state. */
+#define DEFERRED_STATE                                                         \
+	.state_size = sizeof(struct deferred), .name_state = name_deferred,    \
+	.state_signature = deferred_signature
+
+#define REMOTE_TLBS_DIRTY 0 /* bit number in remote_tlbs_dirty */
 
 /* ---- Bit form ------------------------------------------------------------ */
 
 static void bit_mark(struct kvm *kvm)
 {
-	set_bit(REMOTE_TLBS_DIRTY, &kvm->remote_tlbs_dirty);
+	set_bit(REMOTE_TLBS_DIRTY, &deferred(kvm)->remote_tlbs_dirty);
 	trace(TR_MARK_DIRTY, TRACE_NO_GFN, 1);
 }
 
@@ -87,7 +138,7 @@ static void bit_mark(struct kvm *kvm)
  * the flush it stands for has completed. */
 static void bit_flush(struct kvm *kvm)
 {
-	test_and_clear_bit(REMOTE_TLBS_DIRTY, &kvm->remote_tlbs_dirty);
+	test_and_clear_bit(REMOTE_TLBS_DIRTY, &deferred(kvm)->remote_tlbs_dirty);
 	trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
 	sched_window();
 	kvm_flush_remote_tlbs(kvm);
@@ -97,7 +148,7 @@ static void bit_flush(struct kvm *kvm)
  * and cleared whether or not this path zapped, so the flush settles it. */
 static void bit_flush_cond(struct kvm *kvm, bool zapped)
 {
-	bool dirty = test_and_clear_bit(REMOTE_TLBS_DIRTY, &kvm->remote_tlbs_dirty);
+	bool dirty = test_and_clear_bit(REMOTE_TLBS_DIRTY, &deferred(kvm)->remote_tlbs_dirty);
 
 	if (dirty)
 		trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
@@ -115,19 +166,20 @@ static const struct flush_policy bit_fixed = {
 	.notifier_locked = bit_flush_cond,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = true,
+	DEFERRED_STATE,
 };
 
 /* plain-flag: the seed's v2, a plain bool. The accesses are deliberately
  * not atomic: this is the data race ThreadSanitizer must report. */
 static void plain_mark(struct kvm *kvm)
 {
-	kvm->plain_remote_tlbs_dirty = true;
+	deferred(kvm)->plain_remote_tlbs_dirty = true;
 	trace(TR_MARK_DIRTY, TRACE_NO_GFN, 1);
 }
 
 static void plain_flush(struct kvm *kvm)
 {
-	kvm->plain_remote_tlbs_dirty = false;
+	deferred(kvm)->plain_remote_tlbs_dirty = false;
 	trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
 	/* The posted wmb(): the clear before the request. It orders the two
 	 * stores, but nothing makes the notifier wait for the flush the clear
@@ -143,7 +195,7 @@ static void plain_flush_cond(struct kvm *kvm, bool zapped)
 		/* The posted rmb(), pairing with the wmb() above; it cannot
 		 * help a reader that runs between the clear and the flush. */
 		smp_rmb();
-		zapped = kvm->plain_remote_tlbs_dirty;
+		zapped = deferred(kvm)->plain_remote_tlbs_dirty;
 	}
 	if (zapped)
 		plain_flush(kvm);
@@ -159,6 +211,7 @@ static const struct flush_policy bit_plain_flag = {
 	.notifier_locked = flush_policy_nop,
 	.notifier_unlocked = plain_flush_cond, /* after spin_unlock(), as posted */
 	.dirty_log_flushes_under_lock = false,
+	DEFERRED_STATE,
 };
 
 /* clear-after-request: the 2009 dirty-log flusher, outside mmu_lock, sends
@@ -167,7 +220,7 @@ static void bit_flush_clear_after_request(struct kvm *kvm)
 {
 	kvm_flush_remote_tlbs(kvm);
 	sched_window();
-	clear_bit(REMOTE_TLBS_DIRTY, &kvm->remote_tlbs_dirty);
+	clear_bit(REMOTE_TLBS_DIRTY, &deferred(kvm)->remote_tlbs_dirty);
 	trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
 }
 
@@ -179,6 +232,7 @@ static const struct flush_policy bit_clear_after_request = {
 	.notifier_locked = bit_flush_cond,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
+	DEFERRED_STATE,
 };
 
 /* notifier-ignores-flag: the v1 patch; the notifier flushes only for what it
@@ -199,6 +253,7 @@ static const struct flush_policy bit_notifier_ignores_flag = {
 	.notifier_locked = notifier_zapped_only,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = true,
+	DEFERRED_STATE,
 };
 
 /* ---- Counter form ---------------------------------------------------------
@@ -234,7 +289,7 @@ static const struct flush_policy bit_notifier_ignores_flag = {
  * missing-wmb needs to be without. */
 static uint64_t count_for_trace(struct kvm *kvm)
 {
-	return (uint64_t)atomic_load_explicit(&kvm->tlbs_dirty, memory_order_relaxed);
+	return (uint64_t)atomic_load_explicit(&deferred(kvm)->tlbs_dirty, memory_order_relaxed);
 }
 
 static void counter_mark(struct kvm *kvm)
@@ -243,13 +298,13 @@ static void counter_mark(struct kvm *kvm)
 	 * flusher that snapshots the count must find the SPTE gone when its
 	 * request makes vCPUs re-walk. */
 	smp_wmb();
-	atomic_long_inc(&kvm->tlbs_dirty);
+	atomic_long_inc(&deferred(kvm)->tlbs_dirty);
 	trace(TR_MARK_DIRTY, TRACE_NO_GFN, count_for_trace(kvm));
 }
 
 static long counter_snapshot(struct kvm *kvm)
 {
-	long snap = smp_load_acquire(&kvm->tlbs_dirty);
+	long snap = smp_load_acquire(&deferred(kvm)->tlbs_dirty);
 
 	trace(TR_SNAPSHOT, TRACE_NO_GFN, (uint64_t)snap);
 	/* Orders the snapshot before the request: a mark counted after the
@@ -261,10 +316,10 @@ static long counter_snapshot(struct kvm *kvm)
 /* Publish that every mark up to snap is flushed: tlbs_flushed = max(). */
 static void counter_settle(struct kvm *kvm, long snap)
 {
-	long seen = READ_ONCE(kvm->tlbs_flushed);
+	long seen = READ_ONCE(deferred(kvm)->tlbs_flushed);
 
 	while (seen < snap) {
-		long old = cmpxchg(&kvm->tlbs_flushed, seen, snap);
+		long old = cmpxchg(&deferred(kvm)->tlbs_flushed, seen, snap);
 
 		if (old == seen) {
 			trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, (uint64_t)snap);
@@ -287,9 +342,9 @@ static bool counter_pending(struct kvm *kvm)
 {
 	/* tlbs_dirty first: a flush settling in between can only make the
 	 * two differ, which costs a spare flush, never a lost one. */
-	long dirty = READ_ONCE(kvm->tlbs_dirty);
+	long dirty = READ_ONCE(deferred(kvm)->tlbs_dirty);
 
-	return dirty != READ_ONCE(kvm->tlbs_flushed);
+	return dirty != READ_ONCE(deferred(kvm)->tlbs_flushed);
 }
 
 static void counter_flush_cond(struct kvm *kvm, bool zapped)
@@ -308,6 +363,7 @@ static const struct flush_policy counter_fixed = {
 	.notifier_locked = counter_flush_cond,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
+	DEFERRED_STATE,
 };
 
 /* counter-reset: kvm_flush_remote_tlbs() of a4ee1ca4a36e as merged. */
@@ -317,14 +373,14 @@ static void counter_flush_reset(struct kvm *kvm)
 
 	kvm_flush_remote_tlbs(kvm);
 	sched_window();
-	if (cmpxchg(&kvm->tlbs_dirty, snap, 0) == snap)
+	if (cmpxchg(&deferred(kvm)->tlbs_dirty, snap, 0) == snap)
 		trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, (uint64_t)snap);
 }
 
-/* need_tlb_flush |= kvm->tlbs_dirty, as the merged notifier has it. */
+/* need_tlb_flush |= deferred(kvm)->tlbs_dirty, as the merged notifier has it. */
 static void counter_reset_flush_cond(struct kvm *kvm, bool zapped)
 {
-	if (zapped || READ_ONCE(kvm->tlbs_dirty))
+	if (zapped || READ_ONCE(deferred(kvm)->tlbs_dirty))
 		kvm->policy->flush(kvm);
 	else
 		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
@@ -338,6 +394,7 @@ static const struct flush_policy counter_reset = {
 	.notifier_locked = counter_reset_flush_cond,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
+	DEFERRED_STATE,
 };
 
 /* late-snapshot: the count is read after the flush. */
@@ -356,12 +413,13 @@ static const struct flush_policy counter_late_snapshot = {
 	.notifier_locked = counter_flush_cond,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
+	DEFERRED_STATE,
 };
 
 /* missing-wmb: the count may be published before the zap is visible. */
 static void counter_mark_missing_wmb(struct kvm *kvm)
 {
-	atomic_long_inc(&kvm->tlbs_dirty);
+	atomic_long_inc(&deferred(kvm)->tlbs_dirty);
 	trace(TR_MARK_DIRTY, TRACE_NO_GFN, count_for_trace(kvm));
 }
 
@@ -373,6 +431,7 @@ static const struct flush_policy counter_missing_wmb = {
 	.notifier_locked = counter_flush_cond,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
+	DEFERRED_STATE,
 };
 
 /* nonatomic-inc: `dirty++` by zappers that share a read-held mmu_lock. The
@@ -383,9 +442,9 @@ static void counter_mark_nonatomic(struct kvm *kvm)
 	long v;
 
 	smp_wmb();
-	v = READ_ONCE(kvm->tlbs_dirty);
+	v = READ_ONCE(deferred(kvm)->tlbs_dirty);
 	sched_window();
-	WRITE_ONCE(kvm->tlbs_dirty, v + 1);
+	WRITE_ONCE(deferred(kvm)->tlbs_dirty, v + 1);
 	trace(TR_MARK_DIRTY, TRACE_NO_GFN, (uint64_t)(v + 1));
 }
 
@@ -397,6 +456,7 @@ static const struct flush_policy counter_nonatomic_inc = {
 	.notifier_locked = counter_flush_cond,
 	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
+	DEFERRED_STATE,
 };
 
 #define WORKLOAD_NONATOMIC_INC "invlpg=0.05,invalidate-us=200,flusher-us=200,zapper-us=5000"
@@ -520,7 +580,8 @@ static const struct scenario_variant variants[] = {
 	},
 };
 
-static void invlpg_defer_defaults(struct run_config *cfg, const struct scenario_variant *v)
+static void invlpg_defer_defaults(struct vm_config *cfg, const struct run_config *rc,
+				const struct scenario_variant *v)
 {
 	(void)v;
 	/* Three vCPUs: one to hold the stale entry, two to zap concurrently
@@ -548,7 +609,7 @@ static void invlpg_defer_defaults(struct run_config *cfg, const struct scenario_
 		.exec_flushes = 2,
 		.exec_zaps = 1,
 	};
-	if (cfg->sched != SCHED_FREE) {
+	if (rc->sched != SCHED_FREE) {
 		/* One execution holds the race with two vCPUs (one caches,
 		 * the other invlpgs), two hot pages, and one step of each
 		 * background worker: every step more is k in PCT's

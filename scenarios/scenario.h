@@ -15,6 +15,7 @@
 #include "../model/dirty_log.h"
 #include "../model/flush.h"
 #include "../engine/run.h"
+#include "../workers/vm.h"
 
 /* What can catch a buggy variant. */
 enum detector {
@@ -96,7 +97,8 @@ struct scenario {
 	const struct scenario_variant *variants;
 	int nr_variants;
 	/* Scenario defaults for the run; options given by the user win. */
-	void (*defaults)(struct run_config *cfg, const struct scenario_variant *v);
+	void (*defaults)(struct vm_config *cfg, const struct run_config *rc,
+			 const struct scenario_variant *v);
 	/* Start the workers. */
 	void (*add_workers)(struct run *run, const struct scenario_variant *v);
 };

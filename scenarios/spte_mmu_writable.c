@@ -118,7 +118,8 @@ static const struct scenario_variant variants[] = {
 	},
 };
 
-static void spte_mmu_writable_defaults(struct run_config *cfg, const struct scenario_variant *v)
+static void spte_mmu_writable_defaults(struct vm_config *cfg, const struct run_config *rc,
+				const struct scenario_variant *v)
 {
 	cfg->kvm.nr_vcpus = 2;
 	cfg->kvm.nr_gfns = 64;
@@ -137,7 +138,7 @@ static void spte_mmu_writable_defaults(struct run_config *cfg, const struct scen
 		.exec_tracks = 2,
 		.exec_agings = 2,
 	};
-	if (cfg->sched != SCHED_FREE) {
+	if (rc->sched != SCHED_FREE) {
 		cfg->work.slice = 6;
 		cfg->work.hot_gfns = 1;
 	}
@@ -154,8 +155,8 @@ static void spte_mmu_writable_workers(struct run *run, const struct scenario_var
 	run_add_worker(run, "R", reaper_worker, (void *)(uintptr_t)REAPER_CYCLE);
 	run_add_worker(run, "T", tracker_worker, NULL);
 	run_add_worker(run, "A", ager_worker, NULL);
-	run->aging = true;
-	run->quiesced_check = dirty_log_quiesced_check;
+	run_vm(run)->aging = true;
+	run_vm(run)->quiesced_check = dirty_log_quiesced_check;
 }
 
 const struct scenario scenario_spte_mmu_writable = {

@@ -126,7 +126,8 @@ static const struct scenario_variant variants[] = {
 	},
 };
 
-static void vcpu_request_defaults(struct run_config *cfg, const struct scenario_variant *v)
+static void vcpu_request_defaults(struct vm_config *cfg, const struct run_config *rc,
+				const struct scenario_variant *v)
 {
 	(void)v;
 	/* Two vCPUs: the requester's loop has a point after each vCPU's
@@ -144,7 +145,7 @@ static void vcpu_request_defaults(struct run_config *cfg, const struct scenario_
 		.exec_guest_entries = 5,
 		.exec_invalidations = 3,
 	};
-	if (cfg->sched != SCHED_FREE) {
+	if (rc->sched != SCHED_FREE) {
 		cfg->work.slice = 6;
 		cfg->work.hot_gfns = 2;
 	}

@@ -210,11 +210,12 @@ static void discard_worker(struct run *run, void *arg)
 		worker_pause(DISCARD_PAUSE_US);
 		if (torture_must_stop())
 			break;
-		host_discard_block(&run->kvm, 0, discard_pages(&run->kvm));
+		host_discard_block(&run_vm(run)->kvm, 0, discard_pages(&run_vm(run)->kvm));
 	}
 }
 
-static void zap_leafs_defaults(struct run_config *cfg, const struct scenario_variant *v)
+static void zap_leafs_defaults(struct vm_config *cfg, const struct run_config *rc,
+				const struct scenario_variant *v)
 {
 	/* Two vCPUs per root for free-before-flush: one replaces a table in
 	 * the root the other walks. */
@@ -238,7 +239,7 @@ static void zap_leafs_defaults(struct run_config *cfg, const struct scenario_var
 		.exec_guest_entries = 6,
 		.exec_invalidations = 3,
 	};
-	if (cfg->sched != SCHED_FREE) {
+	if (rc->sched != SCHED_FREE) {
 		cfg->work.slice = 8;
 		cfg->work.hot_gfns = 8;
 	}

@@ -10,14 +10,14 @@
 
 void ager_worker(struct run *run, void *arg)
 {
-	struct kvm *kvm = &run->kvm;
+	struct kvm *kvm = &run_vm(run)->kvm;
 
 	(void)arg;
-	worker_set_budget(run->cfg.work.exec_agings);
+	worker_set_budget(run_vm(run)->cfg.work.exec_agings);
 	while (worker_keep_going()) {
 		gfn_t gfn = pick_hot_gfn(run);
 
-		worker_pause(run->cfg.work.ager_pause_us);
+		worker_pause(run_vm(run)->cfg.work.ager_pause_us);
 		/* test_young first, as reclaim's folio_referenced() does for
 		 * a page it only looks at; then clear_young. */
 		if (kvm->arch->age_gfn(kvm, gfn, false))

@@ -27,12 +27,12 @@ void worker_pause(uint32_t max_us)
 
 gfn_t pick_hot_gfn(const struct run *run)
 {
-	return rng_below(&current_thread->rng, run->cfg.work.hot_gfns);
+	return rng_below(&current_thread->rng, run_vm(run)->cfg.work.hot_gfns);
 }
 
 void add_vcpu_workers(struct run *run)
 {
-	for (int i = 0; i < run->kvm.nr_vcpus; i++) {
+	for (int i = 0; i < run_vm(run)->kvm.nr_vcpus; i++) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "v%d", i);

@@ -10,13 +10,13 @@
 
 void dirty_log_flusher_worker(struct run *run, void *arg)
 {
-	struct kvm *kvm = &run->kvm;
+	struct kvm *kvm = &run_vm(run)->kvm;
 	const struct flush_policy *policy = kvm->policy;
 
 	(void)arg;
-	worker_set_budget(run->cfg.work.exec_flushes);
+	worker_set_budget(run_vm(run)->cfg.work.exec_flushes);
 	while (worker_keep_going()) {
-		worker_pause(run->cfg.work.flusher_pause_us);
+		worker_pause(run_vm(run)->cfg.work.flusher_pause_us);
 		mmu_lock(kvm, MMU_LOCK_WRITE);
 		/* The write-protect itself changes nothing a lost-flush check
 		 * needs here; its flush is what matters. */

@@ -11,16 +11,16 @@
 
 void reaper_worker(struct run *run, void *arg)
 {
-	struct kvm *kvm = &run->kvm;
+	struct kvm *kvm = &run_vm(run)->kvm;
 	uint64_t cycle = (uint64_t)(uintptr_t)arg, step = 0;
 
-	worker_set_budget(run->cfg.work.exec_harvests);
+	worker_set_budget(run_vm(run)->cfg.work.exec_harvests);
 	dirty_log_enable(kvm);
 	while (worker_keep_going()) {
-		worker_pause(run->cfg.work.reaper_pause_us);
+		worker_pause(run_vm(run)->cfg.work.reaper_pause_us);
 		if (cycle && ++step % cycle == 0) {
 			dirty_log_disable(kvm);
-			worker_pause(run->cfg.work.reaper_pause_us);
+			worker_pause(run_vm(run)->cfg.work.reaper_pause_us);
 			dirty_log_enable(kvm);
 			continue;
 		}

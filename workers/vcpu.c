@@ -39,7 +39,7 @@ struct vcpu_state {
 
 static struct guest_op next_guest_op(struct vcpu_state *s)
 {
-	const struct workload *w = &s->run->cfg.work;
+	const struct workload *w = &run_vm(s->run)->cfg.work;
 	struct rng *rng = &current_thread->rng;
 	struct guest_op op;
 
@@ -61,7 +61,7 @@ static void count_stale_accessed(struct vcpu_state *s, gfn_t gfn)
 	int level;
 	uint64_t spte = spt_peek_root(s->vcpu->root, gfn, &level);
 
-	if (s->run->kvm.cfg.ad_bits ? !(spte & SPTE_ACCESSED) : is_access_track_spte(spte))
+	if (run_vm(s->run)->kvm.cfg.ad_bits ? !(spte & SPTE_ACCESSED) : is_access_track_spte(spte))
 		count(CNT_STALE_ACCESSED, 1);
 }
 
@@ -82,7 +82,7 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 
 	if (e && (!op->write || e->writable)) {
 		count(CNT_TLB_HITS, 1);
-		if (s->run->aging)
+		if (run_vm(s->run)->aging)
 			count_stale_accessed(s, op->gfn);
 		return e;
 	}
@@ -91,12 +91,12 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	if (!is_hw_present_pte(spte) || (op->write && !is_writable_pte(spte)))
 		return NULL;
 	e = tlb_fill(tlb, op->gfn, spte, level);
-	if (s->run->kvm.cfg.ad_bits)
+	if (run_vm(s->run)->kvm.cfg.ad_bits)
 		ept_walk_sets_accessed(s->vcpu, op->gfn, spte, level);
 	/* After the walk: an epoch read before it could predate a
 	 * write-protect the walk already saw past. */
-	if (s->run->kvm.rights)
-		e->wp_epoch = write_epoch_now(s->run->kvm.rights, op->gfn);
+	if (run_vm(s->run)->kvm.rights)
+		e->wp_epoch = write_epoch_now(run_vm(s->run)->kvm.rights, op->gfn);
 	s->fills++;
 	trace(TR_TLB_FILL, op->gfn, spte_to_pfn(spte));
 	count(CNT_TLB_FILLS, 1);
@@ -115,8 +115,8 @@ static bool first_write_sets_dirty(struct vcpu_state *s, struct tlb_entry *e, gf
 		return false;
 	}
 	e->dirty = true;
-	if (s->run->kvm.rights)
-		e->wp_epoch = write_epoch_now(s->run->kvm.rights, gfn);
+	if (run_vm(s->run)->kvm.rights)
+		e->wp_epoch = write_epoch_now(run_vm(s->run)->kvm.rights, gfn);
 	return true;
 }
 
@@ -128,23 +128,23 @@ static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 
 	if (!e)
 		return false;
-	if (op->write && s->run->kvm.cfg.ad_bits && !e->dirty && !first_write_sets_dirty(s, e, op->gfn))
+	if (op->write && run_vm(s->run)->kvm.cfg.ad_bits && !e->dirty && !first_write_sets_dirty(s, e, op->gfn))
 		return false;
 	count(CNT_ACCESSES, 1);
-	oracle_check_use(&s->run->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);
+	oracle_check_use(&run_vm(s->run)->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);
 	pfn = tlb_entry_pfn(e, op->gfn);
 	if (op->write)
-		atomic_store_explicit(hostmem_content(&s->run->kvm.mem, pfn),
+		atomic_store_explicit(hostmem_content(&run_vm(s->run)->kvm.mem, pfn),
 				      next_write_value(s), memory_order_relaxed);
 	else
-		(void)atomic_load_explicit(hostmem_content(&s->run->kvm.mem, pfn),
+		(void)atomic_load_explicit(hostmem_content(&run_vm(s->run)->kvm.mem, pfn),
 					   memory_order_relaxed);
 	return true;
 }
 
 static enum exit_reason run_guest(struct vcpu_state *s)
 {
-	for (uint32_t i = 0; i < s->run->cfg.work.slice; i++) {
+	for (uint32_t i = 0; i < run_vm(s->run)->cfg.work.slice; i++) {
 		struct guest_op op;
 
 		if (kvm_vcpu_kicked(s->vcpu))
@@ -171,7 +171,7 @@ static enum exit_reason run_guest(struct vcpu_state *s)
 
 static void handle_exit(struct vcpu_state *s, enum exit_reason why)
 {
-	const struct mmu_arch_ops *arch = s->run->kvm.arch;
+	const struct mmu_arch_ops *arch = run_vm(s->run)->kvm.arch;
 
 	if (why == EXIT_FAULT) {
 		arch->page_fault(s->vcpu, s->pending.gfn, s->pending.write);
@@ -188,9 +188,9 @@ static void handle_exit(struct vcpu_state *s, enum exit_reason why)
 
 void vcpu_worker(struct run *run, void *arg)
 {
-	struct vcpu_state s = { .run = run, .vcpu = run->kvm.vcpus[(intptr_t)arg] };
+	struct vcpu_state s = { .run = run, .vcpu = run_vm(run)->kvm.vcpus[(intptr_t)arg] };
 
-	worker_set_budget(run->cfg.work.exec_guest_entries);
+	worker_set_budget(run_vm(run)->cfg.work.exec_guest_entries);
 	while (worker_keep_going()) {
 		enum exit_reason why;
 

@@ -7,6 +7,7 @@
 #define LOSTFLUSH_WORKERS_H
 
 #include "../engine/run.h"
+#include "vm.h"
 
 /* A vCPU: enters the guest, runs a guest program of reads, writes and
  * invlpg over the hot gfns, exits on kicks, faults, invlpg and time slices,

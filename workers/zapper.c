@@ -11,14 +11,14 @@
 
 void zapper_worker(struct run *run, void *arg)
 {
-	struct kvm *kvm = &run->kvm;
+	struct kvm *kvm = &run_vm(run)->kvm;
 
 	(void)arg;
-	worker_set_budget(run->cfg.work.exec_zaps);
+	worker_set_budget(run_vm(run)->cfg.work.exec_zaps);
 	while (worker_keep_going()) {
 		bool zapped;
 
-		worker_pause(run->cfg.work.zapper_pause_us);
+		worker_pause(run_vm(run)->cfg.work.zapper_pause_us);
 		mmu_lock(kvm, MMU_LOCK_WRITE);
 		zapped = kvm->arch->zap_gfn(kvm, pick_hot_gfn(run));
 		kvm->policy->flush_cond(kvm, zapped);

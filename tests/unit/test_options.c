@@ -21,6 +21,7 @@
 #include "../../cli/numbers.h"
 #include "../../cli/options.h"
 #include "../../engine/run.h"
+#include "../../workers/vm.h"
 #include "../../engine/sched.h"
 
 

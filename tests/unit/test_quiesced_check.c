@@ -19,6 +19,7 @@
 #include "../../arch/arch.h"
 #include "../../model/dirty_log.h"
 #include "../../engine/run.h"
+#include "../../workers/vm.h"
 
 #define G 5
 
@@ -32,33 +33,33 @@ static const struct dirty_log_policy upstream = {
 
 struct fixture {
 	struct run run;
+	struct vm vm;
 	struct thread_ctx *ctx;
 };
 
 static int setup(void **state, enum dirty_log_mode mode, bool ad_bits)
 {
-	struct run_config cfg = {
-		.kvm = {
-			.nr_gfns = 64,
-			.nr_memslots = 1,
-			.nr_vcpus = 1,
-			.tlb_entries = 16,
-			.log_policy = &upstream,
-			.log_mode = mode,
-			.ad_bits = ad_bits,
-		},
-		.keep_going = true,
+	const struct run_config cfg = { .keep_going = true };
+	const struct kvm_config kvm = {
+		.nr_gfns = 64,
+		.nr_memslots = 1,
+		.nr_vcpus = 1,
+		.tlb_entries = 16,
+		.log_policy = &upstream,
+		.log_mode = mode,
+		.ad_bits = ad_bits,
+		.arch = &x86_tdp_ops,
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	if (!f)
 		return -1;
 	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
-	if (!f->ctx || run_init(&f->run, &cfg))
+	f->vm.cfg.kvm = kvm;
+	if (!f->ctx || run_init(&f->run, &cfg, &f->vm, &vm_subject_ops))
 		return -1;
 	memset(f->ctx, 0, sizeof(*f->ctx));
 	current_thread = f->ctx;
-	f->run.kvm.arch = &x86_tdp_ops;
 	*state = f;
 	return 0;
 }
@@ -115,16 +116,16 @@ static void write_as_vcpu(struct kvm *kvm, gfn_t gfn, uint64_t value)
 static void lost_write_is_caught(void **state)
 {
 	struct fixture *f = *state;
-	struct kvm *kvm = &f->run.kvm;
-	const struct violation *v = &f->run.oracle.kept[0];
+	struct kvm *kvm = &f->vm.kvm;
+	const struct violation *v = &f->vm.oracle.kept[0];
 
 	dirty_log_enable(kvm);
 	write_as_vcpu(kvm, G, 0x1111);
 	assert_true(dirty_log_harvest(kvm) >= 1);
 	/* Through a writable TLB entry the harvest should have flushed. */
 	store(kvm, G, 0x2222);
-	assert_int_equal(dirty_log_quiesced_check(&f->run), 1);
-	assert_int_equal(f->run.oracle.nr_kept, 1);
+	assert_int_equal(dirty_log_quiesced_check(kvm, &f->vm.oracle), 1);
+	assert_int_equal(f->vm.oracle.nr_kept, 1);
 	assert_int_equal(v->kind, VIOL_LOST_DIRTY_WRITE);
 	assert_true(v->quiesced);
 	assert_int_equal(v->gfn, G);
@@ -135,7 +136,7 @@ static void lost_write_is_caught(void **state)
 static void in_flight_write_is_legal(void **state)
 {
 	struct fixture *f = *state;
-	struct kvm *kvm = &f->run.kvm;
+	struct kvm *kvm = &f->vm.kvm;
 
 	dirty_log_enable(kvm);
 	write_as_vcpu(kvm, G, 0x1111);
@@ -144,8 +145,8 @@ static void in_flight_write_is_legal(void **state)
 	 * and the fast path marks it (or the hardware sets D and logs it),
 	 * and no harvest has run since. */
 	write_as_vcpu(kvm, G, 0x3333);
-	assert_int_equal(dirty_log_quiesced_check(&f->run), 0);
-	assert_int_equal(f->run.oracle.nr_kept, 0);
+	assert_int_equal(dirty_log_quiesced_check(kvm, &f->vm.oracle), 0);
+	assert_int_equal(f->vm.oracle.nr_kept, 0);
 }
 
 int main(void)

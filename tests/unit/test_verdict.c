@@ -71,14 +71,14 @@ static void ends(void **state)
 	assert_int_equal(f.exit_code, 1);
 }
 
-static void apply(struct run_config *cfg, enum sched_mode sched)
+static void apply(struct config *cfg, enum sched_mode sched)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->sched = sched;
-	cfg->pct_depth = 3;
-	cfg->kvm.nr_gfns = 4096;
-	cfg->kvm.nr_memslots = 1;
-	cfg->kvm.arch_range_flush = true;
+	cfg->run.sched = sched;
+	cfg->run.pct_depth = 3;
+	cfg->vm.kvm.nr_gfns = 4096;
+	cfg->vm.kvm.nr_memslots = 1;
+	cfg->vm.kvm.arch_range_flush = true;
 }
 
 static void expectations(void **state)
@@ -92,7 +92,7 @@ static void expectations(void **state)
 	const struct scenario_variant huge_bug = {
 		.name = "h", .buggy = true, .caught_by = DETECT_ORACLE, .needs_huge_leaves = true,
 	};
-	struct run_config cfg;
+	struct config cfg;
 	const char *why;
 
 	(void)state;
@@ -107,11 +107,11 @@ static void expectations(void **state)
 	assert_int_equal(run_expectation(EXPECT_CLEAN, false, &cfg, &oracle_bug, &why),
 			 VERDICT_EXPECT_CLEAN);
 	/* No memslot holds a huge page: the bug cannot show. */
-	cfg.kvm.max_huge_level = 2;
-	cfg.kvm.nr_gfns = 100;
+	cfg.vm.kvm.max_huge_level = 2;
+	cfg.vm.kvm.nr_gfns = 100;
 	assert_int_equal(run_expectation(EXPECT_FROM_VARIANT, false, &cfg, &huge_bug, &why),
 			 VERDICT_EXPECT_CLEAN);
-	cfg.kvm.nr_gfns = 1024;
+	cfg.vm.kvm.nr_gfns = 1024;
 	assert_int_equal(run_expectation(EXPECT_FROM_VARIANT, false, &cfg, &huge_bug, &why),
 			 VERDICT_EXPECT_VIOLATION);
 	apply(&cfg, SCHED_PCT);

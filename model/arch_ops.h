@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What differs between MMUs, behind one table of operations (rcutorture's
+ * struct rcu_torture_ops). The model defines the table and calls through
+ * it; arch/ fills it in, one table per MMU flavour; a scenario names the
+ * table it runs on.
+ */
+#ifndef LOSTFLUSH_ARCH_OPS_H
+#define LOSTFLUSH_ARCH_OPS_H
+
+#include <stdbool.h>
+
+#include "mmu.h"
+
+struct mmu_arch_ops {
+	const char *name;
+	/* Resolve a guest fault on gfn; false if it must be retried
+	 * (mmu_invalidate_retry). Called outside guest mode, no lock held. */
+	bool (*page_fault)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
+	/* The guest invalidated its own translation of gfn (invlpg).
+	 * Outside guest mode, no lock held. */
+	void (*invlpg)(struct kvm_vcpu *vcpu, gfn_t gfn);
+	/* kvm_unmap_gfn_range(): zap the leaves for [start, end); true if a
+	 * remote flush is needed. mmu_lock held for write. */
+	bool (*unmap_gfn_range)(struct kvm *kvm, gfn_t start, gfn_t end);
+	/* Zap the leaf for one gfn; true if one was present. mmu_lock held. */
+	bool (*zap_gfn)(struct kvm *kvm, gfn_t gfn);
+	/* Write-protect gfn's 4K leaves in every root: clear W, and with
+	 * for_tracking MMU-writable too. Returns whether the SPTE changes
+	 * need a flush by the run's rule (leaf_spte_change_needs_tlb_flush);
+	 * *changed says whether any SPTE changed at all. mmu_lock held for
+	 * write. NULL where the MMU has no dirty logging. */
+	bool (*write_protect_gfn)(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed);
+	/* kvm_age_gfn() / kvm_test_age_gfn(): was gfn accessed since it was
+	 * last aged; with clear, age it (no flush). Lockless. */
+	bool (*age_gfn)(struct kvm *kvm, gfn_t gfn, bool clear);
+};
+
+#endif

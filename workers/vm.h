@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The KVM model as the engine's subject: the VM, its oracle, and what the
+ * workers do to it. A run's subject is a struct vm; the engine drives it
+ * through vm_subject_ops, the workers reach it with run_vm().
+ */
+#ifndef LOSTFLUSH_VM_H
+#define LOSTFLUSH_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../engine/run.h"
+#include "../model/mmu.h"
+#include "../oracle/oracle.h"
+
+/* What the workers do, as rates and sizes; scenarios set defaults. */
+struct workload {
+	uint32_t hot_gfns;          /* gfns guests touch and the notifier unmaps */
+	uint32_t slice;             /* guest accesses per entry (a timer exit) */
+	double write_ratio;         /* of guest accesses */
+	double invlpg_ratio;        /* guest invlpg per access */
+	uint32_t unmap_pages_max;   /* pages per notifier invalidation, at most */
+	uint32_t invalidate_pause_us; /* pause between invalidations, at most */
+	uint32_t flusher_pause_us;  /* pause between dirty-log flushes, at most */
+	uint32_t zapper_pause_us;   /* pause between zapper flushes, at most */
+	uint32_t reaper_pause_us;   /* pause between dirty-log harvests, at most */
+	uint32_t tracker_pause_us;  /* pause between write-track steps, at most */
+	uint32_t ager_pause_us;     /* pause between agings, at most */
+	/* Controlled modes: each worker's loop iterations in one execution. */
+	uint32_t exec_guest_entries, exec_invalidations, exec_flushes, exec_zaps;
+	uint32_t exec_harvests, exec_tracks, exec_agings;
+};
+
+struct vm_config {
+	struct kvm_config kvm;
+	struct workload work;
+};
+
+struct vm {
+	struct vm_config cfg;
+	struct kvm kvm;
+	struct oracle oracle;
+	/* After the workers stop (each execution, in controlled modes): a
+	 * check of the quiesced model, reporting to the oracle. NULL: none. */
+	uint64_t (*quiesced_check)(struct kvm *kvm, struct oracle *oracle);
+	/* An ager runs: vCPUs count accesses through entries whose SPTE it
+	 * aged (stale Accessed information, allowed). */
+	bool aging;
+	uint64_t progress_accesses; /* the progress display's last sample */
+};
+
+extern const struct subject_ops vm_subject_ops;
+
+static inline struct vm *run_vm(const struct run *run)
+{
+	return run->subject;
+}
+
+#endif
