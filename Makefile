@@ -20,7 +20,7 @@ TSAN_CC ?= clang
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 CPPFLAGS += -DLOSTFLUSH_VERSION='"$(VERSION)"' -D_GNU_SOURCE
-BASE_CFLAGS := -std=gnu11 -pthread $(WARN)
+BASE_CFLAGS := -std=gnu11 -pthread $(WARN) -MMD -MP
 # liburcu's membarrier flavour (urcu-memb): RCU-freed page tables.
 LDLIBS := -ljansson -lurcu-memb -lurcu-common -lm -pthread
 
@@ -29,8 +29,9 @@ LDLIBS := -ljansson -lurcu-memb -lurcu-common -lm -pthread
 LIB_SRCS := $(wildcard engine/*.c model/*.c oracle/*.c arch/*.c workers/*.c scenarios/*.c \
 	reports/*.c) \
 	$(filter-out cli/main.c,$(wildcard cli/*.c))
-HEADERS := $(wildcard engine/*.h model/*.h oracle/*.h arch/*.h workers/*.h scenarios/*.h \
-	reports/*.h cli/*.h)
+# Each object depends on the headers it includes, as the compiler saw them
+# (-MMD), not on every header of the tree; -MP keeps a deleted header from
+# breaking the build.
 
 OBJS := $(LIB_SRCS:%.c=build/%.o)
 TSAN_OBJS := $(LIB_SRCS:%.c=build-tsan/%.o)
@@ -45,13 +46,15 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-asan/fuzz/%,$(wildcard tests/fuz
 FUZZ_SECONDS ?= 60
 
 .PHONY: all tsan asan fuzz run check check-quick test unit bench setup clean nightly
+
+-include $(shell find build build-tsan build-asan -name '*.d' 2>/dev/null)
 all: stress
 
-build/%.o: %.c $(HEADERS) Makefile
+build/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-build-tsan/%.o: %.c $(HEADERS) Makefile
+build-tsan/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(TSAN_CC) $(CPPFLAGS) $(BASE_CFLAGS) -O1 -g -fsanitize=thread -c -o $@ $<
 
@@ -63,7 +66,7 @@ stress-tsan: build-tsan/cli/main.o $(TSAN_OBJS)
 
 tsan: stress-tsan
 
-build-asan/%.o: %.c $(HEADERS) Makefile
+build-asan/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(ASAN_CC) $(CPPFLAGS) $(BASE_CFLAGS) $(ASAN_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
@@ -72,7 +75,7 @@ stress-asan: build-asan/cli/main.o $(ASAN_OBJS)
 
 asan: stress-asan
 
-build-asan/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(ASAN_OBJS) $(HEADERS)
+build-asan/fuzz/%: tests/fuzz/%.c $(ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(ASAN_CC) $(CPPFLAGS) $(BASE_CFLAGS) $(ASAN_FLAGS) -fsanitize=fuzzer -o $@ $< \
 		$(ASAN_OBJS) $(LDLIBS)
@@ -83,7 +86,7 @@ fuzz: $(FUZZ_TARGETS)
 # ---- tests -------------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test_*.c))
 
-build/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(OBJS) $(HEADERS)
+build/tests/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(OBJS) $(LDLIBS) -lcmocka
 
