@@ -18,7 +18,9 @@ CC := gcc
 endif
 TSAN_CC ?= clang
 CFLAGS ?= -O2 -g
-WARN := -Wall -Wextra -Werror
+# -Wno-override-init: a variant's policy is its base's designated
+# initializers followed by the fields it changes, the later one winning.
+WARN := -Wall -Wextra -Werror -Wno-override-init
 CPPFLAGS += -DLOSTFLUSH_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 BASE_CFLAGS := -std=gnu11 -pthread $(WARN) -MMD -MP
 # liburcu's membarrier flavour (urcu-memb): RCU-freed page tables.

@@ -23,11 +23,11 @@ static void apply_variant_shape(struct config *cfg, const struct scenario_varian
 {
 	const char *w = cfg->run.sched == SCHED_FREE ? v->workload : v->controlled_workload;
 
-	cfg->vm.kvm.tlb_huge = (enum tlb_huge_mode)mode_the_bug_needs(v->shows_with_tlb_huge,
+	cfg->vm.kvm.tlb_huge = (enum tlb_huge_mode)mode_the_bug_needs(v->claims.shows_with_tlb_huge,
 								   cfg->vm.kvm.tlb_huge);
-	cfg->vm.kvm.log_mode = (enum dirty_log_mode)mode_the_bug_needs(v->shows_with_log,
+	cfg->vm.kvm.log_mode = (enum dirty_log_mode)mode_the_bug_needs(v->claims.shows_with_log,
 								    cfg->vm.kvm.log_mode);
-	cfg->vm.kvm.ad_bits = mode_the_bug_needs(v->shows_with_ad_bits, cfg->vm.kvm.ad_bits);
+	cfg->vm.kvm.ad_bits = mode_the_bug_needs(v->claims.shows_with_ad_bits, cfg->vm.kvm.ad_bits);
 	if (cfg->run.sched != SCHED_FREE && v->controlled_vcpus)
 		cfg->vm.kvm.nr_vcpus = v->controlled_vcpus;
 	cfg->run.cover_reorderings = v->cover_follows_reorderings;

@@ -13,14 +13,14 @@
 /* What a variant changes in free mode and in controlled modes. */
 static void list_variant_shapes(const struct scenario_variant *v)
 {
-	if (v->caught_by & DETECT_PCT)
+	if (v->claims.caught_by & DETECT_PCT)
 		printf("    %-22s         pct: stated caught from --sched pct:%d on\n", "",
-		       v->pct_depth ? v->pct_depth : CTL_DEFAULT_DEPTH);
+		       v->claims.pct_depth ? v->claims.pct_depth : CTL_DEFAULT_DEPTH);
 	if (v->workload || v->perturb)
 		printf("    %-22s         free mode runs with%s%s%s%s\n", "",
 		       v->workload ? " --workload " : "", v->workload ? v->workload : "",
 		       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
-	if (v->cover_sc_only)
+	if (v->claims.cover_sc_only)
 		printf("    %-22s         cover: stated caught under --memory sc only (under "
 		       "tso and weak, commits and stale reads dilute its search)\n", "");
 	if (v->cover_follows_reorderings)
@@ -73,30 +73,30 @@ void list_scenarios(void)
 			printf("    %-22s         %s\n", "", v->note);
 			if (v->buggy)
 				printf("    %-22s         caught by:%s%s%s%s%s%s\n", "",
-				       v->caught_by & DETECT_ORACLE ?
-					       (v->rare_in_free_mode ? " free (rarely)" : " free") : "",
-				       v->caught_by & DETECT_RANDOM ? " random" : "",
-				       v->caught_by & DETECT_PCT ? " pct" : "",
-				       v->caught_by & DETECT_COVER ? " cover" : "",
-				       v->caught_by & DETECT_TSAN ? " tsan" : "",
-				       v->caught_by & DETECT_STORE_BUFFERS ? " store-buffers" : "");
-			if (v->shows_with_range_flush)
+				       v->claims.caught_by & DETECT_ORACLE ?
+					       (v->claims.rare_in_free_mode ? " free (rarely)" : " free") : "",
+				       v->claims.caught_by & DETECT_RANDOM ? " random" : "",
+				       v->claims.caught_by & DETECT_PCT ? " pct" : "",
+				       v->claims.caught_by & DETECT_COVER ? " cover" : "",
+				       v->claims.caught_by & DETECT_TSAN ? " tsan" : "",
+				       v->claims.caught_by & DETECT_STORE_BUFFERS ? " store-buffers" : "");
+			if (v->claims.shows_with_range_flush)
 				printf("    %-22s         range flush: shows only with --range-flush %s; "
 				       "expected clean with the other\n", "",
-				       v->shows_with_range_flush == RANGE_FLUSH_WORKS ? "works"
+				       v->claims.shows_with_range_flush == RANGE_FLUSH_WORKS ? "works"
 										 : "unsupported");
-			list_mode_mask("--tlb-huge", v->shows_with_tlb_huge,
+			list_mode_mask("--tlb-huge", v->claims.shows_with_tlb_huge,
 				       NR_TLB_HUGE_MODES, tlb_huge_name_of);
-			list_mode_mask("--log", v->shows_with_log, NR_LOG_MODES,
+			list_mode_mask("--log", v->claims.shows_with_log, NR_LOG_MODES,
 				       dirty_log_mode_name_of);
-			list_mode_mask("--ad-bits", v->shows_with_ad_bits, 2, ad_bits_name_of);
-			if (v->needs_huge_leaves)
+			list_mode_mask("--ad-bits", v->claims.shows_with_ad_bits, 2, ad_bits_name_of);
+			if (v->claims.needs_huge_leaves)
 				printf("    %-22s         huge pages: shows only where a memslot holds a "
 				       "whole huge page; expected clean below\n", "");
-			if (v->buggy && v->shows_from != MEM_SC)
+			if (v->buggy && v->claims.shows_from != MEM_SC)
 				printf("    %-22s         memory: can show from --memory %s on; "
 				       "expected clean under a stronger model\n", "",
-				       mem_model_name(v->shows_from));
+				       mem_model_name(v->claims.shows_from));
 			list_variant_shapes(v);
 		}
 	}

@@ -88,6 +88,8 @@ static bool answered(const struct options *o)
 		options_usage(stdout, o->argv0);
 	else if (o->version)
 		printf("lostflush %s\n", LOSTFLUSH_VERSION);
+	else if (o->list && o->json)
+		list_scenarios_json();
 	else if (o->list)
 		list_scenarios();
 	else if (o->list_options)

@@ -39,6 +39,9 @@ const struct option_def option_table[NR_OPTIONS] = {
 	[OPT_LIST_OPTIONS] = { "list-options", 0, OK_FLAG, .field = F(list_options),
 			       .help = "every option, its kind and what it allows, one per "
 				       "line, for scripts" },
+	[OPT_JSON] = { "json", 0, OK_FLAG, .field = F(json),
+		       .help = "with --list: the catalogue as JSON (every variant's settings "
+			       "and claims), for scripts" },
 	[OPT_SCENARIO] = { "scenario", 0, OK_TEXT, "NAME|all", .field = F(scenario),
 			   .flags = CARRIED,
 			   .help = "what to run (all: every scenario and variant)" },

@@ -433,6 +433,10 @@ static const char *free_mode_reason(enum option_id id)
 
 int options_check(const struct options *o)
 {
+	if (o->json && !o->list) {
+		complain("--json goes with --list: the catalogue is what it prints");
+		return -1;
+	}
 	if (o->sched == SCHED_FREE)
 		for (int i = 0; i < NR_OPTIONS; i++)
 			if (o->given[i] && (option_table[i].flags & OPTF_CONTROLLED)) {

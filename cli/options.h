@@ -29,6 +29,7 @@ enum expectation {
 enum option_id {
 	OPT_LIST,
 	OPT_LIST_OPTIONS,
+	OPT_JSON,
 	OPT_SCENARIO,
 	OPT_VARIANT,
 	OPT_SCHED,
@@ -107,7 +108,7 @@ extern const struct option_def option_table[NR_OPTIONS];
 
 struct options {
 	bool given[NR_OPTIONS];
-	bool list, list_options, help, version, quiet, keep_going, minimize, timeline;
+	bool list, list_options, json, help, version, quiet, keep_going, minimize, timeline;
 	const char *scenario, *variant; /* variant NULL: the scenario's fixed one */
 	const char *report_path, *replay_path;
 	int expect; /* enum expectation */

@@ -5,17 +5,17 @@
 
 bool bug_can_show(const struct config *cfg, const struct scenario_variant *v)
 {
-	if (v->shows_with_tlb_huge && !(v->shows_with_tlb_huge & (1U << cfg->vm.kvm.tlb_huge)))
+	if (v->claims.shows_with_tlb_huge && !(v->claims.shows_with_tlb_huge & (1U << cfg->vm.kvm.tlb_huge)))
 		return false;
-	if (v->shows_with_log && !(v->shows_with_log & (1U << cfg->vm.kvm.log_mode)))
+	if (v->claims.shows_with_log && !(v->claims.shows_with_log & (1U << cfg->vm.kvm.log_mode)))
 		return false;
-	if (v->shows_with_ad_bits && !(v->shows_with_ad_bits & (1U << cfg->vm.kvm.ad_bits)))
+	if (v->claims.shows_with_ad_bits && !(v->claims.shows_with_ad_bits & (1U << cfg->vm.kvm.ad_bits)))
 		return false;
-	if (v->needs_huge_leaves && !kvm_can_map_huge(&cfg->vm.kvm))
+	if (v->claims.needs_huge_leaves && !kvm_can_map_huge(&cfg->vm.kvm))
 		return false;
-	if (v->shows_with_range_flush == RANGE_FLUSH_WORKS)
+	if (v->claims.shows_with_range_flush == RANGE_FLUSH_WORKS)
 		return cfg->vm.kvm.arch_range_flush;
-	if (v->shows_with_range_flush == RANGE_FLUSH_UNSUPPORTED)
+	if (v->claims.shows_with_range_flush == RANGE_FLUSH_UNSUPPORTED)
 		return !cfg->vm.kvm.arch_range_flush;
 	return true;
 }
@@ -31,18 +31,18 @@ static enum verdict_expect controlled_expectation(const struct config *cfg,
 						    : DETECT_PCT;
 
 	/* A model stronger than the bug needs: it cannot happen. */
-	if (cfg->run.memory < v->shows_from)
+	if (cfg->run.memory < v->claims.shows_from)
 		return VERDICT_EXPECT_CLEAN;
-	if (cfg->run.sched == SCHED_PCT && (v->caught_by & want) && cfg->run.pct_depth < v->pct_depth) {
+	if (cfg->run.sched == SCHED_PCT && (v->claims.caught_by & want) && cfg->run.pct_depth < v->claims.pct_depth) {
 		*why = "stated caught only from a deeper pct (--list says which)";
 		return VERDICT_NOT_JUDGED;
 	}
-	if (cfg->run.sched == SCHED_COVER && (v->caught_by & want) && v->cover_sc_only &&
+	if (cfg->run.sched == SCHED_COVER && (v->claims.caught_by & want) && v->claims.cover_sc_only &&
 	    cfg->run.memory != MEM_SC) {
 		*why = "stated caught by cover under --memory sc only (--list says why)";
 		return VERDICT_NOT_JUDGED;
 	}
-	if (v->caught_by & want)
+	if (v->claims.caught_by & want)
 		return VERDICT_EXPECT_VIOLATION;
 	*why = "not stated as caught under this scheduler (--list says where it is)";
 	return VERDICT_NOT_JUDGED;
@@ -65,13 +65,13 @@ enum verdict_expect run_expectation(enum expectation forced, bool guided,
 		return VERDICT_EXPECT_VIOLATION;
 	if (cfg->run.sched != SCHED_FREE)
 		return controlled_expectation(cfg, v, why);
-	if (v->rare_in_free_mode) {
+	if (v->claims.rare_in_free_mode) {
 		*why = "caught by the oracle, but too rarely in free mode to judge a run";
 		return VERDICT_NOT_JUDGED;
 	}
-	if (v->caught_by & DETECT_ORACLE)
+	if (v->claims.caught_by & DETECT_ORACLE)
 		return VERDICT_EXPECT_VIOLATION;
-	*why = v->caught_by & DETECT_STORE_BUFFERS ?
+	*why = v->claims.caught_by & DETECT_STORE_BUFFERS ?
 		       "needs modelled store buffers, which free mode does not have" :
 		       "only ThreadSanitizer (./stress-tsan) can catch it";
 	return VERDICT_NOT_JUDGED;

@@ -94,8 +94,8 @@ static const struct scenario_variant variants[] = {
 		.note = "the last gfn of each memslot's range keeps its TLB entry after "
 			"its frame is freed",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
-		.shows_with_range_flush = RANGE_FLUSH_WORKS,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.shows_with_range_flush = RANGE_FLUSH_WORKS,
 		.policy = &range_under_by_one,
 	},
 	{
@@ -104,8 +104,8 @@ static const struct scenario_variant variants[] = {
 		.note = "when the arch cannot flush a range nothing is flushed; runs with "
 			"--range-flush unsupported unless told otherwise",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
-		.shows_with_range_flush = RANGE_FLUSH_UNSUPPORTED,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.shows_with_range_flush = RANGE_FLUSH_UNSUPPORTED,
 		.policy = &range_no_fallback,
 	},
 };
@@ -119,7 +119,7 @@ static void hva_range_flush_defaults(struct vm_config *cfg, const struct run_con
 	cfg->kvm.nr_gfns = 64;
 	cfg->kvm.nr_memslots = 16;
 	cfg->kvm.nr_roots = 2; /* an L1 root and a nested TDP root */
-	cfg->kvm.arch_range_flush = v->shows_with_range_flush != RANGE_FLUSH_UNSUPPORTED;
+	cfg->kvm.arch_range_flush = v->claims.shows_with_range_flush != RANGE_FLUSH_UNSUPPORTED;
 	cfg->work = (struct workload){
 		.hot_gfns = 16,
 		.slice = 256,

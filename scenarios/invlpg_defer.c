@@ -158,15 +158,22 @@ static void bit_flush_cond(struct kvm *kvm, bool zapped)
 		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
 }
 
-static const struct flush_policy bit_fixed = {
-	.vcpu_lock = MMU_LOCK_WRITE,
-	.mark_remote_dirty = bit_mark,
-	.flush = bit_flush,
-	.flush_cond = bit_flush_cond,
-	.notifier_locked = bit_flush_cond,
-	.notifier_unlocked = flush_policy_nop,
-	.dirty_log_flushes_under_lock = true,
-	DEFERRED_STATE,
+/* The bit form's fixed policy: each bit variant is only what it changes. */
+#define BIT_POLICY                                                             \
+	.vcpu_lock = MMU_LOCK_WRITE, .mark_remote_dirty = bit_mark, .flush = bit_flush, \
+	.flush_cond = bit_flush_cond, .notifier_locked = bit_flush_cond,       \
+	.notifier_unlocked = flush_policy_nop, .dirty_log_flushes_under_lock = true, \
+	DEFERRED_STATE
+
+static const struct flush_policy bit_fixed = { BIT_POLICY };
+
+/* clear-before-request: the seed v2's order with the bit, test_and_clear_bit
+ * and then the request, by the dirty-log flusher outside mmu_lock. The
+ * notifier, under the lock, finds the bit clear while that flush is still
+ * in flight, skips its own and frees the page. */
+static const struct flush_policy bit_clear_before_request = {
+	BIT_POLICY,
+	.dirty_log_flushes_under_lock = false,
 };
 
 /* plain-flag: the seed's v2, a plain bool. The accesses are deliberately
@@ -204,14 +211,13 @@ static void plain_flush_cond(struct kvm *kvm, bool zapped)
 }
 
 static const struct flush_policy bit_plain_flag = {
-	.vcpu_lock = MMU_LOCK_WRITE,
+	BIT_POLICY,
 	.mark_remote_dirty = plain_mark,
 	.flush = plain_flush,
 	.flush_cond = plain_flush_cond,
 	.notifier_locked = flush_policy_nop,
 	.notifier_unlocked = plain_flush_cond, /* after spin_unlock(), as posted */
 	.dirty_log_flushes_under_lock = false,
-	DEFERRED_STATE,
 };
 
 /* clear-after-request: the 2009 dirty-log flusher, outside mmu_lock, sends
@@ -225,14 +231,9 @@ static void bit_flush_clear_after_request(struct kvm *kvm)
 }
 
 static const struct flush_policy bit_clear_after_request = {
-	.vcpu_lock = MMU_LOCK_WRITE,
-	.mark_remote_dirty = bit_mark,
+	BIT_POLICY,
 	.flush = bit_flush_clear_after_request,
-	.flush_cond = bit_flush_cond,
-	.notifier_locked = bit_flush_cond,
-	.notifier_unlocked = flush_policy_nop,
 	.dirty_log_flushes_under_lock = false,
-	DEFERRED_STATE,
 };
 
 /* notifier-ignores-flag: the v1 patch; the notifier flushes only for what it
@@ -246,14 +247,8 @@ static void notifier_zapped_only(struct kvm *kvm, bool zapped)
 }
 
 static const struct flush_policy bit_notifier_ignores_flag = {
-	.vcpu_lock = MMU_LOCK_WRITE,
-	.mark_remote_dirty = bit_mark,
-	.flush = bit_flush,
-	.flush_cond = bit_flush_cond,
+	BIT_POLICY,
 	.notifier_locked = notifier_zapped_only,
-	.notifier_unlocked = flush_policy_nop,
-	.dirty_log_flushes_under_lock = true,
-	DEFERRED_STATE,
 };
 
 /* ---- Counter form ---------------------------------------------------------
@@ -355,16 +350,15 @@ static void counter_flush_cond(struct kvm *kvm, bool zapped)
 		trace(TR_SKIP_FLUSH, TRACE_NO_GFN, 0);
 }
 
-static const struct flush_policy counter_fixed = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.mark_remote_dirty = counter_mark,
-	.flush = counter_flush,
-	.flush_cond = counter_flush_cond,
-	.notifier_locked = counter_flush_cond,
-	.notifier_unlocked = flush_policy_nop,
-	.dirty_log_flushes_under_lock = false,
-	DEFERRED_STATE,
-};
+/* The counter form's fixed policy: each counter variant is only what it
+ * changes. */
+#define COUNTER_POLICY                                                         \
+	.vcpu_lock = MMU_LOCK_READ, .mark_remote_dirty = counter_mark,          \
+	.flush = counter_flush, .flush_cond = counter_flush_cond,               \
+	.notifier_locked = counter_flush_cond, .notifier_unlocked = flush_policy_nop, \
+	.dirty_log_flushes_under_lock = false, DEFERRED_STATE
+
+static const struct flush_policy counter_fixed = { COUNTER_POLICY };
 
 /* counter-reset: kvm_flush_remote_tlbs() of a4ee1ca4a36e as merged. */
 static void counter_flush_reset(struct kvm *kvm)
@@ -387,14 +381,10 @@ static void counter_reset_flush_cond(struct kvm *kvm, bool zapped)
 }
 
 static const struct flush_policy counter_reset = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.mark_remote_dirty = counter_mark,
+	COUNTER_POLICY,
 	.flush = counter_flush_reset,
 	.flush_cond = counter_reset_flush_cond,
 	.notifier_locked = counter_reset_flush_cond,
-	.notifier_unlocked = flush_policy_nop,
-	.dirty_log_flushes_under_lock = false,
-	DEFERRED_STATE,
 };
 
 /* late-snapshot: the count is read after the flush. */
@@ -406,14 +396,8 @@ static void counter_flush_late_snapshot(struct kvm *kvm)
 }
 
 static const struct flush_policy counter_late_snapshot = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.mark_remote_dirty = counter_mark,
+	COUNTER_POLICY,
 	.flush = counter_flush_late_snapshot,
-	.flush_cond = counter_flush_cond,
-	.notifier_locked = counter_flush_cond,
-	.notifier_unlocked = flush_policy_nop,
-	.dirty_log_flushes_under_lock = false,
-	DEFERRED_STATE,
 };
 
 /* missing-wmb: the count may be published before the zap is visible. */
@@ -424,14 +408,8 @@ static void counter_mark_missing_wmb(struct kvm *kvm)
 }
 
 static const struct flush_policy counter_missing_wmb = {
-	.vcpu_lock = MMU_LOCK_READ,
+	COUNTER_POLICY,
 	.mark_remote_dirty = counter_mark_missing_wmb,
-	.flush = counter_flush,
-	.flush_cond = counter_flush_cond,
-	.notifier_locked = counter_flush_cond,
-	.notifier_unlocked = flush_policy_nop,
-	.dirty_log_flushes_under_lock = false,
-	DEFERRED_STATE,
 };
 
 /* nonatomic-inc: `dirty++` by zappers that share a read-held mmu_lock. The
@@ -449,14 +427,8 @@ static void counter_mark_nonatomic(struct kvm *kvm)
 }
 
 static const struct flush_policy counter_nonatomic_inc = {
-	.vcpu_lock = MMU_LOCK_READ,
+	COUNTER_POLICY,
 	.mark_remote_dirty = counter_mark_nonatomic,
-	.flush = counter_flush,
-	.flush_cond = counter_flush_cond,
-	.notifier_locked = counter_flush_cond,
-	.notifier_unlocked = flush_policy_nop,
-	.dirty_log_flushes_under_lock = false,
-	DEFERRED_STATE,
 };
 
 #define WORKLOAD_NONATOMIC_INC "invlpg=0.05,invalidate-us=200,flusher-us=200,zapper-us=5000"
@@ -478,7 +450,7 @@ static const struct scenario_variant variants[] = {
 		.note = "ThreadSanitizer reports the data race on the flag; the oracle catches "
 			"a notifier that trusts a flag cleared by a flush still in flight",
 		.buggy = true,
-		.caught_by = DETECT_TSAN | DETECT_ORACLE | DETECT_PCT | DETECT_COVER,
+		.claims.caught_by = DETECT_TSAN | DETECT_ORACLE | DETECT_PCT | DETECT_COVER,
 		.policy = &bit_plain_flag,
 		.controlled_workload = "zaps=0",
 	},
@@ -488,8 +460,8 @@ static const struct scenario_variant variants[] = {
 		.note = "a mark set during the flush is wiped; the notifier then frees a "
 			"frame a vCPU still maps",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
-		.pct_depth = 5,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.pct_depth = 5,
 		.policy = &bit_clear_after_request,
 		/* Without the zapper, whose flush only settles marks early,
 		 * the execution is shorter and the race no rarer. */
@@ -500,8 +472,20 @@ static const struct scenario_variant variants[] = {
 		.summary = "seed v1: the notifier flushes only if its own unmap zapped",
 		.note = "the page an invlpg zapped is freed while other TLBs map it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.policy = &bit_notifier_ignores_flag,
+	},
+	{
+		.name = "clear-before-request",
+		.summary = "bit form, flusher outside mmu_lock: test_and_clear_bit, then the request",
+		.note = "the seed v2's order with the bit: a notifier that zapped nothing finds "
+			"the bit clear while that flush is still in flight, skips its own "
+			"flush and frees the page; random is not stated (8 of 20 seeds "
+			"within 10 s)",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_PCT | DETECT_COVER,
+		.policy = &bit_clear_before_request,
+		.controlled_workload = "zaps=0",
 	},
 	{
 		.name = "fixed-counter",
@@ -521,10 +505,10 @@ static const struct scenario_variant variants[] = {
 			"(--sched cover) reaches it in seconds; "
 			"--replay scenarios/replays/invlpg-defer-counter-reset.json shows it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_COVER,
+		.claims.caught_by = DETECT_ORACLE | DETECT_COVER,
 		/* Under weak, 13 of 20 seeds within 10 s. */
-		.cover_sc_only = true,
-		.rare_in_free_mode = true,
+		.claims.cover_sc_only = true,
+		.claims.rare_in_free_mode = true,
 		.policy = &counter_reset,
 	},
 	{
@@ -532,8 +516,8 @@ static const struct scenario_variant variants[] = {
 		.summary = "count snapshotted after the flush request",
 		.note = "a mark counted during the flush is settled without a flush after it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
-		.pct_depth = 4,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.pct_depth = 4,
 		.policy = &counter_late_snapshot,
 		.controlled_workload = "zaps=0",
 	},
@@ -550,8 +534,8 @@ static const struct scenario_variant variants[] = {
 			"store reorderings reaches it in seconds; "
 			"--replay scenarios/replays/invlpg-defer-missing-wmb.json shows it",
 		.buggy = true,
-		.caught_by = DETECT_STORE_BUFFERS | DETECT_COVER,
-		.shows_from = MEM_WEAK,
+		.claims.caught_by = DETECT_STORE_BUFFERS | DETECT_COVER,
+		.claims.shows_from = MEM_WEAK,
 		.policy = &counter_missing_wmb,
 		/* The race is the count passing the zap in v0's buffer. */
 		.cover_follows_reorderings = true,
@@ -565,9 +549,9 @@ static const struct scenario_variant variants[] = {
 			"the state search (--sched cover) reaches it in seconds; "
 			"--replay scenarios/replays/invlpg-defer-nonatomic-inc.json shows it",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_COVER,
+		.claims.caught_by = DETECT_ORACLE | DETECT_COVER,
 		/* Under tso, 17 of 20 seeds within 10 s; under weak, 11. */
-		.cover_sc_only = true,
+		.claims.cover_sc_only = true,
 		.policy = &counter_nonatomic_inc,
 		/* The configuration the race needs: zaps frequent enough that
 		 * two land in one stalled increment, and writers (notifier,

@@ -27,16 +27,24 @@ enum detector {
 	DETECT_COVER = 1 << 5,         /* the oracle under --sched cover */
 };
 
-struct scenario_variant {
-	const char *name;
-	const char *summary;
-	/* Why it is buggy or what it costs; shown by --list. */
-	const char *note;
-	bool buggy;
+/*
+ * What a variant claims: which detectors catch it, and where its bug can
+ * show at all (elsewhere a run must be clean). Claims are measured before
+ * they are written (scripts/claims.sh prints the table they must match),
+ * and make check holds every variant to them (tests/e2e/30-claims.sh).
+ */
+struct variant_claims {
 	unsigned caught_by; /* enum detector bits; 0 for fixed variants */
+	/* The smallest --sched pct:D stated to catch it (with DETECT_PCT);
+	 * 0 means the default, 3. A shallower depth is not judged. */
+	int pct_depth;
 	/* Caught by the oracle, but so rarely in free mode that a run missing
 	 * it says nothing: free mode reports such a variant, never judges it. */
 	bool rare_in_free_mode;
+	/* DETECT_COVER holds under --memory sc only: under tso and weak the
+	 * buffers' commits and stale reads are decisions too and dilute a
+	 * search whose race needs none of them, so there it is not judged. */
+	bool cover_sc_only;
 	/* Controlled modes: the strongest memory model under which the bug
 	 * can show (MEM_SC: all of them). Under a model stronger than this it
 	 * cannot happen, so a run must be clean: a report there would be a
@@ -54,15 +62,23 @@ struct scenario_variant {
 	/* The bug is in how a huge leaf is zapped: with no memslot holding a
 	 * whole huge page (--gfns below one) a run must be clean. */
 	bool needs_huge_leaves;
+};
+
+/* A variant: its mechanism (what it changes, and the shape of run its race
+ * needs) and its claims. */
+struct scenario_variant {
+	const char *name;
+	const char *summary;
+	/* Why it is buggy or what it costs; shown by --list. */
+	const char *note;
+	bool buggy;
+	struct variant_claims claims;
 	const struct flush_policy *policy;
 	/* The MMU flavour this variant runs; NULL: the scenario's. */
 	const struct mmu_arch_ops *arch;
 	/* Dirty logging and write-tracking flush choices; NULL where the
 	 * scenario has neither. */
 	const struct dirty_log_policy *log_policy;
-	/* The smallest --sched pct:D stated to catch it (with DETECT_PCT);
-	 * 0 means the default, 3. A shallower depth is not judged. */
-	int pct_depth;
 	/* Free mode: the pace this variant needs over the scenario's
 	 * defaults, in --workload syntax (user options still win); NULL for
 	 * none. */
@@ -80,10 +96,6 @@ struct scenario_variant {
 	 * choices there. For a race made of a missing write barrier; for
 	 * others it is effort taken from the states their races need. */
 	bool cover_follows_reorderings;
-	/* DETECT_COVER holds under --memory sc only: under tso and weak the
-	 * buffers' commits and stale reads are decisions too and dilute a
-	 * search whose race needs none of them, so there it is not judged. */
-	bool cover_sc_only;
 	/* Perturbation this variant needs over the defaults, in --perturb
 	 * syntax (user options still win); NULL for none. */
 	const char *perturb;

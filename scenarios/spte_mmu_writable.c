@@ -90,8 +90,8 @@ static const struct scenario_variant variants[] = {
 		.note = "after dirty logging cleared W (its flush still pending), tracking "
 			"sees W == 0 and returns without a flush",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
-		.shows_with_ad_bits = AD_BITS_OFF, /* with PML logging never clears W */
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.shows_with_ad_bits = AD_BITS_OFF, /* with PML logging never clears W */
 		.policy = &flush_policy_tdp,
 		.log_policy = &wp_w_rule,
 	},
@@ -101,7 +101,7 @@ static const struct scenario_variant variants[] = {
 		.note = "write-tracking's write-protect returns while vCPUs hold the gfn "
 			"writable in their TLBs",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.policy = &flush_policy_tdp,
 		.log_policy = &wp_never,
 	},
@@ -111,8 +111,8 @@ static const struct scenario_variant variants[] = {
 		.note = "an access-tracked SPTE has no W to clear, so nothing changes, but a "
 			"TLB still holds it writable: writes go unlogged",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
-		.shows_with_ad_bits = AD_BITS_OFF, /* needs access tracking */
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.shows_with_ad_bits = AD_BITS_OFF, /* needs access tracking */
 		.policy = &flush_policy_tdp,
 		.log_policy = &wp_enable_no_flush,
 	},

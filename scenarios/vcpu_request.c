@@ -108,8 +108,8 @@ static const struct scenario_variant variants[] = {
 		.summary = "vcpu->mode = IN_GUEST_MODE without smp_mb() before reading requests",
 		.note = NEEDS_STORE_BUFFER_NOTE,
 		.buggy = true,
-		.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
-		.shows_from = MEM_TSO,
+		.claims.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.shows_from = MEM_TSO,
 		.policy = &request_no_mb_entry,
 	},
 	{
@@ -119,9 +119,9 @@ static const struct scenario_variant variants[] = {
 			"needs depth 5 (the request must stay buffered across the other "
 			"side's whole entry, so its buffer takes a change point of its own)",
 		.buggy = true,
-		.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
-		.pct_depth = 5,
-		.shows_from = MEM_TSO,
+		.claims.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.pct_depth = 5,
+		.claims.shows_from = MEM_TSO,
 		.policy = &request_no_mb_request,
 	},
 };

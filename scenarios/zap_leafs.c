@@ -101,7 +101,7 @@ static const struct scenario_variant variants[] = {
 		.note = "a zap in root 0 is forgotten when root 1 finds nothing; reverted "
 			"after Hyper-V guests crashed under KSM",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.arch = &x86_tdp_lost_pending_flush_ops,
 		.policy = &flush_policy_tdp,
 	},
@@ -113,12 +113,12 @@ static const struct scenario_variant variants[] = {
 			"--tlb-huge entry a flush of any address in a huge entry drops it "
 			"whole, so the run is clean",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		/* Free mode: the host gives the block back and a fresh THP
 		 * replaces the split one's table (discard_worker()), so a run
 		 * has a huge-leaf window every few milliseconds, not one. */
-		.shows_with_tlb_huge = 1u << TLB_HUGE_SPLINTER,
-		.needs_huge_leaves = true,
+		.claims.shows_with_tlb_huge = 1u << TLB_HUGE_SPLINTER,
+		.claims.needs_huge_leaves = true,
 		.arch = &x86_tdp_narrow_huge_flush_ops,
 		.policy = &flush_policy_tdp,
 	},
@@ -129,7 +129,7 @@ static const struct scenario_variant variants[] = {
 			"the pending flush once the walk has yielded; PCT is not stated: the "
 			"race needs a split THP, 4K refaults and a long unmap first",
 		.buggy = true,
-		.caught_by = DETECT_ORACLE | DETECT_RANDOM,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM,
 		.arch = &x86_tdp_yield_no_flush_ops,
 		.policy = &flush_policy_tdp,
 	},
@@ -140,7 +140,7 @@ static const struct scenario_variant variants[] = {
 			"left the table (fcb93eb6d09d); the model's TLB caches no table, so "
 			"only ThreadSanitizer sees the free race with a walk",
 		.buggy = true,
-		.caught_by = DETECT_TSAN,
+		.claims.caught_by = DETECT_TSAN,
 		.arch = &x86_tdp_free_before_flush_ops,
 		.policy = &flush_policy_tdp,
 	},
@@ -226,7 +226,7 @@ static void zap_leafs_defaults(struct vm_config *cfg, const struct run_config *r
 	cfg->kvm.nr_roots = 2;
 	cfg->kvm.max_huge_level = PG_LEVEL_2M;
 	cfg->kvm.arch_range_flush = true;
-	cfg->kvm.tlb_huge = v->shows_with_tlb_huge ? TLB_HUGE_SPLINTER : TLB_HUGE_ENTRY;
+	cfg->kvm.tlb_huge = v->claims.shows_with_tlb_huge ? TLB_HUGE_SPLINTER : TLB_HUGE_ENTRY;
 	cfg->work = (struct workload){
 		.hot_gfns = 16,
 		.slice = 256,

@@ -4,7 +4,8 @@ seeds_meet invlpg-defer-fixed-clean 20 20 --scenario invlpg-defer --variant fixe
 	--duration 3s --expect clean
 seeds_meet invlpg-defer-fixed-counter-clean 20 20 --scenario invlpg-defer \
 	--variant fixed-counter --duration 3s --expect clean
-for v in notifier-ignores-flag clear-after-request late-snapshot plain-flag; do
+for v in notifier-ignores-flag clear-after-request late-snapshot plain-flag \
+	clear-before-request; do
 	seeds_meet "invlpg-defer-$v-caught" 19 20 --scenario invlpg-defer --variant "$v" \
 		--duration 20s --expect violation
 done

@@ -11,6 +11,8 @@ cover_cap="--sched cover --executions 300000 --duration 60s"
 
 seeds_meet cover-counter-reset 5 5 --scenario invlpg-defer --variant counter-reset $cover_cap
 seeds_meet cover-nonatomic-inc 5 5 --scenario invlpg-defer --variant nonatomic-inc $cover_cap
+seeds_meet cover-clear-before-request 5 5 --scenario invlpg-defer --variant clear-before-request \
+	$cover_cap
 
 # missing-wmb under weak: the search follows store reorderings (the variant
 # asks), going on from passed stores and holding them in flight. Seeds 1 to
