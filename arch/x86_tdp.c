@@ -433,6 +433,8 @@ static bool tdp_zap_gfn(struct kvm *kvm, gfn_t gfn)
 		.zap_gfn = tdp_zap_gfn,                                               \
 		.write_protect_gfn = tdp_write_protect_gfn,                           \
 		.age_gfn = tdp_age_gfn,                                               \
+		.walk_sets_accessed = ept_walk_sets_accessed,                         \
+		.write_sets_dirty = ept_write_sets_dirty,                             \
 	}
 #define TDP_OPS(id, ops_name, ...) TDP_OPS_FAULT(id, ops_name, &tdp_fault_upstream, __VA_ARGS__)
 
@@ -441,21 +443,21 @@ static bool tdp_zap_gfn(struct kvm *kvm, gfn_t gfn)
 TDP_OPS(x86_tdp, "x86-tdp", .carry_flush = true, .flush_before_yield = true);
 
 /* The zap-leafs scenario's flavours: the walk flushes by range itself. */
-TDP_OPS(x86_tdp_zap_leafs, "x86-tdp", .carry_flush = true, .flush_before_yield = true,
+TDP_OPS(x86_tdp_zap_leafs, "x86-tdp-zap-leafs", .carry_flush = true, .flush_before_yield = true,
 	.range_flush = true, .flush_leaf_extent = true);
 /* 873dd122172f: each root starts with flush = false. */
-TDP_OPS(x86_tdp_lost_pending_flush, "x86-tdp", .flush_before_yield = true,
+TDP_OPS(x86_tdp_lost_pending_flush, "x86-tdp-lost-pending-flush", .flush_before_yield = true,
 	.range_flush = true, .flush_leaf_extent = true);
 /* Flush [start, end) although a larger huge leaf was zapped. */
-TDP_OPS(x86_tdp_narrow_huge_flush, "x86-tdp", .carry_flush = true,
+TDP_OPS(x86_tdp_narrow_huge_flush, "x86-tdp-narrow-huge-flush", .carry_flush = true,
 	.flush_before_yield = true, .range_flush = true);
 /* Yield without flushing first. */
-TDP_OPS(x86_tdp_yield_no_flush, "x86-tdp", .carry_flush = true, .range_flush = true,
+TDP_OPS(x86_tdp_yield_no_flush, "x86-tdp-yield-no-flush", .carry_flush = true, .range_flush = true,
 	.flush_leaf_extent = true);
 /* A table replaced by a huge leaf is freed before the flush. */
 static const struct tdp_fault_flavor tdp_fault_free_before_flush = {
 	.free_before_flush = true,
 };
-TDP_OPS_FAULT(x86_tdp_free_before_flush, "x86-tdp", &tdp_fault_free_before_flush,
+TDP_OPS_FAULT(x86_tdp_free_before_flush, "x86-tdp-free-before-flush", &tdp_fault_free_before_flush,
 	      .carry_flush = true, .flush_before_yield = true, .range_flush = true,
 	      .flush_leaf_extent = true);

@@ -5,8 +5,32 @@
 #include <unistd.h>
 
 #include "../engine/check.h"
+#include "../workers/registry.h"
 #include "complain.h"
 #include "numbers.h"
+
+/* Every flavour a run of the variant may use: its own or the scenario's,
+ * then the scenario's others. */
+static const struct mmu_arch_ops *arch_named(const struct scenario *s,
+					     const struct scenario_variant *v, const char *name)
+{
+	const struct mmu_arch_ops *own = v->arch ? v->arch : s->arch;
+
+	if (!strcmp(own->name, name))
+		return own;
+	for (int i = 0; s->other_archs && s->other_archs[i]; i++)
+		if (!strcmp(s->other_archs[i]->name, name))
+			return s->other_archs[i];
+	return NULL;
+}
+
+static const struct mmu_arch_ops *arch_of_run(const struct options *o, const struct scenario *s,
+					      const struct scenario_variant *v)
+{
+	const struct mmu_arch_ops *a = o->given[OPT_ARCH] ? arch_named(s, v, o->arch) : NULL;
+
+	return a ? a : v->arch ? v->arch : s->arch;
+}
 
 /* The first mode in a descriptor's mask, if `mode` is not in it: a run of
  * the variant shows its bug unless the user chose otherwise. */
@@ -94,7 +118,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->run.memory = (enum mem_model)o->memory;
 	cfg->run.guide = o->guide;
 	cfg->run.guide_len = o->guide_len;
-	cfg->vm.kvm.arch = v->arch ? v->arch : s->arch;
+	cfg->vm.kvm.arch = arch_of_run(o, s, v);
 	cfg->vm.kvm.policy = v->policy;
 	s->defaults(&cfg->vm, &cfg->run, v);
 	apply_variant_shape(cfg, v);
@@ -112,7 +136,25 @@ int config_check(const struct config *cfg, const struct options *o,
 		 const struct scenario *s, const struct scenario_variant *v)
 {
 	char why[256];
+	const char *bad;
+	size_t bad_len;
 
+	if (o->given[OPT_ARCH] && !arch_named(s, v, o->arch)) {
+		complain("--arch '%s' is not one %s/%s runs on: it runs on %s%s", o->arch,
+			 s->name, v->name, (v->arch ? v->arch : s->arch)->name,
+			 s->other_archs ? " or the others --list names" : " only");
+		return -1;
+	}
+	if (cfg->vm.kvm.ad_bits && !cfg->vm.kvm.arch->walk_sets_accessed) {
+		complain("--ad-bits on is not allowed for %s/%s: %s has no Accessed/Dirty bits",
+			 s->name, v->name, cfg->vm.kvm.arch->name);
+		return -1;
+	}
+	/* A descriptor naming a worker kind that does not exist is the
+	 * harness's own bug. */
+	HARNESS_ASSERT(!v->extra_workers || worker_names_valid(v->extra_workers, &bad, &bad_len),
+		       "%s/%s adds a worker of kind '%.*s', which workers/registry.c does not "
+		       "have", s->name, v->name, (int)bad_len, bad);
 	if (cfg->vm.work.hot_gfns > cfg->vm.kvm.nr_gfns) {
 		complain("--hot-gfns %u is not allowed: at most --gfns (%llu)%s", cfg->vm.work.hot_gfns,
 			 (unsigned long long)cfg->vm.kvm.nr_gfns,

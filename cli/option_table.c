@@ -95,6 +95,9 @@ const struct option_def option_table[NR_OPTIONS] = {
 			   .help = "controlled modes: print every event of the last "
 				   "execution, one column per thread, even when it ran clean "
 				   "(with --execution or --replay: that execution)" },
+	[OPT_ARCH] = { "arch", 0, OK_TEXT, "NAME", .field = F(arch), .flags = CARRIED,
+		       .help = "the MMU flavour to run, where a scenario runs on several "
+			       "(default: the variant's; --list names each scenario's)" },
 	[OPT_RANGE_FLUSH] = { "range-flush", 0, .field = F(range_flush),
 			      CHOICES(range_flush_name, RANGE_FLUSH_WORKS, 2), .flags = CARRIED,
 			      .help = "whether the arch's range flush succeeds or says "

@@ -41,6 +41,7 @@ enum option_id {
 	OPT_MEMORY,
 	OPT_MINIMIZE,
 	OPT_TIMELINE,
+	OPT_ARCH,
 	OPT_RANGE_FLUSH,
 	OPT_TLB_HUGE,
 	OPT_LOG,
@@ -111,6 +112,7 @@ struct options {
 	bool list, list_options, json, help, version, quiet, keep_going, minimize, timeline;
 	const char *scenario, *variant; /* variant NULL: the scenario's fixed one */
 	const char *report_path, *replay_path;
+	const char *arch; /* --arch: an MMU flavour by name, when given */
 	int expect; /* enum expectation */
 	uint64_t seed;
 	uint64_t duration_ns;

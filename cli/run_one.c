@@ -11,6 +11,7 @@
 #include "../engine/interrupt.h"
 #include "../engine/minimize.h"
 #include "../engine/trace.h"
+#include "../workers/registry.h"
 #include "config.h"
 #include "verdict.h"
 
@@ -70,6 +71,7 @@ static struct options as_run(const struct options *o, const struct run *run,
 	r.log_mode = vc->kvm.log_mode;
 	r.ad_bits = vc->kvm.ad_bits;
 	r.memory = cfg->memory;
+	r.arch = vc->kvm.arch->name;
 	for (enum option_id id = OPT_SCENARIO; id < NR_OPTIONS; id++)
 		if (option_table[id].flags & OPTF_SHAPES_RUN &&
 		    !(option_table[id].kind == OK_SPEC || option_table[id].kind == OK_FLAG ||
@@ -319,6 +321,18 @@ static void print_clean_timeline(struct run *run)
 	trace_timeline(stdout, threads, nr, TIMELINE_ALL_ROWS);
 }
 
+/* Every hook the run's workers call, its arch provides: checked before
+ * they start, not found NULL in the middle of a race. */
+static void check_hooks(const struct run *run, const struct scenario *s,
+			const struct scenario_variant *v)
+{
+	const char *hook, *worker;
+
+	HARNESS_ASSERT(!vm_missing_hook(run, &hook, &worker),
+		       "%s/%s runs on %s, which has no %s, and its worker %s calls it", s->name,
+		       v->name, run_vm(run)->kvm.arch->name, hook, worker);
+}
+
 void run_one(const struct options *o, const struct scenario *s, const struct scenario_variant *v,
 	     uint64_t seed, struct run_result *result)
 {
@@ -338,6 +352,10 @@ void run_one(const struct options *o, const struct scenario *s, const struct sce
 	if (!o->quiet)
 		print_header(&cfg, s, v);
 	s->add_workers(run, v);
+	if (v->extra_workers)
+		HARNESS_ASSERT(!run_add_named_workers(run, v->extra_workers),
+			       "%s/%s adds workers '%s' it cannot", s->name, v->name, v->extra_workers);
+	check_hooks(run, s, v);
 	run_execute(run);
 	fill_result(result, run, o, s, v);
 	report_text_violations(stdout, result);

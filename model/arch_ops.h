@@ -34,6 +34,14 @@ struct mmu_arch_ops {
 	/* kvm_age_gfn() / kvm_test_age_gfn(): was gfn accessed since it was
 	 * last aged; with clear, age it (no flush). Lockless. */
 	bool (*age_gfn)(struct kvm *kvm, gfn_t gfn, bool clear);
+	/* The hardware's Accessed/Dirty bits (EPT's), used when the VM turns
+	 * them on (kvm_config.ad_bits): a walk that fills a TLB entry from
+	 * `leaf` sets A; the first write through an entry that has not seen D
+	 * set sets D (and PML logs the gfn), false when the leaf no longer
+	 * maps the entry's frame writable and the write faults. NULL: the MMU
+	 * has no A/D bits. */
+	void (*walk_sets_accessed)(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int level);
+	bool (*write_sets_dirty)(struct kvm_vcpu *vcpu, gfn_t gfn, const struct tlb_entry *e);
 };
 
 #endif

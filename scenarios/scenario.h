@@ -99,6 +99,9 @@ struct scenario_variant {
 	/* Perturbation this variant needs over the defaults, in --perturb
 	 * syntax (user options still win); NULL for none. */
 	const char *perturb;
+	/* Workers this variant adds to its scenario's, by kind
+	 * (workers/registry.h), comma-separated: "invalidator,zapper". */
+	const char *extra_workers;
 };
 
 struct scenario {
@@ -106,6 +109,9 @@ struct scenario {
 	const char *summary;
 	const char *origin; /* the seed thread or upstream commit */
 	const struct mmu_arch_ops *arch;
+	/* Other MMU flavours it can run on (--arch NAME), NULL-terminated;
+	 * NULL: only `arch` (or a variant's own). */
+	const struct mmu_arch_ops *const *other_archs;
 	const struct scenario_variant *variants;
 	int nr_variants;
 	/* Scenario defaults for the run; options given by the user win. */

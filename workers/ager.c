@@ -5,7 +5,7 @@
  * and test_young). Aged SPTEs become access-tracked; TLB entries filled
  * from them stay.
  */
-#include "../arch/arch.h"
+#include "../model/arch_ops.h"
 #include "workers.h"
 
 void ager_worker(struct run *run, void *arg)

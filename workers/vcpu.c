@@ -8,7 +8,7 @@
  * touch the frame. A kick (mode no longer IN_GUEST_MODE) is noticed before
  * each access, as an IPI is taken between instructions.
  */
-#include "../arch/arch.h"
+#include "../model/arch_ops.h"
 #include "../model/dirty_log.h"
 #include "../oracle/oracle.h"
 #include "../model/request.h"
@@ -92,7 +92,7 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 		return NULL;
 	e = tlb_fill(tlb, op->gfn, spte, level);
 	if (run_vm(s->run)->kvm.cfg.ad_bits)
-		ept_walk_sets_accessed(s->vcpu, op->gfn, spte, level);
+		run_vm(s->run)->kvm.arch->walk_sets_accessed(s->vcpu, op->gfn, spte, level);
 	/* After the walk: an epoch read before it could predate a
 	 * write-protect the walk already saw past. */
 	if (run_vm(s->run)->kvm.rights)
@@ -110,7 +110,7 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
  * drops the translation that faulted. */
 static bool first_write_sets_dirty(struct vcpu_state *s, struct tlb_entry *e, gfn_t gfn)
 {
-	if (!ept_write_sets_dirty(s->vcpu, gfn, e)) {
+	if (!run_vm(s->run)->kvm.arch->write_sets_dirty(s->vcpu, gfn, e)) {
 		e->valid = false;
 		return false;
 	}

@@ -5,7 +5,7 @@
  * kvm_flush_remote_tlbs_cond(kvm, zapped), which must also settle a deferred
  * mark it finds.
  */
-#include "../arch/arch.h"
+#include "../model/arch_ops.h"
 #include "../model/flush.h"
 #include "workers.h"
 

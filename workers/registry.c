@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "registry.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "workers.h"
+
+#define OPS(field) offsetof(struct mmu_arch_ops, field)
+#define END ((size_t)-1)
+
+static const struct worker_kind kinds[] = {
+	{ "vcpu", "v", vcpu_worker, { OPS(page_fault), OPS(invlpg), END } },
+	{ "invalidator", "N", invalidator_worker, { OPS(unmap_gfn_range), END } },
+	{ "flusher", "F", dirty_log_flusher_worker, { END } },
+	{ "zapper", "Z", zapper_worker, { OPS(zap_gfn), END } },
+	{ "reaper", "R", reaper_worker, { OPS(write_protect_gfn), END } },
+	{ "tracker", "T", tracker_worker, { OPS(write_protect_gfn), END } },
+	{ "ager", "A", ager_worker, { OPS(age_gfn), END } },
+};
+
+#define NR_KINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))
+
+/* A hook by its offset, for a message. */
+static const char *hook_name(size_t offset)
+{
+	static const struct {
+		size_t offset;
+		const char *name;
+	} hooks[] = {
+		{ OPS(page_fault), "page_fault" },   { OPS(invlpg), "invlpg" },
+		{ OPS(unmap_gfn_range), "unmap_gfn_range" }, { OPS(zap_gfn), "zap_gfn" },
+		{ OPS(write_protect_gfn), "write_protect_gfn" }, { OPS(age_gfn), "age_gfn" },
+	};
+
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		if (hooks[i].offset == offset)
+			return hooks[i].name;
+	return "?";
+}
+
+const struct worker_kind *worker_kind_of(worker_fn fn)
+{
+	for (int i = 0; i < NR_KINDS; i++)
+		if (kinds[i].fn == fn)
+			return &kinds[i];
+	return NULL;
+}
+
+static const struct worker_kind *kind_n(const char *name, size_t len)
+{
+	for (int i = 0; i < NR_KINDS; i++)
+		if (strlen(kinds[i].name) == len && !strncmp(kinds[i].name, name, len))
+			return &kinds[i];
+	return NULL;
+}
+
+const struct worker_kind *worker_kind_named(const char *name)
+{
+	return kind_n(name, strlen(name));
+}
+
+void worker_kind_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < NR_KINDS && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+					 kinds[i].name);
+}
+
+bool worker_names_valid(const char *names, const char **bad, size_t *bad_len)
+{
+	for (const char *p = names; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (!kind_n(p, n)) {
+			*bad = p;
+			*bad_len = n;
+			return false;
+		}
+		p += n + (p[n] == ',');
+	}
+	return true;
+}
+
+/* How many workers of the run already carry this kind's label. */
+static int labelled(const struct run *run, const char *label)
+{
+	size_t n = strlen(label);
+	int count = 0;
+
+	for (int i = 0; i < run->nr_workers; i++) {
+		const char *name = run->workers[i].ctx->name;
+
+		count += !strncmp(name, label, n) &&
+			 (!name[n] || (name[n] >= '0' && name[n] <= '9'));
+	}
+	return count;
+}
+
+int run_add_named_workers(struct run *run, const char *names)
+{
+	const char *bad;
+	size_t bad_len;
+
+	if (!worker_names_valid(names, &bad, &bad_len))
+		return -1;
+	for (const char *p = names; *p;) {
+		size_t n = strcspn(p, ",");
+		const struct worker_kind *k = kind_n(p, n);
+		int already = labelled(run, k->label);
+		char name[16];
+
+		if (already)
+			snprintf(name, sizeof(name), "%s%d", k->label, already + 1);
+		else
+			snprintf(name, sizeof(name), "%s", k->label);
+		run_add_worker(run, name, k->fn, NULL);
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+bool vm_missing_hook(const struct run *run, const char **hook, const char **worker)
+{
+	const struct mmu_arch_ops *arch = run_vm(run)->kvm.arch;
+
+	for (int i = 0; i < run->nr_workers; i++) {
+		const struct worker_kind *k = worker_kind_of(run->workers[i].fn);
+
+		for (int j = 0; k && k->needs[j] != END; j++)
+			if (!*(void *const *)((const char *)arch + k->needs[j])) {
+				*hook = hook_name(k->needs[j]);
+				*worker = run->workers[i].ctx->name;
+				return true;
+			}
+	}
+	return false;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kinds of worker, by name: what a variant asks for when it adds a
+ * worker to its scenario's ("invalidator,zapper"), and what each kind calls
+ * in the arch's table, so a run checks at start-up that its arch has every
+ * hook its workers will call.
+ */
+#ifndef LOSTFLUSH_WORKER_REGISTRY_H
+#define LOSTFLUSH_WORKER_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../model/arch_ops.h"
+#include "vm.h"
+
+struct worker_kind {
+	const char *name;  /* "invalidator" */
+	const char *label; /* "N": the first is N, the second N2, ... */
+	worker_fn fn;
+	/* The arch hooks it calls: offsets in struct mmu_arch_ops, ending
+	 * with (size_t)-1. */
+	size_t needs[4];
+};
+
+const struct worker_kind *worker_kind_named(const char *name);
+const struct worker_kind *worker_kind_of(worker_fn fn);
+/* "invalidator, flusher, ...": the names, for a message. */
+void worker_kind_names(char *buf, size_t len);
+
+/* Add one worker of each kind named in `names` (comma-separated), labelled
+ * by kind and count. -1 (nothing added) if a name is no kind's. */
+int run_add_named_workers(struct run *run, const char *names);
+/* The first hook a worker of the run calls that the VM's arch leaves NULL,
+ * by its name and the worker's; false if there is none. */
+bool vm_missing_hook(const struct run *run, const char **hook, const char **worker);
+/* Whether every name in `names` is a kind's; *bad: the first that is not. */
+bool worker_names_valid(const char *names, const char **bad, size_t *bad_len);
+
+#endif
