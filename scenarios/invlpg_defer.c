@@ -167,10 +167,9 @@ static void bit_flush_cond(struct kvm *kvm, bool zapped)
 
 static const struct flush_policy bit_fixed = { BIT_POLICY };
 
-/* clear-before-request: the seed v2's order with the bit, test_and_clear_bit
- * and then the request, by the dirty-log flusher outside mmu_lock. The
- * notifier, under the lock, finds the bit clear while that flush is still
- * in flight, skips its own and frees the page. */
+/* clear-before-request: the seed v2's order with the bit, the dirty-log
+ * flusher outside mmu_lock: a notifier under the lock finds the bit clear
+ * while that flush is in flight, skips its own and frees the page. */
 static const struct flush_policy bit_clear_before_request = {
 	BIT_POLICY,
 	.dirty_log_flushes_under_lock = false,
