@@ -103,7 +103,7 @@ if [ "$rc" -eq 0 ] && python3 - "$out_dir/dirty-log-million.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
 assert r["outcome"] == "clean" and r["config"]["gfns"] == 1000000, r["outcome"]
-assert r["counters"]["dirty_pages_reaped"] > 100000, r["counters"]
+assert r["counters"]["dirty_pages_reaped"] > 10000, r["counters"]
 m = r["memory"]
 assert m["peak_rss_bytes"] > 0, m
 print(f'1,000,000 gfns: {r["counters"]["dirty_pages_reaped"]} pages reaped, '
