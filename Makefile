@@ -7,6 +7,8 @@
 #   make tsan     ./stress-tsan (clang -fsanitize=thread)
 #   make asan     ./stress-asan (clang -fsanitize=address,undefined)
 #   make fuzz     the libFuzzer targets, 60 s each (FUZZ_SECONDS)
+#   make lint     cppcheck, clang-tidy and the layering check
+#   make format   clang-format the tree; make format-check says if it is not
 #   make bench    benchmarks (hyperfine)
 #   make nightly  every scenario and variant, free mode and TSan
 #   make setup    install missing Debian packages (as root) or print the line
@@ -47,7 +49,8 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-asan/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all tsan asan fuzz run check check-quick test unit bench setup clean nightly
+.PHONY: all tsan asan fuzz run check check-quick test unit bench setup clean nightly \
+	lint format format-check
 
 -include $(shell find build build-tsan build-asan -name '*.d' 2>/dev/null)
 all: stress
@@ -111,6 +114,18 @@ test: stress stress-tsan stress-asan $(UNIT_TESTS) $(FUZZ_TARGETS)
 check-quick: setup
 	@$(MAKE) --no-print-directory -j$(shell nproc) stress $(UNIT_TESTS)
 	@tests/run-all.sh --quick
+
+lint:
+	@mkdir -p build
+	@scripts/lint.sh
+
+SOURCES = $(shell git ls-files '*.c' '*.h')
+
+format:
+	@clang-format -i $(SOURCES)
+
+format-check:
+	@clang-format --dry-run -Werror $(SOURCES) && echo "format-check: the tree is formatted"
 
 bench: stress
 	@scripts/bench.sh

@@ -19,8 +19,8 @@ bool tdp_fast_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
 /* make_spte() for a fault on gfn, under mmu_lock: writable unless gfn is
  * write-tracked, and marked dirty when it is writable and logging is on.
  * *emulate: a write to a tracked gfn, which KVM performs itself. */
-uint64_t tdp_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
-			     int level, bool write, bool *emulate);
+uint64_t tdp_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, int level,
+			     bool write, bool *emulate);
 /* tdp_mmu_set_spte_atomic() of a fault's leaf over what is there. */
 void tdp_install_fault_leaf(_Atomic uint64_t *slot, gfn_t gfn, uint64_t new_spte);
 /* EPT A/D bits in hardware (arch/x86_ept_ad.c): a walk that fills a TLB
@@ -36,7 +36,6 @@ bool tdp_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear);
 /* 6.13's leaf_spte_change_needs_tlb_flush() (081976992f43): flush iff
  * MMU-writable goes from 1 to 0. */
 bool leaf_spte_change_needs_tlb_flush(uint64_t old_spte, uint64_t new_spte);
-
 
 extern const struct mmu_arch_ops x86_shadow_ops;
 extern const struct mmu_arch_ops x86_tdp_ops;

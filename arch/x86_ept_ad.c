@@ -46,8 +46,8 @@ void ept_walk_sets_accessed(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int
 	uint64_t was;
 
 	if (!(leaf & SPTE_ACCESSED))
-		set_leaf_bit(vcpu->root, gfn, level, leaf & FRAME_MASK,
-			     SPTE_PRESENT, SPTE_ACCESSED, &was);
+		set_leaf_bit(vcpu->root, gfn, level, leaf & FRAME_MASK, SPTE_PRESENT, SPTE_ACCESSED,
+			     &was);
 }
 
 bool ept_write_sets_dirty(struct kvm_vcpu *vcpu, gfn_t gfn, const struct tlb_entry *e)

@@ -39,8 +39,7 @@ static bool shadow_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 		return false;
 	}
 	/* Host pages are writable here, so every fault maps writable. */
-	spt_set_leaf(kvm, gfn, PG_LEVEL_4K,
-		     make_leaf_spte(page.pfn, page.gen, PG_LEVEL_4K, true));
+	spt_set_leaf(kvm, gfn, PG_LEVEL_4K, make_leaf_spte(page.pfn, page.gen, PG_LEVEL_4K, true));
 	mmu_unlock(kvm, lock);
 	return true;
 }

@@ -331,8 +331,8 @@ static void tdp_zap_flush(struct kvm *kvm, struct tdp_zap *z)
  * gone, flush nothing, and let the host free the frame while a TLB still
  * maps it; and once the walk leaves its RCU read-side section, a grace
  * period may end and a table freed by a fault's replacement go while a
- * vCPU's hardware walk is still in it (fcb93eb6d09d). Either way the pending flush is forgotten, as upstream's caller
- * clears flush when this returns true.
+ * vCPU's hardware walk is still in it (fcb93eb6d09d). Either way the pending flush is forgotten, as
+ * upstream's caller clears flush when this returns true.
  */
 static void tdp_mmu_iter_cond_resched(struct kvm *kvm, struct tdp_zap *z)
 {
@@ -359,8 +359,8 @@ static void tdp_mmu_iter_cond_resched(struct kvm *kvm, struct tdp_zap *z)
  * read-side section (rcu_read_lock() in tdp_mmu_zap_leafs()), left only
  * around a yield.
  */
-static void tdp_mmu_zap_leafs(struct kvm *kvm, struct spt_table *root, gfn_t start,
-			      gfn_t end, struct tdp_zap *z)
+static void tdp_mmu_zap_leafs(struct kvm *kvm, struct spt_table *root, gfn_t start, gfn_t end,
+			      struct tdp_zap *z)
 {
 	bool huge = kvm->cfg.max_huge_level > PG_LEVEL_4K;
 
@@ -415,26 +415,26 @@ static bool tdp_zap_gfn(struct kvm *kvm, gfn_t gfn)
 
 /* One ops table per flavour: the zap flavour's unmap_gfn_range, and the
  * fault flavour's page_fault. */
-#define TDP_OPS_FAULT(id, ops_name, fault_flavor, ...)                                \
-	static const struct tdp_zap_flavor id##_flavor = { __VA_ARGS__ };             \
-	static bool id##_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)     \
-	{                                                                             \
-		return tdp_unmap_gfn_range(kvm, start, end, &id##_flavor);            \
-	}                                                                             \
-	static bool id##_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)     \
-	{                                                                             \
-		return tdp_page_fault_flavor(vcpu, gfn, write, fault_flavor);        \
-	}                                                                             \
-	const struct mmu_arch_ops id##_ops = {                                        \
-		.name = ops_name,                                                     \
-		.page_fault = id##_page_fault,                                        \
-		.invlpg = tdp_invlpg,                                                 \
-		.unmap_gfn_range = id##_unmap_gfn_range,                              \
-		.zap_gfn = tdp_zap_gfn,                                               \
-		.write_protect_gfn = tdp_write_protect_gfn,                           \
-		.age_gfn = tdp_age_gfn,                                               \
-		.walk_sets_accessed = ept_walk_sets_accessed,                         \
-		.write_sets_dirty = ept_write_sets_dirty,                             \
+#define TDP_OPS_FAULT(id, ops_name, fault_flavor, ...)                            \
+	static const struct tdp_zap_flavor id##_flavor = { __VA_ARGS__ };         \
+	static bool id##_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end) \
+	{                                                                         \
+		return tdp_unmap_gfn_range(kvm, start, end, &id##_flavor);        \
+	}                                                                         \
+	static bool id##_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write) \
+	{                                                                         \
+		return tdp_page_fault_flavor(vcpu, gfn, write, fault_flavor);     \
+	}                                                                         \
+	const struct mmu_arch_ops id##_ops = {                                    \
+		.name = ops_name,                                                 \
+		.page_fault = id##_page_fault,                                    \
+		.invlpg = tdp_invlpg,                                             \
+		.unmap_gfn_range = id##_unmap_gfn_range,                          \
+		.zap_gfn = tdp_zap_gfn,                                           \
+		.write_protect_gfn = tdp_write_protect_gfn,                       \
+		.age_gfn = tdp_age_gfn,                                           \
+		.walk_sets_accessed = ept_walk_sets_accessed,                     \
+		.write_sets_dirty = ept_write_sets_dirty,                         \
 	}
 #define TDP_OPS(id, ops_name, ...) TDP_OPS_FAULT(id, ops_name, &tdp_fault_upstream, __VA_ARGS__)
 

@@ -72,8 +72,8 @@ bool tdp_fast_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
  * says -EPERM); a writable SPTE in a logged memslot is marked dirty before
  * it is installed, so no write through it can precede its mark.
  */
-uint64_t tdp_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
-			     int level, bool write, bool *emulate)
+uint64_t tdp_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, int level,
+			     bool write, bool *emulate)
 {
 	struct kvm *kvm = vcpu->kvm;
 	bool tracked = kvm->track && kvm_gfn_is_write_tracked(kvm, gfn);
@@ -125,8 +125,9 @@ bool tdp_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *
 	const struct dirty_log_policy *p = kvm->cfg.log_policy;
 	/* Logging with A/D bits is PML's: clear D, and the hardware logs the
 	 * next write (kvm_mmu_clear_dirty_pt_masked()); without them, W. */
-	uint64_t clear = for_tracking ? SPTE_WRITABLE | SPTE_MMU_WRITABLE :
-			 kvm->cfg.ad_bits ? SPTE_DIRTY : SPTE_WRITABLE;
+	uint64_t clear = for_tracking	    ? SPTE_WRITABLE | SPTE_MMU_WRITABLE
+			 : kvm->cfg.ad_bits ? SPTE_DIRTY
+					    : SPTE_WRITABLE;
 	bool flush = false;
 
 	*changed = false;

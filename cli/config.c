@@ -48,9 +48,9 @@ static void apply_variant_shape(struct config *cfg, const struct scenario_varian
 	const char *w = cfg->run.sched == SCHED_FREE ? v->workload : v->controlled_workload;
 
 	cfg->vm.kvm.tlb_huge = (enum tlb_huge_mode)mode_the_bug_needs(v->claims.shows_with_tlb_huge,
-								   cfg->vm.kvm.tlb_huge);
+								      cfg->vm.kvm.tlb_huge);
 	cfg->vm.kvm.log_mode = (enum dirty_log_mode)mode_the_bug_needs(v->claims.shows_with_log,
-								    cfg->vm.kvm.log_mode);
+								       cfg->vm.kvm.log_mode);
 	cfg->vm.kvm.ad_bits = mode_the_bug_needs(v->claims.shows_with_ad_bits, cfg->vm.kvm.ad_bits);
 	if (cfg->run.sched != SCHED_FREE && v->controlled_vcpus)
 		cfg->vm.kvm.nr_vcpus = v->controlled_vcpus;
@@ -127,21 +127,22 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->run.seed = seed;
 	/* A count of executions, given without a duration, is run whole: its
 	 * replay line must not stop short on a slower machine. */
-	cfg->run.duration_ns = counted && !o->given[OPT_DURATION] ? MAX_DURATION_NS : o->duration_ns;
+	cfg->run.duration_ns =
+		counted && !o->given[OPT_DURATION] ? MAX_DURATION_NS : o->duration_ns;
 	cfg->run.keep_going = o->keep_going;
 	cfg->run.progress = !o->quiet && isatty(STDERR_FILENO);
 }
 
-int config_check(const struct config *cfg, const struct options *o,
-		 const struct scenario *s, const struct scenario_variant *v)
+int config_check(const struct config *cfg, const struct options *o, const struct scenario *s,
+		 const struct scenario_variant *v)
 {
 	char why[256];
 	const char *bad;
 	size_t bad_len;
 
 	if (o->given[OPT_ARCH] && !arch_named(s, v, o->arch)) {
-		complain("--arch '%s' is not one %s/%s runs on: it runs on %s%s", o->arch,
-			 s->name, v->name, (v->arch ? v->arch : s->arch)->name,
+		complain("--arch '%s' is not one %s/%s runs on: it runs on %s%s", o->arch, s->name,
+			 v->name, (v->arch ? v->arch : s->arch)->name,
 			 s->other_archs ? " or the others --list names" : " only");
 		return -1;
 	}
@@ -154,10 +155,11 @@ int config_check(const struct config *cfg, const struct options *o,
 	 * harness's own bug. */
 	HARNESS_ASSERT(!v->extra_workers || worker_names_valid(v->extra_workers, &bad, &bad_len),
 		       "%s/%s adds a worker of kind '%.*s', which workers/registry.c does not "
-		       "have", s->name, v->name, (int)bad_len, bad);
+		       "have",
+		       s->name, v->name, (int)bad_len, bad);
 	if (cfg->vm.work.hot_gfns > cfg->vm.kvm.nr_gfns) {
-		complain("--hot-gfns %u is not allowed: at most --gfns (%llu)%s", cfg->vm.work.hot_gfns,
-			 (unsigned long long)cfg->vm.kvm.nr_gfns,
+		complain("--hot-gfns %u is not allowed: at most --gfns (%llu)%s",
+			 cfg->vm.work.hot_gfns, (unsigned long long)cfg->vm.kvm.nr_gfns,
 			 o->given[OPT_HOT_GFNS] ? "" : ", and it is the scenario's own hot set");
 		return -1;
 	}

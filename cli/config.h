@@ -21,7 +21,7 @@ struct config {
 void build_config(struct config *cfg, const struct options *o, const struct scenario *s,
 		  const struct scenario_variant *v, uint64_t seed);
 /* 0 if the run can be built; else -1 after a message naming the option. */
-int config_check(const struct config *cfg, const struct options *o,
-		 const struct scenario *s, const struct scenario_variant *v);
+int config_check(const struct config *cfg, const struct options *o, const struct scenario *s,
+		 const struct scenario_variant *v);
 
 #endif

@@ -22,10 +22,12 @@ static void list_variant_shapes(const struct scenario_variant *v)
 		       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
 	if (v->claims.cover_sc_only)
 		printf("    %-22s         cover: stated caught under --memory sc only (under "
-		       "tso and weak, commits and stale reads dilute its search)\n", "");
+		       "tso and weak, commits and stale reads dilute its search)\n",
+		       "");
 	if (v->cover_follows_reorderings)
 		printf("    %-22s         cover: follows store reorderings (goes on from passed "
-		       "stores)\n", "");
+		       "stores)\n",
+		       "");
 	if (v->controlled_vcpus || v->controlled_workload) {
 		char vcpus[32] = "";
 
@@ -37,8 +39,14 @@ static void list_variant_shapes(const struct scenario_variant *v)
 	}
 }
 
-static const char *ad_bits_name_of(int m) { return m ? "on" : "off"; }
-static const char *tlb_huge_name_of(int m) { return tlb_huge_name((enum tlb_huge_mode)m); }
+static const char *ad_bits_name_of(int m)
+{
+	return m ? "on" : "off";
+}
+static const char *tlb_huge_name_of(int m)
+{
+	return tlb_huge_name((enum tlb_huge_mode)m);
+}
 static const char *dirty_log_mode_name_of(int m)
 {
 	return dirty_log_mode_name((enum dirty_log_mode)m);
@@ -69,34 +77,44 @@ void list_scenarios(void)
 		for (int j = 0; j < s->nr_variants; j++) {
 			const struct scenario_variant *v = &s->variants[j];
 
-			printf("    %-22s %-7s %s\n", v->name, v->buggy ? "buggy" : "fixed", v->summary);
+			printf("    %-22s %-7s %s\n", v->name, v->buggy ? "buggy" : "fixed",
+			       v->summary);
 			printf("    %-22s         %s\n", "", v->note);
 			if (v->buggy)
 				printf("    %-22s         caught by:%s%s%s%s%s%s\n", "",
-				       v->claims.caught_by & DETECT_ORACLE ?
-					       (v->claims.rare_in_free_mode ? " free (rarely)" : " free") : "",
+				       v->claims.caught_by & DETECT_ORACLE
+					       ? (v->claims.rare_in_free_mode ? " free (rarely)"
+									      : " free")
+					       : "",
 				       v->claims.caught_by & DETECT_RANDOM ? " random" : "",
 				       v->claims.caught_by & DETECT_PCT ? " pct" : "",
 				       v->claims.caught_by & DETECT_COVER ? " cover" : "",
 				       v->claims.caught_by & DETECT_TSAN ? " tsan" : "",
-				       v->claims.caught_by & DETECT_STORE_BUFFERS ? " store-buffers" : "");
+				       v->claims.caught_by & DETECT_STORE_BUFFERS ? " store-buffers"
+										  : "");
 			if (v->claims.shows_with_range_flush)
-				printf("    %-22s         range flush: shows only with --range-flush %s; "
-				       "expected clean with the other\n", "",
-				       v->claims.shows_with_range_flush == RANGE_FLUSH_WORKS ? "works"
-										 : "unsupported");
+				printf("    %-22s         range flush: shows only with "
+				       "--range-flush %s; "
+				       "expected clean with the other\n",
+				       "",
+				       v->claims.shows_with_range_flush == RANGE_FLUSH_WORKS
+					       ? "works"
+					       : "unsupported");
 			list_mode_mask("--tlb-huge", v->claims.shows_with_tlb_huge,
 				       NR_TLB_HUGE_MODES, tlb_huge_name_of);
 			list_mode_mask("--log", v->claims.shows_with_log, NR_LOG_MODES,
 				       dirty_log_mode_name_of);
-			list_mode_mask("--ad-bits", v->claims.shows_with_ad_bits, 2, ad_bits_name_of);
+			list_mode_mask("--ad-bits", v->claims.shows_with_ad_bits, 2,
+				       ad_bits_name_of);
 			if (v->claims.needs_huge_leaves)
-				printf("    %-22s         huge pages: shows only where a memslot holds a "
-				       "whole huge page; expected clean below\n", "");
+				printf("    %-22s         huge pages: shows only where a memslot "
+				       "holds a "
+				       "whole huge page; expected clean below\n",
+				       "");
 			if (v->buggy && v->claims.shows_from != MEM_SC)
 				printf("    %-22s         memory: can show from --memory %s on; "
-				       "expected clean under a stronger model\n", "",
-				       mem_model_name(v->claims.shows_from));
+				       "expected clean under a stronger model\n",
+				       "", mem_model_name(v->claims.shows_from));
 			list_variant_shapes(v);
 		}
 	}

@@ -19,9 +19,9 @@ static const struct {
 	unsigned bit;
 	const char *name;
 } detectors[] = {
-	{ DETECT_ORACLE, "free" },     { DETECT_RANDOM, "random" },
-	{ DETECT_PCT, "pct" },         { DETECT_COVER, "cover" },
-	{ DETECT_TSAN, "tsan" },       { DETECT_STORE_BUFFERS, "store-buffers" },
+	{ DETECT_ORACLE, "free" }, { DETECT_RANDOM, "random" },
+	{ DETECT_PCT, "pct" },	   { DETECT_COVER, "cover" },
+	{ DETECT_TSAN, "tsan" },   { DETECT_STORE_BUFFERS, "store-buffers" },
 };
 
 static json_t *detector_list(unsigned bits)
@@ -45,9 +45,18 @@ static json_t *mode_list(unsigned mask, int nr, const char *(*name)(int))
 	return a;
 }
 
-static const char *tlb_huge_of(int m) { return tlb_huge_name((enum tlb_huge_mode)m); }
-static const char *log_of(int m) { return dirty_log_mode_name((enum dirty_log_mode)m); }
-static const char *ad_bits_of(int m) { return m ? "on" : "off"; }
+static const char *tlb_huge_of(int m)
+{
+	return tlb_huge_name((enum tlb_huge_mode)m);
+}
+static const char *log_of(int m)
+{
+	return dirty_log_mode_name((enum dirty_log_mode)m);
+}
+static const char *ad_bits_of(int m)
+{
+	return m ? "on" : "off";
+}
 
 static json_t *range_flush_list(int shows_with)
 {
@@ -62,29 +71,26 @@ static json_t *range_flush_list(int shows_with)
 
 static json_t *claims_json(const struct variant_claims *c)
 {
-	return json_pack("{s:o, s:i, s:b, s:b, s:s, s:{s:o, s:o, s:o, s:o}, s:b}",
-			 "caught_by", detector_list(c->caught_by),
-			 "pct_depth", c->pct_depth ? c->pct_depth : CTL_DEFAULT_DEPTH,
-			 "rare_in_free_mode", c->rare_in_free_mode,
-			 "cover_sc_only", c->cover_sc_only,
-			 "shows_from", mem_model_name(c->shows_from),
-			 "shows_with",
-			 "tlb_huge", mode_list(c->shows_with_tlb_huge, NR_TLB_HUGE_MODES, tlb_huge_of),
-			 "log", mode_list(c->shows_with_log, NR_LOG_MODES, log_of),
-			 "ad_bits", mode_list(c->shows_with_ad_bits, 2, ad_bits_of),
-			 "range_flush", range_flush_list(c->shows_with_range_flush),
-			 "needs_huge_leaves", c->needs_huge_leaves);
+	return json_pack("{s:o, s:i, s:b, s:b, s:s, s:{s:o, s:o, s:o, s:o}, s:b}", "caught_by",
+			 detector_list(c->caught_by), "pct_depth",
+			 c->pct_depth ? c->pct_depth : CTL_DEFAULT_DEPTH, "rare_in_free_mode",
+			 c->rare_in_free_mode, "cover_sc_only", c->cover_sc_only, "shows_from",
+			 mem_model_name(c->shows_from), "shows_with", "tlb_huge",
+			 mode_list(c->shows_with_tlb_huge, NR_TLB_HUGE_MODES, tlb_huge_of), "log",
+			 mode_list(c->shows_with_log, NR_LOG_MODES, log_of), "ad_bits",
+			 mode_list(c->shows_with_ad_bits, 2, ad_bits_of), "range_flush",
+			 range_flush_list(c->shows_with_range_flush), "needs_huge_leaves",
+			 c->needs_huge_leaves);
 }
 
 static json_t *variant_json(const struct scenario_variant *v)
 {
-	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:{s:s?, s:s?, s:i, s:s?, s:b}}",
-			 "name", v->name, "summary", v->summary, "note", v->note, "buggy", v->buggy,
-			 "claims", claims_json(&v->claims),
-			 "settings", "workload", v->workload, "perturb", v->perturb,
-			 "controlled_vcpus", v->controlled_vcpus,
-			 "controlled_workload", v->controlled_workload,
-			 "cover_follows_reorderings", v->cover_follows_reorderings);
+	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:{s:s?, s:s?, s:i, s:s?, s:b}}", "name",
+			 v->name, "summary", v->summary, "note", v->note, "buggy", v->buggy,
+			 "claims", claims_json(&v->claims), "settings", "workload", v->workload,
+			 "perturb", v->perturb, "controlled_vcpus", v->controlled_vcpus,
+			 "controlled_workload", v->controlled_workload, "cover_follows_reorderings",
+			 v->cover_follows_reorderings);
 }
 
 void list_scenarios_json(void)
@@ -99,8 +105,8 @@ void list_scenarios_json(void)
 			json_array_append_new(variants, variant_json(&s->variants[j]));
 		json_array_append_new(scenarios,
 				      json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", s->name,
-						"summary", s->summary, "origin", s->origin,
-						"arch", s->arch->name, "variants", variants));
+						"summary", s->summary, "origin", s->origin, "arch",
+						s->arch->name, "variants", variants));
 	}
 	json_dumpf(scenarios, stdout, JSON_INDENT(1));
 	fputc('\n', stdout);

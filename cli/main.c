@@ -49,14 +49,14 @@ static void print_summary(const struct run_result *results, int done, int n)
 	       done < n ? ", the rest not run: interrupted" : "");
 	for (int i = 0; i < done; i++)
 		printf("  %-5s %s/%s: %s, expected %s\n",
-		       results[i].verdict == VERDICT_AS_EXPECTED ? "ok"
-		       : results[i].verdict == VERDICT_NOT_AS_EXPECTED ? "FAIL" : "-",
+		       results[i].verdict == VERDICT_AS_EXPECTED       ? "ok"
+		       : results[i].verdict == VERDICT_NOT_AS_EXPECTED ? "FAIL"
+								       : "-",
 		       results[i].scenario, results[i].variant, outcome_name(results[i].outcome),
 		       expect_name(results[i].expected));
 }
 
-static int run_selection(const struct options *o, const struct selection *sel, int n,
-			 uint64_t seed)
+static int run_selection(const struct options *o, const struct selection *sel, int n, uint64_t seed)
 {
 	struct run_result *results = calloc((size_t)n, sizeof(*results));
 	struct final_verdict end;

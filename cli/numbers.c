@@ -118,7 +118,7 @@ int parse_duration(const char *s, uint64_t *ns)
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		double t = v * units[i].scale;
 
-		if (strcmp(end, units[i].unit))
+		if (strcmp(end, units[i].unit) != 0)
 			continue;
 		if (t < (double)NS_PER_MS || t > (double)MAX_DURATION_NS)
 			return -1;

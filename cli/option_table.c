@@ -14,21 +14,33 @@
 
 #define F(field) offsetof(struct options, field)
 
-static const char *memory_name(int v) { return mem_model_name((enum mem_model)v); }
-static const char *tlb_huge_name_of(int v) { return tlb_huge_name((enum tlb_huge_mode)v); }
-static const char *log_name(int v) { return dirty_log_mode_name((enum dirty_log_mode)v); }
+static const char *memory_name(int v)
+{
+	return mem_model_name((enum mem_model)v);
+}
+static const char *tlb_huge_name_of(int v)
+{
+	return tlb_huge_name((enum tlb_huge_mode)v);
+}
+static const char *log_name(int v)
+{
+	return dirty_log_mode_name((enum dirty_log_mode)v);
+}
 static const char *range_flush_name(int v)
 {
 	return v == RANGE_FLUSH_WORKS ? "works" : "unsupported";
 }
-static const char *ad_bits_name(int v) { return v ? "on" : "off"; }
+static const char *ad_bits_name(int v)
+{
+	return v ? "on" : "off";
+}
 static const char *expect_choice_name(int v)
 {
 	return v == EXPECT_CLEAN ? "clean" : "violation";
 }
 
-#define CHOICES(fn, base, n) .kind = OK_CHOICE, .choice_name = (fn), .choice_base = (base), \
-			     .nr_choices = (n)
+#define CHOICES(fn, base, n) \
+	.kind = OK_CHOICE, .choice_name = (fn), .choice_base = (base), .nr_choices = (n)
 
 /* What shapes a run and a replay carries. */
 #define CARRIED (OPTF_SHAPES_RUN | OPTF_CARRIED)
@@ -80,8 +92,8 @@ const struct option_def option_table[NR_OPTIONS] = {
 				 "minimized schedule, if it carries one); the report says "
 				 "every option that shaped it, so none of those may be given "
 				 "beside it" },
-	[OPT_MEMORY] = { "memory", 0, .metavar = NULL, .field = F(memory), CHOICES(memory_name, 0, 3),
-			 .flags = CARRIED | OPTF_CONTROLLED,
+	[OPT_MEMORY] = { "memory", 0, .metavar = NULL, .field = F(memory),
+			 CHOICES(memory_name, 0, 3), .flags = CARRIED | OPTF_CONTROLLED,
 			 .help = "controlled modes: sc, every store visible at once "
 				 "(default); tso, FIFO store buffers (x86-like); weak, "
 				 "buffers drain in any order barriers allow and loads may "

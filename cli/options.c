@@ -84,10 +84,12 @@ static void choice_list(const struct option_def *d, char *buf, size_t len, const
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (int i = 0; i < d->nr_choices && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s",
-					 !i ? "" : i == d->nr_choices - 1 ? last_sep : sep,
+	for (int i = 0; i < d->nr_choices && used < len; i++) {
+		const char *before = i == d->nr_choices - 1 ? last_sep : sep;
+
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? before : "",
 					 d->choice_name(d->choice_base + i));
+	}
 }
 
 static void allowed(const struct option_def *d, char *buf, size_t len)
@@ -104,7 +106,8 @@ static void allowed(const struct option_def *d, char *buf, size_t len)
 				 d->flags & OPTF_POW2 ? ", a power of two" : "");
 		return;
 	case OK_DURATION:
-		snprintf(buf, len, "give a number with ms, s, m or h, from 1ms to 24h (e.g. 10s, 2m)");
+		snprintf(buf, len,
+			 "give a number with ms, s, m or h, from 1ms to 24h (e.g. 10s, 2m)");
 		return;
 	case OK_BYTES:
 		format_bytes(lo, sizeof(lo), d->lo);
@@ -120,12 +123,12 @@ static void allowed(const struct option_def *d, char *buf, size_t len)
 		return;
 	}
 	case OK_SCHED:
-		snprintf(buf, len, "use free, random, pct, pct:D (D from 1 to %d), pct:D:K (K from "
-			 "1 to %d) or cover", CTL_MAX_DEPTH, CTL_MAX_STEPS);
+		snprintf(buf, len,
+			 "use free, random, pct, pct:D (D from 1 to %d), pct:D:K (K from "
+			 "1 to %d) or cover",
+			 CTL_MAX_DEPTH, CTL_MAX_STEPS);
 		return;
-	default:
-		snprintf(buf, len, "see --help");
-		return;
+	default: snprintf(buf, len, "see --help"); return;
 	}
 }
 
@@ -167,7 +170,9 @@ static int set_sched(struct options *o, const char *arg)
 	static const struct {
 		const char *name;
 		int mode;
-	} plain[] = { { "free", SCHED_FREE }, { "random", SCHED_RANDOM }, { "cover", SCHED_COVER } };
+	} plain[] = { { "free", SCHED_FREE },
+		      { "random", SCHED_RANDOM },
+		      { "cover", SCHED_COVER } };
 	int depth;
 	uint64_t steps;
 
@@ -176,7 +181,7 @@ static int set_sched(struct options *o, const char *arg)
 			o->sched = plain[i].mode;
 			return 0;
 		}
-	if (strncmp(arg, "pct", 3) || (arg[3] && arg[3] != ':'))
+	if (strncmp(arg, "pct", 3) != 0 || (arg[3] && arg[3] != ':'))
 		return -1;
 	if (arg[3] && !arg[4])
 		return -1;
@@ -278,7 +283,9 @@ int option_set(struct options *o, enum option_id id, const char *value, const ch
 static void format_sched(const struct options *o, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		[SCHED_FREE] = "free", [SCHED_RANDOM] = "random", [SCHED_COVER] = "cover",
+		[SCHED_FREE] = "free",
+		[SCHED_RANDOM] = "random",
+		[SCHED_COVER] = "cover",
 	};
 
 	if (o->sched != SCHED_PCT)
@@ -327,9 +334,9 @@ static void build_getopt_tables(void)
 	for (int i = 0; i < NR_OPTIONS; i++) {
 		const struct option_def *d = &option_table[i];
 
-		long_options[i] = (struct option){ d->name,
-						   d->kind == OK_FLAG ? no_argument : required_argument,
-						   NULL, 256 + i };
+		long_options[i] = (struct option){
+			d->name, d->kind == OK_FLAG ? no_argument : required_argument, NULL, 256 + i
+		};
 		if (d->short_name) {
 			short_options[s++] = d->short_name;
 			if (d->kind != OK_FLAG)
@@ -379,8 +386,8 @@ static void complain_getopt(int c, int argc, char **argv)
 			 id >= 0 ? option_table[id].name : "?");
 	} else if (optopt >= 256) {
 		/* A long option that takes no value, given one. */
-		complain("option '--%s' takes no value (given '%s')", option_table[optopt - 256].name,
-			 arg);
+		complain("option '--%s' takes no value (given '%s')",
+			 option_table[optopt - 256].name, arg);
 	} else if (optopt) {
 		complain("unknown option '-%c'; see --help", optopt);
 	} else {
@@ -477,9 +484,9 @@ int options_check_with_replay(const struct options *o)
 		if (o->given[i] && !(option_table[i].flags & OPTF_WITH_REPLAY)) {
 			complain("--%s cannot be given with --replay: %s (with it: %s)",
 				 option_table[i].name,
-				 option_table[i].flags & OPTF_CARRIED ?
-					 "the replay takes it from the report" :
-					 "a replay runs the one execution the report describes",
+				 option_table[i].flags & OPTF_CARRIED
+					 ? "the replay takes it from the report"
+					 : "a replay runs the one execution the report describes",
 				 ok);
 			return -1;
 		}
@@ -540,8 +547,8 @@ char *options_command_line(const struct options *o, unsigned mask)
 			continue;
 		snprintf(name, sizeof(name), "--%s", option_table[i].name);
 		err |= text_add_word(&t, name);
-		if (option_table[i].kind != OK_FLAG && option_format(o, (enum option_id)i, value,
-								     sizeof(value)))
+		if (option_table[i].kind != OK_FLAG &&
+		    option_format(o, (enum option_id)i, value, sizeof(value)))
 			err |= text_add_word(&t, value);
 	}
 	if (err) {
@@ -570,8 +577,9 @@ struct report_kv *options_report_kv(const struct options *o, unsigned mask, int 
 		for (char *p = k->key; *p; p++)
 			if (*p == '-')
 				*p = '_';
-		k->type = d->kind == OK_FLAG ? KV_TRUE
-			  : d->kind == OK_WHOLE && !(d->flags & OPTF_HEX) ? KV_NUMBER : KV_STRING;
+		k->type = d->kind == OK_FLAG				  ? KV_TRUE
+			  : d->kind == OK_WHOLE && !(d->flags & OPTF_HEX) ? KV_NUMBER
+									  : KV_STRING;
 		k->value = strdup(value);
 		if (!k->value) {
 			report_kv_free(kv, *nr);
@@ -679,9 +687,9 @@ void options_usage(FILE *out, const char *argv0)
 static const char *kind_name(enum option_kind k)
 {
 	static const char *const names[] = {
-		[OK_FLAG] = "flag", [OK_WHOLE] = "whole", [OK_DURATION] = "duration",
+		[OK_FLAG] = "flag",   [OK_WHOLE] = "whole",   [OK_DURATION] = "duration",
 		[OK_BYTES] = "bytes", [OK_CHOICE] = "choice", [OK_TEXT] = "text",
-		[OK_SPEC] = "spec", [OK_SCHED] = "sched",
+		[OK_SPEC] = "spec",   [OK_SCHED] = "sched",
 	};
 
 	return names[k];
@@ -710,8 +718,10 @@ static void flag_list(unsigned flags, char *buf, size_t len)
 	static const struct {
 		unsigned flag;
 		const char *name;
-	} names[] = { { OPTF_SHAPES_RUN, "shapes-run" }, { OPTF_CARRIED, "carried" },
-		      { OPTF_WITH_REPLAY, "with-replay" }, { OPTF_CONTROLLED, "controlled" } };
+	} names[] = { { OPTF_SHAPES_RUN, "shapes-run" },
+		      { OPTF_CARRIED, "carried" },
+		      { OPTF_WITH_REPLAY, "with-replay" },
+		      { OPTF_CONTROLLED, "controlled" } };
 	size_t used = 0;
 
 	snprintf(buf, len, "-");

@@ -99,8 +99,8 @@ struct option_def {
 	 * named by choice_name (the model's own names where it has them). */
 	const char *(*choice_name)(int value);
 	int choice_base, nr_choices;
-	const struct spec_def *spec;         /* OK_SPEC */
-	size_t field;                        /* offset in struct options */
+	const struct spec_def *spec; /* OK_SPEC */
+	size_t field;		     /* offset in struct options */
 	unsigned flags;
 	const char *help; /* a range or the choices follow it in --help */
 };
@@ -113,19 +113,19 @@ struct options {
 	const char *scenario, *variant; /* variant NULL: the scenario's fixed one */
 	const char *report_path, *replay_path;
 	const char *arch; /* --arch: an MMU flavour by name, when given */
-	int expect; /* enum expectation */
+	int expect;	  /* enum expectation */
 	uint64_t seed;
 	uint64_t duration_ns;
 	int sched; /* enum sched_mode */
 	int pct_depth;
-	uint64_t pct_steps; /* PCT's k; 0: learned from the executions */
+	uint64_t pct_steps;  /* PCT's k; 0: learned from the executions */
 	uint64_t executions; /* 0: until the duration is up */
 	uint64_t first_execution;
-	int memory;      /* enum mem_model */
+	int memory;	 /* enum mem_model */
 	int range_flush; /* RANGE_FLUSH_WORKS or _UNSUPPORTED, when given */
-	int tlb_huge;    /* enum tlb_huge_mode, when given */
-	int log_mode;    /* enum dirty_log_mode, when given */
-	int ad_bits;     /* 0 off, 1 on, when given */
+	int tlb_huge;	 /* enum tlb_huge_mode, when given */
+	int log_mode;	 /* enum dirty_log_mode, when given */
+	int ad_bits;	 /* 0 off, 1 on, when given */
 	uint64_t vcpus, gfns, hot_gfns, tlb_entries; /* when given */
 	uint64_t max_memory;
 	/* Applied over a variant's own, in their canonical form. */

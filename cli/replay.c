@@ -29,7 +29,8 @@ static int apply_pair(struct options *o, const struct report_kv *kv, bool keep_v
 	if (!d || !(d->flags & OPTF_CARRIED)) {
 		carried_keys(keys, sizeof(keys));
 		complain("--replay '%s': '%s' is not something a replay carries (it carries: %s "
-			 "and schedule)", o->replay_path, kv->key, keys);
+			 "and schedule)",
+			 o->replay_path, kv->key, keys);
 		return -1;
 	}
 	/* --variant V beside --replay: the same decisions against V. */
@@ -46,13 +47,14 @@ static int check_replay(const struct options *o, bool has_schedule)
 
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
 		if (!o->given[needed[i]]) {
-			complain("--replay '%s' cannot be replayed: it says no %s",
-				 o->replay_path, option_table[needed[i]].name);
+			complain("--replay '%s' cannot be replayed: it says no %s", o->replay_path,
+				 option_table[needed[i]].name);
 			return -1;
 		}
 	if (!has_schedule && !o->given[OPT_EXECUTION]) {
 		complain("--replay '%s' cannot be replayed: it has neither an execution nor a "
-			 "schedule", o->replay_path);
+			 "schedule",
+			 o->replay_path);
 		return -1;
 	}
 	if (o->sched == SCHED_FREE) {
@@ -63,7 +65,8 @@ static int check_replay(const struct options *o, bool has_schedule)
 	}
 	if (!strcmp(o->scenario, "all") || !strcmp(o->variant, "all")) {
 		complain("--replay '%s' cannot be replayed: it names 'all', and a replay is one "
-			 "run of one variant", o->replay_path);
+			 "run of one variant",
+			 o->replay_path);
 		return -1;
 	}
 	return 0;
@@ -76,7 +79,8 @@ static int take_schedule(struct options *o, struct replay_file *rf)
 		return 0;
 	if (!budget_charge(rf->schedule_len * sizeof(*rf->schedule))) {
 		complain("--replay '%s': its schedule of %zu decisions is more than --max-memory "
-			 "holds", o->replay_path, rf->schedule_len);
+			 "holds",
+			 o->replay_path, rf->schedule_len);
 		return EXIT_SKIPPED;
 	}
 	o->guide = rf->schedule;

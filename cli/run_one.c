@@ -15,10 +15,10 @@
 #include "config.h"
 #include "verdict.h"
 
-#define TRACE_DUMP_EVENTS 24     /* per thread */
-#define TIMELINE_ROWS 60         /* events of a controlled execution shown */
+#define TRACE_DUMP_EVENTS 24	 /* per thread */
+#define TIMELINE_ROWS 60	 /* events of a controlled execution shown */
 #define TIMELINE_ALL_ROWS 100000 /* --timeline: all of them */
-#define MINIMIZE_TRIES 4000      /* replays a minimization may spend */
+#define MINIMIZE_TRIES 4000	 /* replays a minimization may spend */
 
 static const char *sched_name(const struct run_config *cfg)
 {
@@ -134,8 +134,8 @@ static char *rerun_line(const struct options *o, const struct run *run, const st
 	return options_command_line(&rr, OPTF_SHAPES_RUN);
 }
 
-static void fill_identity(struct run_result *r, const struct run *run,
-			  const struct scenario *s, const struct scenario_variant *v)
+static void fill_identity(struct run_result *r, const struct run *run, const struct scenario *s,
+			  const struct scenario_variant *v)
 {
 	r->scenario = s->name;
 	r->variant = v->name;
@@ -218,8 +218,8 @@ static void fill_result(struct run_result *r, struct run *run, const struct opti
 	if (r->nr_violations && run->cfg.sched != SCHED_FREE)
 		fill_replay(r, o, run, s, v);
 	r->rerun = rerun_line(o, run, r, s, v);
-	HARNESS_NEED(r->options && r->rerun && (r->replay || !r->nr_violations ||
-						run->cfg.sched == SCHED_FREE),
+	HARNESS_NEED(r->options && r->rerun &&
+			     (r->replay || !r->nr_violations || run->cfg.sched == SCHED_FREE),
 		     "memory", "the report of a run");
 }
 
@@ -229,7 +229,8 @@ static void print_header(const struct config *c, const struct scenario *s,
 	const struct run_config *cfg = &c->run;
 	const struct vm_config *vc = &c->vm;
 
-	printf("lostflush %s: %s/%s seed=%#llx duration=%.1fs vcpus=%d gfns=%llu hot=%u sched=%s%s%s\n",
+	printf("lostflush %s: %s/%s seed=%#llx duration=%.1fs vcpus=%d gfns=%llu hot=%u "
+	       "sched=%s%s%s\n",
 	       LOSTFLUSH_VERSION, s->name, v->name, (unsigned long long)cfg->seed,
 	       (double)cfg->duration_ns / 1e9, vc->kvm.nr_vcpus,
 	       (unsigned long long)vc->kvm.nr_gfns, vc->work.hot_gfns, sched_name(cfg),
@@ -267,7 +268,8 @@ static void minimize(struct run *run, struct run_result *result, struct minimize
 		if (min->schedule)
 			printf("!!! minimizing stopped by a signal after %llu replays: the best "
 			       "schedule so far has %llu context switches (from %llu); it is in "
-			       "the report\n", (unsigned long long)min->tries,
+			       "the report\n",
+			       (unsigned long long)min->tries,
 			       (unsigned long long)ctl_count_switches(min->schedule, min->len),
 			       (unsigned long long)min->switches_before);
 		return;
@@ -285,15 +287,16 @@ static void minimize(struct run *run, struct run_result *result, struct minimize
 /* What led to the violation: the events of every thread, as a timeline of
  * one column per thread in controlled modes (after --minimize, of the
  * minimized schedule). */
-static void print_interleaving(struct run *run, const struct options *o,
-			       struct run_result *result, struct minimize_result *min)
+static void print_interleaving(struct run *run, const struct options *o, struct run_result *result,
+			       struct minimize_result *min)
 {
 	int nr;
 	struct thread_ctx *const *threads = run_threads(run, &nr);
 
 	if (run->cfg.sched == SCHED_FREE) {
 		printf("!!! last %d events of every thread up to the first violation "
-		       "(ms since start):\n", TRACE_DUMP_EVENTS);
+		       "(ms since start):\n",
+		       TRACE_DUMP_EVENTS);
 		trace_dump(stdout, threads, nr, TRACE_DUMP_EVENTS, run->t0_ns,
 			   run->t0_ns + result->first_violation_ns);
 		return;
@@ -354,7 +357,8 @@ void run_one(const struct options *o, const struct scenario *s, const struct sce
 	s->add_workers(run, v);
 	if (v->extra_workers)
 		HARNESS_ASSERT(!run_add_named_workers(run, v->extra_workers),
-			       "%s/%s adds workers '%s' it cannot", s->name, v->name, v->extra_workers);
+			       "%s/%s adds workers '%s' it cannot", s->name, v->name,
+			       v->extra_workers);
 	check_hooks(run, s, v);
 	run_execute(run);
 	fill_result(result, run, o, s, v);

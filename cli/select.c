@@ -18,7 +18,7 @@ void print_names(const struct scenario *s)
 			fprintf(out, ", %s", all_scenarios[i]->name);
 	} else {
 		fputs("  variants: all", out);
-		for (int i = 0; i < s->nr_variants; i++)
+		for (int i = 0; s->variants && i < s->nr_variants; i++)
 			fprintf(out, ", %s", s->variants[i].name);
 	}
 	fputs("\n", out);
@@ -37,7 +37,7 @@ int select_runs(const struct options *o, struct selection *sel, int max, int *n)
 		print_names(NULL);
 		return -1;
 	}
-	if (all_scenarios_wanted && o->variant && strcmp(o->variant, "all")) {
+	if (all_scenarios_wanted && o->variant && strcmp(o->variant, "all") != 0) {
 		complain("--variant '%s' needs one --scenario, not all", o->variant);
 		return -1;
 	}
@@ -77,4 +77,3 @@ int check_runs(const struct options *o, const struct selection *sel, int n, uint
 	}
 	return 0;
 }
-

@@ -83,21 +83,20 @@ static int parse_item(const struct spec_def *d, const char *label, const char *i
 	*k = (size_t)(eq - item) < sizeof(key) ? find_key(d, key) : NULL;
 	if (!*k) {
 		spec_key_names(d, names, sizeof(names));
-		complain("%s key '%.*s' is unknown: use %s", label, (int)(eq - item), item,
-			 names);
+		complain("%s key '%.*s' is unknown: use %s", label, (int)(eq - item), item, names);
 		return -1;
 	}
 	if ((*k)->kind == SPEC_PROBABILITY) {
 		if (parse_real(eq + 1, real) || *real < 0 || *real > 1) {
-			complain("%s %s is not allowed: give a probability from 0 to 1",
-				 label, item);
+			complain("%s %s is not allowed: give a probability from 0 to 1", label,
+				 item);
 			return -1;
 		}
 		return 0;
 	}
 	if (parse_whole(eq + 1, whole) || *whole < (*k)->lo || *whole > (*k)->hi) {
-		complain("%s %s is not allowed: give a whole number from %u to %u", label,
-			 item, (*k)->lo, (*k)->hi);
+		complain("%s %s is not allowed: give a whole number from %u to %u", label, item,
+			 (*k)->lo, (*k)->hi);
 		return -1;
 	}
 	return 0;
@@ -121,7 +120,7 @@ static int for_each_item(const struct item_ctx *c, const char *spec,
 		complain("%s value is too long (at most %d characters)", c->label, SPEC_MAX_LEN);
 		return -1;
 	}
-	strcpy(buf, spec);
+	memcpy(buf, spec, strlen(spec) + 1);
 	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save))
 		if (each(c, item))
 			return -1;
@@ -133,13 +132,16 @@ static int apply_item(const struct item_ctx *c, const char *item)
 	const struct spec_key *k;
 	double real = 0;
 	uint64_t whole = 0;
+	uint32_t count;
 
 	if (parse_item(c->d, c->label, item, &k, &real, &whole))
 		return -1;
+	count = (uint32_t)whole;
+	/* By offset, into a double or a uint32_t field of the target. */
 	if (k->kind == SPEC_PROBABILITY)
-		*(double *)((char *)c->arg + k->offset) = real;
+		memcpy((char *)c->arg + k->offset, &real, sizeof(real));
 	else
-		*(uint32_t *)((char *)c->arg + k->offset) = (uint32_t)whole;
+		memcpy((char *)c->arg + k->offset, &count, sizeof(count));
 	return 0;
 }
 

@@ -12,7 +12,7 @@
 
 enum spec_kind {
 	SPEC_PROBABILITY, /* a double from 0 to 1 */
-	SPEC_COUNT,       /* a uint32_t from lo to hi */
+	SPEC_COUNT,	  /* a uint32_t from lo to hi */
 };
 
 struct spec_key {

@@ -5,11 +5,13 @@
 
 bool bug_can_show(const struct config *cfg, const struct scenario_variant *v)
 {
-	if (v->claims.shows_with_tlb_huge && !(v->claims.shows_with_tlb_huge & (1U << cfg->vm.kvm.tlb_huge)))
+	if (v->claims.shows_with_tlb_huge &&
+	    !(v->claims.shows_with_tlb_huge & (1U << cfg->vm.kvm.tlb_huge)))
 		return false;
 	if (v->claims.shows_with_log && !(v->claims.shows_with_log & (1U << cfg->vm.kvm.log_mode)))
 		return false;
-	if (v->claims.shows_with_ad_bits && !(v->claims.shows_with_ad_bits & (1U << cfg->vm.kvm.ad_bits)))
+	if (v->claims.shows_with_ad_bits &&
+	    !(v->claims.shows_with_ad_bits & (1U << cfg->vm.kvm.ad_bits)))
 		return false;
 	if (v->claims.needs_huge_leaves && !kvm_can_map_huge(&cfg->vm.kvm))
 		return false;
@@ -22,23 +24,23 @@ bool bug_can_show(const struct config *cfg, const struct scenario_variant *v)
 
 /* A buggy variant's expectation under a controlled scheduler: what its
  * descriptor says that scheduler catches. */
-static enum verdict_expect controlled_expectation(const struct config *cfg,
-						  const struct scenario_variant *v,
-						  const char **why)
+static enum verdict_expect
+controlled_expectation(const struct config *cfg, const struct scenario_variant *v, const char **why)
 {
-	unsigned want = cfg->run.sched == SCHED_RANDOM ? DETECT_RANDOM
+	unsigned want = cfg->run.sched == SCHED_RANDOM	? DETECT_RANDOM
 			: cfg->run.sched == SCHED_COVER ? DETECT_COVER
-						    : DETECT_PCT;
+							: DETECT_PCT;
 
 	/* A model stronger than the bug needs: it cannot happen. */
 	if (cfg->run.memory < v->claims.shows_from)
 		return VERDICT_EXPECT_CLEAN;
-	if (cfg->run.sched == SCHED_PCT && (v->claims.caught_by & want) && cfg->run.pct_depth < v->claims.pct_depth) {
+	if (cfg->run.sched == SCHED_PCT && (v->claims.caught_by & want) &&
+	    cfg->run.pct_depth < v->claims.pct_depth) {
 		*why = "stated caught only from a deeper pct (--list says which)";
 		return VERDICT_NOT_JUDGED;
 	}
-	if (cfg->run.sched == SCHED_COVER && (v->claims.caught_by & want) && v->claims.cover_sc_only &&
-	    cfg->run.memory != MEM_SC) {
+	if (cfg->run.sched == SCHED_COVER && (v->claims.caught_by & want) &&
+	    v->claims.cover_sc_only && cfg->run.memory != MEM_SC) {
 		*why = "stated caught by cover under --memory sc only (--list says why)";
 		return VERDICT_NOT_JUDGED;
 	}
@@ -48,8 +50,7 @@ static enum verdict_expect controlled_expectation(const struct config *cfg,
 	return VERDICT_NOT_JUDGED;
 }
 
-enum verdict_expect run_expectation(enum expectation forced, bool guided,
-				    const struct config *cfg,
+enum verdict_expect run_expectation(enum expectation forced, bool guided, const struct config *cfg,
 				    const struct scenario_variant *v, const char **why)
 {
 	*why = NULL;
@@ -71,9 +72,9 @@ enum verdict_expect run_expectation(enum expectation forced, bool guided,
 	}
 	if (v->claims.caught_by & DETECT_ORACLE)
 		return VERDICT_EXPECT_VIOLATION;
-	*why = v->claims.caught_by & DETECT_STORE_BUFFERS ?
-		       "needs modelled store buffers, which free mode does not have" :
-		       "only ThreadSanitizer (./stress-tsan) can catch it";
+	*why = v->claims.caught_by & DETECT_STORE_BUFFERS
+		       ? "needs modelled store buffers, which free mode does not have"
+		       : "only ThreadSanitizer (./stress-tsan) can catch it";
 	return VERDICT_NOT_JUDGED;
 }
 

@@ -22,8 +22,7 @@ bool bug_can_show(const struct config *cfg, const struct scenario_variant *v);
  * expected to fail (guided); else the variant's descriptor, under the
  * run's scheduler, memory model and settings. *why says why a run is not
  * judged, or NULL. */
-enum verdict_expect run_expectation(enum expectation forced, bool guided,
-				    const struct config *cfg,
+enum verdict_expect run_expectation(enum expectation forced, bool guided, const struct config *cfg,
 				    const struct scenario_variant *v, const char **why);
 
 /* A violation against an expected clean run fails whatever else happened;
@@ -32,7 +31,7 @@ enum verdict_expect run_expectation(enum expectation forced, bool guided,
 enum verdict run_verdict(enum verdict_expect expected, enum outcome outcome, bool interrupted);
 
 struct final_verdict {
-	int exit_code;    /* 0, 1, or 128 + the signal */
+	int exit_code;	  /* 0, 1, or 128 + the signal */
 	const char *word; /* "SUCCESS", "FAILURE" or "INTERRUPTED" */
 };
 

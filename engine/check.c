@@ -12,12 +12,12 @@ void harness_fail(const char *file, int line, const char *expr, const char *fmt,
 	int saved_errno = errno;
 	va_list ap;
 
-	fprintf(stderr, "==== lostflush harness failure ====\n  %s:%d: %s\n  ",
-		file, line, expr);
+	fprintf(stderr, "==== lostflush harness failure ====\n  %s:%d: %s\n  ", file, line, expr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n  errno=%d (%s)\n"
+	fprintf(stderr,
+		"\n  errno=%d (%s)\n"
 		"This is a bug in lostflush itself, not a race in the model.\n",
 		saved_errno, strerror(saved_errno));
 	fflush(stderr);
@@ -41,7 +41,7 @@ void harness_lacks(const char *resource, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n  The machine lacks what this run asks for: not a race, not a bug "
-		"in lostflush.\n");
+			"in lostflush.\n");
 	fflush(stderr);
 	/* Once: the hook may itself run short. */
 	lack_hook = NULL;

@@ -25,19 +25,19 @@ harness_fail(const char *file, int line, const char *expr, const char *fmt, ...)
  * for it, calls the hook the command line left (which writes the report of
  * what was found so far), and exits 3.
  */
-__attribute__((noreturn, format(printf, 2, 3))) void
-harness_lacks(const char *resource, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 2, 3))) void harness_lacks(const char *resource,
+								   const char *fmt, ...);
 void harness_on_lack(void (*last_words)(void));
 
-#define HARNESS_NEED(cond, resource, ...)                                  \
-	do {                                                               \
-		if (__builtin_expect(!(cond), 0))                         \
-			harness_lacks(resource, __VA_ARGS__);              \
+#define HARNESS_NEED(cond, resource, ...)                     \
+	do {                                                  \
+		if (__builtin_expect(!(cond), 0))             \
+			harness_lacks(resource, __VA_ARGS__); \
 	} while (0)
 
-#define HARNESS_ASSERT(cond, ...)                                            \
-	do {                                                                 \
-		if (__builtin_expect(!(cond), 0))                           \
+#define HARNESS_ASSERT(cond, ...)                                             \
+	do {                                                                  \
+		if (__builtin_expect(!(cond), 0))                             \
 			harness_fail(__FILE__, __LINE__, #cond, __VA_ARGS__); \
 	} while (0)
 

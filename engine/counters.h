@@ -20,13 +20,11 @@ struct counters {
 	_Atomic uint64_t v[COUNTER_SLOTS];
 } __attribute__((aligned(64)));
 
-static inline void counter_add(struct counters *c, int id,
-			       uint64_t n)
+static inline void counter_add(struct counters *c, int id, uint64_t n)
 {
 	/* Only the owning thread writes: a load and a store suffice and keep
 	 * the hot path free of locked instructions. */
-	atomic_store_explicit(&c->v[id],
-			      atomic_load_explicit(&c->v[id], memory_order_relaxed) + n,
+	atomic_store_explicit(&c->v[id], atomic_load_explicit(&c->v[id], memory_order_relaxed) + n,
 			      memory_order_relaxed);
 }
 

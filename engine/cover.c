@@ -112,12 +112,12 @@ struct cell {
 struct archive {
 	struct cell *cells; /* in the order found */
 	size_t nr;
-	uint32_t *passed;   /* indexes of the cells with a passed store */
+	uint32_t *passed; /* indexes of the cells with a passed store */
 	size_t nr_passed;
-	uint32_t *slots;    /* open addressing: cell index + 1, 0 empty */
-	size_t nr_slots;    /* a power of two, twice ARCHIVE_MAX_CELLS */
-	uint64_t bytes;     /* charged to the budget */
-	bool full;          /* a state was not kept for want of room */
+	uint32_t *slots; /* open addressing: cell index + 1, 0 empty */
+	size_t nr_slots; /* a power of two, twice ARCHIVE_MAX_CELLS */
+	uint64_t bytes;	 /* charged to the budget */
+	bool full;	 /* a state was not kept for want of room */
 };
 
 /* What one execution of the search knows while it runs. */
@@ -250,8 +250,8 @@ static void observe(void *arg, const struct ctl *c)
 		passed |= mm_passed(i);
 	for (int i = 0; i < c->nr_threads; i++) {
 		uint64_t sig = cover_mix(cover_mix(shared, (uint64_t)i + 1),
-					  last_event(s->run->workers[i].ctx));
-		size_t slot;
+					 last_event(s->run->workers[i].ctx));
+		size_t slot = 0;
 
 		if (a->nr == ARCHIVE_MAX_CELLS) {
 			a->full = true;
@@ -264,8 +264,7 @@ static void observe(void *arg, const struct ctl *c)
 
 /* One of the cells idx[0 .. nr) (idx NULL: the archive in order): half
  * the time one of the newest, else the least tried of a few. */
-static struct cell *pick_among(struct archive *a, const uint32_t *idx, size_t nr,
-			       struct rng *rng)
+static struct cell *pick_among(struct archive *a, const uint32_t *idx, size_t nr, struct rng *rng)
 {
 	struct cell *best = NULL;
 
@@ -282,6 +281,7 @@ static struct cell *pick_among(struct archive *a, const uint32_t *idx, size_t nr
 				best = c;
 		}
 	}
+	HARNESS_ASSERT(best, "a pick among %zu cells found none", nr);
 	best->chosen++;
 	return best;
 }
@@ -305,7 +305,7 @@ static void archive_init(struct archive *a)
 	a->nr = 0;
 	a->bytes = 0;
 	a->full = false;
-	a->nr_slots = 2 * ARCHIVE_MAX_CELLS;
+	a->nr_slots = 2 * (size_t)ARCHIVE_MAX_CELLS;
 	a->cells = calloc(ARCHIVE_MAX_CELLS, sizeof(*a->cells));
 	a->slots = calloc(a->nr_slots, sizeof(*a->slots));
 	a->nr_passed = 0;

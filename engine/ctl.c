@@ -27,7 +27,7 @@
 
 /* Fiber stacks outlive executions: allocating them once keeps the start of
  * an execution at a makecontext() per worker. */
-#define CTL_STACK_SIZE (256 * 1024)
+#define CTL_STACK_SIZE ((size_t)256 * 1024)
 static void *stacks[CTL_MAX_THREADS];
 
 /* The decision log's storage, reused by every execution of the process. */
@@ -38,8 +38,10 @@ static void *fiber_stack(int id)
 {
 	if (!stacks[id]) {
 		stacks[id] = malloc(CTL_STACK_SIZE);
-		HARNESS_NEED(stacks[id], "memory", "a %d KiB stack for fiber %d: --vcpus asks for "
-			     "one per vCPU", CTL_STACK_SIZE / 1024, id);
+		HARNESS_NEED(stacks[id], "memory",
+			     "a %zu KiB stack for fiber %d: --vcpus asks for "
+			     "one per vCPU",
+			     CTL_STACK_SIZE / 1024, id);
 	}
 	return stacks[id];
 }
@@ -55,15 +57,15 @@ static void log_decision(struct ctl *c, enum ctl_decision_kind kind, int thread,
 		HARNESS_NEED(budget_charge((cap - c->log_cap) * sizeof(*grown)), "memory",
 			     "an execution's decision log passed %zu decisions, more than "
 			     "--max-memory holds beside the rest: give shorter executions "
-			     "(--workload entries=N, ...) or a larger --max-memory", c->log_len);
+			     "(--workload entries=N, ...) or a larger --max-memory",
+			     c->log_len);
 		grown = realloc(c->log, cap * sizeof(*grown));
-		HARNESS_NEED(grown, "memory", "an execution's decision log of %zu decisions",
-			     cap);
+		HARNESS_NEED(grown, "memory", "an execution's decision log of %zu decisions", cap);
 		c->log = log_storage = grown;
 		c->log_cap = log_storage_cap = cap;
 	}
-	c->log[c->log_len++] = (struct ctl_decision){ (uint8_t)kind, (uint8_t)thread,
-						      (uint8_t)arg };
+	c->log[c->log_len++] =
+		(struct ctl_decision){ (uint8_t)kind, (uint8_t)thread, (uint8_t)arg };
 }
 
 static void shuffle(struct rng *rng, int *v, int n)
@@ -102,8 +104,7 @@ static void pct_init(struct ctl *c)
 
 void ctl_init(struct ctl *c, int nr_threads, const struct ctl_config *cfg)
 {
-	HARNESS_ASSERT(nr_threads >= 1 && nr_threads <= CTL_MAX_THREADS, "%d threads",
-		       nr_threads);
+	HARNESS_ASSERT(nr_threads >= 1 && nr_threads <= CTL_MAX_THREADS, "%d threads", nr_threads);
 	memset(c, 0, sizeof(*c));
 	c->cfg = *cfg;
 	c->nr_threads = nr_threads;
@@ -158,8 +159,8 @@ static void fiber_entry(void)
 	HARNESS_ASSERT(false, "an exited fiber was scheduled again");
 }
 
-void ctl_add_thread(struct ctl *c, int id, const char *name, void (*fn)(void *arg),
-		    void *arg, struct thread_ctx *tls)
+void ctl_add_thread(struct ctl *c, int id, const char *name, void (*fn)(void *arg), void *arg,
+		    struct thread_ctx *tls)
 {
 	struct ctl_thread *t = &c->threads[id];
 
@@ -221,7 +222,9 @@ static void report_deadlock(const struct ctl *c)
 		const struct ctl_thread *t = &c->threads[i];
 
 		fprintf(stderr, "  %-6s %s\n", t->name,
-			t->exited ? "exited" : t->wait_what ? t->wait_what : "(runnable?)");
+			t->exited      ? "exited"
+			: t->wait_what ? t->wait_what
+				       : "(runnable?)");
 	}
 	HARNESS_ASSERT(false, "every live thread waits for another");
 }
@@ -295,8 +298,7 @@ static int guided_entity(struct ctl *c, int *commit_entry)
 			continue;
 		if (d.kind == CTL_RUN && runnable(&c->threads[d.thread]))
 			return d.thread;
-		if (d.kind == CTL_COMMIT && mm_enabled() &&
-		    mm_entry_committable(d.thread, d.arg)) {
+		if (d.kind == CTL_COMMIT && mm_enabled() && mm_entry_committable(d.thread, d.arg)) {
 			*commit_entry = d.arg;
 			return c->nr_threads + d.thread;
 		}
@@ -323,8 +325,7 @@ static int fallback_entity(struct ctl *c, const int *en)
  * passed, a reordering in flight? */
 static bool held(const struct ctl *c, int e)
 {
-	return c->cfg.hold_passed_one_in &&
-	       mm_passed(e < c->nr_threads ? e : e - c->nr_threads);
+	return c->cfg.hold_passed_one_in && mm_passed(e < c->nr_threads ? e : e - c->nr_threads);
 }
 
 /* A uniform choice among the entities not held; -1 if all are. */
@@ -380,9 +381,7 @@ static int pick_next(struct ctl *c)
 			return -1;
 		}
 		switch (c->cfg.strategy) {
-		case CTL_RANDOM:
-			e = random_entity(c, en, n);
-			break;
+		case CTL_RANDOM: e = random_entity(c, en, n); break;
 		case CTL_PCT:
 			e = pick_pct_entity(c, en, n);
 			if (pct_change_point(c, e))
@@ -460,14 +459,12 @@ void ctl_run(struct ctl *c)
 
 void ctl_point(struct ctl *c, int id)
 {
-	HARNESS_ASSERT(c->current == id, "fiber %d at a point while %d runs", id,
-		       c->current);
+	HARNESS_ASSERT(c->current == id, "fiber %d at a point while %d runs", id, c->current);
 	c->steps++;
 	switch_to(c, id, pick_next(c));
 }
 
-void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg,
-		    const char *what)
+void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg, const char *what)
 {
 	struct ctl_thread *t = &c->threads[id];
 
@@ -504,8 +501,7 @@ static bool guided_stale(struct ctl *c, int id)
 
 bool ctl_choose_stale(struct ctl *c, int id)
 {
-	bool stale = c->cfg.strategy == CTL_GUIDED ? guided_stale(c, id)
-						    : rng_below(&c->rng, 2);
+	bool stale = c->cfg.strategy == CTL_GUIDED ? guided_stale(c, id) : rng_below(&c->rng, 2);
 
 	log_decision(c, CTL_STALE, id, stale);
 	return stale;

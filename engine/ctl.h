@@ -79,17 +79,17 @@ enum ctl_decision_kind {
 };
 
 struct ctl_decision {
-	uint8_t kind;   /* enum ctl_decision_kind */
+	uint8_t kind; /* enum ctl_decision_kind */
 	uint8_t thread;
-	uint8_t arg;    /* COMMIT: buffer entry; STALE: 1 if the older value;
-			 * RESEED: the fork */
+	uint8_t arg; /* COMMIT: buffer entry; STALE: 1 if the older value;
+		      * RESEED: the fork */
 };
 
 struct ctl;
 
 struct ctl_config {
 	enum ctl_strategy strategy;
-	int pct_depth;          /* d: d-1 priority change points */
+	int pct_depth;		 /* d: d-1 priority change points */
 	uint64_t steps_estimate; /* k: change points fall in [1, k] */
 	uint64_t seed;
 	/* CTL_GUIDED: the decisions to follow, and whether to go on at
@@ -126,15 +126,15 @@ struct ctl_thread {
 	bool (*wait_pred)(void *arg); /* NULL: not waiting */
 	void *wait_arg;
 	const char *wait_what;
-	size_t stale_seen;      /* CTL_GUIDED: this fiber's STALE decisions used */
+	size_t stale_seen; /* CTL_GUIDED: this fiber's STALE decisions used */
 	char name[16];
 };
 
 struct ctl {
 	struct ctl_config cfg;
 	int nr_threads;
-	int current;     /* the fiber that runs; -1 outside the execution */
-	uint64_t steps;  /* schedule points passed (waits included) */
+	int current;	   /* the fiber that runs; -1 outside the execution */
+	uint64_t steps;	   /* schedule points passed (waits included) */
 	uint64_t switches; /* decisions that changed the running fiber */
 	uint64_t change_points[CTL_MAX_DEPTH];
 	int priority[CTL_MAX_ENTITIES];
@@ -163,8 +163,8 @@ void ctl_destroy(struct ctl *c);
 
 /* Fiber id runs fn(arg) with current_thread = tls; name labels it in
  * reports. Call for every id in [0, nr_threads) before ctl_run(). */
-void ctl_add_thread(struct ctl *c, int id, const char *name, void (*fn)(void *arg),
-		    void *arg, struct thread_ctx *tls);
+void ctl_add_thread(struct ctl *c, int id, const char *name, void (*fn)(void *arg), void *arg,
+		    struct thread_ctx *tls);
 /* From the controlling thread: run the execution until every fiber has
  * returned. */
 void ctl_run(struct ctl *c);
@@ -173,8 +173,7 @@ void ctl_run(struct ctl *c);
 void ctl_point(struct ctl *c, int id);
 /* Block fiber id until pred(arg) holds; `what` names the wait for a
  * deadlock report. pred reads memory as it is, never a store buffer. */
-void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg,
-		    const char *what);
+void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg, const char *what);
 /* A load of fiber id may read an older value: decide (and log) whether it
  * does. */
 bool ctl_choose_stale(struct ctl *c, int id);

@@ -61,8 +61,8 @@ uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_
 	mm_start(run->cfg.memory, run->nr_workers);
 	ctl_init(&the_ctl, run->nr_workers, cc);
 	for (int i = 0; i < run->nr_workers; i++)
-		ctl_add_thread(&the_ctl, i, run->workers[i].ctx->name, fiber_main,
-			       &run->workers[i], run->workers[i].ctx);
+		ctl_add_thread(&the_ctl, i, run->workers[i].ctx->name, fiber_main, &run->workers[i],
+			       run->workers[i].ctx);
 	lostflush_ctl = &the_ctl;
 	ctl_run(&the_ctl);
 	lostflush_ctl = NULL;
@@ -129,9 +129,9 @@ static struct ctl_config strategy_of(const struct run *run, uint64_t estimate)
 #define PCT_LEARNING_EXECUTIONS 16
 
 struct step_estimate {
-	uint64_t k;       /* what the next execution uses */
+	uint64_t k;	  /* what the next execution uses */
 	uint64_t longest; /* decisions in the longest execution so far */
-	uint64_t seen;    /* executions measured */
+	uint64_t seen;	  /* executions measured */
 };
 
 static void estimate_learn(struct step_estimate *e, const struct run *run, uint64_t decisions)
@@ -152,8 +152,8 @@ void run_controlled(struct run *run)
 	struct step_estimate estimate = {
 		.k = run->cfg.pct_steps ? run->cfg.pct_steps : PCT_GUESS_STEPS,
 	};
-	uint64_t last = run->cfg.executions ? run->cfg.first_execution + run->cfg.executions
-					    : UINT64_MAX;
+	uint64_t last =
+		run->cfg.executions ? run->cfg.first_execution + run->cfg.executions : UINT64_MAX;
 
 	for (uint64_t i = run->cfg.first_execution; i < last; i++) {
 		struct ctl_config cc = strategy_of(run, estimate.k);

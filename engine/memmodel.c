@@ -15,14 +15,14 @@ struct mm_entry {
 	uint64_t val;
 	uint8_t size, op;
 	uint32_t group; /* entries of a later group wait for earlier groups */
-	uint32_t seq;   /* the fiber's stores, numbered in program order */
+	uint32_t seq;	/* the fiber's stores, numbered in program order */
 };
 
 struct mm_buffer {
 	struct mm_entry e[MM_BUFFER_MAX];
 	int n;
 	uint32_t group;
-	uint64_t floor;     /* loads may not read a value overwritten by then */
+	uint64_t floor;	    /* loads may not read a value overwritten by then */
 	uint64_t read_view; /* newest write any of this fiber's loads read */
 	uint32_t next_seq;
 	uint32_t newest_visible; /* seq + 1 of its newest store made visible */
@@ -32,7 +32,7 @@ struct mm_buffer {
 struct mm_loc {
 	const volatile void *addr;
 	uint64_t cur, prev;
-	uint64_t cur_ts, prev_ts; /* when each became visible */
+	uint64_t cur_ts, prev_ts;		    /* when each became visible */
 	uint64_t seen[(CTL_MAX_THREADS + 63) / 64]; /* fibers that saw cur */
 };
 
@@ -100,9 +100,15 @@ static void raw_store(volatile void *p, int size, uint64_t v)
 	void *q = (void *)(uintptr_t)p;
 
 	switch (size) {
-	case 1: atomic_store_explicit((_Atomic uint8_t *)q, (uint8_t)v, memory_order_relaxed); return;
-	case 2: atomic_store_explicit((_Atomic uint16_t *)q, (uint16_t)v, memory_order_relaxed); return;
-	case 4: atomic_store_explicit((_Atomic uint32_t *)q, (uint32_t)v, memory_order_relaxed); return;
+	case 1:
+		atomic_store_explicit((_Atomic uint8_t *)q, (uint8_t)v, memory_order_relaxed);
+		return;
+	case 2:
+		atomic_store_explicit((_Atomic uint16_t *)q, (uint16_t)v, memory_order_relaxed);
+		return;
+	case 4:
+		atomic_store_explicit((_Atomic uint32_t *)q, (uint32_t)v, memory_order_relaxed);
+		return;
 	case 8: atomic_store_explicit((_Atomic uint64_t *)q, v, memory_order_relaxed); return;
 	}
 	HARNESS_ASSERT(false, "a modelled access of %d bytes", size);
@@ -255,8 +261,7 @@ void mm_commit(int t, int k)
 	struct mm_buffer *b = &lostflush_mm->buf[t];
 	struct mm_entry e = b->e[k];
 
-	HARNESS_ASSERT(mm_entry_committable(t, k), "entry %d of fiber %d is not committable", k,
-		       t);
+	HARNESS_ASSERT(mm_entry_committable(t, k), "entry %d of fiber %d is not committable", k, t);
 	memmove(&b->e[k], &b->e[k + 1], sizeof(b->e[0]) * (size_t)(b->n - k - 1));
 	b->n--;
 	if (e.seq + 1 > b->newest_visible)
@@ -285,8 +290,8 @@ static void buffer(int t, volatile void *p, int size, enum mm_op op, uint64_t v)
 	 * has gone out. */
 	if (b->n == MM_BUFFER_MAX)
 		mm_commit(t, 0);
-	b->e[b->n++] = (struct mm_entry){ p, v, (uint8_t)size, (uint8_t)op, b->group,
-					     b->next_seq++ };
+	b->e[b->n++] =
+		(struct mm_entry){ p, v, (uint8_t)size, (uint8_t)op, b->group, b->next_seq++ };
 	trace_fiber(t, TR_STORE_BUFFERED, p, v);
 }
 
@@ -438,9 +443,7 @@ void mm_fence(enum mm_fence f)
 		return;
 	b = &lostflush_mm->buf[t];
 	switch (f) {
-	case MM_MB:
-		full_barrier(t);
-		break;
+	case MM_MB: full_barrier(t); break;
 	case MM_WMB:
 		if (lostflush_mm->model == MEM_WEAK && b->n)
 			b->group++;

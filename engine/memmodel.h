@@ -107,8 +107,7 @@ bool mm_read_memory_as_is(bool (*pred)(void *arg), void *arg);
 
 /* Names for modelled variables, for timelines ("v0.mode"); NULL if none. */
 void mm_names_clear(void);
-void mm_name(const volatile void *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void mm_name(const volatile void *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *mm_name_of(uint64_t addr);
 
 #endif

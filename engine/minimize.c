@@ -38,8 +38,8 @@ static struct sched_list list_copy(const struct ctl_decision *d, size_t len)
 	return l;
 }
 
-bool replay_guided(struct run *run, uint64_t index, const struct ctl_decision *guide,
-		   size_t len, uint64_t failure)
+bool replay_guided(struct run *run, uint64_t index, const struct ctl_decision *guide, size_t len,
+		   uint64_t failure)
 {
 	struct ctl_config cc = {
 		.strategy = CTL_GUIDED,
@@ -165,8 +165,8 @@ typedef bool (*candidate_fn)(const struct sched_list *s, size_t p, struct sched_
 
 /* One pass of one kind of candidate; true if anything was kept. A signal
  * ends it at the next candidate, keeping what is best so far. */
-static bool pass(struct run *run, struct sched_list *best, candidate_fn make,
-		 uint64_t failure, uint64_t max_tries, uint64_t *tries)
+static bool pass(struct run *run, struct sched_list *best, candidate_fn make, uint64_t failure,
+		 uint64_t max_tries, uint64_t *tries)
 {
 	bool kept = false;
 
@@ -231,9 +231,10 @@ void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_resu
 	 * there is no time for it, and the schedule is the best so far. */
 	out->interrupted = interrupt_requested();
 	if (!out->interrupted)
-		HARNESS_ASSERT(replay_guided(run, run->failing_execution, best.d, best.len,
-					     failure) || interrupt_requested(),
-			       "the minimized schedule stopped failing");
+		HARNESS_ASSERT(
+			replay_guided(run, run->failing_execution, best.d, best.len, failure) ||
+				interrupt_requested(),
+			"the minimized schedule stopped failing");
 	out->interrupted = interrupt_requested();
 	out->schedule = best.d;
 	out->len = best.len;

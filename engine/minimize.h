@@ -16,7 +16,7 @@ struct minimize_result {
 	uint64_t switches_before, switches_after;
 	size_t len_before;
 	int threads_before, threads_after; /* fibers that ran before it */
-	uint64_t tries;                    /* executions replayed */
+	uint64_t tries;			   /* executions replayed */
 	/* A signal (or want of memory) stopped it: schedule is the best found
 	 * so far (NULL if none was), and the rings hold another execution. */
 	bool interrupted;
@@ -30,7 +30,7 @@ void minimize_schedule(struct run *run, uint64_t max_tries, struct minimize_resu
 
 /* Run execution `index` following `guide`; true if its first failure is
  * `failure` (subject_ops.first_failure_id()). */
-bool replay_guided(struct run *run, uint64_t index, const struct ctl_decision *guide,
-		   size_t len, uint64_t failure);
+bool replay_guided(struct run *run, uint64_t index, const struct ctl_decision *guide, size_t len,
+		   uint64_t failure);
 
 #endif

@@ -97,8 +97,7 @@ static void show_progress(struct run *run, uint64_t now, bool final)
 
 	run->subject_ops->progress(run, (double)(now - last_ns) / 1e9, middle, sizeof(middle));
 	fprintf(stderr, "\r[%6.1fs/%.0fs] %s violations %llu ", (double)(now - run->t0_ns) / 1e9,
-		(double)run->cfg.duration_ns / 1e9, middle,
-		(unsigned long long)run_failures(run));
+		(double)run->cfg.duration_ns / 1e9, middle, (unsigned long long)run_failures(run));
 	if (final)
 		fputs("\n", stderr);
 	run->progress_ns = now;
@@ -110,13 +109,13 @@ static void wait_for_end(struct run *run)
 
 	while (!torture_must_stop()) {
 		uint64_t now = trace_now_ns();
-		struct timespec nap = { 0, 10 * 1000 * 1000 };
+		struct timespec nap = { 0, 10L * 1000 * 1000 };
 
 		if (now - run->t0_ns >= run->cfg.duration_ns)
 			break;
 		if (run->cfg.progress && now >= next_progress) {
 			show_progress(run, now, false);
-			next_progress = now + 500 * 1000 * 1000ULL;
+			next_progress = now + 500ULL * 1000 * 1000;
 		}
 		nanosleep(&nap, NULL);
 	}
@@ -128,12 +127,12 @@ static void wait_for_end(struct run *run)
 static void run_free(struct run *run)
 {
 	for (int i = 0; i < run->nr_workers; i++) {
-		int err = pthread_create(&run->workers[i].tid, NULL, worker_main,
-					 &run->workers[i]);
+		int err = pthread_create(&run->workers[i].tid, NULL, worker_main, &run->workers[i]);
 
-		HARNESS_NEED(!err, "threads", "cannot start worker %d of %d (%s): --vcpus asks "
-			     "for a thread per vCPU, beside the scenario's other workers", i + 1,
-			     run->nr_workers, strerror(err));
+		HARNESS_NEED(!err, "threads",
+			     "cannot start worker %d of %d (%s): --vcpus asks "
+			     "for a thread per vCPU, beside the scenario's other workers",
+			     i + 1, run->nr_workers, strerror(err));
 	}
 	wait_for_end(run);
 	for (int i = 0; i < run->nr_workers; i++)

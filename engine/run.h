@@ -71,19 +71,19 @@ struct run {
 	uint64_t elapsed_ns;
 	bool interrupted;
 	uint64_t totals[COUNTER_SLOTS];
-	uint64_t progress_ns; /* the display's last sample */
-	uint64_t executions_run;           /* controlled modes */
-	uint64_t failing_execution;        /* index of the first that failed */
-	uint64_t failing_steps;            /* its schedule points */
-	uint64_t failing_pct_steps;        /* the k its PCT priorities used */
-	uint64_t failing_trace_hash;       /* trace_hash() of its events */
-	uint64_t failing_switches;         /* its context switches */
-	struct ctl_decision *schedule;     /* its decisions (malloc) */
+	uint64_t progress_ns;	       /* the display's last sample */
+	uint64_t executions_run;       /* controlled modes */
+	uint64_t failing_execution;    /* index of the first that failed */
+	uint64_t failing_steps;	       /* its schedule points */
+	uint64_t failing_pct_steps;    /* the k its PCT priorities used */
+	uint64_t failing_trace_hash;   /* trace_hash() of its events */
+	uint64_t failing_switches;     /* its context switches */
+	struct ctl_decision *schedule; /* its decisions (malloc) */
 	size_t schedule_len;
-	uint64_t decisions;                /* scheduler decisions, all executions */
-	uint64_t cover_states;             /* --sched cover: abstract states kept */
-	bool cover_archive_full;           /* it reached its limit, kept no more */
-	uint64_t cover_archive_bytes;      /* what it held at the end */
+	uint64_t decisions;	      /* scheduler decisions, all executions */
+	uint64_t cover_states;	      /* --sched cover: abstract states kept */
+	bool cover_archive_full;      /* it reached its limit, kept no more */
+	uint64_t cover_archive_bytes; /* what it held at the end */
 };
 
 /* A run of the subject at `subject` (its memory, built by ops->build());

@@ -19,12 +19,12 @@
 #include "thread.h"
 
 struct perturb {
-	uint64_t spin_threshold;  /* rng_chance() thresholds, per point */
+	uint64_t spin_threshold; /* rng_chance() thresholds, per point */
 	uint64_t yield_threshold;
 	uint64_t sleep_threshold;
-	uint32_t spin_max;        /* cpu_relax() iterations at most */
-	uint32_t sleep_max_us;    /* microseconds at most */
-	uint32_t window_boost;    /* chance multiplier at sched_window() */
+	uint32_t spin_max;     /* cpu_relax() iterations at most */
+	uint32_t sleep_max_us; /* microseconds at most */
+	uint32_t window_boost; /* chance multiplier at sched_window() */
 };
 
 /* Rates as probabilities per schedule point. */

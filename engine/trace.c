@@ -59,8 +59,7 @@ static uint64_t name_hash(const char *name)
 	return h;
 }
 
-void trace_ring_add(struct trace_ring *ring, int ev, uint64_t a,
-		    uint64_t b, uint64_t t_ns)
+void trace_ring_add(struct trace_ring *ring, int ev, uint64_t a, uint64_t b, uint64_t t_ns)
 {
 	struct trace_record *r = &ring->rec[ring->head & (TRACE_RING_SIZE - 1)];
 	/* Addresses change from process to process; the variable's name does
@@ -83,8 +82,7 @@ void trace_format(char *buf, size_t size, const struct trace_record *r)
 	if (trace_event_names_address(r->event)) {
 		const char *name = mm_name_of(r->a);
 
-		snprintf(buf, size, "%s %s=%#llx", ev, name ? name : "?",
-			 (unsigned long long)r->b);
+		snprintf(buf, size, "%s %s=%#llx", ev, name ? name : "?", (unsigned long long)r->b);
 	} else if (r->a != TRACE_NO_GFN) {
 		snprintf(buf, size, "%s %#llx", ev, (unsigned long long)r->a);
 	} else if (r->b) {
@@ -123,19 +121,17 @@ static int by_time(const void *x, const void *y)
 	return (a->rec->t_ns > b->rec->t_ns) - (a->rec->t_ns < b->rec->t_ns);
 }
 
-void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads,
-		int per_thread, uint64_t t0_ns, uint64_t until_ns)
+void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads, int per_thread,
+		uint64_t t0_ns, uint64_t until_ns)
 {
-	struct merged *all = calloc((size_t)nr_threads * TRACE_RING_SIZE,
-				    sizeof(*all));
+	struct merged *all = calloc((size_t)nr_threads * TRACE_RING_SIZE, sizeof(*all));
 	size_t n = 0;
 
 	if (!all)
 		return;
 	for (int t = 0; t < nr_threads; t++) {
 		const struct trace_ring *ring = &threads[t]->ring;
-		uint64_t first = ring->head > TRACE_RING_SIZE ?
-					 ring->head - TRACE_RING_SIZE : 0;
+		uint64_t first = ring->head > TRACE_RING_SIZE ? ring->head - TRACE_RING_SIZE : 0;
 		uint64_t last = ring->head;
 		int taken = 0;
 
@@ -145,9 +141,8 @@ void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads,
 		       ring->rec[(last - 1) & (TRACE_RING_SIZE - 1)].t_ns > until_ns)
 			last--;
 		for (uint64_t i = last; i > first && taken < per_thread; i--, taken++)
-			all[n++] = (struct merged){
-				&ring->rec[(i - 1) & (TRACE_RING_SIZE - 1)], threads[t]
-			};
+			all[n++] = (struct merged){ &ring->rec[(i - 1) & (TRACE_RING_SIZE - 1)],
+						    threads[t] };
 	}
 	qsort(all, n, sizeof(*all), by_time);
 	for (size_t i = 0; i < n; i++) {
@@ -159,8 +154,7 @@ void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads,
 			snprintf(gfn, sizeof(gfn), "%#llx", (unsigned long long)r->a);
 		fprintf(out, "  %12.6f ms  %-4s %-20s gfn=%-8s val=%#llx\n",
 			(double)(r->t_ns - t0_ns) / 1e6, all[i].thread->name,
-			trace_event_name(r->event), gfn,
-			(unsigned long long)r->b);
+			trace_event_name(r->event), gfn, (unsigned long long)r->b);
 	}
 	free(all);
 }
@@ -174,8 +168,7 @@ static int by_seq(const void *x, const void *y)
 
 #define TIMELINE_COL 26
 
-void trace_timeline(FILE *out, struct thread_ctx *const *threads, int nr_threads,
-		    int rows)
+void trace_timeline(FILE *out, struct thread_ctx *const *threads, int nr_threads, int rows)
 {
 	struct merged *all = calloc((size_t)nr_threads * TRACE_RING_SIZE, sizeof(*all));
 	size_t n = 0, first;

@@ -19,9 +19,9 @@
  */
 enum engine_trace_event {
 	TR_STORE_BUFFERED = 22, /* a store waits in a fiber's buffer */
-	TR_STORE_VISIBLE = 23,  /* a buffered store became visible */
-	TR_STALE_LOAD = 24,     /* a load read the value before the newest */
-	TR_VIOLATION = 25,      /* the subject found a failure here */
+	TR_STORE_VISIBLE = 23,	/* a buffered store became visible */
+	TR_STALE_LOAD = 24,	/* a load read the value before the newest */
+	TR_VIOLATION = 25,	/* the subject found a failure here */
 };
 
 /* A ring that recorded nothing has this as its last event. */
@@ -56,16 +56,15 @@ struct trace_ring {
 };
 
 uint64_t trace_now_ns(void);
-void trace_ring_add(struct trace_ring *ring, int ev, uint64_t a,
-		    uint64_t b, uint64_t t_ns);
+void trace_ring_add(struct trace_ring *ring, int ev, uint64_t a, uint64_t b, uint64_t t_ns);
 
 struct thread_ctx;
 /* Print, merged by time, the last `per_thread` events of every thread that
  * happened up to `until_ns` (what led to a violation, not what followed it).
  * Call only when no worker runs (after join): the rings are read without
  * synchronization. */
-void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads,
-		int per_thread, uint64_t t0_ns, uint64_t until_ns);
+void trace_dump(FILE *out, struct thread_ctx *const *threads, int nr_threads, int per_thread,
+		uint64_t t0_ns, uint64_t until_ns);
 /* The subject's names of every event, the engine's included. */
 void trace_set_vocabulary(const char *const *names, int nr);
 const char *trace_event_name(int ev);
@@ -78,8 +77,7 @@ void trace_format(char *buf, size_t size, const struct trace_record *r);
 /* A controlled execution's events as a timeline, one column per thread, one
  * row per event in the order they happened: the last `rows` of them up to
  * and including the first violation. */
-void trace_timeline(FILE *out, struct thread_ctx *const *threads, int nr_threads,
-		    int rows);
+void trace_timeline(FILE *out, struct thread_ctx *const *threads, int nr_threads, int rows);
 /* The hash of every thread's events, in thread order. */
 uint64_t trace_hash(struct thread_ctx *const *threads, int nr_threads);
 

@@ -9,38 +9,42 @@
 #include "../engine/counters.h"
 
 /* X(enum suffix, report name, one-line meaning); E: the engine's own. */
-#define COUNTERS(X, E)                                                          \
-	X(ACCESSES, "accesses", "guest reads and writes performed")          \
-	X(TLB_HITS, "tlb_hits", "accesses served from a TLB entry")          \
-	X(TLB_FILLS, "tlb_fills", "TLB entries filled by a page walk")       \
-	X(TLB_DROPPED, "tlb_entries_dropped", "valid TLB entries dropped by flushes") \
+#define COUNTERS(X, E)                                                                           \
+	X(ACCESSES, "accesses", "guest reads and writes performed")                              \
+	X(TLB_HITS, "tlb_hits", "accesses served from a TLB entry")                              \
+	X(TLB_FILLS, "tlb_fills", "TLB entries filled by a page walk")                           \
+	X(TLB_DROPPED, "tlb_entries_dropped", "valid TLB entries dropped by flushes")            \
 	X(TLB_OVERFLUSH, "tlb_overflush", "dropped entries whose translation was still current") \
-	X(LOCAL_FLUSHES, "local_flushes", "single-entry flushes of a vCPU's own TLB") \
-	X(FAULTS, "faults", "exits to the page-fault path")                  \
-	X(FAULT_RETRIES, "fault_retries", "faults retried on mmu_invalidate_retry") \
-	X(EXITS, "guest_exits", "guest exits (kicks, faults, invlpg, time slice)") \
-	X(FLUSHES, "remote_flushes", "full remote TLB flushes (kvm_flush_remote_tlbs)") \
-	X(RANGE_FLUSHES, "range_flushes", "range flushes that succeeded")    \
-	X(RANGE_PAGES, "range_flush_pages", "pages covered by range flushes") \
-	X(RANGE_EXCESS, "range_flush_excess_pages", "pages range flushes covered beyond what was zapped") \
-	X(RANGE_FALLBACKS, "range_flush_fallbacks", "range flushes that fell back to a full flush") \
-	X(REQUESTS, "requests", "vCPU requests made")                        \
-	X(KICKS, "kicks", "kicks that had to wait for a vCPU to leave guest mode") \
-	X(ZAPS, "spte_zaps", "leaf SPTEs zapped")                            \
-	X(INVLPGS, "invlpgs", "guest invlpg exits handled")                  \
-	X(DEFERRED_MARKS, "deferred_marks", "remote flushes deferred by marking remote TLBs dirty") \
-	X(INVALIDATIONS, "invalidations", "MMU-notifier invalidations")      \
-	X(FRAMES_FREED, "frames_freed", "host frames freed after invalidation") \
-	X(HUGE_MAPS, "huge_leaves_mapped", "2M/1G leaves installed by faults")   \
-	X(MMU_YIELDS, "mmu_lock_yields", "long walks that dropped mmu_lock to yield") \
-	X(TABLES_FREED, "page_tables_freed", "non-leaf page tables freed after a grace period") \
-	X(WP_FAULTS, "wrprot_faults", "write faults on write-protected SPTEs") \
-	X(FAST_FAULTS, "fast_page_faults", "write access restored by the lockless fast path") \
-	X(HARVESTS, "dirty_log_harvests", "dirty-log harvests returned to userspace") \
-	X(DIRTY_REAPED, "dirty_pages_reaped", "dirty pages reported by harvests") \
-	X(TRACK_WRPROTS, "tracking_wrprots", "gfns write-protected for write-tracking") \
-	X(AGINGS, "agings", "clear_young / test_young calls on a gfn") \
-	X(STALE_ACCESSED, "stale_accessed", "accesses through an entry whose Accessed bit was cleared (allowed)") \
+	X(LOCAL_FLUSHES, "local_flushes", "single-entry flushes of a vCPU's own TLB")            \
+	X(FAULTS, "faults", "exits to the page-fault path")                                      \
+	X(FAULT_RETRIES, "fault_retries", "faults retried on mmu_invalidate_retry")              \
+	X(EXITS, "guest_exits", "guest exits (kicks, faults, invlpg, time slice)")               \
+	X(FLUSHES, "remote_flushes", "full remote TLB flushes (kvm_flush_remote_tlbs)")          \
+	X(RANGE_FLUSHES, "range_flushes", "range flushes that succeeded")                        \
+	X(RANGE_PAGES, "range_flush_pages", "pages covered by range flushes")                    \
+	X(RANGE_EXCESS, "range_flush_excess_pages",                                              \
+	  "pages range flushes covered beyond what was zapped")                                  \
+	X(RANGE_FALLBACKS, "range_flush_fallbacks",                                              \
+	  "range flushes that fell back to a full flush")                                        \
+	X(REQUESTS, "requests", "vCPU requests made")                                            \
+	X(KICKS, "kicks", "kicks that had to wait for a vCPU to leave guest mode")               \
+	X(ZAPS, "spte_zaps", "leaf SPTEs zapped")                                                \
+	X(INVLPGS, "invlpgs", "guest invlpg exits handled")                                      \
+	X(DEFERRED_MARKS, "deferred_marks",                                                      \
+	  "remote flushes deferred by marking remote TLBs dirty")                                \
+	X(INVALIDATIONS, "invalidations", "MMU-notifier invalidations")                          \
+	X(FRAMES_FREED, "frames_freed", "host frames freed after invalidation")                  \
+	X(HUGE_MAPS, "huge_leaves_mapped", "2M/1G leaves installed by faults")                   \
+	X(MMU_YIELDS, "mmu_lock_yields", "long walks that dropped mmu_lock to yield")            \
+	X(TABLES_FREED, "page_tables_freed", "non-leaf page tables freed after a grace period")  \
+	X(WP_FAULTS, "wrprot_faults", "write faults on write-protected SPTEs")                   \
+	X(FAST_FAULTS, "fast_page_faults", "write access restored by the lockless fast path")    \
+	X(HARVESTS, "dirty_log_harvests", "dirty-log harvests returned to userspace")            \
+	X(DIRTY_REAPED, "dirty_pages_reaped", "dirty pages reported by harvests")                \
+	X(TRACK_WRPROTS, "tracking_wrprots", "gfns write-protected for write-tracking")          \
+	X(AGINGS, "agings", "clear_young / test_young calls on a gfn")                           \
+	X(STALE_ACCESSED, "stale_accessed",                                                      \
+	  "accesses through an entry whose Accessed bit was cleared (allowed)")                  \
 	E(PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 
 enum counter_id {
@@ -49,7 +53,7 @@ enum counter_id {
 	COUNTERS(COUNTER_ENUM, COUNTER_SLOT)
 #undef COUNTER_ENUM
 #undef COUNTER_SLOT
-	NR_COUNTERS
+		NR_COUNTERS
 };
 
 _Static_assert(CNT_SLOT_PERTURBATIONS == CNT_PERTURBATIONS && NR_COUNTERS == COUNTER_SLOTS,

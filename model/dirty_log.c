@@ -130,7 +130,7 @@ static void dirty_ring_push(struct dirty_ring *r, gfn_t gfn)
 	struct dirty_gfn *e = &r->gfns[di & (DIRTY_RING_SIZE - 1)];
 
 	HARNESS_ASSERT(ring_used(r) < DIRTY_RING_SIZE, "dirty ring overflow: the soft limit "
-		       "should have stopped the vCPU first");
+						       "should have stopped the vCPU first");
 	WRITE_ONCE(e->gfn, gfn);
 	/* The gfn before the flag that publishes it: without it a collector
 	 * could see DIRTY and read the slot's previous gfn. */
@@ -376,23 +376,21 @@ static bool must_flush(const struct dirty_log *d, bool reaped, bool changed)
 	if (d->mode == LOG_RING)
 		return reaped && d->policy->ring_reset_flushes;
 	switch (d->policy->harvest_flush) {
-	case HARVEST_FLUSH_IF_REAPED:
-		return reaped;
-	case HARVEST_FLUSH_IF_WRPROT:
-		return changed;
-	case HARVEST_NO_FLUSH:
-		return false;
+	case HARVEST_FLUSH_IF_REAPED: return reaped;
+	case HARVEST_FLUSH_IF_WRPROT: return changed;
+	case HARVEST_NO_FLUSH: return false;
 	}
 	return true;
 }
 
 static uint64_t page_content(struct kvm *kvm, gfn_t gfn)
 {
-	kvm_pfn_t pfn = atomic_load_explicit(&kvm->mem.hva_pfn[gfn_to_hva(kvm, gfn)],
-					     memory_order_acquire);
+	kvm_pfn_t pfn =
+		atomic_load_explicit(&kvm->mem.hva_pfn[gfn_to_hva(kvm, gfn)], memory_order_acquire);
 
-	return pfn == HVA_NO_FRAME ? 0 :
-	       atomic_load_explicit(hostmem_content(&kvm->mem, pfn), memory_order_relaxed);
+	return pfn == HVA_NO_FRAME ? 0
+				   : atomic_load_explicit(hostmem_content(&kvm->mem, pfn),
+							  memory_order_relaxed);
 }
 
 static void revocation_done(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
@@ -516,16 +514,16 @@ uint64_t dirty_log_quiesced_check(struct kvm *kvm, struct oracle *oracle)
 			continue;
 		differ++;
 		oracle_report(oracle, &(struct violation){
-						    .kind = VIOL_LOST_DIRTY_WRITE,
-						    .vcpu_id = -1,
-						    .gfn = gfn,
-						    .level = PG_LEVEL_4K,
-						    .write = true,
-						    .entry_epoch = d->dest[gfn],
-						    .current_epoch = src,
-						    .t_ns = trace_now_ns() - oracle->t0_ns,
-						    .quiesced = true,
-					    });
+					      .kind = VIOL_LOST_DIRTY_WRITE,
+					      .vcpu_id = -1,
+					      .gfn = gfn,
+					      .level = PG_LEVEL_4K,
+					      .write = true,
+					      .entry_epoch = d->dest[gfn],
+					      .current_epoch = src,
+					      .t_ns = trace_now_ns() - oracle->t0_ns,
+					      .quiesced = true,
+				      });
 	}
 	return differ;
 }

@@ -49,7 +49,7 @@ struct dirty_ring {
 	struct dirty_gfn gfns[DIRTY_RING_SIZE];
 	_Atomic uint32_t dirty_index; /* next push (the vCPU) */
 	_Atomic uint32_t reset_index; /* next reset (KVM_RESET_DIRTY_RINGS) */
-	uint32_t fetch_index;         /* next collect (userspace) */
+	uint32_t fetch_index;	      /* next collect (userspace) */
 };
 
 /* When the harvests and write-protects flush: one table per variant. */
@@ -80,8 +80,8 @@ struct dirty_log {
 	enum dirty_log_mode mode;
 	_Atomic bool enabled;
 	uint64_t nr_gfns;
-	atomic_bitmap *bitmap;     /* LOG_BITMAP, LOG_CLEAR */
-	struct dirty_ring *rings;  /* LOG_RING: one per vCPU */
+	atomic_bitmap *bitmap;	  /* LOG_BITMAP, LOG_CLEAR */
+	struct dirty_ring *rings; /* LOG_RING: one per vCPU */
 	int nr_rings;
 	/* Userspace: the migration destination, a copy of each page as the
 	 * harvest that last reported it left it; and the harvest in flight:

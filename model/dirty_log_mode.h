@@ -11,12 +11,7 @@
 
 #include <stdbool.h>
 
-enum dirty_log_mode {
-	LOG_BITMAP,
-	LOG_CLEAR,
-	LOG_RING,
-	NR_LOG_MODES
-};
+enum dirty_log_mode { LOG_BITMAP, LOG_CLEAR, LOG_RING, NR_LOG_MODES };
 
 const char *dirty_log_mode_name(enum dirty_log_mode mode);
 

@@ -61,8 +61,7 @@ void kvm_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
 
 void kvm_flush_remote_tlbs_gfn(struct kvm *kvm, gfn_t gfn, int level)
 {
-	kvm_flush_remote_tlbs_range(kvm, gfn_round_for_level(gfn, level),
-				    pages_per_level(level));
+	kvm_flush_remote_tlbs_range(kvm, gfn_round_for_level(gfn, level), pages_per_level(level));
 }
 
 void flush_policy_nop(struct kvm *kvm, bool zapped)

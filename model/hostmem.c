@@ -257,8 +257,7 @@ int hostmem_mapping_level(struct hostmem *hm, uint64_t hva, kvm_pfn_t pfn)
 	blk = hva / hm->huge_pages;
 	first = blk * hm->huge_pages;
 	base = atomic_load_explicit(&hm->thp[blk], memory_order_acquire);
-	return base != HVA_NO_FRAME && base + (hva - first) == pfn ? hm->huge_level
-								  : PG_LEVEL_4K;
+	return base != HVA_NO_FRAME && base + (hva - first) == pfn ? hm->huge_level : PG_LEVEL_4K;
 }
 
 struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva)

@@ -39,8 +39,8 @@ struct hostmem_notifier {
 };
 
 struct hostmem {
-	uint64_t nr_pages;   /* host virtual pages (the memslots' backing) */
-	uint64_t nr_frames;  /* 4K-pool frames, including pfn 0 which is never used */
+	uint64_t nr_pages;  /* host virtual pages (the memslots' backing) */
+	uint64_t nr_frames; /* 4K-pool frames, including pfn 0 which is never used */
 	/* Per frame, in two arrays (12 bytes a frame, not a padded 16): its
 	 * generation and its content word. */
 	_Atomic uint32_t *frame_gen;
@@ -55,14 +55,14 @@ struct hostmem {
 	/* THP backing; huge_pages == 0 when it is off. Everything below but
 	 * thp[] (read by the fault path to learn the mapping level) changes
 	 * under map_lock, the model's page-table lock. */
-	uint64_t huge_pages;       /* pages per huge block: 512 (2M) or 512^2 (1G) */
-	int huge_level;            /* PG_LEVEL_2M or PG_LEVEL_1G */
-	kvm_pfn_t huge_base;       /* first pfn of the block pool, block aligned */
-	uint64_t nr_blocks;        /* blocks in the pool */
-	_Atomic kvm_pfn_t *thp;    /* per hva block: first pfn if mapped huge, else 0 */
-	uint32_t *hva_backed;      /* per hva block: pages with a frame */
-	uint32_t *block_free;      /* per pool block: frames free */
-	uint64_t *block_fifo;      /* pool blocks wholly free, oldest first */
+	uint64_t huge_pages;	/* pages per huge block: 512 (2M) or 512^2 (1G) */
+	int huge_level;		/* PG_LEVEL_2M or PG_LEVEL_1G */
+	kvm_pfn_t huge_base;	/* first pfn of the block pool, block aligned */
+	uint64_t nr_blocks;	/* blocks in the pool */
+	_Atomic kvm_pfn_t *thp; /* per hva block: first pfn if mapped huge, else 0 */
+	uint32_t *hva_backed;	/* per hva block: pages with a frame */
+	uint32_t *block_free;	/* per pool block: frames free */
+	uint64_t *block_fifo;	/* pool blocks wholly free, oldest first */
 	uint64_t block_head, nr_free_blocks;
 	pthread_mutex_t map_lock;
 	struct hostmem_notifier notifier;

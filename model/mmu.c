@@ -89,8 +89,7 @@ static int memslots_init(struct kvm *kvm)
 
 		s->id = i;
 		s->base_gfn = (gfn_t)i * per_slot;
-		s->npages = i == kvm->nr_memslots - 1 ? kvm->cfg.nr_gfns - s->base_gfn
-						      : per_slot;
+		s->npages = i == kvm->nr_memslots - 1 ? kvm->cfg.nr_gfns - s->base_gfn : per_slot;
 		/* Host pages are laid out in slot order, so hva == gfn here;
 		 * callers still go through the slot, as KVM does. */
 		s->hva_base = s->base_gfn;
@@ -168,9 +167,10 @@ int kvm_config_check(const struct kvm_config *cfg, char *why, size_t len)
 		return -1;
 	}
 	if (frames > SPTE_MAX_PFN) {
-		snprintf(why, len, "%llu gfns need %llu host frames with %s pages, more than an "
-			 "SPTE's pfn field holds (%llu)", (unsigned long long)cfg->nr_gfns,
-			 (unsigned long long)frames,
+		snprintf(why, len,
+			 "%llu gfns need %llu host frames with %s pages, more than an "
+			 "SPTE's pfn field holds (%llu)",
+			 (unsigned long long)cfg->nr_gfns, (unsigned long long)frames,
 			 cfg->max_huge_level > PG_LEVEL_4K ? "huge" : "4K",
 			 (unsigned long long)SPTE_MAX_PFN);
 		return -1;
@@ -217,7 +217,7 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 	kvm->root = kvm->roots[0];
 	if (memslots_init(kvm) || hostmem_init_for(kvm, cfg))
 		return -1;
-	kvm->vcpus = calloc((size_t)cfg->nr_vcpus, sizeof(*kvm->vcpus));
+	kvm->vcpus = calloc((size_t)cfg->nr_vcpus, sizeof(struct kvm_vcpu *));
 	if (!kvm->vcpus)
 		return -1;
 	kvm->nr_vcpus = cfg->nr_vcpus;
@@ -385,8 +385,7 @@ void kvm_mmu_invalidate_end(struct kvm *kvm)
 	 * installs a pfn it looked up during the invalidation. Pairs with the
 	 * smp_rmb() in mmu_invalidate_retry_gfn(). */
 	smp_wmb();
-	WRITE_ONCE(kvm->mmu_invalidate_in_progress,
-		   READ_ONCE(kvm->mmu_invalidate_in_progress) - 1);
+	WRITE_ONCE(kvm->mmu_invalidate_in_progress, READ_ONCE(kvm->mmu_invalidate_in_progress) - 1);
 	HARNESS_ASSERT(READ_ONCE(kvm->mmu_invalidate_in_progress) >= 0,
 		       "mmu_invalidate_in_progress went negative");
 }
@@ -513,8 +512,8 @@ uint64_t spt_set_leaf_root(struct spt_table *root, gfn_t gfn, int level, uint64_
 {
 	_Atomic uint64_t *slot = spt_slot_root(root, gfn, level);
 
-	HARNESS_ASSERT(slot, "a huge leaf covers gfn %#llx above level %d",
-		       (unsigned long long)gfn, level);
+	HARNESS_ASSERT(slot, "a huge leaf covers gfn %#llx above level %d", (unsigned long long)gfn,
+		       level);
 	trace(TR_SPTE_SET, gfn, spte);
 	/* xchg, fully ordered: a walker that sees the SPTE sees the frame it
 	 * maps, and the old value tells the caller what it replaced. */
@@ -643,7 +642,7 @@ static _Atomic long rcu_callbacks_pending;
  */
 void spt_rcu_barrier(void)
 {
-	const struct timespec nap = { 0, 100 * 1000 };
+	const struct timespec nap = { 0, 100L * 1000 };
 
 	HARNESS_ASSERT(!rcu_registered || !urcu_memb_read_ongoing(),
 		       "waiting for a grace period inside a read-side section");

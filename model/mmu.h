@@ -109,7 +109,7 @@ struct kvm_config {
 	uint32_t tlb_entries;
 	enum tlb_huge_mode tlb_huge;
 	bool arch_range_flush; /* false: the arch range flush says -EOPNOTSUPP */
-	int nr_roots;          /* page-table roots, 1..KVM_MAX_ROOTS (0: 1) */
+	int nr_roots;	       /* page-table roots, 1..KVM_MAX_ROOTS (0: 1) */
 	/* The largest leaf a fault may map where host memory and the memslot
 	 * allow (0 or PG_LEVEL_4K: 4K only). */
 	int max_huge_level;

@@ -8,8 +8,8 @@
 #include "../engine/thread.h"
 
 /* The gfns of one memslot that back [hva_start, hva_end), or false. */
-static bool slot_gfn_range(const struct kvm_memory_slot *s, uint64_t hva_start,
-			   uint64_t hva_end, gfn_t *start, gfn_t *end)
+static bool slot_gfn_range(const struct kvm_memory_slot *s, uint64_t hva_start, uint64_t hva_end,
+			   gfn_t *start, gfn_t *end)
 {
 	uint64_t lo = hva_start > s->hva_base ? hva_start : s->hva_base;
 	uint64_t hi = hva_end < s->hva_base + s->npages ? hva_end : s->hva_base + s->npages;
@@ -27,8 +27,7 @@ static bool slot_gfn_range(const struct kvm_memory_slot *s, uint64_t hva_start,
  *           need_flush = true;
  * r.ret accumulates over slots, so a slot after one that zapped is flushed
  * too; need_flush asks for one full flush after the loop. */
-static bool notifier_range_flush(struct kvm *kvm, gfn_t start, gfn_t end, bool ret,
-				 bool need_flush)
+static bool notifier_range_flush(struct kvm *kvm, gfn_t start, gfn_t end, bool ret, bool need_flush)
 {
 	const struct flush_policy *policy = kvm->policy;
 	uint64_t nr;
@@ -46,8 +45,7 @@ static bool notifier_range_flush(struct kvm *kvm, gfn_t start, gfn_t end, bool r
 
 /* kvm_mmu_notifier_invalidate_range_start() -> __kvm_handle_hva_range()
  * with kvm_mmu_unmap_gfn_range() as the handler, per memslot. */
-void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start,
-					     uint64_t hva_end)
+void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start, uint64_t hva_end)
 {
 	bool zapped = false, need_flush = false;
 
@@ -74,8 +72,7 @@ void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start
 }
 
 /* kvm_mmu_notifier_invalidate_range_end() */
-void kvm_mmu_notifier_invalidate_range_end(struct kvm *kvm, uint64_t hva_start,
-					   uint64_t hva_end)
+void kvm_mmu_notifier_invalidate_range_end(struct kvm *kvm, uint64_t hva_start, uint64_t hva_end)
 {
 	mmu_lock(kvm, MMU_LOCK_WRITE);
 	kvm_mmu_invalidate_end(kvm);

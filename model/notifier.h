@@ -13,10 +13,8 @@
 
 #include "mmu.h"
 
-void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start,
-					     uint64_t hva_end);
-void kvm_mmu_notifier_invalidate_range_end(struct kvm *kvm, uint64_t hva_start,
-					   uint64_t hva_end);
+void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start, uint64_t hva_end);
+void kvm_mmu_notifier_invalidate_range_end(struct kvm *kvm, uint64_t hva_start, uint64_t hva_end);
 /* The host's unmap of [hva_start, hva_end), frames freed at the end. */
 void host_unmap_range(struct kvm *kvm, uint64_t hva_start, uint64_t hva_end);
 

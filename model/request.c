@@ -53,8 +53,7 @@ static bool vcpu_has_exited(void *arg)
 {
 	const struct exit_wait *w = arg;
 
-	return atomic_load_explicit(&w->vcpu->exits, memory_order_acquire) !=
-		       w->exits_before ||
+	return atomic_load_explicit(&w->vcpu->exits, memory_order_acquire) != w->exits_before ||
 	       smp_load_acquire(&w->vcpu->mode) == OUTSIDE_GUEST_MODE;
 }
 
@@ -94,9 +93,9 @@ bool kvm_make_all_cpus_request(struct kvm *kvm, int req)
 		exits[i] = atomic_load_explicit(&v->exits, memory_order_acquire);
 		/* KVM_REQ_TLB_FLUSH has KVM_REQUEST_WAIT: any mode but
 		 * OUTSIDE needs the IPI and the wait (kvm_request_needs_ipi). */
-		need_wait[i] = (kvm->policy && kvm->policy->exiting_guest_mode ?
-					kvm->policy->exiting_guest_mode(v) :
-					kvm_vcpu_exiting_guest_mode(v)) != OUTSIDE_GUEST_MODE;
+		need_wait[i] = (kvm->policy && kvm->policy->exiting_guest_mode
+					? kvm->policy->exiting_guest_mode(v)
+					: kvm_vcpu_exiting_guest_mode(v)) != OUTSIDE_GUEST_MODE;
 		if (need_wait[i]) {
 			trace(TR_KICK, TRACE_NO_GFN, (uint64_t)i);
 			count(CNT_KICKS, 1);
@@ -159,7 +158,8 @@ static uint32_t still_current(struct kvm_vcpu *vcpu, gfn_t start, uint64_t nr)
 		uint64_t spte;
 		int level;
 
-		if (!e->valid || e->gfn >= start + nr || start >= e->gfn + pages_per_level(e->level))
+		if (!e->valid || e->gfn >= start + nr ||
+		    start >= e->gfn + pages_per_level(e->level))
 			continue;
 		spte = spt_peek_root(vcpu->root, e->gfn, &level);
 		if (spte && spte_to_pfn(spte) == e->pfn &&
@@ -194,8 +194,7 @@ static void serve_range_flushes(struct kvm_vcpu *vcpu)
 void kvm_vcpu_serve_requests(struct kvm_vcpu *vcpu)
 {
 	HARNESS_ASSERT(READ_ONCE(vcpu->mode) == OUTSIDE_GUEST_MODE,
-		       "vCPU %d serves requests in mode %d", vcpu->vcpu_id,
-		       READ_ONCE(vcpu->mode));
+		       "vCPU %d serves requests in mode %d", vcpu->vcpu_id, READ_ONCE(vcpu->mode));
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu)) {
 		uint32_t current = still_current(vcpu, 0, UINT64_MAX);
 		uint32_t dropped = tlb_flush_all(&vcpu->tlb);

@@ -136,8 +136,7 @@ static inline uint32_t frame_gen_tag(uint32_t gen)
 
 /* A leaf for pfn mapped at level; writable sets W, MMU-writable and
  * host-writable together, as make_spte() does for a writable fault. */
-static inline uint64_t make_leaf_spte(kvm_pfn_t pfn, uint32_t gen, int level,
-				      bool writable)
+static inline uint64_t make_leaf_spte(kvm_pfn_t pfn, uint32_t gen, int level, bool writable)
 {
 	uint64_t spte = SPTE_PRESENT | (pfn << SPTE_PFN_SHIFT) |
 			((uint64_t)frame_gen_tag(gen) << SPTE_GEN_SHIFT);

@@ -106,8 +106,7 @@ uint32_t tlb_flush_range(struct tlb *tlb, gfn_t start, uint64_t nr)
 	for (uint32_t i = 0; i < tlb->nr_entries; i++) {
 		struct tlb_entry *e = &tlb->entries[i];
 
-		if (e->valid && e->gfn < start + nr &&
-		    start < e->gfn + pages_per_level(e->level)) {
+		if (e->valid && e->gfn < start + nr && start < e->gfn + pages_per_level(e->level)) {
 			e->valid = false;
 			dropped++;
 		}

@@ -22,22 +22,18 @@
 
 #include "spte.h"
 
-enum tlb_huge_mode {
-	TLB_HUGE_ENTRY,
-	TLB_HUGE_SPLINTER,
-	NR_TLB_HUGE_MODES
-};
+enum tlb_huge_mode { TLB_HUGE_ENTRY, TLB_HUGE_SPLINTER, NR_TLB_HUGE_MODES };
 
 /* "entry" / "splinter": the names --tlb-huge takes. */
 const char *tlb_huge_name(enum tlb_huge_mode mode);
 
 struct tlb_entry {
-	gfn_t gfn;          /* first gfn the entry covers (aligned to level) */
-	kvm_pfn_t pfn;      /* frame of gfn */
+	gfn_t gfn;	    /* first gfn the entry covers (aligned to level) */
+	kvm_pfn_t pfn;	    /* frame of gfn */
 	uint64_t fill_ns;   /* when it was filled, for the report */
 	uint32_t frame_gen; /* generation tag the SPTE carried */
 	uint32_t wp_epoch;  /* write-right epoch at the fill (oracle/write_rights.h) */
-	uint8_t level;      /* pages covered: pages_per_level(level) */
+	uint8_t level;	    /* pages covered: pages_per_level(level) */
 	bool valid;
 	bool writable;
 	/* The SPTE's Dirty bit as this entry knows it (A/D bits on): a write

@@ -10,40 +10,40 @@
 #include "../engine/trace.h"
 
 /* X(enum suffix, printed name); E: the engine's own events, in their slots. */
-#define TRACE_EVENTS(X, E)                                \
-	X(ENTER, "enter-guest")                        \
-	X(EXIT, "exit-guest")                          \
-	X(TLB_FILL, "tlb-fill")                        \
-	X(TLB_FLUSH_ALL, "tlb-flush-all")              \
-	X(TLB_FLUSH_ONE, "tlb-flush-local")            \
-	X(FAULT, "fault")                              \
-	X(FAULT_RETRY, "fault-retry")                  \
-	X(SPTE_SET, "spte-set")                        \
-	X(SPTE_ZAP, "spte-zap")                        \
-	X(INVLPG, "invlpg")                            \
-	X(MARK_DIRTY, "mark-remote-dirty")             \
-	X(CLEAR_DIRTY, "clear-remote-dirty")           \
-	X(SNAPSHOT, "snapshot-dirty")                  \
-	X(REQUEST, "request-flush")                    \
-	X(REQUEST_DONE, "request-flush-done")          \
-	X(KICK, "kick")                                \
-	X(SKIP_FLUSH, "skip-flush")                    \
-	X(INVALIDATE_START, "invalidate-start")        \
-	X(INVALIDATE_END, "invalidate-end")            \
-	X(FRAME_FREE, "frame-free")                    \
-	X(LOCK, "mmu-lock")                            \
-	X(UNLOCK, "mmu-unlock")                        \
-	E(STORE_BUFFERED, "buffered")            \
-	E(STORE_VISIBLE, "visible")              \
-	E(STALE_LOAD, "stale-read")                    \
-	E(VIOLATION, "VIOLATION")                      \
-	X(PAGE_DIRTY, "mark-page-dirty")               \
-	X(HARVEST, "harvest")                          \
-	X(HARVEST_DONE, "harvest-returns")             \
-	X(WRPROT, "write-protect")                     \
-	X(TRACK, "track-gfn")                          \
-	X(UNTRACK, "untrack-gfn")                      \
-	X(AGE, "clear-young")                          \
+#define TRACE_EVENTS(X, E)                      \
+	X(ENTER, "enter-guest")                 \
+	X(EXIT, "exit-guest")                   \
+	X(TLB_FILL, "tlb-fill")                 \
+	X(TLB_FLUSH_ALL, "tlb-flush-all")       \
+	X(TLB_FLUSH_ONE, "tlb-flush-local")     \
+	X(FAULT, "fault")                       \
+	X(FAULT_RETRY, "fault-retry")           \
+	X(SPTE_SET, "spte-set")                 \
+	X(SPTE_ZAP, "spte-zap")                 \
+	X(INVLPG, "invlpg")                     \
+	X(MARK_DIRTY, "mark-remote-dirty")      \
+	X(CLEAR_DIRTY, "clear-remote-dirty")    \
+	X(SNAPSHOT, "snapshot-dirty")           \
+	X(REQUEST, "request-flush")             \
+	X(REQUEST_DONE, "request-flush-done")   \
+	X(KICK, "kick")                         \
+	X(SKIP_FLUSH, "skip-flush")             \
+	X(INVALIDATE_START, "invalidate-start") \
+	X(INVALIDATE_END, "invalidate-end")     \
+	X(FRAME_FREE, "frame-free")             \
+	X(LOCK, "mmu-lock")                     \
+	X(UNLOCK, "mmu-unlock")                 \
+	E(STORE_BUFFERED, "buffered")           \
+	E(STORE_VISIBLE, "visible")             \
+	E(STALE_LOAD, "stale-read")             \
+	E(VIOLATION, "VIOLATION")               \
+	X(PAGE_DIRTY, "mark-page-dirty")        \
+	X(HARVEST, "harvest")                   \
+	X(HARVEST_DONE, "harvest-returns")      \
+	X(WRPROT, "write-protect")              \
+	X(TRACK, "track-gfn")                   \
+	X(UNTRACK, "untrack-gfn")               \
+	X(AGE, "clear-young")                   \
 	X(EMULATE, "emulate-write")
 
 enum trace_event {
@@ -52,7 +52,7 @@ enum trace_event {
 	TRACE_EVENTS(TRACE_ENUM, TRACE_SLOT)
 #undef TRACE_ENUM
 #undef TRACE_SLOT
-	NR_TRACE_EVENTS
+		NR_TRACE_EVENTS
 };
 
 _Static_assert((int)TR_SLOT_STORE_BUFFERED == (int)TR_STORE_BUFFERED &&

@@ -8,7 +8,7 @@
 #include "../engine/thread.h"
 
 static const char *const violation_names[NR_VIOLATION_KINDS] = {
-#define VIOLATION_NAME(id, name) [VIOL_##id] = name,
+#define VIOLATION_NAME(id, name) [VIOL_##id] = (name),
 	VIOLATION_KINDS(VIOLATION_NAME)
 #undef VIOLATION_NAME
 };
@@ -55,8 +55,8 @@ void oracle_report(struct oracle *o, const struct violation *v)
 
 /* Right "map a frame": the frame's generation moves on when it is freed,
  * and it is freed only after the notifier that revoked it has returned. */
-static bool check_frame_mapped(struct oracle *o, int vcpu_id,
-			       const struct tlb_entry *e, gfn_t gfn, bool write)
+static bool check_frame_mapped(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
+			       bool write)
 {
 	kvm_pfn_t pfn = tlb_entry_pfn(e, gfn);
 	/* The frame this use reaches, not the entry's first: the host frees
@@ -69,29 +69,28 @@ static bool check_frame_mapped(struct oracle *o, int vcpu_id,
 
 	if (frame_gen_tag(now) == e->frame_gen)
 		return true;
-	oracle_report(o, &(struct violation){
-				 .kind = VIOL_STALE_TLB_AFTER_FREE,
-				 .vcpu_id = vcpu_id,
-				 .gfn = gfn,
-				 .pfn = pfn,
-				 .level = e->level,
-				 .write = write,
-				 /* Both as the SPTE carries them: modulo 2^16. */
-				 .entry_epoch = e->frame_gen,
-				 .current_epoch = frame_gen_tag(now),
-				 .t_ns = t - o->t0_ns,
-				 .entry_age_ns = t - e->fill_ns,
-				 .accesses = o->accesses_so_far ?
-						     o->accesses_so_far(o->accesses_arg) : 0,
-			 });
+	oracle_report(
+		o, &(struct violation){
+			   .kind = VIOL_STALE_TLB_AFTER_FREE,
+			   .vcpu_id = vcpu_id,
+			   .gfn = gfn,
+			   .pfn = pfn,
+			   .level = e->level,
+			   .write = write,
+			   /* Both as the SPTE carries them: modulo 2^16. */
+			   .entry_epoch = e->frame_gen,
+			   .current_epoch = frame_gen_tag(now),
+			   .t_ns = t - o->t0_ns,
+			   .entry_age_ns = t - e->fill_ns,
+			   .accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0,
+		   });
 	return false;
 }
 
 /* Rights "write a gfn" and "write it unlogged": the newest completed
  * write-protect of gfn must be older than the entry. Huge entries are not
  * judged: write-protection maps the gfns it protects at 4K. */
-static bool check_write_right(struct oracle *o, int vcpu_id, const struct tlb_entry *e,
-			      gfn_t gfn)
+static bool check_write_right(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn)
 {
 	struct write_rights *rights = o->rights ? *o->rights : NULL;
 	struct write_right *r;
@@ -108,26 +107,26 @@ static bool check_write_right(struct oracle *o, int vcpu_id, const struct tlb_en
 		return true;
 	kind = e->wp_epoch < track_done ? VIOL_WRITE_ESCAPED_TRACKING : VIOL_LOST_DIRTY_WRITE;
 	t = trace_now_ns();
-	oracle_report(o, &(struct violation){
-				 .kind = kind,
-				 .vcpu_id = vcpu_id,
-				 .gfn = gfn,
-				 .pfn = tlb_entry_pfn(e, gfn),
-				 .level = e->level,
-				 .write = true,
-				 .entry_epoch = e->wp_epoch,
-				 .current_epoch = kind == VIOL_WRITE_ESCAPED_TRACKING ? track_done
-										      : log_done,
-				 .t_ns = t - o->t0_ns,
-				 .entry_age_ns = t - e->fill_ns,
-				 .accesses = o->accesses_so_far ?
-						     o->accesses_so_far(o->accesses_arg) : 0,
-			 });
+	oracle_report(
+		o, &(struct violation){
+			   .kind = kind,
+			   .vcpu_id = vcpu_id,
+			   .gfn = gfn,
+			   .pfn = tlb_entry_pfn(e, gfn),
+			   .level = e->level,
+			   .write = true,
+			   .entry_epoch = e->wp_epoch,
+			   .current_epoch =
+				   kind == VIOL_WRITE_ESCAPED_TRACKING ? track_done : log_done,
+			   .t_ns = t - o->t0_ns,
+			   .entry_age_ns = t - e->fill_ns,
+			   .accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0,
+		   });
 	return false;
 }
 
-bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e,
-		      gfn_t gfn, bool write)
+bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
+		      bool write)
 {
 	if (!check_frame_mapped(o, vcpu_id, e, gfn, write))
 		return false;
@@ -149,7 +148,7 @@ void violation_print(FILE *out, const struct violation *v)
 		" (level %d) through a TLB entry filled under epoch %" PRIu64
 		"; the right's epoch is now %" PRIu64 "\n"
 		"!!!   at %.6f s, entry %.3f ms old, after %" PRIu64 " guest accesses\n",
-		violation_name(v->kind), v->vcpu_id, v->write ? "wrote" : "read",
-		v->gfn, v->pfn, v->level, v->entry_epoch, v->current_epoch,
-		(double)v->t_ns / 1e9, (double)v->entry_age_ns / 1e6, v->accesses);
+		violation_name(v->kind), v->vcpu_id, v->write ? "wrote" : "read", v->gfn, v->pfn,
+		v->level, v->entry_epoch, v->current_epoch, (double)v->t_ns / 1e9,
+		(double)v->entry_age_ns / 1e6, v->accesses);
 }

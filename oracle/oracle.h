@@ -35,18 +35,18 @@
 #include "../model/tlb.h"
 #include "write_rights.h"
 
-#define VIOLATION_KINDS(X)                                       \
-	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")          \
-	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking")      \
-	X(LOST_DIRTY_WRITE, "lost-dirty-write")                  \
-	X(STALE_CACHE_SEEN, "stale-cache-seen")                  \
+#define VIOLATION_KINDS(X)                                  \
+	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")     \
+	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking") \
+	X(LOST_DIRTY_WRITE, "lost-dirty-write")             \
+	X(STALE_CACHE_SEEN, "stale-cache-seen")             \
 	X(CONFLICTING_TRANSLATIONS, "conflicting-translations")
 
 enum violation_kind {
 #define VIOLATION_ENUM(id, name) VIOL_##id,
 	VIOLATION_KINDS(VIOLATION_ENUM)
 #undef VIOLATION_ENUM
-	NR_VIOLATION_KINDS
+		NR_VIOLATION_KINDS
 };
 
 struct violation {
@@ -58,11 +58,11 @@ struct violation {
 	bool write;
 	/* For stale-tlb-after-free the epochs are frame generations modulo
 	 * 2^16, the width an SPTE carries (model/spte.h). */
-	uint64_t entry_epoch;   /* epoch the TLB entry was filled under */
+	uint64_t entry_epoch;	/* epoch the TLB entry was filled under */
 	uint64_t current_epoch; /* epoch of the right now */
-	uint64_t t_ns;          /* since the run started */
-	uint64_t entry_age_ns;  /* how long the stale entry had lived */
-	uint64_t accesses;      /* guest accesses by all vCPUs so far */
+	uint64_t t_ns;		/* since the run started */
+	uint64_t entry_age_ns;	/* how long the stale entry had lived */
+	uint64_t accesses;	/* guest accesses by all vCPUs so far */
 	/* Controlled modes: scheduler decisions taken before it (the schedule
 	 * up to the violation is decision log[0 .. decision)). */
 	uint64_t decision;
@@ -100,8 +100,8 @@ void oracle_forget(struct oracle *o);
 void oracle_destroy(struct oracle *o);
 
 /* Judge one use of `e` for gfn by vCPU vcpu_id. Returns true if legal. */
-bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e,
-		      gfn_t gfn, bool write);
+bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
+		      bool write);
 /* Record a violation found by any check (counted; the first ones kept). */
 void oracle_report(struct oracle *o, const struct violation *v);
 

@@ -12,17 +12,15 @@ static json_t *violation_json(const struct violation *v)
 	if (v->quiesced)
 		return json_pack("{s:s, s:s, s:I, s:I, s:I}", "kind", violation_name(v->kind),
 				 "found", "quiesced-check", "gfn", (json_int_t)v->gfn,
-				 "destination", (json_int_t)v->entry_epoch,
-				 "source", (json_int_t)v->current_epoch);
-	return json_pack("{s:s, s:i, s:I, s:I, s:i, s:b, s:I, s:I, s:f, s:f, s:I}",
-			 "kind", violation_name(v->kind), "vcpu", v->vcpu_id,
-			 "gfn", (json_int_t)v->gfn, "pfn", (json_int_t)v->pfn,
-			 "level", v->level, "write", v->write,
-			 "entry_epoch", (json_int_t)v->entry_epoch,
-			 "current_epoch", (json_int_t)v->current_epoch,
-			 "time_s", (double)v->t_ns / 1e9,
-			 "entry_age_ms", (double)v->entry_age_ns / 1e6,
-			 "accesses", (json_int_t)v->accesses);
+				 "destination", (json_int_t)v->entry_epoch, "source",
+				 (json_int_t)v->current_epoch);
+	return json_pack("{s:s, s:i, s:I, s:I, s:i, s:b, s:I, s:I, s:f, s:f, s:I}", "kind",
+			 violation_name(v->kind), "vcpu", v->vcpu_id, "gfn", (json_int_t)v->gfn,
+			 "pfn", (json_int_t)v->pfn, "level", v->level, "write", v->write,
+			 "entry_epoch", (json_int_t)v->entry_epoch, "current_epoch",
+			 (json_int_t)v->current_epoch, "time_s", (double)v->t_ns / 1e9,
+			 "entry_age_ms", (double)v->entry_age_ns / 1e6, "accesses",
+			 (json_int_t)v->accesses);
 }
 
 /* Threads a schedule ran at least once. */
@@ -92,19 +90,18 @@ static void add_schedules(json_t *j, const struct run_result *r)
 	json_object_set_new(j, "schedule", schedule_json(r->schedule, r->schedule_len));
 	json_object_set_new(j, "schedule_threads",
 			    json_integer(threads_that_ran(r->schedule, r->schedule_len)));
-	json_object_set_new(j, "schedule_switches",
-			    json_integer((json_int_t)ctl_count_switches(r->schedule,
-									 r->schedule_len)));
+	json_object_set_new(
+		j, "schedule_switches",
+		json_integer((json_int_t)ctl_count_switches(r->schedule, r->schedule_len)));
 	if (!r->minimized)
 		return;
 	json_object_set_new(j, "minimize_interrupted", json_boolean(r->minimize_interrupted));
-	json_object_set_new(j, "minimized_schedule",
-			    schedule_json(r->minimized, r->minimized_len));
+	json_object_set_new(j, "minimized_schedule", schedule_json(r->minimized, r->minimized_len));
 	json_object_set_new(j, "minimized_threads",
 			    json_integer(threads_that_ran(r->minimized, r->minimized_len)));
-	json_object_set_new(j, "minimized_switches",
-			    json_integer((json_int_t)ctl_count_switches(r->minimized,
-									 r->minimized_len)));
+	json_object_set_new(
+		j, "minimized_switches",
+		json_integer((json_int_t)ctl_count_switches(r->minimized, r->minimized_len)));
 	/* An interrupted minimization kept its best schedule so far, but the
 	 * execution last run was another: there is no hash to give. */
 	if (r->minimize_interrupted)
@@ -115,8 +112,9 @@ static void add_schedules(json_t *j, const struct run_result *r)
 
 static const char *verdict_name(enum verdict v)
 {
-	return v == VERDICT_AS_EXPECTED ? "as-expected"
-	       : v == VERDICT_NOT_AS_EXPECTED ? "not-as-expected" : "not-judged";
+	return v == VERDICT_AS_EXPECTED	      ? "as-expected"
+	       : v == VERDICT_NOT_AS_EXPECTED ? "not-as-expected"
+					      : "not-judged";
 }
 
 static json_t *run_json(const struct run_result *r)
@@ -130,7 +128,8 @@ static json_t *run_json(const struct run_result *r)
 	if (r->executions_run) {
 		double secs = (double)r->elapsed_ns / 1e9;
 
-		json_object_set_new(j, "executions_run", json_integer((json_int_t)r->executions_run));
+		json_object_set_new(j, "executions_run",
+				    json_integer((json_int_t)r->executions_run));
 		json_object_set_new(j, "memory", json_string(r->memory));
 		json_object_set_new(j, "decisions", json_integer((json_int_t)r->decisions));
 		json_object_set_new(j, "decisions_per_s",
@@ -173,23 +172,21 @@ static json_t *run_json_base(const struct run_result *r)
 	return json_pack(
 		"{s:s, s:s, s:s, s:s, s:f, s:f, s:b, s:s, s:s?, s:s, s:b, s:I, s:o,"
 		" s:o, s:o, s:o, s:{s:I, s:f}, s:{s:i, s:I, s:I, s:i}, s:s}",
-		"scenario", r->scenario, "variant", r->variant, "sched", r->sched,
-		"seed", seed, "duration_s", (double)r->duration_ns / 1e9,
-		"elapsed_s", (double)r->elapsed_ns / 1e9, "interrupted", r->interrupted,
-		"expected", expect_name(r->expected), "not_judged_reason", r->not_judged_reason,
-		"outcome", outcome_name(r->outcome), "as_expected", r->as_expected,
-		"violations_total", (json_int_t)r->nr_violations, "violations", viol,
-		"time_to_first_violation_s",
+		"scenario", r->scenario, "variant", r->variant, "sched", r->sched, "seed", seed,
+		"duration_s", (double)r->duration_ns / 1e9, "elapsed_s",
+		(double)r->elapsed_ns / 1e9, "interrupted", r->interrupted, "expected",
+		expect_name(r->expected), "not_judged_reason", r->not_judged_reason, "outcome",
+		outcome_name(r->outcome), "as_expected", r->as_expected, "violations_total",
+		(json_int_t)r->nr_violations, "violations", viol, "time_to_first_violation_s",
 		r->nr_violations ? json_real((double)r->first_violation_ns / 1e9) : json_null(),
 		"accesses_to_first_violation",
 		r->nr_violations ? json_integer((json_int_t)r->accesses_to_first_violation)
 				 : json_null(),
-		"counters", counters,
-		"memory", "peak_rss_bytes", (json_int_t)r->peak_rss_bytes, "bytes_per_gfn",
-		r->gfns ? (double)r->peak_rss_bytes / (double)r->gfns : 0.0,
-		"config", "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns,
-		"hot_gfns", (json_int_t)r->hot_gfns, "tlb_entries", (int)r->tlb_entries,
-		"rerun", r->rerun ? r->rerun : "");
+		"counters", counters, "memory", "peak_rss_bytes", (json_int_t)r->peak_rss_bytes,
+		"bytes_per_gfn", r->gfns ? (double)r->peak_rss_bytes / (double)r->gfns : 0.0,
+		"config", "vcpus", r->vcpus, "gfns", (json_int_t)r->gfns, "hot_gfns",
+		(json_int_t)r->hot_gfns, "tlb_entries", (int)r->tlb_entries, "rerun",
+		r->rerun ? r->rerun : "");
 }
 
 static int dump(FILE *out, void *root)

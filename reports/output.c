@@ -11,8 +11,7 @@
 
 /* The file a report at path replaces: path itself, or where its symlink
  * leads. -1 with *why if that is not a regular file or nothing. */
-static int resolve_target(const char *path, char *target, size_t len, char *why,
-			  size_t why_len)
+static int resolve_target(const char *path, char *target, size_t len, char *why, size_t why_len)
 {
 	struct stat st;
 
@@ -30,7 +29,8 @@ static int resolve_target(const char *path, char *target, size_t len, char *why,
 			return -1;
 		}
 		if (!realpath(path, target)) {
-			snprintf(why, why_len, "its symlink cannot be followed (%s)", strerror(errno));
+			snprintf(why, why_len, "its symlink cannot be followed (%s)",
+				 strerror(errno));
 			return -1;
 		}
 	} else {
@@ -41,7 +41,8 @@ static int resolve_target(const char *path, char *target, size_t len, char *why,
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, why_len, "it is not a regular file (a device, FIFO or socket), and "
+		snprintf(why, why_len,
+			 "it is not a regular file (a device, FIFO or socket), and "
 			 "a report replaces only a regular file");
 		return -1;
 	}
@@ -132,8 +133,8 @@ int report_output_check(const char *path, char *why, size_t why_len)
 	return 0;
 }
 
-int report_output_write(const char *path, int (*write)(FILE *out, void *arg), void *arg,
-			char *why, size_t why_len)
+int report_output_write(const char *path, int (*write)(FILE *out, void *arg), void *arg, char *why,
+			size_t why_len)
 {
 	char target[PATH_MAX], tmp[PATH_MAX + 16], reason[256] = "";
 	FILE *f;

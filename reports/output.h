@@ -22,7 +22,7 @@ int report_output_check(const char *path, char *why, size_t why_len);
  * rename it over path. -1 with *why on failure; if the data was written
  * but cannot be put in place, the temporary file stays and *why names it,
  * so what was found is not lost. */
-int report_output_write(const char *path, int (*write)(FILE *out, void *arg), void *arg,
-			char *why, size_t why_len);
+int report_output_write(const char *path, int (*write)(FILE *out, void *arg), void *arg, char *why,
+			size_t why_len);
 
 #endif

@@ -21,7 +21,8 @@ static json_t *replay_object(json_t *root)
 	json_t *runs = json_object_get(root, "runs"), *run;
 	size_t i;
 
-	json_array_foreach(runs, i, run) {
+	json_array_foreach(runs, i, run)
+	{
 		json_t *rp = json_object_get(run, "replay");
 
 		if (json_is_object(rp))
@@ -75,10 +76,12 @@ static int from_root(json_t *root, size_t max_bytes, struct replay_file *rf, cha
 		snprintf(why, why_len, "no run in it has a failing controlled execution");
 		return REPLAY_READ_BAD;
 	}
-	json_object_foreach(rp, key, v) {
+	json_object_foreach(rp, key, v)
+	{
 		if (!strcmp(key, "schedule")) {
-			int err = schedule_from_json(v, max_bytes / sizeof(struct ctl_decision),
-						     &rf->schedule, &rf->schedule_len, why, why_len);
+			int err =
+				schedule_from_json(v, max_bytes / sizeof(struct ctl_decision),
+						   &rf->schedule, &rf->schedule_len, why, why_len);
 
 			if (err)
 				return err;
@@ -95,8 +98,8 @@ static int from_root(json_t *root, size_t max_bytes, struct replay_file *rf, cha
 	return REPLAY_READ_OK;
 }
 
-static int parsed(json_t *root, const json_error_t *err, size_t max_bytes,
-		  struct replay_file *rf, char *why, size_t why_len)
+static int parsed(json_t *root, const json_error_t *err, size_t max_bytes, struct replay_file *rf,
+		  char *why, size_t why_len)
 {
 	int ret;
 
@@ -122,15 +125,15 @@ int replay_file_parse(const char *buf, size_t len, size_t max_bytes, struct repl
 			 max_bytes);
 		return REPLAY_READ_TOO_BIG;
 	}
-	return parsed(json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err), &err, max_bytes, rf,
-		      why, why_len);
+	return parsed(json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err), &err, max_bytes, rf, why,
+		      why_len);
 }
 
 /* The whole file, at most max_bytes + 1 of it: a FIFO has no size to
  * look at first. */
 static char *slurp(FILE *f, size_t max_bytes, size_t *len)
 {
-	size_t cap = 64 * 1024;
+	size_t cap = (size_t)64 * 1024;
 	char *buf = malloc(cap);
 
 	*len = 0;

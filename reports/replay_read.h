@@ -24,8 +24,8 @@ struct replay_file {
 
 enum replay_read_error {
 	REPLAY_READ_OK = 0,
-	REPLAY_READ_BAD = -1,      /* unreadable or malformed: bad input */
-	REPLAY_READ_TOO_BIG = -2,  /* past max_bytes: more than the budget holds */
+	REPLAY_READ_BAD = -1,	  /* unreadable or malformed: bad input */
+	REPLAY_READ_TOO_BIG = -2, /* past max_bytes: more than the budget holds */
 };
 
 /* From a file, or from a buffer (what the fuzz target feeds). The file's

@@ -52,13 +52,13 @@ struct run_result {
 	/* The scheduler that replays the failing execution: "pct:D:K" names
 	 * the step estimate PCT used for it. */
 	char replay_sched[48];
-	uint64_t executions_run;    /* controlled modes */
+	uint64_t executions_run; /* controlled modes */
 	uint64_t failing_execution;
 	/* The execution whose seeds replay it (--sched cover: the one its
 	 * prefix was found in; otherwise failing_execution). */
 	uint64_t replay_execution;
-	bool searched;              /* --sched cover: a state search ran */
-	uint64_t cover_states;      /* the abstract states it kept */
+	bool searched;	       /* --sched cover: a state search ran */
+	uint64_t cover_states; /* the abstract states it kept */
 	/* Its archive reached --max-memory (or its cell limit) and kept no
 	 * more states from then on; the bytes it held at the end. */
 	bool archive_full;
@@ -66,8 +66,8 @@ struct run_result {
 	uint64_t max_memory;
 	uint64_t failing_steps;
 	uint64_t failing_trace_hash;
-	const char *memory;         /* "sc", "tso", "weak" */
-	uint64_t decisions;         /* scheduler decisions, all executions */
+	const char *memory; /* "sc", "tso", "weak" */
+	uint64_t decisions; /* scheduler decisions, all executions */
 	/* Peak resident memory of the process by the end of the run
 	 * (getrusage), over the modelled gfns: what a VM model costs. */
 	uint64_t peak_rss_bytes;

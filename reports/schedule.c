@@ -18,8 +18,8 @@ json_t *schedule_json(const struct ctl_decision *d, size_t len)
 			while (i + n < len && d[i + n].kind == CTL_RUN &&
 			       d[i + n].thread == d[i].thread)
 				n++;
-			json_array_append_new(a, json_pack("{s:i, s:I}", "run", d[i].thread,
-							   "n", (json_int_t)n));
+			json_array_append_new(
+				a, json_pack("{s:i, s:I}", "run", d[i].thread, "n", (json_int_t)n));
 			break;
 		case CTL_COMMIT:
 			json_array_append_new(a, json_pack("{s:i, s:i}", "commit", d[i].thread,
@@ -29,9 +29,7 @@ json_t *schedule_json(const struct ctl_decision *d, size_t len)
 			json_array_append_new(a, json_pack("{s:i, s:b}", "stale", d[i].thread,
 							   "older", d[i].arg));
 			break;
-		default:
-			json_array_append_new(a, json_pack("{s:i}", "reseed", d[i].arg));
-			break;
+		default: json_array_append_new(a, json_pack("{s:i}", "reseed", d[i].arg)); break;
 		}
 		i += n;
 	}
@@ -62,7 +60,7 @@ static int decision_from_json(json_t *e, struct ctl_decision *d, json_int_t *n)
 	if (!json_unpack(e, "{s:I, s:b!}", "stale", &t, "older", &older)) {
 		if (t < 0 || t >= CTL_MAX_THREADS)
 			return -1;
-		*d = (struct ctl_decision){ CTL_STALE, (uint8_t)t, (uint8_t)!!older };
+		*d = (struct ctl_decision){ CTL_STALE, (uint8_t)t, (uint8_t) !!older };
 		return 0;
 	}
 	if (!json_unpack(e, "{s:I!}", "reseed", &arg)) {
@@ -89,21 +87,24 @@ int schedule_from_json(const json_t *j, size_t max_decisions, struct ctl_decisio
 	}
 	/* First count what it asks for, then build it: a short file can ask
 	 * for a great many decisions. */
-	json_array_foreach(j, i, e) {
+	json_array_foreach(j, i, e)
+	{
 		struct ctl_decision d;
 		json_int_t n;
 
 		if (decision_from_json(e, &d, &n)) {
-			snprintf(why, why_len, "its schedule's decision %zu is malformed (a thread "
-				 "from 0 to %d; see the README for the four shapes)", i,
-				 CTL_MAX_THREADS - 1);
+			snprintf(why, why_len,
+				 "its schedule's decision %zu is malformed (a thread "
+				 "from 0 to %d; see the README for the four shapes)",
+				 i, CTL_MAX_THREADS - 1);
 			return -1;
 		}
 		total += (uint64_t)n;
 		if (total > max_decisions) {
-			snprintf(why, why_len, "its schedule asks for more than %zu decisions "
-				 "(%zu bytes, what --max-memory holds) by decision %zu", max_decisions,
-				 max_decisions * sizeof(struct ctl_decision), i);
+			snprintf(why, why_len,
+				 "its schedule asks for more than %zu decisions "
+				 "(%zu bytes, what --max-memory holds) by decision %zu",
+				 max_decisions, max_decisions * sizeof(struct ctl_decision), i);
 			return -2;
 		}
 	}
@@ -113,7 +114,8 @@ int schedule_from_json(const json_t *j, size_t max_decisions, struct ctl_decisio
 			 (unsigned long long)total);
 		return -2;
 	}
-	json_array_foreach(j, i, e) {
+	json_array_foreach(j, i, e)
+	{
 		struct ctl_decision d;
 		json_int_t n;
 

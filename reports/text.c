@@ -67,24 +67,29 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet)
 		fprintf(out, "Executions: %" PRIu64 " under %s%s\n", r->executions_run, r->sched,
 			r->nr_violations ? "" : ", none failed");
 	if (r->searched)
-		fprintf(out, "States kept: %" PRIu64 " (each with the first schedule that reached "
-			"it)%s\n", r->cover_states,
+		fprintf(out,
+			"States kept: %" PRIu64 " (each with the first schedule that reached "
+			"it)%s\n",
+			r->cover_states,
 			r->archive_full ? "; the archive reached its limit (--max-memory) and "
-					  "kept no more" : "");
+					  "kept no more"
+					: "");
 	if (r->nr_violations && r->executions_run)
-		fprintf(out, "Failing execution: %" PRIu64 ", after %" PRIu64 " schedule points, "
+		fprintf(out,
+			"Failing execution: %" PRIu64 ", after %" PRIu64 " schedule points, "
 			"trace hash %016" PRIx64 "\n"
-			"Replay: %s\n", r->failing_execution, r->failing_steps,
-			r->failing_trace_hash, r->rerun);
+			"Replay: %s\n",
+			r->failing_execution, r->failing_steps, r->failing_trace_hash, r->rerun);
 	else if (r->nr_violations)
-		fprintf(out, "Rerun: %s\n  (free mode reruns the same seed and perturbation "
+		fprintf(out,
+			"Rerun: %s\n  (free mode reruns the same seed and perturbation "
 			"draws; the interleaving itself depends on the host's scheduling)\n",
 			r->rerun);
-	fprintf(out, "%s/%s: %s after %.1f s%s; expected %s%s%s -> %s\n", r->scenario,
-		r->variant, outcome_name(r->outcome), secs,
-		r->interrupted ? " (interrupted)" : "", expect_name(r->expected),
-		r->not_judged_reason ? ": " : "",
+	fprintf(out, "%s/%s: %s after %.1f s%s; expected %s%s%s -> %s\n", r->scenario, r->variant,
+		outcome_name(r->outcome), secs, r->interrupted ? " (interrupted)" : "",
+		expect_name(r->expected), r->not_judged_reason ? ": " : "",
 		r->not_judged_reason ? r->not_judged_reason : "",
-		r->verdict == VERDICT_AS_EXPECTED ? "as expected"
-		: r->verdict == VERDICT_NOT_AS_EXPECTED ? "NOT as expected" : "not judged");
+		r->verdict == VERDICT_AS_EXPECTED	? "as expected"
+		: r->verdict == VERDICT_NOT_AS_EXPECTED ? "NOT as expected"
+							: "not judged");
 }

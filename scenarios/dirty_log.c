@@ -50,17 +50,14 @@
 
 #include "../workers/workers.h"
 
-#define LOG_POLICY(flush, ring_flushes, ordered)                         \
-	{                                                                \
-		.harvest_flush = (flush),                                \
-		.ring_reset_flushes = (ring_flushes),                    \
-		.ring_flags_ordered = (ordered),                         \
-		.enable_always_flushes = true,                           \
-		.leaf_change_needs_flush = leaf_spte_change_needs_tlb_flush, \
+#define LOG_POLICY(flush, ring_flushes, ordered)                                \
+	{                                                                       \
+		.harvest_flush = (flush), .ring_reset_flushes = (ring_flushes), \
+		.ring_flags_ordered = (ordered), .enable_always_flushes = true, \
+		.leaf_change_needs_flush = leaf_spte_change_needs_tlb_flush,    \
 	}
 
-static const struct dirty_log_policy log_fixed =
-	LOG_POLICY(HARVEST_FLUSH_IF_REAPED, true, true);
+static const struct dirty_log_policy log_fixed = LOG_POLICY(HARVEST_FLUSH_IF_REAPED, true, true);
 static const struct dirty_log_policy log_flush_if_wrprot =
 	LOG_POLICY(HARVEST_FLUSH_IF_WRPROT, true, true);
 static const struct dirty_log_policy log_no_flush = LOG_POLICY(HARVEST_NO_FLUSH, false, true);
@@ -129,7 +126,7 @@ static const struct scenario_variant variants[] = {
 };
 
 static void dirty_log_defaults(struct vm_config *cfg, const struct run_config *rc,
-				const struct scenario_variant *v)
+			       const struct scenario_variant *v)
 {
 	cfg->kvm.nr_vcpus = 2;
 	cfg->kvm.nr_gfns = 64;

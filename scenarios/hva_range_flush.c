@@ -50,16 +50,12 @@ static uint64_t range_minus_one(gfn_t start, gfn_t end)
 
 /* The TDP MMU's lock discipline: faults under a read-held mmu_lock; the
  * deferred-mark hooks are unused (nothing here defers a flush). */
-#define RANGE_POLICY(nr_fn, fallback)                        \
-	{                                                    \
-		.vcpu_lock = MMU_LOCK_READ,                  \
-		.mark_remote_dirty = NULL,                   \
-		.flush = kvm_flush_remote_tlbs,              \
-		.flush_cond = flush_policy_if_zapped,        \
-		.notifier_locked = flush_policy_nop,         \
-		.notifier_unlocked = flush_policy_nop,       \
-		.notifier_range_nr = (nr_fn),                \
-		.range_flush_fallback = (fallback),          \
+#define RANGE_POLICY(nr_fn, fallback)                                                       \
+	{                                                                                   \
+		.vcpu_lock = MMU_LOCK_READ, .mark_remote_dirty = NULL,                      \
+		.flush = kvm_flush_remote_tlbs, .flush_cond = flush_policy_if_zapped,       \
+		.notifier_locked = flush_policy_nop, .notifier_unlocked = flush_policy_nop, \
+		.notifier_range_nr = (nr_fn), .range_flush_fallback = (fallback),           \
 	}
 
 static const struct flush_policy range_fixed = RANGE_POLICY(range_exact, true);
@@ -111,7 +107,7 @@ static const struct scenario_variant variants[] = {
 };
 
 static void hva_range_flush_defaults(struct vm_config *cfg, const struct run_config *rc,
-				const struct scenario_variant *v)
+				     const struct scenario_variant *v)
 {
 	cfg->kvm.nr_vcpus = 2;
 	/* Small memslots (4 pages), so most unmaps of up to 4 pages cross a

@@ -120,8 +120,8 @@ static uint64_t deferred_signature(const void *state, uint64_t h)
 }
 
 /* Every policy of this scenario keeps the deferred state. */
-#define DEFERRED_STATE                                                         \
-	.state_size = sizeof(struct deferred), .name_state = name_deferred,    \
+#define DEFERRED_STATE                                                      \
+	.state_size = sizeof(struct deferred), .name_state = name_deferred, \
 	.state_signature = deferred_signature
 
 #define REMOTE_TLBS_DIRTY 0 /* bit number in remote_tlbs_dirty */
@@ -159,10 +159,10 @@ static void bit_flush_cond(struct kvm *kvm, bool zapped)
 }
 
 /* The bit form's fixed policy: each bit variant is only what it changes. */
-#define BIT_POLICY                                                             \
+#define BIT_POLICY                                                                      \
 	.vcpu_lock = MMU_LOCK_WRITE, .mark_remote_dirty = bit_mark, .flush = bit_flush, \
-	.flush_cond = bit_flush_cond, .notifier_locked = bit_flush_cond,       \
-	.notifier_unlocked = flush_policy_nop, .dirty_log_flushes_under_lock = true, \
+	.flush_cond = bit_flush_cond, .notifier_locked = bit_flush_cond,                \
+	.notifier_unlocked = flush_policy_nop, .dirty_log_flushes_under_lock = true,    \
 	DEFERRED_STATE
 
 static const struct flush_policy bit_fixed = { BIT_POLICY };
@@ -351,11 +351,11 @@ static void counter_flush_cond(struct kvm *kvm, bool zapped)
 
 /* The counter form's fixed policy: each counter variant is only what it
  * changes. */
-#define COUNTER_POLICY                                                         \
-	.vcpu_lock = MMU_LOCK_READ, .mark_remote_dirty = counter_mark,          \
-	.flush = counter_flush, .flush_cond = counter_flush_cond,               \
-	.notifier_locked = counter_flush_cond, .notifier_unlocked = flush_policy_nop, \
-	.dirty_log_flushes_under_lock = false, DEFERRED_STATE
+#define COUNTER_POLICY                                                                         \
+	.vcpu_lock = MMU_LOCK_READ, .mark_remote_dirty = counter_mark, .flush = counter_flush, \
+	.flush_cond = counter_flush_cond, .notifier_locked = counter_flush_cond,               \
+	.notifier_unlocked = flush_policy_nop, .dirty_log_flushes_under_lock = false,          \
+	DEFERRED_STATE
 
 static const struct flush_policy counter_fixed = { COUNTER_POLICY };
 
@@ -476,7 +476,8 @@ static const struct scenario_variant variants[] = {
 	},
 	{
 		.name = "clear-before-request",
-		.summary = "bit form, flusher outside mmu_lock: test_and_clear_bit, then the request",
+		.summary =
+			"bit form, flusher outside mmu_lock: test_and_clear_bit, then the request",
 		.note = "the seed v2's order with the bit: a notifier that zapped nothing finds "
 			"the bit clear while that flush is still in flight, skips its own "
 			"flush and frees the page; random is not stated (8 of 20 seeds "
@@ -488,7 +489,8 @@ static const struct scenario_variant variants[] = {
 	},
 	{
 		.name = "fixed-counter",
-		.summary = "zap; smp_wmb(); atomic inc | snapshot; flush; publish max(flushed, snapshot)",
+		.summary = "zap; smp_wmb(); atomic inc | snapshot; flush; publish max(flushed, "
+			   "snapshot)",
 		.note = "a4ee1ca4a36e's counter made ABA-free: never reset; zappers share a "
 			"read-held mmu_lock; must run clean",
 		.policy = &counter_fixed,
@@ -523,7 +525,8 @@ static const struct scenario_variant variants[] = {
 	{
 		.name = "missing-wmb",
 		.summary = "count published without smp_wmb() after the zap",
-		.note = "needs store buffers that reorder stores: on x86 smp_wmb() is only a compiler "
+		.note = "needs store buffers that reorder stores: on x86 smp_wmb() is only a "
+			"compiler "
 			"barrier and TSO keeps stores in order, so it cannot show under free "
 			"mode or --memory sc|tso (clean there); under --memory weak the "
 			"reordering is modelled, but the race also needs a flusher that "
@@ -564,7 +567,7 @@ static const struct scenario_variant variants[] = {
 };
 
 static void invlpg_defer_defaults(struct vm_config *cfg, const struct run_config *rc,
-				const struct scenario_variant *v)
+				  const struct scenario_variant *v)
 {
 	(void)v;
 	/* Three vCPUs: one to hold the stale entry, two to zap concurrently

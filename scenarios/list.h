@@ -9,12 +9,12 @@
 
 #include "scenario.h"
 
-#define SCENARIOS(X) \
-	X(invlpg_defer) \
-	X(vcpu_request) \
+#define SCENARIOS(X)       \
+	X(invlpg_defer)    \
+	X(vcpu_request)    \
 	X(hva_range_flush) \
-	X(zap_leafs) \
-	X(dirty_log) \
+	X(zap_leafs)       \
+	X(dirty_log)       \
 	X(spte_mmu_writable)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;

@@ -19,12 +19,12 @@
 
 /* What can catch a buggy variant. */
 enum detector {
-	DETECT_ORACLE = 1 << 0,        /* the lost-flush oracle, --sched free */
-	DETECT_TSAN = 1 << 1,          /* ThreadSanitizer's data-race report */
+	DETECT_ORACLE = 1 << 0,	       /* the lost-flush oracle, --sched free */
+	DETECT_TSAN = 1 << 1,	       /* ThreadSanitizer's data-race report */
 	DETECT_STORE_BUFFERS = 1 << 2, /* needs modelled store buffers (weak memory) */
-	DETECT_RANDOM = 1 << 3,        /* the oracle under --sched random */
-	DETECT_PCT = 1 << 4,           /* the oracle under --sched pct */
-	DETECT_COVER = 1 << 5,         /* the oracle under --sched cover */
+	DETECT_RANDOM = 1 << 3,	       /* the oracle under --sched random */
+	DETECT_PCT = 1 << 4,	       /* the oracle under --sched pct */
+	DETECT_COVER = 1 << 5,	       /* the oracle under --sched cover */
 };
 
 /*

@@ -59,13 +59,11 @@ static bool never_flush(uint64_t old_spte, uint64_t new_spte)
 	return false;
 }
 
-#define WRPROT_POLICY(rule, enable_flushes)                  \
-	{                                                    \
-		.harvest_flush = HARVEST_FLUSH_IF_REAPED,    \
-		.ring_reset_flushes = true,                  \
-		.ring_flags_ordered = true,                  \
-		.enable_always_flushes = (enable_flushes),   \
-		.leaf_change_needs_flush = (rule),           \
+#define WRPROT_POLICY(rule, enable_flushes)                                            \
+	{                                                                              \
+		.harvest_flush = HARVEST_FLUSH_IF_REAPED, .ring_reset_flushes = true,  \
+		.ring_flags_ordered = true, .enable_always_flushes = (enable_flushes), \
+		.leaf_change_needs_flush = (rule),                                     \
 	}
 
 static const struct dirty_log_policy wp_fixed =
@@ -119,7 +117,7 @@ static const struct scenario_variant variants[] = {
 };
 
 static void spte_mmu_writable_defaults(struct vm_config *cfg, const struct run_config *rc,
-				const struct scenario_variant *v)
+				       const struct scenario_variant *v)
 {
 	cfg->kvm.nr_vcpus = 2;
 	cfg->kvm.nr_gfns = 64;

@@ -74,16 +74,12 @@ static int exiting_guest_mode_without_mb(struct kvm_vcpu *vcpu)
 	return cmpxchg(&vcpu->mode, IN_GUEST_MODE, EXITING_GUEST_MODE);
 }
 
-#define REQUEST_POLICY(...)                                  \
-	{                                                    \
-		.vcpu_lock = MMU_LOCK_WRITE,                 \
-		.mark_remote_dirty = mark_nothing,           \
-		.flush = flush_always,                       \
-		.flush_cond = flush_if_zapped,               \
-		.notifier_locked = flush_if_zapped,          \
-		.notifier_unlocked = flush_policy_nop,       \
-		.dirty_log_flushes_under_lock = true,        \
-		__VA_ARGS__                                  \
+#define REQUEST_POLICY(...)                                                                \
+	{                                                                                  \
+		.vcpu_lock = MMU_LOCK_WRITE, .mark_remote_dirty = mark_nothing,            \
+		.flush = flush_always, .flush_cond = flush_if_zapped,                      \
+		.notifier_locked = flush_if_zapped, .notifier_unlocked = flush_policy_nop, \
+		.dirty_log_flushes_under_lock = true, __VA_ARGS__                          \
 	}
 
 static const struct flush_policy request_fixed = REQUEST_POLICY();
@@ -93,7 +89,7 @@ static const struct flush_policy request_no_mb_request =
 	REQUEST_POLICY(.exiting_guest_mode = exiting_guest_mode_without_mb);
 
 #define NEEDS_STORE_BUFFER_NOTE                                                         \
-	"needs a store buffer (--memory tso or weak under --sched random|pct); cannot "  \
+	"needs a store buffer (--memory tso or weak under --sched random|pct); cannot " \
 	"happen under sc, and x86 hardware hides it behind LOCK'd atomics"
 
 static const struct scenario_variant variants[] = {
@@ -108,18 +104,21 @@ static const struct scenario_variant variants[] = {
 		.summary = "vcpu->mode = IN_GUEST_MODE without smp_mb() before reading requests",
 		.note = NEEDS_STORE_BUFFER_NOTE,
 		.buggy = true,
-		.claims.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.caught_by =
+			DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.claims.shows_from = MEM_TSO,
 		.policy = &request_no_mb_entry,
 	},
 	{
 		.name = "no-mb-request",
 		.summary = "request bit then cmpxchg(mode) without smp_mb__before_atomic()",
-		.note = NEEDS_STORE_BUFFER_NOTE "; random finds it in milliseconds; pct "
-			"needs depth 5 (the request must stay buffered across the other "
-			"side's whole entry, so its buffer takes a change point of its own)",
+		.note = NEEDS_STORE_BUFFER_NOTE
+		"; random finds it in milliseconds; pct "
+		"needs depth 5 (the request must stay buffered across the other "
+		"side's whole entry, so its buffer takes a change point of its own)",
 		.buggy = true,
-		.claims.caught_by = DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.caught_by =
+			DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.claims.pct_depth = 5,
 		.claims.shows_from = MEM_TSO,
 		.policy = &request_no_mb_request,
@@ -127,7 +126,7 @@ static const struct scenario_variant variants[] = {
 };
 
 static void vcpu_request_defaults(struct vm_config *cfg, const struct run_config *rc,
-				const struct scenario_variant *v)
+				  const struct scenario_variant *v)
 {
 	(void)v;
 	/* Two vCPUs: the requester's loop has a point after each vCPU's

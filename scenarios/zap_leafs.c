@@ -178,9 +178,11 @@ static void host_discard_block(struct kvm *kvm, uint64_t first, uint64_t pages)
 			if (pfn == HVA_NO_FRAME)
 				continue;
 			if (n == cap) {
+				kvm_pfn_t *grown = realloc(freed, 2 * cap * sizeof(*freed));
+
+				HARNESS_NEED(grown, "memory", "the frames of a discarded block");
+				freed = grown;
 				cap *= 2;
-				freed = realloc(freed, cap * sizeof(*freed));
-				HARNESS_NEED(freed, "memory", "the frames of a discarded block");
 			}
 			freed[n++] = pfn;
 		}
@@ -215,7 +217,7 @@ static void discard_worker(struct run *run, void *arg)
 }
 
 static void zap_leafs_defaults(struct vm_config *cfg, const struct run_config *rc,
-				const struct scenario_variant *v)
+			       const struct scenario_variant *v)
 {
 	/* Two vCPUs per root for free-before-flush: one replaces a table in
 	 * the root the other walks. */

@@ -70,9 +70,9 @@ static void sleep_s(double seconds)
 /* ---- pthread ping-pong ---- */
 
 struct pt_bench {
-	sem_t sem[2];		/* sem[i]: thread i may run */
-	atomic_bool stop;	/* set by main when the time is up */
-	unsigned long handoffs[2];	/* per thread, so no sharing */
+	sem_t sem[2];		   /* sem[i]: thread i may run */
+	atomic_bool stop;	   /* set by main when the time is up */
+	unsigned long handoffs[2]; /* per thread, so no sharing */
 };
 
 struct pt_player {
@@ -119,7 +119,7 @@ static double pthread_pingpong(double seconds)
 			die("pthread_create");
 
 	start = now_s();
-	sem_post(&b.sem[0]);	/* hand thread 0 the token */
+	sem_post(&b.sem[0]); /* hand thread 0 the token */
 	sleep_s(seconds);
 	atomic_store(&b.stop, true);
 	for (int i = 0; i < 2; i++)

@@ -28,9 +28,12 @@ static const char *hook_name(size_t offset)
 		size_t offset;
 		const char *name;
 	} hooks[] = {
-		{ OPS(page_fault), "page_fault" },   { OPS(invlpg), "invlpg" },
-		{ OPS(unmap_gfn_range), "unmap_gfn_range" }, { OPS(zap_gfn), "zap_gfn" },
-		{ OPS(write_protect_gfn), "write_protect_gfn" }, { OPS(age_gfn), "age_gfn" },
+		{ OPS(page_fault), "page_fault" },
+		{ OPS(invlpg), "invlpg" },
+		{ OPS(unmap_gfn_range), "unmap_gfn_range" },
+		{ OPS(zap_gfn), "zap_gfn" },
+		{ OPS(write_protect_gfn), "write_protect_gfn" },
+		{ OPS(age_gfn), "age_gfn" },
 	};
 
 	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)

@@ -128,7 +128,8 @@ static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 
 	if (!e)
 		return false;
-	if (op->write && run_vm(s->run)->kvm.cfg.ad_bits && !e->dirty && !first_write_sets_dirty(s, e, op->gfn))
+	if (op->write && run_vm(s->run)->kvm.cfg.ad_bits && !e->dirty &&
+	    !first_write_sets_dirty(s, e, op->gfn))
 		return false;
 	count(CNT_ACCESSES, 1);
 	oracle_check_use(&run_vm(s->run)->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);

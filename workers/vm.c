@@ -112,7 +112,7 @@ static uint64_t vm_signature(const struct run *run, uint64_t h)
 	const struct vm *vm = run_vm(run);
 	const struct kvm *kvm = &vm->kvm;
 	uint32_t hot = vm->cfg.work.hot_gfns < HOT_PAGES_WATCHED ? vm->cfg.work.hot_gfns
-								  : HOT_PAGES_WATCHED;
+								 : HOT_PAGES_WATCHED;
 
 	if (kvm->policy && kvm->policy->state_signature)
 		h = kvm->policy->state_signature(kvm->policy_state, h);
@@ -130,7 +130,8 @@ static uint64_t vm_signature(const struct run *run, uint64_t h)
 		 * (nonatomic-inc under sc: 13 of 20 with it, 19 without). */
 		if (run->cfg.cover_reorderings && mm_enabled())
 			held |= (uint64_t)atomic_load_explicit(&vcpu->requests,
-							       memory_order_relaxed) << 8;
+							       memory_order_relaxed)
+				<< 8;
 		h = cover_mix(h, held);
 	}
 	return h;

@@ -16,17 +16,17 @@
 
 /* What the workers do, as rates and sizes; scenarios set defaults. */
 struct workload {
-	uint32_t hot_gfns;          /* gfns guests touch and the notifier unmaps */
-	uint32_t slice;             /* guest accesses per entry (a timer exit) */
-	double write_ratio;         /* of guest accesses */
-	double invlpg_ratio;        /* guest invlpg per access */
-	uint32_t unmap_pages_max;   /* pages per notifier invalidation, at most */
+	uint32_t hot_gfns;	      /* gfns guests touch and the notifier unmaps */
+	uint32_t slice;		      /* guest accesses per entry (a timer exit) */
+	double write_ratio;	      /* of guest accesses */
+	double invlpg_ratio;	      /* guest invlpg per access */
+	uint32_t unmap_pages_max;     /* pages per notifier invalidation, at most */
 	uint32_t invalidate_pause_us; /* pause between invalidations, at most */
-	uint32_t flusher_pause_us;  /* pause between dirty-log flushes, at most */
-	uint32_t zapper_pause_us;   /* pause between zapper flushes, at most */
-	uint32_t reaper_pause_us;   /* pause between dirty-log harvests, at most */
-	uint32_t tracker_pause_us;  /* pause between write-track steps, at most */
-	uint32_t ager_pause_us;     /* pause between agings, at most */
+	uint32_t flusher_pause_us;    /* pause between dirty-log flushes, at most */
+	uint32_t zapper_pause_us;     /* pause between zapper flushes, at most */
+	uint32_t reaper_pause_us;     /* pause between dirty-log harvests, at most */
+	uint32_t tracker_pause_us;    /* pause between write-track steps, at most */
+	uint32_t ager_pause_us;	      /* pause between agings, at most */
 	/* Controlled modes: each worker's loop iterations in one execution. */
 	uint32_t exec_guest_entries, exec_invalidations, exec_flushes, exec_zaps;
 	uint32_t exec_harvests, exec_tracks, exec_agings;

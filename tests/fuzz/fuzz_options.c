@@ -36,8 +36,7 @@ static size_t value_of(const struct options *o, const struct option_def *d, cons
 
 static bool same_sched(const struct options *a, const struct options *b)
 {
-	return a->sched == b->sched && a->pct_depth == b->pct_depth &&
-	       a->pct_steps == b->pct_steps;
+	return a->sched == b->sched && a->pct_depth == b->pct_depth && a->pct_steps == b->pct_steps;
 }
 
 /* Each given option prints what parses back to its value (abort() is the

@@ -276,8 +276,8 @@ struct mp_shared {
 	char pad[64]; /* flag on its own line: the reader spins on it */
 	_Atomic long flag;
 	_Atomic int go;
-	long bad;     /* reads that saw the flag of round r but data before r */
-	long seen;    /* distinct flag values the reader observed */
+	long bad;  /* reads that saw the flag of round r but data before r */
+	long seen; /* distinct flag values the reader observed */
 };
 
 /* Writer: data = r; smp_wmb(); flag = r. */

@@ -138,8 +138,11 @@ static void guided_prefix_then_random(void **state)
 	toy_run(&a, 3, busy_body, &cfg);
 	na = copy_log(&a, la, 512);
 	assert_true(na > prefix);
-	cfg = (struct ctl_config){ .strategy = CTL_GUIDED, .guide = la, .guide_len = prefix,
-				   .then_random = true, .seed = 22 };
+	cfg = (struct ctl_config){ .strategy = CTL_GUIDED,
+				   .guide = la,
+				   .guide_len = prefix,
+				   .then_random = true,
+				   .seed = 22 };
 	toy_run(&b, 3, busy_body, &cfg);
 	nb = copy_log(&b, lb, 512);
 	toy_run(&c, 3, busy_body, &cfg);
@@ -225,8 +228,12 @@ static void reseed_forks_streams_and_replays(void **state)
 	(void)state;
 	na = draw_run(&a, &cfg, la);
 	assert_true(na > prefix);
-	cfg = (struct ctl_config){ .strategy = CTL_GUIDED, .guide = la, .guide_len = prefix,
-				   .then_random = true, .reseed_past_guide = true, .seed = 32 };
+	cfg = (struct ctl_config){ .strategy = CTL_GUIDED,
+				   .guide = la,
+				   .guide_len = prefix,
+				   .then_random = true,
+				   .reseed_past_guide = true,
+				   .seed = 32 };
 	nb = draw_run(&b, &cfg, lb);
 	assert_int_equal(count_kind(lb, nb, CTL_RESEED, &at), 1);
 	assert_int_equal(at, prefix);
@@ -292,8 +299,9 @@ static void observer_sees_every_run(void **state)
 {
 	static struct toy toy;
 	struct observed o = { 0, true };
-	const struct ctl_config cfg = { .strategy = CTL_RANDOM, .seed = 5,
-					.observe = count_observe, .observe_arg = &o };
+	const struct ctl_config cfg = {
+		.strategy = CTL_RANDOM, .seed = 5, .observe = count_observe, .observe_arg = &o
+	};
 	size_t runs = 0;
 
 	(void)state;
@@ -332,8 +340,9 @@ static void blocked_thread_is_not_run(void **state)
 	(void)state;
 	for (uint64_t seed = 1; seed <= 20; seed++) {
 		static struct toy toy;
-		const struct ctl_config pct = { .strategy = CTL_PCT, .pct_depth = 2,
-						 .steps_estimate = 20, .seed = seed };
+		const struct ctl_config pct = {
+			.strategy = CTL_PCT, .pct_depth = 2, .steps_estimate = 20, .seed = seed
+		};
 
 		toy_run(&toy, 2, waiter_body, &pct);
 		assert_int_equal(toy.x, 1);
@@ -402,9 +411,10 @@ static void pct_meets_its_bound_on_depth_2(void **state)
 	(void)state;
 	for (int r = 0; r < runs; r++) {
 		static struct toy toy;
-		const struct ctl_config pct = { .strategy = CTL_PCT, .pct_depth = 2,
-						 .steps_estimate = (uint64_t)k,
-						 .seed = (uint64_t)r + 1 };
+		const struct ctl_config pct = { .strategy = CTL_PCT,
+						.pct_depth = 2,
+						.steps_estimate = (uint64_t)k,
+						.seed = (uint64_t)r + 1 };
 
 		toy_run(&toy, n, depth2_body, &pct);
 		found += toy.bug;
@@ -414,8 +424,8 @@ static void pct_meets_its_bound_on_depth_2(void **state)
 	 * noise, at most 3.3 standard errors (about 1 in 2000 by chance). */
 	double sigma = sqrt(bound * (1 - bound) / runs);
 
-	printf("pct:2 found the depth-2 bug in %d of %d executions (%.3f); bound %.3f\n",
-	       found, runs, rate, bound);
+	printf("pct:2 found the depth-2 bug in %d of %d executions (%.3f); bound %.3f\n", found,
+	       runs, rate, bound);
 	assert_true(rate >= bound - 3.3 * sigma);
 }
 

@@ -34,14 +34,14 @@ struct litmus {
 	_Atomic int x, y;
 	int r0, r1;
 	int passed_seen, passed_wrong, ran_while_passed; /* passed_thread */
-	unsigned barriers; /* which barriers the shape has */
+	unsigned barriers;				 /* which barriers the shape has */
 	litmus_thread body;
 };
 
 enum {
-	B_MB = 1,   /* smp_mb() on both sides (SB) */
-	B_WMB = 2,  /* smp_wmb() in the writer (MP) */
-	B_RMB = 4,  /* smp_rmb() in the reader (MP) */
+	B_MB = 1,      /* smp_mb() on both sides (SB) */
+	B_WMB = 2,     /* smp_wmb() in the writer (MP) */
+	B_RMB = 4,     /* smp_rmb() in the reader (MP) */
 	B_REL_ACQ = 8, /* release store and acquire load instead (MP) */
 };
 
@@ -108,7 +108,8 @@ static void run_one(struct litmus *l, enum mem_model m, litmus_thread body, unsi
 		    uint64_t seed, uint32_t hold_passed_one_in)
 {
 	static struct fiber_arg args[2];
-	const struct ctl_config cfg = { .strategy = CTL_RANDOM, .seed = seed,
+	const struct ctl_config cfg = { .strategy = CTL_RANDOM,
+					.seed = seed,
 					.hold_passed_one_in = hold_passed_one_in };
 
 	memset(l, 0, sizeof(*l));
@@ -128,8 +129,8 @@ static void run_one(struct litmus *l, enum mem_model m, litmus_thread body, unsi
 }
 
 /* How many of EXECUTIONS executions end with (r0, r1) == (want0, want1). */
-static int count_outcome(enum mem_model m, litmus_thread body, unsigned barriers,
-			 int want0, int want1)
+static int count_outcome(enum mem_model m, litmus_thread body, unsigned barriers, int want0,
+			 int want1)
 {
 	static struct litmus l;
 	int seen = 0;

@@ -24,7 +24,6 @@
 #include "../../workers/vm.h"
 #include "../../engine/sched.h"
 
-
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof((argv)[0])))
 
 static void assert_duration(const char *s, uint64_t want)
@@ -83,7 +82,6 @@ static void duration_rejects_non_finite(void **state)
 	assert_bad_duration("nans");
 }
 
-
 /* Messages go here, so a test can read what was said. */
 static char said[2048];
 
@@ -111,10 +109,10 @@ static void assert_refused(int argc, char **argv, const char *message_part)
 	options_free(&o);
 }
 
-#define REFUSED(part, ...)                                                  \
-	do {                                                                 \
-		char *argv_[] = { "stress", __VA_ARGS__ };                     \
-		assert_refused(ARGC(argv_), argv_, part);                      \
+#define REFUSED(part, ...)                                 \
+	do {                                               \
+		char *argv_[] = { "stress", __VA_ARGS__ }; \
+		assert_refused(ARGC(argv_), argv_, part);  \
 	} while (0)
 
 static void whole_numbers_are_strict(void **state)
@@ -237,8 +235,8 @@ static void specs_keep_their_values(void **state)
 			 (unsigned long long)(splitmix64(&x) % 1000000 + 1));
 		memset(&a, 0, sizeof(a));
 		memset(&b, 0, sizeof(b));
-		assert_int_equal(spec_canonical(&workload_spec, "--workload", given, kept,
-						sizeof(kept)), 0);
+		assert_int_equal(
+			spec_canonical(&workload_spec, "--workload", given, kept, sizeof(kept)), 0);
 		assert_int_equal(spec_apply(&workload_spec, &a, given), 0);
 		assert_int_equal(spec_apply(&workload_spec, &b, kept), 0);
 		if (memcmp(&a, &b, sizeof(a)))
@@ -284,11 +282,31 @@ static void rejects_bad_shapes(void **state)
 static void accepts_good_line(void **state)
 {
 	char *argv[] = {
-		"stress", "--scenario", "invlpg-defer", "--variant", "missing-wmb",
-		"--seed", "0x2a", "--duration", "500ms", "--vcpus", "4",
-		"--tlb-entries", "256", "--expect", "violation",
-		"--perturb", "spin=0.50,spin-max=0x10", "--keep-going", "-q",
-		"--sched", "pct:4:100", "--memory", "weak", "--max-memory", "64M",
+		"stress",
+		"--scenario",
+		"invlpg-defer",
+		"--variant",
+		"missing-wmb",
+		"--seed",
+		"0x2a",
+		"--duration",
+		"500ms",
+		"--vcpus",
+		"4",
+		"--tlb-entries",
+		"256",
+		"--expect",
+		"violation",
+		"--perturb",
+		"spin=0.50,spin-max=0x10",
+		"--keep-going",
+		"-q",
+		"--sched",
+		"pct:4:100",
+		"--memory",
+		"weak",
+		"--max-memory",
+		"64M",
 	};
 	struct options o;
 
@@ -365,7 +383,8 @@ static void every_option_prints_what_it_parses(void **state)
 		options_init(&b, "stress");
 		complain_stream = fopen("/dev/null", "w");
 		if (d->kind == OK_SPEC)
-			sample = !strcmp(d->name, "workload") ? "invlpg=0.50,slice=010" : "spin=0.50";
+			sample = !strcmp(d->name, "workload") ? "invlpg=0.50,slice=010"
+							      : "spin=0.50";
 		if (option_set(&a, (enum option_id)i, sample, d->name))
 			fail_msg("--%s refused its sample '%s'", d->name, sample);
 		assert_true(option_format(&a, (enum option_id)i, once, sizeof(once)));
@@ -375,7 +394,8 @@ static void every_option_prints_what_it_parses(void **state)
 		fclose(complain_stream);
 		complain_stream = NULL;
 		if (strcmp(once, twice))
-			fail_msg("--%s: '%s' printed '%s', then '%s'", d->name, sample, once, twice);
+			fail_msg("--%s: '%s' printed '%s', then '%s'", d->name, sample, once,
+				 twice);
 		options_free(&a);
 		options_free(&b);
 	}
@@ -394,8 +414,8 @@ static void report_keys_find_their_option(void **state)
 
 static void command_line_quotes_what_a_shell_would_split(void **state)
 {
-	char *argv[] = { "stress", "--scenario", "invlpg-defer", "--workload", "hot=4",
-			 "--seed", "5", "--report", "it's here.json" };
+	char *argv[] = { "stress", "--scenario", "invlpg-defer", "--workload",	  "hot=4",
+			 "--seed", "5",		 "--report",	 "it's here.json" };
 	struct options o;
 	char *line;
 
@@ -430,17 +450,17 @@ static int check_of(int argc, char **argv, int (*check)(const struct options *o)
 	return ret;
 }
 
-#define CHECK_REFUSES(check, part, ...)                                     \
-	do {                                                                 \
-		char *argv_[] = { "stress", __VA_ARGS__ };                     \
-		assert_int_equal(check_of(ARGC(argv_), argv_, check), -1);     \
-		assert_non_null(strstr(said, part));                           \
+#define CHECK_REFUSES(check, part, ...)                                    \
+	do {                                                               \
+		char *argv_[] = { "stress", __VA_ARGS__ };                 \
+		assert_int_equal(check_of(ARGC(argv_), argv_, check), -1); \
+		assert_non_null(strstr(said, part));                       \
 	} while (0)
 
-#define CHECK_TAKES(check, ...)                                             \
-	do {                                                                 \
-		char *argv_[] = { "stress", __VA_ARGS__ };                     \
-		assert_int_equal(check_of(ARGC(argv_), argv_, check), 0);      \
+#define CHECK_TAKES(check, ...)                                           \
+	do {                                                              \
+		char *argv_[] = { "stress", __VA_ARGS__ };                \
+		assert_int_equal(check_of(ARGC(argv_), argv_, check), 0); \
 	} while (0)
 
 static void combinations(void **state)
@@ -450,20 +470,20 @@ static void combinations(void **state)
 	CHECK_REFUSES(options_check, "--executions 3 needs --sched", "--executions", "3");
 	CHECK_REFUSES(options_check, "--memory sc needs --sched", "--memory", "sc");
 	CHECK_REFUSES(options_check, "--minimize needs --sched", "--minimize");
-	CHECK_REFUSES(options_check, "runs that one execution", "--sched", "random",
-		      "--execution", "3", "--executions", "10");
-	CHECK_REFUSES(options_check, "cannot pick one execution", "--sched", "cover",
-		      "--execution", "3");
+	CHECK_REFUSES(options_check, "runs that one execution", "--sched", "random", "--execution",
+		      "3", "--executions", "10");
+	CHECK_REFUSES(options_check, "cannot pick one execution", "--sched", "cover", "--execution",
+		      "3");
 	CHECK_TAKES(options_check, "--sched", "random", "--execution", "3", "--memory", "tso");
 }
 
 static void replay_takes_only_what_applies(void **state)
 {
 	(void)state;
-	CHECK_REFUSES(options_check_with_replay, "the replay takes it from the report",
-		      "--replay", "r.json", "--vcpus", "3");
-	CHECK_REFUSES(options_check_with_replay, "the replay takes it from the report",
-		      "--replay", "r.json", "--seed", "3");
+	CHECK_REFUSES(options_check_with_replay, "the replay takes it from the report", "--replay",
+		      "r.json", "--vcpus", "3");
+	CHECK_REFUSES(options_check_with_replay, "the replay takes it from the report", "--replay",
+		      "r.json", "--seed", "3");
 	CHECK_REFUSES(options_check_with_replay, "runs the one execution", "--replay", "r.json",
 		      "--duration", "1s");
 	CHECK_REFUSES(options_check_with_replay, "--keep-going cannot be given", "--replay",

@@ -32,8 +32,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f || hostmem_init(&f->mem, NR_PAGES) ||
-	    tlb_init(&f->tlb, 64, TLB_HUGE_ENTRY))
+	if (!f || hostmem_init(&f->mem, NR_PAGES) || tlb_init(&f->tlb, 64, TLB_HUGE_ENTRY))
 		return -1;
 	oracle_init(&f->o, &f->mem, 0);
 	atomic_store(&lostflush_stop, false);
@@ -55,8 +54,7 @@ static int teardown(void **state)
 }
 
 /* What the fault path does: map the page, then cache the SPTE it made. */
-static struct tlb_entry *fault_in(struct fixture *f, uint64_t hva, gfn_t gfn,
-				  struct page_ref *ref)
+static struct tlb_entry *fault_in(struct fixture *f, uint64_t hva, gfn_t gfn, struct page_ref *ref)
 {
 	*ref = hostmem_get_page(&f->mem, hva);
 	return tlb_fill(&f->tlb, gfn, make_leaf_spte(ref->pfn, ref->gen, PG_LEVEL_4K, true),

@@ -64,12 +64,30 @@ static int setup(void **state, enum dirty_log_mode mode, bool ad_bits)
 	return 0;
 }
 
-static int setup_bitmap(void **state) { return setup(state, LOG_BITMAP, false); }
-static int setup_clear(void **state) { return setup(state, LOG_CLEAR, false); }
-static int setup_ring(void **state) { return setup(state, LOG_RING, false); }
-static int setup_bitmap_pml(void **state) { return setup(state, LOG_BITMAP, true); }
-static int setup_clear_pml(void **state) { return setup(state, LOG_CLEAR, true); }
-static int setup_ring_pml(void **state) { return setup(state, LOG_RING, true); }
+static int setup_bitmap(void **state)
+{
+	return setup(state, LOG_BITMAP, false);
+}
+static int setup_clear(void **state)
+{
+	return setup(state, LOG_CLEAR, false);
+}
+static int setup_ring(void **state)
+{
+	return setup(state, LOG_RING, false);
+}
+static int setup_bitmap_pml(void **state)
+{
+	return setup(state, LOG_BITMAP, true);
+}
+static int setup_clear_pml(void **state)
+{
+	return setup(state, LOG_CLEAR, true);
+}
+static int setup_ring_pml(void **state)
+{
+	return setup(state, LOG_RING, true);
+}
 
 static int teardown(void **state)
 {
@@ -159,9 +177,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lost_write_is_caught, setup_ring, teardown),
 		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_ring, teardown),
 		cmocka_unit_test_setup_teardown(lost_write_is_caught, setup_bitmap_pml, teardown),
-		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_bitmap_pml, teardown),
+		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_bitmap_pml,
+						teardown),
 		cmocka_unit_test_setup_teardown(lost_write_is_caught, setup_clear_pml, teardown),
-		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_clear_pml, teardown),
+		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_clear_pml,
+						teardown),
 		cmocka_unit_test_setup_teardown(lost_write_is_caught, setup_ring_pml, teardown),
 		cmocka_unit_test_setup_teardown(in_flight_write_is_legal, setup_ring_pml, teardown),
 	};

@@ -32,8 +32,10 @@ static char *report_with(const char *replay)
 {
 	static char buf[80 * 1024];
 
-	snprintf(buf, sizeof(buf), "{\"tool\": \"lostflush\", \"runs\": [{\"scenario\": \"x\"}, "
-		 "{\"replay\": %s}]}", replay);
+	snprintf(buf, sizeof(buf),
+		 "{\"tool\": \"lostflush\", \"runs\": [{\"scenario\": \"x\"}, "
+		 "{\"replay\": %s}]}",
+		 replay);
 	return buf;
 }
 
@@ -50,12 +52,13 @@ static void reads_pairs_and_unfolds_the_schedule(void **state)
 	struct replay_file rf;
 
 	(void)state;
-	assert_int_equal(parse(report_with("{\"scenario\": \"invlpg-defer\", \"vcpus\": 2, "
-					   "\"seed\": \"0x1\", \"schedule\": [{\"run\": 1, \"n\": 3},"
-					   " {\"commit\": 0, \"entry\": 2}, {\"stale\": 1, "
-					   "\"older\": true}, {\"reseed\": 7}]}"),
-			       MiB, &rf),
-			 REPLAY_READ_OK);
+	assert_int_equal(
+		parse(report_with("{\"scenario\": \"invlpg-defer\", \"vcpus\": 2, "
+				  "\"seed\": \"0x1\", \"schedule\": [{\"run\": 1, \"n\": 3},"
+				  " {\"commit\": 0, \"entry\": 2}, {\"stale\": 1, "
+				  "\"older\": true}, {\"reseed\": 7}]}"),
+		      MiB, &rf),
+		REPLAY_READ_OK);
 	assert_int_equal(rf.nr_kv, 3);
 	assert_string_equal(value_of(&rf, "scenario"), "invlpg-defer");
 	assert_string_equal(value_of(&rf, "vcpus"), "2");
@@ -82,8 +85,10 @@ static void a_schedule_past_the_budget_is_refused_first(void **state)
 	(void)state;
 	used += (size_t)snprintf(sched + used, sizeof(sched) - used, "{\"schedule\": [");
 	for (int i = 0; i < 1000; i++)
-		used += (size_t)snprintf(sched + used, sizeof(sched) - used, "%s{\"run\": %d, "
-					 "\"n\": 10000000}", i ? ", " : "", i % 5);
+		used += (size_t)snprintf(sched + used, sizeof(sched) - used,
+					 "%s{\"run\": %d, "
+					 "\"n\": 10000000}",
+					 i ? ", " : "", i % 5);
 	snprintf(sched + used, sizeof(sched) - used, "]}");
 	assert_int_equal(parse(report_with(sched), 64 * MiB, &rf), REPLAY_READ_TOO_BIG);
 	assert_non_null(strstr(why, "--max-memory"));
@@ -120,8 +125,8 @@ static void refuses_malformed_decisions(void **state)
 static void refuses_what_no_option_is(void **state)
 {
 	static const char *const bad[] = {
-		"{\"vcpus\": 2.0}", "{\"vcpus\": null}", "{\"vcpus\": [2]}", "{\"vcpus\": false}",
-		"{\"vcpus\": {\"n\": 2}}",
+		"{\"vcpus\": 2.0}",   "{\"vcpus\": null}",	 "{\"vcpus\": [2]}",
+		"{\"vcpus\": false}", "{\"vcpus\": {\"n\": 2}}",
 	};
 	struct replay_file rf;
 

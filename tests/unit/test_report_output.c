@@ -111,11 +111,11 @@ static void writes_whole_and_leaves_nothing_else(void **state)
 
 	(void)state;
 	assert_int_equal(report_output_check(in_dir("r.json"), why, sizeof(why)), 0);
-	assert_int_equal(report_output_write(in_dir("r.json"), write_hello, "one", why,
-					     sizeof(why)), 0);
+	assert_int_equal(
+		report_output_write(in_dir("r.json"), write_hello, "one", why, sizeof(why)), 0);
 	/* Over an existing regular file. */
-	assert_int_equal(report_output_write(in_dir("r.json"), write_hello, "two", why,
-					     sizeof(why)), 0);
+	assert_int_equal(
+		report_output_write(in_dir("r.json"), write_hello, "two", why, sizeof(why)), 0);
 	slurp(in_dir("r.json"), got, sizeof(got));
 	assert_string_equal(got, "two");
 	assert_int_equal(entries_in_dir(), 1);
@@ -127,12 +127,12 @@ static void follows_a_link_to_a_regular_file(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_int_equal(report_output_write(in_dir("real.json"), write_hello, "old", why,
-					     sizeof(why)), 0);
+	assert_int_equal(
+		report_output_write(in_dir("real.json"), write_hello, "old", why, sizeof(why)), 0);
 	assert_int_equal(symlink(in_dir("real.json"), in_dir("link.json")), 0);
 	assert_int_equal(report_output_check(in_dir("link.json"), why, sizeof(why)), 0);
-	assert_int_equal(report_output_write(in_dir("link.json"), write_hello, "new", why,
-					     sizeof(why)), 0);
+	assert_int_equal(
+		report_output_write(in_dir("link.json"), write_hello, "new", why, sizeof(why)), 0);
 	assert_int_equal(lstat(in_dir("link.json"), &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	slurp(in_dir("real.json"), got, sizeof(got));
@@ -149,8 +149,9 @@ static void keeps_the_report_when_the_target_changed(void **state)
 	(void)state;
 	assert_int_equal(report_output_check(in_dir("late.json"), why, sizeof(why)), 0);
 	assert_int_equal(mkfifo(in_dir("late.json"), 0600), 0);
-	assert_int_equal(report_output_write(in_dir("late.json"), write_hello, "found", why,
-					     sizeof(why)), -1);
+	assert_int_equal(
+		report_output_write(in_dir("late.json"), write_hello, "found", why, sizeof(why)),
+		-1);
 	at = strstr(why, "the report is kept at '");
 	assert_non_null(at);
 	snprintf(kept, sizeof(kept), "%s", at + strlen("the report is kept at '"));

@@ -29,8 +29,8 @@ static void init_tlb(struct tlb *tlb, enum tlb_huge_mode mode)
  * fills evicted each other. */
 static void fill_4k(struct tlb *tlb, gfn_t gfn)
 {
-	struct tlb_entry *e = tlb_fill(tlb, gfn, make_leaf_spte(gfn + 1000, 1, PG_LEVEL_4K, true),
-				       PG_LEVEL_4K);
+	struct tlb_entry *e =
+		tlb_fill(tlb, gfn, make_leaf_spte(gfn + 1000, 1, PG_LEVEL_4K, true), PG_LEVEL_4K);
 
 	assert_ptr_equal(tlb_lookup(tlb, gfn), e);
 }

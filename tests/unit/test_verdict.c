@@ -85,13 +85,19 @@ static void expectations(void **state)
 {
 	const struct scenario_variant fixed = { .name = "fixed" };
 	const struct scenario_variant oracle_bug = {
-		.name = "bug", .buggy = true, .claims.caught_by = DETECT_ORACLE | DETECT_RANDOM,
+		.name = "bug",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM,
 	};
 	const struct scenario_variant tsan_bug = {
-		.name = "t", .buggy = true, .claims.caught_by = DETECT_TSAN,
+		.name = "t",
+		.buggy = true,
+		.claims.caught_by = DETECT_TSAN,
 	};
 	const struct scenario_variant huge_bug = {
-		.name = "h", .buggy = true, .claims.caught_by = DETECT_ORACLE,
+		.name = "h",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE,
 		.claims.needs_huge_leaves = true,
 	};
 	struct config cfg;
