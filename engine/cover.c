@@ -17,55 +17,42 @@
 #include "trace.h"
 
 /*
- * The search's constants, measured on invlpg-defer's deep variants
- * (README, "The state search"), each on the search as it was when it was
- * tried:
+ * The search's constants. Each was measured on the catalogue's deep races,
+ * on the search as it was when it was tried; docs/controlled.md ("The
+ * search's constants") has the figures.
  *
  * FRESH_ONE_IN   one execution in 8 starts from nothing: every prefix in
  *                the archive begins with what some earlier execution did,
  *                and fresh starts keep new beginnings coming.
  * RECENT         half the others go on from one of the 32 states found
  *                last: a state just found is one step along a chain, and
- *                going on from it at once is what climbs the chain (at one
- *                switch in 8, the tournament alone caught counter-reset
- *                and nonatomic-inc in 15 and 15 of 20 seeds within 10 s;
- *                with it, 18 and 17).
+ *                going on from it at once is what climbs the chain.
  * TOURNAMENT     the rest go on from the least tried of 3 random states:
  *                Go-Explore's weighting towards rarely chosen cells,
  *                without keeping a sorted list.
  * SWITCH_ONE_IN  past the prefix, the running fiber keeps running except
- *                one decision in 6. A random choice at every point
+ *                one decision in 6: a random choice at every point
  *                switches five times in six and cuts short the segment a
- *                race needs one thread to run without a stop; measured, 4,
- *                6 and 8 caught both deep variants about equally, 12 and
- *                16 clearly less often.
+ *                race needs one thread to run without a stop.
  *
  * Following store reorderings (a variant's cover_follows_reorderings, under
- * store buffers), measured on missing-wmb under weak:
+ * store buffers):
  *
  * PASSED_ONE_IN  every execution that does not start fresh goes on from a
  *                state in which some fiber's store has been passed by a
  *                later one of its own: the reordering a weak-memory race
- *                is made of, in flight (mm_passed()). Picked like any
- *                other, such states were rarely gone on from: 3 of 8
- *                seeds caught within 10 s without the preference, 9 of 12
- *                with it for half the executions, 38 of 40 for all.
+ *                is made of, in flight (mm_passed()).
  * HOLD_ONE_IN    while a fiber's store is passed, random decisions pass
  *                over that fiber and its buffer seven times in eight, so
  *                the others act on the reordering before the fiber drains
- *                it (ctl.h, hold_passed_one_in). In one 5 s search, 22
- *                executions reached a flusher settling a count whose zap
- *                was still buffered; with the hold, 358. 4 and 8 did about
- *                equally, 16 and 64 worse.
+ *                it (ctl.h, hold_passed_one_in).
  * PASSED_SWITCH_ONE_IN  going on from a passed store, the running fiber
  *                is kept one decision in 2, not 5 in 6: the reordering
  *                needs several fibers to act while it lasts, not one to
- *                run long. 15 of 20 seeds at one in 6, 19 of 20 at one in
- *                2 and at one in 3, 16 at one in 4, 6 at one in 12.
+ *                run long.
  *
- * For other races it is effort taken from the states they need: under
- * weak, nonatomic-inc's search with it on caught 1 of 20 seeds. So a
- * variant asks for it.
+ * For other races following reorderings is effort taken from the states
+ * they need, so a variant asks for it.
  *
  * Each can be set at build time (-DSWITCH_ONE_IN=8) to measure another;
  * 0 turns PASSED_ONE_IN, HOLD_ONE_IN and RESEED_FROM_PASSED off.
@@ -350,14 +337,11 @@ static uint64_t cover_one(struct run *run, struct archive *a, uint64_t i, uint64
 		cc.then_random = true;
 		/* From a reordering in flight, the workers also choose anew
 		 * (a RESEED where the prefix ends): what a fiber does next
-		 * (which page an unmap takes, whether a vCPU reads or
-		 * invlpgs) decides whether the reordering is ever used, and
-		 * the prefix's origin has chosen it already. Measured on
-		 * missing-wmb, in an earlier form of the search: 6 of 12
-		 * seeds without, 10 of 12 with. Forking
-		 * after every prefix instead cost nonatomic-inc (15 of 20
-		 * seeds, from 19): its chains of states are built on one
-		 * origin's choices. */
+		 * decides whether the reordering is ever used, and the
+		 * prefix's origin has chosen it already. Forking after every
+		 * prefix instead costs the races whose chains of states are
+		 * built on one origin's choices (docs/controlled.md has both
+		 * measurements). */
 		cc.reseed_past_guide = RESEED_FROM_PASSED && passed;
 		if (passed)
 			cc.switch_one_in = PASSED_SWITCH_ONE_IN;

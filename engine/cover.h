@@ -6,9 +6,9 @@
  * the deep lost-flush races need six or seven preemptions, each at one
  * particular step of a hundred, and neither random nor PCT reached them in
  * 10 s. Two things do. Few switches: past a kept prefix the running fiber
- * mostly runs on, which alone reaches counter-reset's ABA. And kept
- * states, which nonatomic-inc's stalled increment needs: each preemption
- * of a deep race leaves the model in a state no shallow schedule leaves it
+ * mostly runs on, which alone reaches an ABA of two overlapping flushers.
+ * And kept states, which a stalled increment needs: each preemption of a
+ * deep race leaves the subject in a state no shallow schedule leaves it
  * in: a flusher stalled in its window while another settles, a vCPU
  * holding a translation while a mark is pending, a count that came back to
  * a snapshot. So the search keeps, for each

@@ -65,7 +65,7 @@ struct flush_policy {
 	/* Does the dirty-log path flush before dropping mmu_lock (today) or
 	 * after (2009's kvm_vm_ioctl_get_dirty_log())? */
 	bool dirty_log_flushes_under_lock;
-	/* The two halves of the request/entry Dekker pair (vcpu-request);
+	/* The two halves of the request/entry Dekker pair (vcpu-requests.rst);
 	 * NULL: upstream's. publish_in_guest_mode() makes vcpu->mode
 	 * IN_GUEST_MODE visible before vcpu_enter_guest() reads the requests;
 	 * exiting_guest_mode() is kvm_vcpu_exiting_guest_mode(), the

@@ -39,7 +39,7 @@ static int kvm_vcpu_exiting_guest_mode(struct kvm_vcpu *vcpu)
 {
 	/* The request bit must be visible before mode is read: pairs with the
 	 * smp_mb() after vcpu->mode = IN_GUEST_MODE. Without it the requester
-	 * can read OUTSIDE while the vCPU misses the request (vcpu-request). */
+	 * can read OUTSIDE while the vCPU misses the request. */
 	smp_mb__before_atomic();
 	return cmpxchg(&vcpu->mode, IN_GUEST_MODE, EXITING_GUEST_MODE);
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../../cli/verdict.h"
+#include "../../engine/check.h"
 
 static void verdict_of_each_pair(void **state)
 {
@@ -132,6 +133,27 @@ static void expectations(void **state)
 			 VERDICT_EXPECT_CLEAN);
 }
 
+/* The README's exit-code table, row by row: what each code is bound to. */
+static void exit_code_table(void **state)
+{
+	struct run_result r[1] = { 0 };
+
+	(void)state;
+	assert_int_equal(EXIT_AS_EXPECTED, 0);
+	assert_int_equal(EXIT_NOT_AS_EXPECTED, 1);
+	assert_int_equal(EXIT_USAGE, 2);
+	assert_int_equal(EXIT_SKIPPED, 3);
+	assert_int_equal(EXIT_HARNESS, 4);
+	r[0].verdict = VERDICT_AS_EXPECTED;
+	assert_int_equal(final_verdict(r, 1, 0, false).exit_code, 0);
+	r[0].verdict = VERDICT_NOT_AS_EXPECTED;
+	assert_int_equal(final_verdict(r, 1, 0, false).exit_code, 1);
+	r[0].verdict = VERDICT_UNJUDGED;
+	assert_int_equal(final_verdict(r, 1, 1 /* SIGHUP */, false).exit_code, 129);
+	assert_int_equal(final_verdict(r, 1, 2 /* SIGINT */, false).exit_code, 130);
+	assert_int_equal(final_verdict(r, 1, 15 /* SIGTERM */, false).exit_code, 143);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +161,7 @@ int main(void)
 		cmocka_unit_test(interrupted_runs),
 		cmocka_unit_test(ends),
 		cmocka_unit_test(expectations),
+		cmocka_unit_test(exit_code_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
