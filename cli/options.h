@@ -173,6 +173,11 @@ char *options_command_line(const struct options *o, unsigned mask);
 struct report_kv *options_report_kv(const struct options *o, unsigned mask, int *nr);
 
 void options_usage(FILE *out, const char *argv0);
+/* What an option's kind allows ("give a whole number from 1 to 64"), and
+ * its choices joined by sep and, before the last, last_sep. */
+void option_allowed(const struct option_def *d, char *buf, size_t len);
+void option_choice_list(const struct option_def *d, char *buf, size_t len, const char *sep,
+			const char *last_sep);
 /* One line per option: name, kind, what is allowed, flags. */
 void options_list(FILE *out);
 

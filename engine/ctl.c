@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The controlled scheduler (engine/ctl.h). One file of some 500 lines on
+ * purpose: its strategies (random, pct, guided) decide in the one loop
+ * pick_next() runs, over one fiber and buffer state, and split apart they
+ * would each need that state's insides.
+ */
 #include "ctl.h"
 
 #include <stdio.h>

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The memory model's store buffers (engine/memmodel.h). One file of some
+ * 500 lines on purpose: loads, stores, commits, barriers and the passed-
+ * store test all read and write the same per-fiber buffers, whose layout
+ * no other file should know.
+ */
 #include "memmodel.h"
 
 #include <stdarg.h>

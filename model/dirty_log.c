@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The dirty log (model/dirty_log.h) but its ring (model/dirty_ring.c):
+ * the bitmap and clear-log harvests, enabling and disabling, and the
+ * quiesced check, which share the harvest's bookkeeping of what was
+ * reported and revoked.
+ */
 #include "dirty_log.h"
 
 #include <sched.h>
@@ -6,6 +12,7 @@
 #include <string.h>
 
 #include "arch_ops.h"
+#include "dirty_log_harvest.h"
 #include "../engine/check.h"
 #include "../engine/ctl.h"
 #include "flush.h"
@@ -117,28 +124,6 @@ bool kvm_dirty_tracking_wants_4k(struct kvm *kvm, gfn_t gfn)
 
 /* ---- the vCPU side ------------------------------------------------------ */
 
-static uint32_t ring_used(struct dirty_ring *r)
-{
-	return atomic_load_explicit(&r->dirty_index, memory_order_relaxed) -
-	       atomic_load_explicit(&r->reset_index, memory_order_acquire);
-}
-
-/* kvm_dirty_ring_push(). */
-static void dirty_ring_push(struct dirty_ring *r, gfn_t gfn)
-{
-	uint32_t di = atomic_load_explicit(&r->dirty_index, memory_order_relaxed);
-	struct dirty_gfn *e = &r->gfns[di & (DIRTY_RING_SIZE - 1)];
-
-	HARNESS_ASSERT(ring_used(r) < DIRTY_RING_SIZE, "dirty ring overflow: the soft limit "
-						       "should have stopped the vCPU first");
-	WRITE_ONCE(e->gfn, gfn);
-	/* The gfn before the flag that publishes it: without it a collector
-	 * could see DIRTY and read the slot's previous gfn. */
-	smp_wmb();
-	WRITE_ONCE(e->flags, KVM_DIRTY_GFN_F_DIRTY);
-	atomic_store_explicit(&r->dirty_index, di + 1, memory_order_relaxed);
-}
-
 void mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn)
 {
 	struct dirty_log *d = vcpu->kvm->dirty_log;
@@ -150,43 +135,6 @@ void mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn)
 		dirty_ring_push(&d->rings[vcpu->vcpu_id], gfn);
 	else
 		set_bit((int)(gfn % WORD_BITS), &d->bitmap[gfn / WORD_BITS]);
-}
-
-struct ring_wait {
-	struct dirty_log *d;
-	struct dirty_ring *r;
-};
-
-static bool ring_has_room(struct dirty_ring *r)
-{
-	return ring_used(r) < DIRTY_RING_SOFT_LIMIT;
-}
-
-static bool ring_room_or_no_reaper(void *arg)
-{
-	struct ring_wait *w = arg;
-
-	return ring_has_room(w->r) || atomic_load(&w->d->reaper_done);
-}
-
-/* KVM_EXIT_DIRTY_RING_FULL: the vCPU thread waits for the collector. */
-bool dirty_ring_vcpu_may_enter(struct kvm_vcpu *vcpu)
-{
-	struct dirty_log *d = vcpu->kvm->dirty_log;
-	struct ring_wait w;
-
-	if (!d || d->mode != LOG_RING)
-		return true;
-	w = (struct ring_wait){ d, &d->rings[vcpu->vcpu_id] };
-	if (ring_has_room(w.r))
-		return true;
-	if (lostflush_ctl)
-		ctl_wait_until(lostflush_ctl, current_thread->index, ring_room_or_no_reaper, &w,
-			       "room in its dirty ring");
-	else
-		while (!ring_room_or_no_reaper(&w) && !torture_must_stop())
-			sched_yield();
-	return ring_has_room(w.r);
 }
 
 void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value)
@@ -210,7 +158,7 @@ static void revoke_for_log(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
 	d->revoked[gfn / WORD_BITS] |= 1UL << (gfn % WORD_BITS);
 }
 
-static bool wrprot_for_log(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
+bool dirty_log_wrprot(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
 {
 	bool changed;
 
@@ -221,7 +169,7 @@ static bool wrprot_for_log(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
 	return changed;
 }
 
-static void report(struct dirty_log *d, gfn_t gfn)
+void dirty_log_report(struct dirty_log *d, gfn_t gfn)
 {
 	unsigned long bit = 1UL << (gfn % WORD_BITS);
 
@@ -251,8 +199,8 @@ static bool wrprot_mask(struct kvm *kvm, struct dirty_log *d, uint64_t word, uns
 		if (mask & (1UL << b)) {
 			gfn_t gfn = word * WORD_BITS + (uint64_t)b;
 
-			report(d, gfn);
-			changed |= wrprot_for_log(kvm, d, gfn);
+			dirty_log_report(d, gfn);
+			changed |= dirty_log_wrprot(kvm, d, gfn);
 		}
 	return changed;
 }
@@ -304,73 +252,6 @@ static bool harvest_clear(struct kvm *kvm, struct dirty_log *d, bool *changed)
 	return reaped;
 }
 
-/* Userspace's dirty_ring_collect_one(): entries up to the first not DIRTY. */
-static void ring_collect(struct dirty_log *d, struct dirty_ring *r)
-{
-	bool ordered = d->policy->ring_flags_ordered;
-
-	for (;;) {
-		struct dirty_gfn *e = &r->gfns[r->fetch_index & (DIRTY_RING_SIZE - 1)];
-		/* Acquire pairs with the push's smp_wmb(): without it the gfn
-		 * read below may be the slot's previous one. */
-		uint32_t flags = ordered ? smp_load_acquire(&e->flags) : READ_ONCE(e->flags);
-		gfn_t gfn;
-
-		if (!(flags & KVM_DIRTY_GFN_F_DIRTY))
-			return;
-		gfn = READ_ONCE(e->gfn);
-		if (gfn < d->nr_gfns)
-			report(d, gfn);
-		/* Release: the entry is KVM's again only after we read it. */
-		if (ordered)
-			smp_store_release(&e->flags, KVM_DIRTY_GFN_F_RESET);
-		else
-			WRITE_ONCE(e->flags, KVM_DIRTY_GFN_F_RESET);
-		r->fetch_index++;
-		sched_point();
-	}
-}
-
-/* kvm_dirty_ring_reset() through kvm_reset_dirty_gfn(): every harvested
- * entry, in order, is write-protected under mmu_lock. Returns how many. */
-static uint64_t ring_reset(struct kvm *kvm, struct dirty_log *d, struct dirty_ring *r,
-			   bool *changed)
-{
-	uint64_t cleared = 0;
-
-	for (;;) {
-		uint32_t ri = atomic_load_explicit(&r->reset_index, memory_order_relaxed);
-		struct dirty_gfn *e = &r->gfns[ri & (DIRTY_RING_SIZE - 1)];
-		gfn_t gfn;
-
-		/* kvm_dirty_gfn_harvested(): acquire, as upstream. */
-		if (!(smp_load_acquire(&e->flags) & KVM_DIRTY_GFN_F_RESET))
-			break;
-		gfn = READ_ONCE(e->gfn);
-		WRITE_ONCE(e->flags, 0U);
-		atomic_store_explicit(&r->reset_index, ri + 1, memory_order_release);
-		cleared++;
-		if (gfn >= d->nr_gfns)
-			continue;
-		mmu_lock(kvm, MMU_LOCK_WRITE);
-		*changed |= wrprot_for_log(kvm, d, gfn);
-		mmu_unlock(kvm, MMU_LOCK_WRITE);
-	}
-	return cleared;
-}
-
-static bool harvest_ring(struct kvm *kvm, struct dirty_log *d, bool *changed)
-{
-	uint64_t cleared = 0;
-
-	for (int i = 0; i < d->nr_rings; i++)
-		ring_collect(d, &d->rings[i]);
-	/* KVM_RESET_DIRTY_RINGS. */
-	for (int i = 0; i < d->nr_rings; i++)
-		cleared += ring_reset(kvm, d, &d->rings[i], changed);
-	return cleared > 0;
-}
-
 static bool must_flush(const struct dirty_log *d, bool reaped, bool changed)
 {
 	if (d->mode == LOG_RING)
@@ -420,7 +301,7 @@ uint64_t dirty_log_harvest(struct kvm *kvm)
 	d->nr_reported = 0;
 	trace(TR_HARVEST, d->mode, 0);
 	if (d->mode == LOG_RING)
-		reaped = harvest_ring(kvm, d, &changed);
+		reaped = dirty_ring_harvest(kvm, d, &changed);
 	else if (d->mode == LOG_CLEAR)
 		reaped = harvest_clear(kvm, d, &changed);
 	else
