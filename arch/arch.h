@@ -39,12 +39,5 @@ bool leaf_spte_change_needs_tlb_flush(uint64_t old_spte, uint64_t new_spte);
 
 extern const struct mmu_arch_ops x86_shadow_ops;
 extern const struct mmu_arch_ops x86_tdp_ops;
-/* The TDP MMU's zap-walk flavours (arch/x86_tdp.c): the walk settles its
- * own pending flush by range, each as a zap-leafs variant has it. */
-extern const struct mmu_arch_ops x86_tdp_zap_leafs_ops;
-extern const struct mmu_arch_ops x86_tdp_lost_pending_flush_ops;
-extern const struct mmu_arch_ops x86_tdp_narrow_huge_flush_ops;
-extern const struct mmu_arch_ops x86_tdp_yield_no_flush_ops;
-extern const struct mmu_arch_ops x86_tdp_free_before_flush_ops;
 
 #endif

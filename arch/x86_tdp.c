@@ -9,13 +9,13 @@
  * Each vCPU walks one root (vcpu->root); the notifier must zap every root,
  * since any of them may map the range, and flush if any root zapped.
  *
- * How a zap settles its pending flush is a flavour (struct tdp_zap_flavor):
- * x86_tdp_ops is upstream's; the zap-leafs scenario runs the others, each
- * beside the fixed one it mutates.
+ * How a zap walk and a table-replacing fault settle the flushes they owe is
+ * the VM's walk policy (model/walk_policy.h); upstream's is tdp_upstream.
  */
 #include "arch.h"
 
 #include "../model/flush.h"
+#include "../model/walk_policy.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
 
@@ -61,15 +61,18 @@ static int fault_goal_level(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn)
 	return host < level ? host : level;
 }
 
-/* How a fault settles a page table it replaced with a huge leaf; upstream's
- * is x86_tdp's (flush, then call_rcu). */
-struct tdp_fault_flavor {
-	/* free() the removed table at once, before the flush, as if no
-	 * walker could still be inside it. */
-	bool free_before_flush;
+/* Upstream's: carry the pending flush across roots, flush fully before a
+ * yield, leave the final flush to the caller (the notifier flushes as its
+ * policy says), and free a replaced table after its flush. */
+static const struct walk_policy tdp_upstream = {
+	.carry_flush = true,
+	.flush_before_yield = true,
 };
 
-static const struct tdp_fault_flavor tdp_fault_upstream;
+static const struct walk_policy *walk_of(const struct kvm *kvm)
+{
+	return kvm->cfg.walk ? kvm->cfg.walk : &tdp_upstream;
+}
 
 /*
  * handle_removed_pt(): the table t, whose SPTEs are at `level` and map
@@ -124,8 +127,7 @@ static void handle_removed_pt(struct spt_table *t, gfn_t base, int level,
  * (free-before-flush) frees T under v1's walk.
  */
 static void tdp_replace_table(struct kvm_vcpu *vcpu, _Atomic uint64_t *slot, uint64_t old,
-			      gfn_t base, uint64_t spte, int level,
-			      const struct tdp_fault_flavor *flavor)
+			      gfn_t base, uint64_t spte, int level, const struct walk_policy *walk)
 {
 	struct kvm *kvm = vcpu->kvm;
 	struct spt_table *removed[TDP_MAX_REMOVED];
@@ -136,7 +138,7 @@ static void tdp_replace_table(struct kvm_vcpu *vcpu, _Atomic uint64_t *slot, uin
 	trace(TR_SPTE_SET, base, spte);
 	count(CNT_HUGE_MAPS, 1);
 	handle_removed_pt(spt_child_table(old), base, level - 1, removed, &nr_removed);
-	if (flavor->free_before_flush) {
+	if (walk->free_before_flush) {
 		for (int i = 0; i < nr_removed; i++)
 			spt_free_table_now(removed[i]);
 		kvm_flush_remote_tlbs_gfn(kvm, base, level);
@@ -156,7 +158,7 @@ static void tdp_replace_table(struct kvm_vcpu *vcpu, _Atomic uint64_t *slot, uin
  * way to map huge (a frozen SPTE in a table being removed): map 4K.
  */
 static bool tdp_map_huge(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, int level,
-			 const struct tdp_fault_flavor *flavor)
+			 const struct walk_policy *walk)
 {
 	gfn_t base = gfn_round_for_level(gfn, level);
 	_Atomic uint64_t *slot = spt_slot_root(vcpu->root, gfn, level);
@@ -175,7 +177,7 @@ static bool tdp_map_huge(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
 		return false;
 	if (is_last_spte(old, level))
 		return true;
-	tdp_replace_table(vcpu, slot, old, base, spte, level, flavor);
+	tdp_replace_table(vcpu, slot, old, base, spte, level, walk);
 	return true;
 }
 
@@ -188,7 +190,7 @@ static bool tdp_map_huge(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
  * take a table this walk is in out of the tree.
  */
 static void tdp_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, bool write,
-		    const struct tdp_fault_flavor *flavor)
+		    const struct walk_policy *walk)
 {
 	struct kvm *kvm = vcpu->kvm;
 	_Atomic uint64_t *slot;
@@ -196,7 +198,7 @@ static void tdp_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, bool
 	if (kvm->cfg.max_huge_level > PG_LEVEL_4K) {
 		int level = fault_goal_level(kvm, gfn, page.pfn);
 
-		if (level > PG_LEVEL_4K && tdp_map_huge(vcpu, gfn, page, level, flavor))
+		if (level > PG_LEVEL_4K && tdp_map_huge(vcpu, gfn, page, level, walk))
 			return;
 	}
 	slot = spt_slot_root(vcpu->root, gfn, PG_LEVEL_4K);
@@ -222,9 +224,9 @@ static bool tdp_fast_page_fault_rcu(struct kvm_vcpu *vcpu, gfn_t gfn, bool write
 	return fixed;
 }
 
-static bool tdp_page_fault_flavor(struct kvm_vcpu *vcpu, gfn_t gfn, bool write,
-				  const struct tdp_fault_flavor *flavor)
+static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 {
+	const struct walk_policy *walk = walk_of(vcpu->kvm);
 	struct kvm *kvm = vcpu->kvm;
 	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
 	struct page_ref page;
@@ -245,7 +247,7 @@ static bool tdp_page_fault_flavor(struct kvm_vcpu *vcpu, gfn_t gfn, bool write,
 		return false;
 	}
 	spt_rcu_read_lock();
-	tdp_map(vcpu, gfn, page, write, flavor);
+	tdp_map(vcpu, gfn, page, write, walk);
 	spt_rcu_read_unlock();
 	mmu_unlock(kvm, MMU_LOCK_READ);
 	return true;
@@ -265,30 +267,9 @@ static void tdp_invlpg(struct kvm_vcpu *vcpu, gfn_t gfn)
  * controlled executions replay). */
 #define TDP_YIELD_EVERY 16
 
-/* How a zap settles its pending flush; upstream's is x86_tdp_flavor. */
-struct tdp_zap_flavor {
-	/* Each root gets the pending flush of the roots before it
-	 * (f47e5bbbc92f); false is the posted 873dd122172f, which passed
-	 * false to each root, so only the last root's zaps were flushed. */
-	bool carry_flush;
-	/* tdp_mmu_iter_cond_resched() flushes what is pending before it
-	 * drops mmu_lock; either way the caller then forgets it. */
-	bool flush_before_yield;
-	/* The walk flushes what it zapped itself, by range, before it
-	 * returns (as kvm_zap_gfn_range() does right after
-	 * kvm_tdp_mmu_zap_leafs()), and returns false. Otherwise it returns
-	 * whether a flush is pending and its caller flushes everything, and
-	 * so does a yield. */
-	bool range_flush;
-	/* With range_flush: the range covers the whole extent of every
-	 * zapped leaf (kvm_flush_remote_tlbs_gfn(kvm, gfn, level) for each),
-	 * or, when false, only [start, end) of the request. */
-	bool flush_leaf_extent;
-};
-
 /* One kvm_tdp_mmu_zap_leafs() call: the pending flush and its extent. */
 struct tdp_zap {
-	const struct tdp_zap_flavor *flavor;
+	const struct walk_policy *walk;
 	bool can_yield;
 	bool pending;
 	gfn_t flush_start, flush_end;
@@ -300,7 +281,7 @@ static void tdp_zap_note(struct tdp_zap *z, gfn_t gfn, int level, gfn_t start, g
 {
 	gfn_t lo = gfn_round_for_level(gfn, level), hi = lo + pages_per_level(level);
 
-	if (!z->flavor->flush_leaf_extent) {
+	if (!z->walk->flush_leaf_extent) {
 		lo = lo > start ? lo : start;
 		hi = hi < end ? hi : end;
 	}
@@ -316,7 +297,7 @@ static void tdp_zap_note(struct tdp_zap *z, gfn_t gfn, int level, gfn_t start, g
 
 static void tdp_zap_flush(struct kvm *kvm, struct tdp_zap *z)
 {
-	if (z->flavor->range_flush)
+	if (z->walk->range_flush)
 		kvm_flush_remote_tlbs_range(kvm, z->flush_start, z->flush_end - z->flush_start);
 	else
 		kvm_flush_remote_tlbs(kvm);
@@ -339,7 +320,7 @@ static void tdp_mmu_iter_cond_resched(struct kvm *kvm, struct tdp_zap *z)
 	if (++z->visits < TDP_YIELD_EVERY)
 		return;
 	z->visits = 0;
-	if (z->pending && z->flavor->flush_before_yield)
+	if (z->pending && z->walk->flush_before_yield)
 		tdp_zap_flush(kvm, z);
 	z->pending = false;
 	count(CNT_MMU_YIELDS, 1);
@@ -381,16 +362,16 @@ static void tdp_mmu_zap_leafs(struct kvm *kvm, struct spt_table *root, gfn_t sta
 /* kvm_tdp_mmu_zap_leafs(): every root, the pending flush carried from one
  * to the next (or not, as the flavour says). */
 static bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, gfn_t start, gfn_t end, bool can_yield,
-				  const struct tdp_zap_flavor *flavor)
+				  const struct walk_policy *walk)
 {
-	struct tdp_zap z = { .flavor = flavor, .can_yield = can_yield };
+	struct tdp_zap z = { .walk = walk, .can_yield = can_yield };
 
 	for (int i = 0; i < kvm->nr_roots; i++) {
-		if (!flavor->carry_flush)
+		if (!walk->carry_flush)
 			z.pending = false;
 		tdp_mmu_zap_leafs(kvm, kvm->roots[i], start, end, &z);
 	}
-	if (!flavor->range_flush)
+	if (!walk->range_flush)
 		return z.pending;
 	if (z.pending)
 		tdp_zap_flush(kvm, &z);
@@ -399,65 +380,29 @@ static bool kvm_tdp_mmu_zap_leafs(struct kvm *kvm, gfn_t start, gfn_t end, bool 
 
 /* kvm_tdp_mmu_unmap_gfn_range(): the notifier's range is blockable
  * (range->may_block: munmap and madvise may sleep), so the walk may yield. */
-static bool tdp_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end,
-				const struct tdp_zap_flavor *flavor)
+static bool tdp_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 {
-	return kvm_tdp_mmu_zap_leafs(kvm, start, end, true, flavor);
+	return kvm_tdp_mmu_zap_leafs(kvm, start, end, true, walk_of(kvm));
 }
 
 /* One gfn, with mmu_lock held in whatever mode the caller took: no yield. */
 static bool tdp_zap_gfn(struct kvm *kvm, gfn_t gfn)
 {
-	static const struct tdp_zap_flavor returns_pending = { .carry_flush = true };
+	static const struct walk_policy returns_pending = { .carry_flush = true };
 
 	return kvm_tdp_mmu_zap_leafs(kvm, gfn, gfn + 1, false, &returns_pending);
 }
 
-/* One ops table per flavour: the zap flavour's unmap_gfn_range, and the
- * fault flavour's page_fault. */
-#define TDP_OPS_FAULT(id, ops_name, fault_flavor, ...)                            \
-	static const struct tdp_zap_flavor id##_flavor = { __VA_ARGS__ };         \
-	static bool id##_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end) \
-	{                                                                         \
-		return tdp_unmap_gfn_range(kvm, start, end, &id##_flavor);        \
-	}                                                                         \
-	static bool id##_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write) \
-	{                                                                         \
-		return tdp_page_fault_flavor(vcpu, gfn, write, fault_flavor);     \
-	}                                                                         \
-	const struct mmu_arch_ops id##_ops = {                                    \
-		.name = ops_name,                                                 \
-		.page_fault = id##_page_fault,                                    \
-		.invlpg = tdp_invlpg,                                             \
-		.unmap_gfn_range = id##_unmap_gfn_range,                          \
-		.zap_gfn = tdp_zap_gfn,                                           \
-		.write_protect_gfn = tdp_write_protect_gfn,                       \
-		.age_gfn = tdp_age_gfn,                                           \
-		.walk_sets_accessed = ept_walk_sets_accessed,                     \
-		.write_sets_dirty = ept_write_sets_dirty,                         \
-	}
-#define TDP_OPS(id, ops_name, ...) TDP_OPS_FAULT(id, ops_name, &tdp_fault_upstream, __VA_ARGS__)
-
-/* Upstream: carry the pending flush, flush fully before a yield, and leave
- * the final flush to the caller (the notifier flushes as its policy says). */
-TDP_OPS(x86_tdp, "x86-tdp", .carry_flush = true, .flush_before_yield = true);
-
-/* The zap-leafs scenario's flavours: the walk flushes by range itself. */
-TDP_OPS(x86_tdp_zap_leafs, "x86-tdp-zap-leafs", .carry_flush = true, .flush_before_yield = true,
-	.range_flush = true, .flush_leaf_extent = true);
-/* 873dd122172f: each root starts with flush = false. */
-TDP_OPS(x86_tdp_lost_pending_flush, "x86-tdp-lost-pending-flush", .flush_before_yield = true,
-	.range_flush = true, .flush_leaf_extent = true);
-/* Flush [start, end) although a larger huge leaf was zapped. */
-TDP_OPS(x86_tdp_narrow_huge_flush, "x86-tdp-narrow-huge-flush", .carry_flush = true,
-	.flush_before_yield = true, .range_flush = true);
-/* Yield without flushing first. */
-TDP_OPS(x86_tdp_yield_no_flush, "x86-tdp-yield-no-flush", .carry_flush = true, .range_flush = true,
-	.flush_leaf_extent = true);
-/* A table replaced by a huge leaf is freed before the flush. */
-static const struct tdp_fault_flavor tdp_fault_free_before_flush = {
-	.free_before_flush = true,
+/* x86-tdp: one table; how its walks settle their flushes is the VM's walk
+ * policy. */
+const struct mmu_arch_ops x86_tdp_ops = {
+	.name = "x86-tdp",
+	.page_fault = tdp_page_fault,
+	.invlpg = tdp_invlpg,
+	.unmap_gfn_range = tdp_unmap_gfn_range,
+	.zap_gfn = tdp_zap_gfn,
+	.write_protect_gfn = tdp_write_protect_gfn,
+	.age_gfn = tdp_age_gfn,
+	.walk_sets_accessed = ept_walk_sets_accessed,
+	.write_sets_dirty = ept_write_sets_dirty,
 };
-TDP_OPS_FAULT(x86_tdp_free_before_flush, "x86-tdp-free-before-flush", &tdp_fault_free_before_flush,
-	      .carry_flush = true, .flush_before_yield = true, .range_flush = true,
-	      .flush_leaf_extent = true);

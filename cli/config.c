@@ -120,6 +120,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->run.guide_len = o->guide_len;
 	cfg->vm.kvm.arch = arch_of_run(o, s, v);
 	cfg->vm.kvm.policy = v->policy;
+	cfg->vm.kvm.walk = v->walk;
 	s->defaults(&cfg->vm, &cfg->run, v);
 	apply_variant_shape(cfg, v);
 	apply_given(cfg, o);

@@ -26,6 +26,7 @@
 
 struct mmu_arch_ops;
 struct flush_policy;
+struct walk_policy;
 struct dirty_log;
 struct dirty_log_policy;
 struct write_track;
@@ -122,9 +123,12 @@ struct kvm_config {
 	/* Non-NULL: the VM has dirty logging and write-tracking, with these
 	 * flush choices (model/dirty_log.h). */
 	const struct dirty_log_policy *log_policy;
-	/* The MMU flavour and the flush policy the VM runs. */
+	/* The MMU flavour and the flush policies the VM runs: the remote
+	 * flushes' (model/flush.h) and its walks' (model/walk_policy.h; NULL:
+	 * the arch's upstream one). */
 	const struct mmu_arch_ops *arch;
 	const struct flush_policy *policy;
+	const struct walk_policy *walk;
 };
 
 #define KVM_MAX_ROOTS 4

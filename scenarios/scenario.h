@@ -74,6 +74,9 @@ struct scenario_variant {
 	bool buggy;
 	struct variant_claims claims;
 	const struct flush_policy *policy;
+	/* How its MMU's walks settle the flushes they owe
+	 * (model/walk_policy.h); NULL: the arch's upstream walk. */
+	const struct walk_policy *walk;
 	/* The MMU flavour this variant runs; NULL: the scenario's. */
 	const struct mmu_arch_ops *arch;
 	/* Dirty logging and write-tracking flush choices; NULL where the

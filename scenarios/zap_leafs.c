@@ -83,7 +83,24 @@
 
 #include "../engine/check.h"
 #include "../model/notifier.h"
+#include "../model/walk_policy.h"
 #include "../workers/workers.h"
+
+/* The fixed walk: carry the pending flush across roots, flush it before
+ * every yield, and flush by range itself, covering each zapped leaf's
+ * whole extent. Each buggy walk is only what it changes. */
+#define ZAP_LEAFS_WALK                                                        \
+	.carry_flush = true, .flush_before_yield = true, .range_flush = true, \
+	.flush_leaf_extent = true
+
+static const struct walk_policy walk_fixed = { ZAP_LEAFS_WALK };
+static const struct walk_policy walk_lost_pending_flush = { ZAP_LEAFS_WALK, .carry_flush = false };
+static const struct walk_policy walk_narrow_huge_flush = { ZAP_LEAFS_WALK,
+							   .flush_leaf_extent = false };
+static const struct walk_policy walk_yield_no_flush = { ZAP_LEAFS_WALK,
+							.flush_before_yield = false };
+static const struct walk_policy walk_free_before_flush = { ZAP_LEAFS_WALK,
+							   .free_before_flush = true };
 
 static const struct scenario_variant variants[] = {
 	{
@@ -92,7 +109,7 @@ static const struct scenario_variant variants[] = {
 			   "before a yield and at the end",
 		.note = "f47e5bbbc92f with kvm_flush_remote_tlbs_gfn()'s rounding: must run "
 			"clean with --tlb-huge entry and splinter",
-		.arch = &x86_tdp_zap_leafs_ops,
+		.walk = &walk_fixed,
 		.policy = &flush_policy_tdp,
 	},
 	{
@@ -102,7 +119,7 @@ static const struct scenario_variant variants[] = {
 			"after Hyper-V guests crashed under KSM",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
-		.arch = &x86_tdp_lost_pending_flush_ops,
+		.walk = &walk_lost_pending_flush,
 		.policy = &flush_policy_tdp,
 	},
 	{
@@ -119,7 +136,7 @@ static const struct scenario_variant variants[] = {
 		 * has a huge-leaf window every few milliseconds, not one. */
 		.claims.shows_with_tlb_huge = 1u << TLB_HUGE_SPLINTER,
 		.claims.needs_huge_leaves = true,
-		.arch = &x86_tdp_narrow_huge_flush_ops,
+		.walk = &walk_narrow_huge_flush,
 		.policy = &flush_policy_tdp,
 	},
 	{
@@ -130,7 +147,7 @@ static const struct scenario_variant variants[] = {
 			"race needs a split THP, 4K refaults and a long unmap first",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM,
-		.arch = &x86_tdp_yield_no_flush_ops,
+		.walk = &walk_yield_no_flush,
 		.policy = &flush_policy_tdp,
 	},
 	{
@@ -141,7 +158,7 @@ static const struct scenario_variant variants[] = {
 			"only ThreadSanitizer sees the free race with a walk",
 		.buggy = true,
 		.claims.caught_by = DETECT_TSAN,
-		.arch = &x86_tdp_free_before_flush_ops,
+		.walk = &walk_free_before_flush,
 		.policy = &flush_policy_tdp,
 	},
 };
@@ -221,7 +238,7 @@ static void zap_leafs_defaults(struct vm_config *cfg, const struct run_config *r
 {
 	/* Two vCPUs per root for free-before-flush: one replaces a table in
 	 * the root the other walks. */
-	cfg->kvm.nr_vcpus = v->arch == &x86_tdp_free_before_flush_ops ? 4 : 2;
+	cfg->kvm.nr_vcpus = v->walk && v->walk->free_before_flush ? 4 : 2;
 	/* Two 2M blocks in one memslot; the hot pages lie in the first. */
 	cfg->kvm.nr_gfns = 1024;
 	cfg->kvm.nr_memslots = 1;
@@ -263,7 +280,7 @@ const struct scenario scenario_zap_leafs = {
 	.summary = "zap only leaf SPTEs, root after root, over huge leaves; yield in long walks",
 	.origin = "seed 001 (kvm list, 2022-03, \"Zap only TDP MMU leafs in "
 		  "kvm_zap_gfn_range()\"); 873dd122172f, f47e5bbbc92f",
-	.arch = &x86_tdp_zap_leafs_ops,
+	.arch = &x86_tdp_ops,
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = zap_leafs_defaults,
