@@ -52,8 +52,10 @@ FUZZ_SECONDS ?= 60
 .PHONY: all tsan asan fuzz run check check-quick test unit bench setup clean nightly \
 	lint format format-check
 
--include $(shell find build build-tsan build-asan -name '*.d' 2>/dev/null)
 all: stress
+# After the first rule: `make` alone builds stress, not the first object a
+# dependency file names.
+-include $(shell find build build-tsan build-asan -name '*.d' 2>/dev/null)
 
 build/%.o: %.c Makefile
 	@mkdir -p $(dir $@)

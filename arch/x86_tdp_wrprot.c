@@ -122,7 +122,10 @@ void tdp_install_fault_leaf(_Atomic uint64_t *slot, gfn_t gfn, uint64_t new_spte
  */
 bool tdp_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed)
 {
-	const struct dirty_log_policy *p = kvm->cfg.log_policy;
+	const struct write_track_policy *track = kvm->cfg.track_policy;
+	bool (*needs_flush)(uint64_t, uint64_t) = track && track->leaf_change_needs_flush
+							  ? track->leaf_change_needs_flush
+							  : leaf_spte_change_needs_tlb_flush;
 	/* Logging with A/D bits is PML's: clear D, and the hardware logs the
 	 * next write (kvm_mmu_clear_dirty_pt_masked()); without them, W. */
 	uint64_t clear = for_tracking	    ? SPTE_WRITABLE | SPTE_MMU_WRITABLE
@@ -148,7 +151,7 @@ bool tdp_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *
 			continue;
 		trace(TR_SPTE_SET, gfn, new_spte);
 		*changed = true;
-		if (p->leaf_change_needs_flush(old, new_spte))
+		if (needs_flush(old, new_spte))
 			flush = true;
 	}
 	return flush;

@@ -121,6 +121,8 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->vm.kvm.arch = arch_of_run(o, s, v);
 	cfg->vm.kvm.policy = v->policy;
 	cfg->vm.kvm.walk = v->walk;
+	cfg->vm.kvm.track_policy = v->track_policy;
+	cfg->vm.kvm.request_policy = v->request_policy;
 	s->defaults(&cfg->vm, &cfg->run, v);
 	apply_variant_shape(cfg, v);
 	apply_given(cfg, o);

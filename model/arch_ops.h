@@ -27,7 +27,8 @@ struct mmu_arch_ops {
 	bool (*zap_gfn)(struct kvm *kvm, gfn_t gfn);
 	/* Write-protect gfn's 4K leaves in every root: clear W, and with
 	 * for_tracking MMU-writable too. Returns whether the SPTE changes
-	 * need a flush by the run's rule (leaf_spte_change_needs_tlb_flush);
+	 * need a flush by the run's rule (kvm_config.track_policy, else the
+	 * arch's: x86's leaf_spte_change_needs_tlb_flush());
 	 * *changed says whether any SPTE changed at all. mmu_lock held for
 	 * write. NULL where the MMU has no dirty logging. */
 	bool (*write_protect_gfn)(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed);

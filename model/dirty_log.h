@@ -70,10 +70,15 @@ struct dirty_log_policy {
 	/* Enabling logging flushes always (b64d740ea7dd), or only if some
 	 * SPTE changed. */
 	bool enable_always_flushes;
-	/* leaf_spte_change_needs_tlb_flush(old, new), for write-protects that
-	 * must not return with writable TLB entries (write-tracking). */
-	bool (*leaf_change_needs_flush)(uint64_t old_spte, uint64_t new_spte);
 };
+
+/* Upstream's choices, the base a variant overrides with designated
+ * initializers: DIRTY_LOG_POLICY(.harvest_flush = HARVEST_NO_FLUSH). */
+#define DIRTY_LOG_POLICY(...)                                                          \
+	{                                                                              \
+		.harvest_flush = HARVEST_FLUSH_IF_REAPED, .ring_reset_flushes = true,  \
+		.ring_flags_ordered = true, .enable_always_flushes = true, __VA_ARGS__ \
+	}
 
 struct dirty_log {
 	const struct dirty_log_policy *policy;

@@ -25,7 +25,7 @@ static void queue_range(struct kvm_vcpu *v, gfn_t gfn, uint64_t nr)
 	pthread_mutex_unlock(&v->range_lock);
 }
 
-int kvm_arch_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
+int hv_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
 {
 	if (!kvm->cfg.arch_range_flush)
 		return -EOPNOTSUPP;
@@ -48,6 +48,13 @@ int kvm_arch_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
 	count(CNT_RANGE_FLUSHES, 1);
 	count(CNT_RANGE_PAGES, nr);
 	return 0;
+}
+
+int kvm_arch_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
+{
+	if (kvm->policy && kvm->policy->arch_flush_range)
+		return kvm->policy->arch_flush_range(kvm, gfn, nr);
+	return hv_flush_remote_tlbs_range(kvm, gfn, nr);
 }
 
 void kvm_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)

@@ -21,10 +21,13 @@
 void kvm_flush_remote_tlbs(struct kvm *kvm);
 /*
  * kvm_arch_flush_remote_tlbs_range(): 0 when [gfn, gfn + nr) is flushed on
- * every vCPU; -EOPNOTSUPP when the "hardware" cannot (kvm->cfg.arch_range_flush
- * is false), and the caller must fall back to a full flush.
+ * every vCPU; -EOPNOTSUPP when the arch cannot, and the caller must fall
+ * back to a full flush. The variant's policy->arch_flush_range if it has
+ * one, else hv_flush_remote_tlbs_range(): the model's "hardware" range
+ * flush, -EOPNOTSUPP when kvm->cfg.arch_range_flush is false.
  */
 int kvm_arch_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr);
+int hv_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr);
 /* kvm_flush_remote_tlbs_range(): the half-open range [gfn, gfn + nr), with
  * the full-flush fallback. */
 void kvm_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr);
@@ -62,16 +65,13 @@ struct flush_policy {
 	/* A range flush the arch cannot do (-EOPNOTSUPP) makes the notifier
 	 * fall back to one full flush; false ignores the failure. */
 	bool range_flush_fallback;
+	/* kvm_arch_flush_remote_tlbs_range() as the variant has it; NULL:
+	 * the model's (x86 with Hyper-V's range hypercall, or -EOPNOTSUPP
+	 * without). */
+	int (*arch_flush_range)(struct kvm *kvm, gfn_t gfn, uint64_t nr);
 	/* Does the dirty-log path flush before dropping mmu_lock (today) or
 	 * after (2009's kvm_vm_ioctl_get_dirty_log())? */
 	bool dirty_log_flushes_under_lock;
-	/* The two halves of the request/entry Dekker pair (vcpu-requests.rst);
-	 * NULL: upstream's. publish_in_guest_mode() makes vcpu->mode
-	 * IN_GUEST_MODE visible before vcpu_enter_guest() reads the requests;
-	 * exiting_guest_mode() is kvm_vcpu_exiting_guest_mode(), the
-	 * requester's read of the mode after setting the request bit. */
-	void (*publish_in_guest_mode)(struct kvm_vcpu *vcpu);
-	int (*exiting_guest_mode)(struct kvm_vcpu *vcpu);
 	/* The variant's own state (a deferred-flush mark, a counter): made
 	 * zeroed with the VM, state_size bytes at kvm->policy_state; the model
 	 * never reads it. name_state() names its shared variables for the

@@ -29,6 +29,8 @@ struct flush_policy;
 struct walk_policy;
 struct dirty_log;
 struct dirty_log_policy;
+struct request_policy;
+struct write_track_policy;
 struct write_track;
 struct write_rights;
 
@@ -120,9 +122,15 @@ struct kvm_config {
 	 * logging is PML's (clear D; the hardware logs the gfn when it sets
 	 * D again). Without them: access tracking and write-protection. */
 	bool ad_bits;
-	/* Non-NULL: the VM has dirty logging and write-tracking, with these
-	 * flush choices (model/dirty_log.h). */
+	/* Non-NULL: the VM has dirty logging and write-tracking (a vCPU's
+	 * write fault consults both), with these harvest choices
+	 * (model/dirty_log.h); write-tracking's flush choices are its own
+	 * (model/write_track.h; NULL: upstream's). */
 	const struct dirty_log_policy *log_policy;
+	const struct write_track_policy *track_policy;
+	/* The request/entry Dekker pair's halves (model/request.h; NULL:
+	 * upstream's). */
+	const struct request_policy *request_policy;
 	/* The MMU flavour and the flush policies the VM runs: the remote
 	 * flushes' (model/flush.h) and its walks' (model/walk_policy.h; NULL:
 	 * the arch's upstream one). */

@@ -84,6 +84,7 @@ bool kvm_make_all_cpus_request(struct kvm *kvm, int req)
 	uint64_t exits[kvm->nr_vcpus];
 	bool need_wait[kvm->nr_vcpus];
 	bool kicked = false;
+	const struct request_policy *req_policy = kvm->cfg.request_policy;
 
 	for (int i = 0; i < kvm->nr_vcpus; i++) {
 		struct kvm_vcpu *v = kvm->vcpus[i];
@@ -93,8 +94,8 @@ bool kvm_make_all_cpus_request(struct kvm *kvm, int req)
 		exits[i] = atomic_load_explicit(&v->exits, memory_order_acquire);
 		/* KVM_REQ_TLB_FLUSH has KVM_REQUEST_WAIT: any mode but
 		 * OUTSIDE needs the IPI and the wait (kvm_request_needs_ipi). */
-		need_wait[i] = (kvm->policy && kvm->policy->exiting_guest_mode
-					? kvm->policy->exiting_guest_mode(v)
+		need_wait[i] = (req_policy && req_policy->exiting_guest_mode
+					? req_policy->exiting_guest_mode(v)
 					: kvm_vcpu_exiting_guest_mode(v)) != OUTSIDE_GUEST_MODE;
 		if (need_wait[i]) {
 			trace(TR_KICK, TRACE_NO_GFN, (uint64_t)i);
@@ -110,7 +111,7 @@ bool kvm_make_all_cpus_request(struct kvm *kvm, int req)
 
 bool kvm_vcpu_enter_guest(struct kvm_vcpu *vcpu)
 {
-	const struct flush_policy *policy = vcpu->kvm->policy;
+	const struct request_policy *policy = vcpu->kvm->cfg.request_policy;
 
 	/* mode before requests (vcpu_enter_guest()'s comment 1): pairs with
 	 * smp_mb__before_atomic() in kvm_vcpu_exiting_guest_mode(). */

@@ -25,6 +25,18 @@
 
 #include "mmu.h"
 
+/*
+ * The Dekker pair's two halves, for variants that weaken one; NULL, or a
+ * NULL field, is upstream's. publish_in_guest_mode() makes vcpu->mode
+ * IN_GUEST_MODE visible before vcpu_enter_guest() reads the requests;
+ * exiting_guest_mode() is kvm_vcpu_exiting_guest_mode(), the requester's
+ * read of the mode after setting the request bit.
+ */
+struct request_policy {
+	void (*publish_in_guest_mode)(struct kvm_vcpu *vcpu);
+	int (*exiting_guest_mode)(struct kvm_vcpu *vcpu);
+};
+
 /* kvm_make_request(): the smp_wmb() orders whatever the request asks the
  * vCPU to act on (a range, a zapped SPTE) before the request bit. */
 void kvm_make_request(int req, struct kvm_vcpu *vcpu);

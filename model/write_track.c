@@ -5,7 +5,6 @@
 
 #include "arch_ops.h"
 #include "../engine/check.h"
-#include "dirty_log.h"
 #include "flush.h"
 #include "../engine/thread.h"
 #include "../oracle/write_rights.h"
@@ -29,6 +28,16 @@ void write_track_destroy(struct kvm *kvm)
 	free((void *)kvm->track->count);
 	free(kvm->track);
 	kvm->track = NULL;
+}
+
+static void write_track_flush(struct kvm *kvm)
+{
+	const struct write_track_policy *p = kvm->cfg.track_policy;
+
+	if (p && p->flush)
+		p->flush(kvm);
+	else
+		kvm_flush_remote_tlbs(kvm);
 }
 
 bool kvm_gfn_is_write_tracked(struct kvm *kvm, gfn_t gfn)
@@ -59,7 +68,7 @@ void kvm_write_track_add_gfn(struct kvm *kvm, gfn_t gfn)
 		epoch = write_right_revoke(kvm->rights, gfn);
 		count(CNT_TRACK_WRPROTS, 1);
 		if (flush)
-			kvm_flush_remote_tlbs(kvm);
+			write_track_flush(kvm);
 	}
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 	if (epoch)

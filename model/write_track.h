@@ -17,6 +17,21 @@
 
 struct kvm;
 
+/*
+ * How kvm_write_track_add_gfn() settles the TLBs: one table per variant;
+ * NULL, or a NULL field, is upstream's choice.
+ */
+struct write_track_policy {
+	/* Does this SPTE change need a flush before the write-protect
+	 * returns? NULL: the arch's rule (x86: 6.13's
+	 * leaf_spte_change_needs_tlb_flush()). */
+	bool (*leaf_change_needs_flush)(uint64_t old_spte, uint64_t new_spte);
+	/* The flush it makes; NULL: kvm_flush_remote_tlbs(), which consults
+	 * no deferred mark. A variant under a deferred-flush policy may pass
+	 * its settling flush here instead. */
+	void (*flush)(struct kvm *kvm);
+};
+
 struct write_track {
 	uint64_t nr_gfns;
 	_Atomic uint16_t *count; /* gfn_write_track[] */

@@ -50,21 +50,15 @@
 
 #include "../workers/workers.h"
 
-#define LOG_POLICY(flush, ring_flushes, ordered)                                \
-	{                                                                       \
-		.harvest_flush = (flush), .ring_reset_flushes = (ring_flushes), \
-		.ring_flags_ordered = (ordered), .enable_always_flushes = true, \
-		.leaf_change_needs_flush = leaf_spte_change_needs_tlb_flush,    \
-	}
-
-static const struct dirty_log_policy log_fixed = LOG_POLICY(HARVEST_FLUSH_IF_REAPED, true, true);
+static const struct dirty_log_policy log_fixed = DIRTY_LOG_POLICY();
 static const struct dirty_log_policy log_flush_if_wrprot =
-	LOG_POLICY(HARVEST_FLUSH_IF_WRPROT, true, true);
-static const struct dirty_log_policy log_no_flush = LOG_POLICY(HARVEST_NO_FLUSH, false, true);
+	DIRTY_LOG_POLICY(.harvest_flush = HARVEST_FLUSH_IF_WRPROT);
+static const struct dirty_log_policy log_no_flush =
+	DIRTY_LOG_POLICY(.harvest_flush = HARVEST_NO_FLUSH, .ring_reset_flushes = false);
 static const struct dirty_log_policy log_ring_reset_no_flush =
-	LOG_POLICY(HARVEST_FLUSH_IF_REAPED, false, true);
+	DIRTY_LOG_POLICY(.ring_reset_flushes = false);
 static const struct dirty_log_policy log_ring_relaxed =
-	LOG_POLICY(HARVEST_FLUSH_IF_REAPED, true, false);
+	DIRTY_LOG_POLICY(.ring_flags_ordered = false);
 
 #define BITMAP_MODES ((1U << LOG_BITMAP) | (1U << LOG_CLEAR))
 #define RING_MODE (1U << LOG_RING)

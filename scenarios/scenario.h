@@ -14,6 +14,8 @@
 #include "../arch/arch.h"
 #include "../model/dirty_log.h"
 #include "../model/flush.h"
+#include "../model/request.h"
+#include "../model/write_track.h"
 #include "../engine/run.h"
 #include "../workers/vm.h"
 
@@ -31,7 +33,7 @@ enum detector {
  * What a variant claims: which detectors catch it, and where its bug can
  * show at all (elsewhere a run must be clean). Claims are measured before
  * they are written (scripts/claims.sh prints the table they must match),
- * and make check holds every variant to them (tests/e2e/30-claims.sh).
+ * and make check holds every variant to them (tests/e2e/25-claims.sh).
  */
 struct variant_claims {
 	unsigned caught_by; /* enum detector bits; 0 for fixed variants */
@@ -79,9 +81,13 @@ struct scenario_variant {
 	const struct walk_policy *walk;
 	/* The MMU flavour this variant runs; NULL: the scenario's. */
 	const struct mmu_arch_ops *arch;
-	/* Dirty logging and write-tracking flush choices; NULL where the
-	 * scenario has neither. */
+	/* Dirty logging's harvest choices; NULL where the scenario has no
+	 * dirty logging (and so no write-tracking). */
 	const struct dirty_log_policy *log_policy;
+	/* Write-tracking's flush choices (model/write_track.h) and the
+	 * request/entry pair's halves (model/request.h); NULL: upstream's. */
+	const struct write_track_policy *track_policy;
+	const struct request_policy *request_policy;
 	/* Free mode: the pace this variant needs over the scenario's
 	 * defaults, in --workload syntax (user options still win); NULL for
 	 * none. */

@@ -59,19 +59,11 @@ static bool never_flush(uint64_t old_spte, uint64_t new_spte)
 	return false;
 }
 
-#define WRPROT_POLICY(rule, enable_flushes)                                            \
-	{                                                                              \
-		.harvest_flush = HARVEST_FLUSH_IF_REAPED, .ring_reset_flushes = true,  \
-		.ring_flags_ordered = true, .enable_always_flushes = (enable_flushes), \
-		.leaf_change_needs_flush = (rule),                                     \
-	}
-
-static const struct dirty_log_policy wp_fixed =
-	WRPROT_POLICY(leaf_spte_change_needs_tlb_flush, true);
-static const struct dirty_log_policy wp_w_rule = WRPROT_POLICY(w_rule, true);
-static const struct dirty_log_policy wp_never = WRPROT_POLICY(never_flush, true);
-static const struct dirty_log_policy wp_enable_no_flush =
-	WRPROT_POLICY(leaf_spte_change_needs_tlb_flush, false);
+static const struct dirty_log_policy log_upstream = DIRTY_LOG_POLICY();
+static const struct dirty_log_policy log_enable_no_flush =
+	DIRTY_LOG_POLICY(.enable_always_flushes = false);
+static const struct write_track_policy track_w_rule = { .leaf_change_needs_flush = w_rule };
+static const struct write_track_policy track_never = { .leaf_change_needs_flush = never_flush };
 
 static const struct scenario_variant variants[] = {
 	{
@@ -80,7 +72,7 @@ static const struct scenario_variant variants[] = {
 		.note = "6.13's leaf_spte_change_needs_tlb_flush() and b64d740ea7dd; must run "
 			"clean",
 		.policy = &flush_policy_tdp,
-		.log_policy = &wp_fixed,
+		.log_policy = &log_upstream,
 	},
 	{
 		.name = "w-rule",
@@ -91,7 +83,8 @@ static const struct scenario_variant variants[] = {
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.claims.shows_with_ad_bits = AD_BITS_OFF, /* with PML logging never clears W */
 		.policy = &flush_policy_tdp,
-		.log_policy = &wp_w_rule,
+		.log_policy = &log_upstream,
+		.track_policy = &track_w_rule,
 	},
 	{
 		.name = "never-flush-overwrite",
@@ -101,7 +94,8 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.policy = &flush_policy_tdp,
-		.log_policy = &wp_never,
+		.log_policy = &log_upstream,
+		.track_policy = &track_never,
 	},
 	{
 		.name = "enable-log-no-flush",
@@ -112,7 +106,7 @@ static const struct scenario_variant variants[] = {
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
 		.claims.shows_with_ad_bits = AD_BITS_OFF, /* needs access tracking */
 		.policy = &flush_policy_tdp,
-		.log_policy = &wp_enable_no_flush,
+		.log_policy = &log_enable_no_flush,
 	},
 };
 

@@ -74,19 +74,21 @@ static int exiting_guest_mode_without_mb(struct kvm_vcpu *vcpu)
 	return cmpxchg(&vcpu->mode, IN_GUEST_MODE, EXITING_GUEST_MODE);
 }
 
-#define REQUEST_POLICY(...)                                                                \
-	{                                                                                  \
-		.vcpu_lock = MMU_LOCK_WRITE, .mark_remote_dirty = mark_nothing,            \
-		.flush = flush_always, .flush_cond = flush_if_zapped,                      \
-		.notifier_locked = flush_if_zapped, .notifier_unlocked = flush_policy_nop, \
-		.dirty_log_flushes_under_lock = true, __VA_ARGS__                          \
-	}
-
-static const struct flush_policy request_fixed = REQUEST_POLICY();
-static const struct flush_policy request_no_mb_entry =
-	REQUEST_POLICY(.publish_in_guest_mode = publish_mode_without_mb);
-static const struct flush_policy request_no_mb_request =
-	REQUEST_POLICY(.exiting_guest_mode = exiting_guest_mode_without_mb);
+static const struct flush_policy request_flushes = {
+	.vcpu_lock = MMU_LOCK_WRITE,
+	.mark_remote_dirty = mark_nothing,
+	.flush = flush_always,
+	.flush_cond = flush_if_zapped,
+	.notifier_locked = flush_if_zapped,
+	.notifier_unlocked = flush_policy_nop,
+	.dirty_log_flushes_under_lock = true,
+};
+static const struct request_policy no_mb_entry = {
+	.publish_in_guest_mode = publish_mode_without_mb,
+};
+static const struct request_policy no_mb_request = {
+	.exiting_guest_mode = exiting_guest_mode_without_mb,
+};
 
 #define NEEDS_STORE_BUFFER_NOTE                                                         \
 	"needs a store buffer (--memory tso or weak under --sched random|pct); cannot " \
@@ -97,7 +99,7 @@ static const struct scenario_variant variants[] = {
 		.name = "fixed",
 		.summary = "smp_store_mb(mode) | set_bit; smp_mb__before_atomic(); cmpxchg(mode)",
 		.note = "the Dekker pair as upstream has it; must run clean in every mode",
-		.policy = &request_fixed,
+		.policy = &request_flushes,
 	},
 	{
 		.name = "no-mb-entry",
@@ -107,7 +109,8 @@ static const struct scenario_variant variants[] = {
 		.claims.caught_by =
 			DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.claims.shows_from = MEM_TSO,
-		.policy = &request_no_mb_entry,
+		.policy = &request_flushes,
+		.request_policy = &no_mb_entry,
 	},
 	{
 		.name = "no-mb-request",
@@ -121,7 +124,8 @@ static const struct scenario_variant variants[] = {
 			DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.claims.pct_depth = 5,
 		.claims.shows_from = MEM_TSO,
-		.policy = &request_no_mb_request,
+		.policy = &request_flushes,
+		.request_policy = &no_mb_request,
 	},
 };
 

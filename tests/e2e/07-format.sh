@@ -6,3 +6,7 @@ cp .clang-format "$plant/"
 printf 'int  f( void ){return 0;}\n' >"$plant/planted.c"
 expect_exit format-check-sees-a-planted-file 1 clang-format --dry-run -Werror "$plant/planted.c"
 rm -rf "$plant"
+# `make` alone builds ./stress: the dependency files it reads must not
+# supply the first target.
+goal=$(make -pq 2>/dev/null | sed -n 's/^\.DEFAULT_GOAL := //p')
+if [ "$goal" = all ]; then pass make-default-goal-is-all; else fail make-default-goal-is-all "make's default goal is '$goal'"; fi

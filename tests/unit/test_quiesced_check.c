@@ -23,13 +23,7 @@
 
 #define G 5
 
-static const struct dirty_log_policy upstream = {
-	.harvest_flush = HARVEST_FLUSH_IF_REAPED,
-	.ring_reset_flushes = true,
-	.ring_flags_ordered = true,
-	.enable_always_flushes = true,
-	.leaf_change_needs_flush = leaf_spte_change_needs_tlb_flush,
-};
+static const struct dirty_log_policy upstream = DIRTY_LOG_POLICY();
 
 struct fixture {
 	struct run run;
