@@ -1,21 +1,9 @@
 # zap-leafs: kvm_tdp_mmu_zap_leafs() over two roots and 2M leaves backed by
 # THPs. The fixed walk runs clean under both TLB huge-page semantics; each
-# buggy walk is caught where its descriptor says; narrow-huge-flush only
-# with a splintering TLB.
-for s in free random pct:3; do
-	seeds_meet "zap-leafs-lost-pending-flush-caught-$s" 19 20 --scenario zap-leafs \
-		--variant lost-pending-flush --sched "$s" --duration 10s
-done
-# Free mode reopens the huge-leaf window whenever the host gives the block
-# back and a fresh THP's leaf replaces the split one's table.
-for s in free random pct:3; do
-	seeds_meet "zap-leafs-narrow-huge-flush-caught-$s" 19 20 --scenario zap-leafs \
-		--variant narrow-huge-flush --tlb-huge splinter --sched "$s" --duration 10s
-done
-for s in free random; do
-	seeds_meet "zap-leafs-yield-no-flush-caught-$s" 19 20 --scenario zap-leafs \
-		--variant yield-no-flush --sched "$s" --duration 10s
-done
+# buggy walk is caught where its descriptor says (25-claims: narrow-huge-flush
+# runs with a splintering TLB unless told, and free mode reopens its window
+# whenever the host gives the block back and a fresh THP's leaf replaces the
+# split one's table).
 # Where the bug cannot show, the descriptor expects a clean run.
 seeds_meet zap-leafs-narrow-huge-flush-clean-with-entry 5 5 --scenario zap-leafs \
 	--variant narrow-huge-flush --tlb-huge entry --duration 1s
