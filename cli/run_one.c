@@ -12,6 +12,7 @@
 #include "../engine/minimize.h"
 #include "../engine/trace.h"
 #include "../workers/registry.h"
+#include "../workers/workers.h"
 #include "config.h"
 #include "verdict.h"
 
@@ -354,7 +355,12 @@ void run_one(const struct options *o, const struct scenario *s, const struct sce
 		     (unsigned long long)cfg.vm.kvm.nr_gfns, cfg.vm.kvm.nr_vcpus);
 	if (!o->quiet)
 		print_header(&cfg, s, v);
-	s->add_workers(run, v);
+	add_vcpu_workers(run);
+	if (s->workers)
+		HARNESS_ASSERT(!run_add_named_workers(run, s->workers),
+			       "%s names workers '%s' it cannot", s->name, s->workers);
+	if (s->add_workers)
+		s->add_workers(run, v);
 	if (v->extra_workers)
 		HARNESS_ASSERT(!run_add_named_workers(run, v->extra_workers),
 			       "%s/%s adds workers '%s' it cannot", s->name, v->name,

@@ -143,12 +143,10 @@ static void dirty_log_defaults(struct vm_config *cfg, const struct run_config *r
 	}
 }
 
+/* The VM ages, and ends with dirty_log_test's check. */
 static void dirty_log_workers(struct run *run, const struct scenario_variant *v)
 {
 	(void)v;
-	add_vcpu_workers(run);
-	run_add_worker(run, "R", reaper_worker, NULL);
-	run_add_worker(run, "A", ager_worker, NULL);
 	run_vm(run)->aging = true;
 	run_vm(run)->quiesced_check = dirty_log_quiesced_check;
 }
@@ -162,5 +160,6 @@ const struct scenario scenario_dirty_log = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = dirty_log_defaults,
+	.workers = "reaper,ager",
 	.add_workers = dirty_log_workers,
 };

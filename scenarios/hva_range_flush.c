@@ -132,13 +132,6 @@ static void hva_range_flush_defaults(struct vm_config *cfg, const struct run_con
 	}
 }
 
-static void hva_range_flush_workers(struct run *run, const struct scenario_variant *v)
-{
-	(void)v;
-	add_vcpu_workers(run);
-	run_add_worker(run, "N", invalidator_worker, NULL);
-}
-
 const struct scenario scenario_hva_range_flush = {
 	.name = "hva-range-flush",
 	.summary = "range-based remote flush in the MMU-notifier path, per memslot",
@@ -147,5 +140,5 @@ const struct scenario scenario_hva_range_flush = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = hva_range_flush_defaults,
-	.add_workers = hva_range_flush_workers,
+	.workers = "invalidator",
 };

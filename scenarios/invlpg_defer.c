@@ -611,15 +611,6 @@ static void invlpg_defer_defaults(struct vm_config *cfg, const struct run_config
 	}
 }
 
-static void invlpg_defer_workers(struct run *run, const struct scenario_variant *v)
-{
-	(void)v;
-	add_vcpu_workers(run);
-	run_add_worker(run, "N", invalidator_worker, NULL);
-	run_add_worker(run, "F", dirty_log_flusher_worker, NULL);
-	run_add_worker(run, "Z", zapper_worker, NULL);
-}
-
 const struct scenario scenario_invlpg_defer = {
 	.name = "invlpg-defer",
 	.summary = "deferred remote flush through remote_tlbs_dirty (guest invlpg)",
@@ -628,5 +619,5 @@ const struct scenario scenario_invlpg_defer = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = invlpg_defer_defaults,
-	.add_workers = invlpg_defer_workers,
+	.workers = "invalidator,flusher,zapper",
 };

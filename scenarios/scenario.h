@@ -126,7 +126,11 @@ struct scenario {
 	/* Scenario defaults for the run; options given by the user win. */
 	void (*defaults)(struct vm_config *cfg, const struct run_config *rc,
 			 const struct scenario_variant *v);
-	/* Start the workers. */
+	/* Its workers after the vCPUs (one per vCPU, always first), by kind
+	 * (workers/registry.h), comma-separated: "invalidator,zapper". */
+	const char *workers;
+	/* NULL, or what names cannot say, run after `workers`: a worker with
+	 * an argument, one only some schedulers want, the VM's end check. */
 	void (*add_workers)(struct run *run, const struct scenario_variant *v);
 };
 

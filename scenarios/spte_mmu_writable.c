@@ -143,7 +143,6 @@ static void spte_mmu_writable_defaults(struct vm_config *cfg, const struct run_c
 static void spte_mmu_writable_workers(struct run *run, const struct scenario_variant *v)
 {
 	(void)v;
-	add_vcpu_workers(run);
 	run_add_worker(run, "R", reaper_worker, (void *)(uintptr_t)REAPER_CYCLE);
 	run_add_worker(run, "T", tracker_worker, NULL);
 	run_add_worker(run, "A", ager_worker, NULL);

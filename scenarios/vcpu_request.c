@@ -154,13 +154,6 @@ static void vcpu_request_defaults(struct vm_config *cfg, const struct run_config
 	}
 }
 
-static void vcpu_request_workers(struct run *run, const struct scenario_variant *v)
-{
-	(void)v;
-	add_vcpu_workers(run);
-	run_add_worker(run, "N", invalidator_worker, NULL);
-}
-
 const struct scenario scenario_vcpu_request = {
 	.name = "vcpu-request",
 	.summary = "request vs guest entry: the Dekker pair under every remote flush",
@@ -169,5 +162,5 @@ const struct scenario scenario_vcpu_request = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = vcpu_request_defaults,
-	.add_workers = vcpu_request_workers,
+	.workers = "invalidator",
 };

@@ -267,8 +267,6 @@ static void zap_leafs_defaults(struct vm_config *cfg, const struct run_config *r
 static void zap_leafs_workers(struct run *run, const struct scenario_variant *v)
 {
 	(void)v;
-	add_vcpu_workers(run);
-	run_add_worker(run, "N", invalidator_worker, NULL);
 	/* Controlled executions each start with a fresh THP already, and an
 	 * extra worker would lengthen every one of them (PCT's k). */
 	if (run->cfg.sched == SCHED_FREE)
@@ -284,5 +282,6 @@ const struct scenario scenario_zap_leafs = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = zap_leafs_defaults,
+	.workers = "invalidator",
 	.add_workers = zap_leafs_workers,
 };
