@@ -87,6 +87,14 @@ static void apply_given(struct config *cfg, const struct options *o)
 			       "--workload passed parsing but not application");
 }
 
+static void apply_actors(struct config *cfg, const struct options *o)
+{
+	memset(&cfg->vm.actors, 0xff, sizeof(cfg->vm.actors)); /* ACTORS_AS_SCENARIO */
+	if (o->given[OPT_ACTORS])
+		HARNESS_ASSERT(!spec_apply(&actors_spec, &cfg->vm.actors, o->actors),
+			       "--actors passed parsing but not application");
+}
+
 static void apply_perturbation(struct config *cfg, const struct options *o,
 			       const struct scenario_variant *v)
 {
@@ -127,6 +135,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	apply_variant_shape(cfg, v);
 	apply_given(cfg, o);
 	apply_perturbation(cfg, o, v);
+	apply_actors(cfg, o);
 	cfg->run.seed = seed;
 	/* A count of executions, given without a duration, is run whole: its
 	 * replay line must not stop short on a slower machine. */

@@ -74,6 +74,12 @@ void list_scenarios(void)
 		const struct scenario *s = all_scenarios[i];
 
 		printf("%s  [%s] %s\n  from: %s\n", s->name, s->arch->name, s->summary, s->origin);
+		printf("  workers: a vCPU per --vcpus%s%s%s%s%s (--actors changes a role's "
+		       "count)\n",
+		       s->workers ? ", " : "", s->workers ? s->workers : "",
+		       s->controlled_workers ? "; controlled modes: " : "",
+		       s->controlled_workers ? s->controlled_workers : "",
+		       s->add_workers ? "; and what the scenario's add_workers() adds" : "");
 		for (int j = 0; j < s->nr_variants; j++) {
 			const struct scenario_variant *v = &s->variants[j];
 

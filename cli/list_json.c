@@ -103,10 +103,13 @@ void list_scenarios_json(void)
 
 		for (int j = 0; j < s->nr_variants; j++)
 			json_array_append_new(variants, variant_json(&s->variants[j]));
-		json_array_append_new(scenarios,
-				      json_pack("{s:s, s:s, s:s, s:s, s:o}", "name", s->name,
-						"summary", s->summary, "origin", s->origin, "arch",
-						s->arch->name, "variants", variants));
+		json_array_append_new(
+			scenarios,
+			json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:o}", "name", s->name,
+				  "summary", s->summary, "origin", s->origin, "arch", s->arch->name,
+				  "workers", s->workers, "controlled_workers",
+				  scenario_workers(s, SCHED_RANDOM), "workers_from_code",
+				  s->add_workers != NULL, "variants", variants));
 	}
 	json_dumpf(scenarios, stdout, JSON_INDENT(1));
 	fputc('\n', stdout);

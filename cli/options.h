@@ -53,6 +53,7 @@ enum option_id {
 	OPT_EXPECT,
 	OPT_PERTURB,
 	OPT_WORKLOAD,
+	OPT_ACTORS,
 	OPT_KEEP_GOING,
 	OPT_MAX_MEMORY,
 	OPT_REPORT,
@@ -131,6 +132,7 @@ struct options {
 	/* Applied over a variant's own, in their canonical form. */
 	char workload[SPEC_MAX_LEN + 1];
 	char perturb[SPEC_MAX_LEN + 1];
+	char actors[SPEC_MAX_LEN + 1];
 	/* --replay of a schedule: follow it (malloc'd). */
 	struct ctl_decision *guide;
 	size_t guide_len;

@@ -356,15 +356,17 @@ void run_one(const struct options *o, const struct scenario *s, const struct sce
 	if (!o->quiet)
 		print_header(&cfg, s, v);
 	add_vcpu_workers(run);
-	if (s->workers)
-		HARNESS_ASSERT(!run_add_named_workers(run, s->workers),
-			       "%s names workers '%s' it cannot", s->name, s->workers);
+	if (scenario_workers(s, cfg.run.sched))
+		HARNESS_ASSERT(!run_add_named_workers(run, scenario_workers(s, cfg.run.sched)),
+			       "%s names workers '%s' it cannot", s->name,
+			       scenario_workers(s, cfg.run.sched));
 	if (s->add_workers)
 		s->add_workers(run, v);
 	if (v->extra_workers)
 		HARNESS_ASSERT(!run_add_named_workers(run, v->extra_workers),
 			       "%s/%s adds workers '%s' it cannot", s->name, v->name,
 			       v->extra_workers);
+	run_set_actor_counts(run, &cfg.vm.actors);
 	check_hooks(run, s, v);
 	run_execute(run);
 	fill_result(result, run, o, s, v);

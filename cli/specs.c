@@ -45,10 +45,25 @@ static const struct spec_key perturb_keys[] = {
 	{ "window-boost", SPEC_COUNT, 1, 1000, P(window_boost) },
 };
 
+#define A(field) offsetof(struct actor_counts, field)
+/* Beyond 8 of a role, executions grow and nothing new opens. One reaper at
+ * most: the model's harvests share their buffers, as upstream's ioctls
+ * share kvm->slots_lock. */
+static const struct spec_key actor_keys[] = {
+	{ "invalidator", SPEC_COUNT, 0, 8, A(invalidator) },
+	{ "flusher", SPEC_COUNT, 0, 8, A(flusher) },
+	{ "zapper", SPEC_COUNT, 0, 8, A(zapper) },
+	{ "reaper", SPEC_COUNT, 0, 1, A(reaper) },
+	{ "tracker", SPEC_COUNT, 0, 8, A(tracker) },
+	{ "ager", SPEC_COUNT, 0, 8, A(ager) },
+};
+
 const struct spec_def workload_spec = { "--workload", workload_keys,
 					(int)(sizeof(workload_keys) / sizeof(workload_keys[0])) };
 const struct spec_def perturb_spec = { "--perturb", perturb_keys,
 				       (int)(sizeof(perturb_keys) / sizeof(perturb_keys[0])) };
+const struct spec_def actors_spec = { "--actors", actor_keys,
+				      (int)(sizeof(actor_keys) / sizeof(actor_keys[0])) };
 
 void spec_key_names(const struct spec_def *d, char *out, size_t len)
 {

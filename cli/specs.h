@@ -28,8 +28,9 @@ struct spec_def {
 	int nr_keys;
 };
 
-/* struct workload (engine/run.h) and struct perturb_rates (engine/sched.h). */
-extern const struct spec_def workload_spec, perturb_spec;
+/* struct workload (engine/run.h), struct perturb_rates (engine/sched.h)
+ * and struct actor_counts (workers/vm.h). */
+extern const struct spec_def workload_spec, perturb_spec, actors_spec;
 
 /* Apply "k=v,..." over *target; -1 after a message naming the bad item
  * (target may then be partly changed: apply to a scratch copy to check). */

@@ -59,6 +59,19 @@ void run_add_worker(struct run *run, const char *name, worker_fn fn, void *arg)
 	*w = (struct worker){ .fn = fn, .arg = arg, .ctx = ctx, .run = run };
 }
 
+void run_remove_worker(struct run *run, int i)
+{
+	HARNESS_ASSERT(i >= 0 && i < run->nr_workers, "no worker %d to remove", i);
+	free(run->workers[i].ctx);
+	memmove(&run->workers[i], &run->workers[i + 1],
+		(size_t)(run->nr_workers - i - 1) * sizeof(run->workers[0]));
+	run->nr_workers--;
+	for (int j = i; j < run->nr_workers; j++) {
+		run->workers[j].ctx->index = j;
+		rng_seed(&run->workers[j].ctx->rng, run->cfg.seed, (uint64_t)j + 1);
+	}
+}
+
 static void *worker_main(void *p)
 {
 	struct worker *w = p;

@@ -93,6 +93,10 @@ int run_init(struct run *run, const struct run_config *cfg, void *subject,
 void run_destroy(struct run *run);
 /* Add a worker named `name` (at most 15 characters) running fn(run, arg). */
 void run_add_worker(struct run *run, const char *name, worker_fn fn, void *arg);
+/* Take worker i out before the run starts; the later ones move down a
+ * place, and their random streams follow their new places, as if they
+ * had been added so. */
+void run_remove_worker(struct run *run, int i);
 /* Start every worker, wait for the end, join, sum the counters. */
 void run_execute(struct run *run);
 /* Sum of one counter over all threads (safe while they run). */

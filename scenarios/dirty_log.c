@@ -124,6 +124,8 @@ static void dirty_log_defaults(struct vm_config *cfg, const struct run_config *r
 {
 	cfg->kvm.nr_vcpus = 2;
 	cfg->kvm.nr_gfns = 64;
+	/* Two roots, a vCPU in each: a write-protect must reach every root. */
+	cfg->kvm.nr_roots = 2;
 	cfg->kvm.log_policy = v->log_policy;
 	cfg->kvm.log_mode = LOG_BITMAP;
 	cfg->work = (struct workload){

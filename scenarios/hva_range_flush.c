@@ -140,5 +140,6 @@ const struct scenario scenario_hva_range_flush = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = hva_range_flush_defaults,
-	.workers = "invalidator",
+	.workers = "invalidator,invalidator",
+	.controlled_workers = "invalidator",
 };

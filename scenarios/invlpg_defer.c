@@ -619,5 +619,6 @@ const struct scenario scenario_invlpg_defer = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = invlpg_defer_defaults,
-	.workers = "invalidator,flusher,zapper",
+	.workers = "invalidator,invalidator,flusher,zapper",
+	.controlled_workers = "invalidator,flusher,zapper",
 };

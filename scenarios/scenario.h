@@ -127,12 +127,25 @@ struct scenario {
 	void (*defaults)(struct vm_config *cfg, const struct run_config *rc,
 			 const struct scenario_variant *v);
 	/* Its workers after the vCPUs (one per vCPU, always first), by kind
-	 * (workers/registry.h), comma-separated: "invalidator,zapper". */
+	 * (workers/registry.h), comma-separated: "invalidator,zapper". Several
+	 * of a role where upstream allows it. */
 	const char *workers;
+	/* Controlled modes' workers; NULL: `workers`. PCT finds a race of
+	 * depth d with odds about 1/(n k^(d-1)), so a second actor of a role
+	 * costs every race that does not need it: controlled executions keep
+	 * one of each by default, and --actors (or the mutation suite's
+	 * several-actor rows) asks for more. */
+	const char *controlled_workers;
 	/* NULL, or what names cannot say, run after `workers`: a worker with
 	 * an argument, one only some schedulers want, the VM's end check. */
 	void (*add_workers)(struct run *run, const struct scenario_variant *v);
 };
+
+/* The workers a run of s under sched starts after its vCPUs. */
+static inline const char *scenario_workers(const struct scenario *s, enum sched_mode sched)
+{
+	return sched != SCHED_FREE && s->controlled_workers ? s->controlled_workers : s->workers;
+}
 
 #define AD_BITS_OFF (1U << 0)
 #define AD_BITS_ON (1U << 1)

@@ -115,6 +115,9 @@ static void spte_mmu_writable_defaults(struct vm_config *cfg, const struct run_c
 {
 	cfg->kvm.nr_vcpus = 2;
 	cfg->kvm.nr_gfns = 64;
+	/* Two roots, a vCPU in each (an L1 root and a nested TDP root, or
+	 * SMM's): a write-protect must reach every root. */
+	cfg->kvm.nr_roots = 2;
 	cfg->kvm.log_policy = v->log_policy;
 	cfg->kvm.log_mode = LOG_BITMAP;
 	cfg->work = (struct workload){
@@ -144,8 +147,6 @@ static void spte_mmu_writable_workers(struct run *run, const struct scenario_var
 {
 	(void)v;
 	run_add_worker(run, "R", reaper_worker, (void *)(uintptr_t)REAPER_CYCLE);
-	run_add_worker(run, "T", tracker_worker, NULL);
-	run_add_worker(run, "A", ager_worker, NULL);
 	run_vm(run)->aging = true;
 	run_vm(run)->quiesced_check = dirty_log_quiesced_check;
 }
@@ -159,5 +160,9 @@ const struct scenario scenario_spte_mmu_writable = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = spte_mmu_writable_defaults,
+	/* Two trackers: a gfn tracked twice is nested tracking, and the
+	 * nested add relies on the first add's write-protect and flush. */
+	.workers = "tracker,tracker,ager",
+	.controlled_workers = "tracker,ager",
 	.add_workers = spte_mmu_writable_workers,
 };

@@ -162,5 +162,6 @@ const struct scenario scenario_vcpu_request = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = vcpu_request_defaults,
-	.workers = "invalidator",
+	.workers = "invalidator,invalidator",
+	.controlled_workers = "invalidator",
 };

@@ -282,6 +282,7 @@ const struct scenario scenario_zap_leafs = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = zap_leafs_defaults,
-	.workers = "invalidator",
+	.workers = "invalidator,invalidator",
+	.controlled_workers = "invalidator",
 	.add_workers = zap_leafs_workers,
 };

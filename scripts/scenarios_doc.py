@@ -67,6 +67,15 @@ def main():
               "`scenarios/%s.c`." % (s["summary"][0].upper() + s["summary"][1:], s["origin"],
                                      s["arch"], s["name"].replace("-", "_")))
         print()
+        def roster(names):
+            return ", ".join(["a vCPU per `--vcpus`"] +
+                             ["`%s`" % w for w in (names or "").split(",") if w])
+        controlled = "" if s["controlled_workers"] == s["workers"] else \
+            "; in controlled modes %s" % roster(s["controlled_workers"])
+        print("Workers: %s%s%s; `--actors` changes a role's count." % (
+            roster(s["workers"]), controlled,
+            "; and what its `add_workers()` adds" if s["workers_from_code"] else ""))
+        print()
         print("| variant | caught by | shows with | what it is |")
         print("|---|---|---|---|")
         for v in s["variants"]:

@@ -126,6 +126,41 @@ int run_add_named_workers(struct run *run, const char *names)
 	return 0;
 }
 
+static int count_of(const struct run *run, const struct worker_kind *k, int *last)
+{
+	int n = 0;
+
+	for (int i = 0; i < run->nr_workers; i++)
+		if (run->workers[i].fn == k->fn) {
+			n++;
+			*last = i;
+		}
+	return n;
+}
+
+static void set_count(struct run *run, const char *kind, uint32_t want)
+{
+	const struct worker_kind *k = worker_kind_named(kind);
+	int last = -1, have = count_of(run, k, &last);
+
+	if (want == ACTORS_AS_SCENARIO)
+		return;
+	for (; (uint32_t)have > want; have = count_of(run, k, &last))
+		run_remove_worker(run, last);
+	for (; (uint32_t)have < want; have++)
+		run_add_named_workers(run, kind);
+}
+
+void run_set_actor_counts(struct run *run, const struct actor_counts *a)
+{
+	set_count(run, "invalidator", a->invalidator);
+	set_count(run, "flusher", a->flusher);
+	set_count(run, "zapper", a->zapper);
+	set_count(run, "reaper", a->reaper);
+	set_count(run, "tracker", a->tracker);
+	set_count(run, "ager", a->ager);
+}
+
 bool vm_missing_hook(const struct run *run, const char **hook, const char **worker)
 {
 	const struct mmu_arch_ops *arch = run_vm(run)->kvm.arch;

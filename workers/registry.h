@@ -31,6 +31,9 @@ void worker_kind_names(char *buf, size_t len);
 /* Add one worker of each kind named in `names` (comma-separated), labelled
  * by kind and count. -1 (nothing added) if a name is no kind's. */
 int run_add_named_workers(struct run *run, const char *names);
+/* Make the run's count of each role what `a` says (ACTORS_AS_SCENARIO:
+ * leave it): add workers of the kind by name, or take out its last ones. */
+void run_set_actor_counts(struct run *run, const struct actor_counts *a);
 /* The first hook a worker of the run calls that the VM's arch leaves NULL,
  * by its name and the worker's; false if there is none. */
 bool vm_missing_hook(const struct run *run, const char **hook, const char **worker);

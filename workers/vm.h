@@ -32,9 +32,17 @@ struct workload {
 	uint32_t exec_harvests, exec_tracks, exec_agings;
 };
 
+/* How many workers of each role a run has beyond its vCPUs (--actors);
+ * ACTORS_AS_SCENARIO keeps the scenario's and variant's count. */
+#define ACTORS_AS_SCENARIO UINT32_MAX
+struct actor_counts {
+	uint32_t invalidator, flusher, zapper, reaper, tracker, ager;
+};
+
 struct vm_config {
 	struct kvm_config kvm;
 	struct workload work;
+	struct actor_counts actors;
 };
 
 struct vm {

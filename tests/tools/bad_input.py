@@ -161,7 +161,7 @@ def mutate(replay, rng):
         for bad in (None, [], {}, 1.5, -1, False, "", "x" * 5000):
             # An empty list is no decisions; an empty spec, no items.
             if (key == "schedule" and bad == []) or \
-               (key in ("workload", "perturb") and bad == ""):
+               (key in ("workload", "perturb", "actors") and bad == ""):
                 continue
             variant("%s=%r" % (key, bad)[:60], lambda rp, k=key, b=bad: rp.update({k: b}),
                     {2})

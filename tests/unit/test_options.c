@@ -384,6 +384,7 @@ static void every_option_prints_what_it_parses(void **state)
 		complain_stream = fopen("/dev/null", "w");
 		if (d->kind == OK_SPEC)
 			sample = !strcmp(d->name, "workload") ? "invlpg=0.50,slice=010"
+				 : !strcmp(d->name, "actors") ? "invalidator=02,ager=0"
 							      : "spin=0.50";
 		if (option_set(&a, (enum option_id)i, sample, d->name))
 			fail_msg("--%s refused its sample '%s'", d->name, sample);
