@@ -50,7 +50,10 @@ bool kvm_gfn_is_write_tracked(struct kvm *kvm, gfn_t gfn)
  * kvm_mmu_slot_gfn_write_protect(): under mmu_lock held for write, count
  * the tracker in, protect the gfn, and flush if the SPTE changes need it by
  * the rule (the shadow MMU's mmu_spte_update() verdict). The right to write
- * gfn is revoked at the write-protect and complete at the unlock.
+ * gfn is revoked at the write-protect and complete at the unlock. A nested
+ * add (the gfn already tracked) protects nothing itself, but its caller
+ * relies on the protection from its return on just the same: the first
+ * add's revocation is complete when either returns.
  */
 void kvm_write_track_add_gfn(struct kvm *kvm, gfn_t gfn)
 {
@@ -66,9 +69,12 @@ void kvm_write_track_add_gfn(struct kvm *kvm, gfn_t gfn)
 		bool flush = kvm->arch->write_protect_gfn(kvm, gfn, true, &changed);
 
 		epoch = write_right_revoke(kvm->rights, gfn);
+		kvm->rights->gfn[gfn].track_pending = epoch;
 		count(CNT_TRACK_WRPROTS, 1);
 		if (flush)
 			write_track_flush(kvm);
+	} else {
+		epoch = kvm->rights->gfn[gfn].track_pending;
 	}
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 	if (epoch)

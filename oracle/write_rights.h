@@ -28,6 +28,10 @@ struct write_right {
 	/* The epoch the harvest running now revoked (dirty logging's one
 	 * reaper at a time), done when it returns. */
 	uint32_t log_pending;
+	/* The epoch write-tracking's first add revoked (mmu_lock held for
+	 * write): a nested add of the gfn relies on that revocation, so it
+	 * is done, at the latest, when the nested add returns too. */
+	uint32_t track_pending;
 };
 
 struct write_rights {
