@@ -31,7 +31,9 @@ static _Atomic uint64_t *leaf_slot(struct spt_table *root, gfn_t gfn)
 /*
  * fast_page_fault() / fast_pf_fix_direct_spte(): restore an access-tracked
  * SPTE, or set W on an MMU-writable one for a write, with one cmpxchg; mark
- * the gfn dirty after the cmpxchg succeeded, as upstream does.
+ * the gfn dirty after the cmpxchg succeeded, as upstream does. No mmu_lock:
+ * a schedule point splits each step (the SPTE read, the cmpxchg, the mark),
+ * so a harvest, a write-protect or a zap can come between any two.
  */
 bool tdp_fast_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 {
@@ -57,10 +59,12 @@ bool tdp_fast_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 		/* Spurious: another vCPU fixed it first. */
 		if (new_spte == old)
 			return true;
+		sched_point(); /* read, not yet swapped: the cmpxchg may fail */
 		if (cmpxchg(slot, old, new_spte) != old)
 			continue;
 		trace(TR_SPTE_SET, gfn, new_spte);
 		count(CNT_FAST_FAULTS, 1);
+		sched_point(); /* writable, not yet marked */
 		if (is_writable_pte(new_spte) && !is_writable_pte(old))
 			mark_page_dirty(vcpu, gfn);
 		return true;

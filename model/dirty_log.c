@@ -135,6 +135,9 @@ void mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn)
 		dirty_ring_push(&d->rings[vcpu->vcpu_id], gfn);
 	else
 		set_bit((int)(gfn % WORD_BITS), &d->bitmap[gfn / WORD_BITS]);
+	/* Marked: a harvest may take the mark before what follows it (a
+	 * lockless cmpxchg that makes the SPTE writable must not). */
+	sched_point();
 }
 
 void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value)

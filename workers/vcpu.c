@@ -5,8 +5,12 @@
  *
  * The hardware side of an access is done here, in guest mode: look up the
  * TLB; on a miss walk the SPTEs and fill it; judge the use with the oracle;
- * touch the frame. A kick (mode no longer IN_GUEST_MODE) is noticed before
- * each access, as an IPI is taken between instructions.
+ * touch the frame. A kick (mode no longer IN_GUEST_MODE) is noticed between
+ * accesses, as an IPI is taken between instructions, but not at once: the
+ * IPI is in flight for up to KICK_LATENCY_MAX more accesses, each a schedule
+ * point of its own. Those are legal until the requester's wait returns, so
+ * a requester that does not wait is caught by every scheduler, not only by
+ * free mode's timing.
  */
 #include "../model/arch_ops.h"
 #include "../model/dirty_log.h"
@@ -14,6 +18,8 @@
 #include "../model/request.h"
 #include "../engine/sched.h"
 #include "workers.h"
+
+#define KICK_LATENCY_MAX 1
 
 enum exit_reason {
 	EXIT_KICKED,
@@ -35,7 +41,31 @@ struct vcpu_state {
 	bool has_pending;
 	uint64_t write_value;
 	uint64_t fills; /* TLB fills so far */
+	/* The kick this guest entry has seen, and the accesses it still
+	 * makes before the IPI lands. */
+	bool kick_seen;
+	uint32_t kick_latency;
+	/* Its own stream, so the guest program draws what it drew before the
+	 * IPI took time. */
+	struct rng ipi_rng;
 };
+
+/* The IPI has landed: the vCPU leaves guest mode now. Until then it goes
+ * on, one access per schedule point. */
+static bool kick_lands(struct vcpu_state *s)
+{
+	if (!kvm_vcpu_kicked(s->vcpu))
+		return false;
+	if (!s->kick_seen) {
+		s->kick_seen = true;
+		s->kick_latency = (uint32_t)rng_below(&s->ipi_rng, KICK_LATENCY_MAX + 1);
+	}
+	if (!s->kick_latency)
+		return true;
+	s->kick_latency--;
+	sched_point();
+	return false;
+}
 
 static struct guest_op next_guest_op(struct vcpu_state *s)
 {
@@ -148,7 +178,7 @@ static enum exit_reason run_guest(struct vcpu_state *s)
 	for (uint32_t i = 0; i < run_vm(s->run)->cfg.work.slice; i++) {
 		struct guest_op op;
 
-		if (kvm_vcpu_kicked(s->vcpu))
+		if (kick_lands(s))
 			return EXIT_KICKED;
 		op = next_guest_op(s);
 		uint64_t fills = s->fills;
@@ -191,6 +221,11 @@ void vcpu_worker(struct run *run, void *arg)
 {
 	struct vcpu_state s = { .run = run, .vcpu = run_vm(run)->kvm.vcpus[(intptr_t)arg] };
 
+	/* From the thread's stream as this execution seeded it, without
+	 * drawing from it. */
+	rng_seed(&s.ipi_rng, current_thread->rng.s[0] ^ current_thread->rng.s[1],
+		 0x697069 /* "ipi" */);
+
 	worker_set_budget(run_vm(run)->cfg.work.exec_guest_entries);
 	while (worker_keep_going()) {
 		enum exit_reason why;
@@ -200,6 +235,7 @@ void vcpu_worker(struct run *run, void *arg)
 			break;
 		if (!kvm_vcpu_enter_guest(s.vcpu))
 			continue;
+		s.kick_seen = false;
 		why = run_guest(&s);
 		kvm_vcpu_exit_guest(s.vcpu);
 		handle_exit(&s, why);
