@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/bitops.h"
 #include "../engine/check.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
@@ -260,9 +261,17 @@ int hostmem_mapping_level(struct hostmem *hm, uint64_t hva, kvm_pfn_t pfn)
 	return base != HVA_NO_FRAME && base + (hva - first) == pfn ? hm->huge_level : PG_LEVEL_4K;
 }
 
+/*
+ * hva_to_pfn(): the fault path's read of the host page table. It goes
+ * through the memory model, as the unmap's clear does (hostmem_unmap()), so
+ * under --memory weak it may read the pfn the hva held just before an
+ * unmap: what the smp_rmb() after the fault's mmu_invalidate_seq snapshot
+ * forbids (kvm_mmu_invalidate_seq_read()). Acquire, so that the frame's
+ * generation read next is no older than the pfn.
+ */
 struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva)
 {
-	kvm_pfn_t pfn = atomic_load_explicit(&hm->hva_pfn[hva], memory_order_acquire);
+	kvm_pfn_t pfn = smp_load_acquire(&hm->hva_pfn[hva]);
 
 	if (pfn == HVA_NO_FRAME && hm->huge_pages)
 		pfn = get_page_thp(hm, hva);
@@ -271,7 +280,8 @@ struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva)
 		kvm_pfn_t want = alloc_frame(hm), expected = HVA_NO_FRAME;
 
 		/* A racing fault may install a frame first: use theirs. */
-		if (atomic_compare_exchange_strong(&hm->hva_pfn[hva], &expected, want))
+		expected = cmpxchg(&hm->hva_pfn[hva], HVA_NO_FRAME, want);
+		if (expected == HVA_NO_FRAME)
 			pfn = want;
 		else {
 			release_frame(hm, want);
@@ -327,7 +337,9 @@ kvm_pfn_t hostmem_unmap(struct hostmem *hm, uint64_t hva)
 		       (unsigned long long)hva, (unsigned long long)hm->nr_pages);
 	if (hm->huge_pages)
 		return unmap_thp_aware(hm, hva);
-	return atomic_exchange(&hm->hva_pfn[hva], HVA_NO_FRAME);
+	/* ptep_get_and_clear(): through the memory model, as the fault's
+	 * read of it is. */
+	return xchg(&hm->hva_pfn[hva], HVA_NO_FRAME);
 }
 
 void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn)
