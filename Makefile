@@ -10,7 +10,8 @@
 #   make lint     cppcheck, clang-tidy and the layering check
 #   make format   clang-format the tree; make format-check says if it is not
 #   make bench    benchmarks (hyperfine)
-#   make nightly  every scenario and variant, free mode and TSan
+#   make nightly  every scenario and variant, free mode and TSan, and the mutants
+#   make mutants  the mutation score: tests/mutants/ against the fixed variants
 #   make setup    install missing Debian packages (as root) or print the line
 VERSION := 0.1.0
 
@@ -40,6 +41,7 @@ LIB_SRCS := $(wildcard engine/*.c model/*.c oracle/*.c arch/*.c workers/*.c scen
 OBJS := $(LIB_SRCS:%.c=build/%.o)
 TSAN_OBJS := $(LIB_SRCS:%.c=build-tsan/%.o)
 ASAN_OBJS := $(LIB_SRCS:%.c=build-asan/%.o)
+COV_OBJS := $(LIB_SRCS:%.c=build-cov/%.o)
 # AddressSanitizer and UBSan (any undefined behaviour stops the run), with
 # libFuzzer's coverage hooks, so the fuzz targets and ./stress-asan share
 # one build of the library.
@@ -49,13 +51,13 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build-asan/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all tsan asan fuzz run check check-quick test unit bench setup clean nightly \
+.PHONY: all tsan asan fuzz run check check-quick test unit bench setup clean nightly mutants \
 	lint format format-check
 
 all: stress
 # After the first rule: `make` alone builds stress, not the first object a
 # dependency file names.
--include $(shell find build build-tsan build-asan -name '*.d' 2>/dev/null)
+-include $(shell find build build-tsan build-asan build-cov -name '*.d' 2>/dev/null)
 
 build/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
@@ -72,6 +74,15 @@ stress-tsan: build-tsan/cli/main.o $(TSAN_OBJS)
 	$(TSAN_CC) $(BASE_CFLAGS) -fsanitize=thread -o $@ $^ $(LDLIBS)
 
 tsan: stress-tsan
+
+# gcov's line counts, for the mutation runner: which fixed-variant runs
+# execute the lines a mutant changes.
+build-cov/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) -O1 -g --coverage -c -o $@ $<
+
+stress-cov: build-cov/cli/main.o $(COV_OBJS)
+	$(CC) $(BASE_CFLAGS) --coverage -o $@ $^ $(LDLIBS)
 
 build-asan/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
@@ -132,11 +143,16 @@ format-check:
 bench: stress
 	@scripts/bench.sh
 
-nightly: stress stress-tsan
+# Each tests/mutants/*.patch against the fixed variants; MUTANTS=glob picks
+# some, MUTANT_SECONDS sets each run's length.
+mutants: stress stress-cov
+	@tests/tools/mutants.py --only '$(or $(MUTANTS),*)' --seconds $(or $(MUTANT_SECONDS),1)
+
+nightly: stress stress-tsan stress-cov
 	@scripts/nightly.sh
 
 setup:
 	@scripts/setup.sh
 
 clean:
-	rm -rf build build-tsan build-asan stress stress-tsan stress-asan
+	rm -rf build build-tsan build-asan build-cov stress stress-tsan stress-asan stress-cov mutants-out

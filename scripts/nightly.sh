@@ -6,7 +6,8 @@
 # every fixed variant for FIXED_SEEDS seeds (default 20) of FIXED_DURATION
 # (default 10s) in free mode and under random, pct:3 and cover in every memory
 # model, in every --log mode, --ad-bits and --tlb-huge setting its scenario
-# has.
+# has. Last, the mutation score (make mutants), its table in
+# OUT_DIR/mutants/mutants.md.
 # Exits non-zero if any run was not as expected or TSan reported on a fixed
 # variant. Variants not stated as caught in a mode are reported, not judged.
 set -u
@@ -36,6 +37,15 @@ settings_of() {
 	zap-leafs) echo "--tlb-huge=entry --tlb-huge=splinter" ;;
 	*) echo "-" ;;
 	esac
+	# Controlled modes run one actor per role unless told: the full roster
+	# too (free mode has it already).
+	./stress --list --json | python3 -c '
+import json, sys
+for s in json.load(sys.stdin):
+    if s["name"] == sys.argv[1] and s["workers"] and s["workers"] != s["controlled_workers"]:
+        names = s["workers"].split(",")
+        print("--actors=" + ",".join("%s=%d" % (n, names.count(n)) for n in dict.fromkeys(names)))
+' "$1"
 }
 fixed_seeds=${FIXED_SEEDS:-20}
 while read -r scenario variant; do
@@ -82,4 +92,6 @@ while read -r scenario variant kind; do
 	echo "tsan $scenario/$variant ($kind): $tsan"
 	[ "$kind" = fixed ] && [ "$tsan" = race ] && status=1
 done < <(./stress --list | awk '/^[a-z]/ {s=$1} /^    [a-z]/ && ($2=="fixed"||$2=="buggy") {print s, $1, $2}')
+# The mutation score: could the fixed variants have failed?
+make -s stress-cov && tests/tools/mutants.py --out "$out/mutants" || status=1
 exit $status
