@@ -192,8 +192,10 @@ static void serve_range_flushes(struct kvm_vcpu *vcpu)
 	count(CNT_TLB_OVERFLUSH, current);
 }
 
-void kvm_vcpu_serve_requests(struct kvm_vcpu *vcpu)
+bool kvm_vcpu_serve_requests(struct kvm_vcpu *vcpu)
 {
+	bool served = false;
+
 	HARNESS_ASSERT(READ_ONCE(vcpu->mode) == OUTSIDE_GUEST_MODE,
 		       "vCPU %d serves requests in mode %d", vcpu->vcpu_id, READ_ONCE(vcpu->mode));
 	if (kvm_check_request(KVM_REQ_TLB_FLUSH, vcpu)) {
@@ -203,7 +205,11 @@ void kvm_vcpu_serve_requests(struct kvm_vcpu *vcpu)
 		count(CNT_TLB_OVERFLUSH, current);
 		trace(TR_TLB_FLUSH_ALL, TRACE_NO_GFN, dropped);
 		count(CNT_TLB_DROPPED, dropped);
+		served = true;
 	}
-	if (kvm_check_request(KVM_REQ_TLB_FLUSH_RANGE, vcpu))
+	if (kvm_check_request(KVM_REQ_TLB_FLUSH_RANGE, vcpu)) {
 		serve_range_flushes(vcpu);
+		served = true;
+	}
+	return served;
 }

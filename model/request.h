@@ -55,7 +55,7 @@ bool kvm_vcpu_enter_guest(struct kvm_vcpu *vcpu);
 void kvm_vcpu_exit_guest(struct kvm_vcpu *vcpu);
 /* Has a requester asked this vCPU to leave guest mode? */
 bool kvm_vcpu_kicked(struct kvm_vcpu *vcpu);
-/* Serve TLB requests before (re)entering the guest. */
-void kvm_vcpu_serve_requests(struct kvm_vcpu *vcpu);
+/* Serve TLB requests before (re)entering the guest; whether any was. */
+bool kvm_vcpu_serve_requests(struct kvm_vcpu *vcpu);
 
 #endif

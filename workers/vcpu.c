@@ -230,7 +230,11 @@ void vcpu_worker(struct run *run, void *arg)
 	while (worker_keep_going()) {
 		enum exit_reason why;
 
-		kvm_vcpu_serve_requests(s.vcpu);
+		/* vcpu_enter_guest() goes on from its request checks to the
+		 * entry (smp_store_mb(mode)): a window in which a request's
+		 * clear may still be buffered while another is made. */
+		if (kvm_vcpu_serve_requests(s.vcpu))
+			sched_point();
 		if (!dirty_ring_vcpu_may_enter(s.vcpu))
 			break;
 		if (!kvm_vcpu_enter_guest(s.vcpu))
