@@ -216,11 +216,11 @@ def make_scratch(workdir):
 
 
 def patch(scratch, path, reverse=False):
-    args = ["patch", "-p1", "--quiet", "--forward", "--no-backup-if-mismatch", "-d", scratch,
-            "-i", path]
-    if reverse:
-        args.insert(1, "-R")
-    return subprocess.run(args, capture_output=True, text=True)
+    """git apply, as outside any repository: the scratch tree may lie inside
+    this one, whose paths it must not touch."""
+    env = dict(os.environ, GIT_CEILING_DIRECTORIES=os.path.dirname(scratch))
+    args = ["git", "apply", *(["-R"] if reverse else []), path]
+    return subprocess.run(args, cwd=scratch, env=env, capture_output=True, text=True)
 
 
 def build(scratch):
