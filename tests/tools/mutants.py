@@ -291,7 +291,8 @@ def describe(row, mode):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", default="*", help="run the mutants whose name matches (glob)")
+    ap.add_argument("--only", default="*",
+                    help="run the mutants whose name matches one of these globs (a,b*,...)")
     ap.add_argument("--seconds", type=float, default=1, help="each run's duration (default 1)")
     ap.add_argument("--seed", type=int, default=1, help="each run's seed (default 1)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -316,9 +317,11 @@ def main():
     for mode in modes:
         if mode not in MODES:
             die(f"--modes: '{mode}' is not one of {', '.join(MODES)}")
+    globs = a.only.split(",")
     paths = sorted(p for p in (os.path.join(ROOT, "tests", "mutants", f)
                                for f in os.listdir(os.path.join(ROOT, "tests", "mutants")))
-                   if p.endswith(".patch") and fnmatch.fnmatch(os.path.basename(p)[:-6], a.only))
+                   if p.endswith(".patch") and
+                   any(fnmatch.fnmatch(os.path.basename(p)[:-6], g) for g in globs))
     if not paths:
         die(f"no mutant matches '{a.only}'")
     mutants = [Mutant(p) for p in paths]
@@ -343,17 +346,18 @@ def main():
         print(f"coverage: {sum(c is not None for c in cov)} fixed-variant rows "
               f"in {time.time() - start:.0f} s", flush=True)
     table = ["| mutant | what it breaks | verdict | by | runs | s |", "|---|---|---|---|---|---|"]
-    killed = survived = unreached = eq_ok = eq_killed = crashed = 0
+    killed = survived = unreached = eq_ok = eq_killed = crashed = unbuilt = 0
     for m in mutants:
         t0 = time.time()
         if patch(scratch, m.path).returncode:
             die(f"{m.path} does not apply")
         ok, err = build(scratch)
-        if not ok:
-            patch(scratch, m.path, reverse=True)
-            die(f"{m.path} does not build:\n{err}")
         suite = rows if cov is None else kill_suite(m, rows, cov)
-        if not suite:
+        if not ok:
+            # Reported and counted, and the others still run.
+            print(f"mutants: {m.path} does not build:\n{err}", file=sys.stderr)
+            verdict, row, mode, runs = "does not build", None, None, 0
+        elif not suite:
             verdict, row, mode, runs = "unreached", None, None, 0
         elif a.every_mode:
             verdict, row, mode, runs = hunt_every_mode(scratch, suite, modes, a)
@@ -361,7 +365,9 @@ def main():
             verdict, row, mode, runs = hunt(scratch, suite, modes, a.seconds, a.seed, a.jobs)
         patch(scratch, m.path, reverse=True)
         by = describe(row, mode) if row else "-"
-        if m.equivalent:
+        if verdict == "does not build":
+            unbuilt += 1
+        elif m.equivalent:
             if verdict == "killed":
                 eq_killed += 1
                 verdict = "killed, but claimed equivalent"
@@ -387,11 +393,12 @@ def main():
                f"survived {survived}, unreached {unreached}, harness errors {crashed}; "
                f"equivalent {eq_ok}" + (f", {eq_killed} claimed equivalent but killed"
                                         if eq_killed else "")
+               + (f"; {unbuilt} do not build" if unbuilt else "")
                + f"; {time.time() - start:.0f} s")
     with open(os.path.join(a.out, "mutants.md"), "w") as f:
         f.write("\n".join(table) + "\n\n" + summary + "\n")
     print(summary)
-    return 0 if rate >= a.min_rate and not eq_killed else 1
+    return 0 if rate >= a.min_rate and not eq_killed and not unbuilt else 1
 
 
 if __name__ == "__main__":
