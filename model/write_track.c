@@ -63,18 +63,28 @@ void kvm_write_track_add_gfn(struct kvm *kvm, gfn_t gfn)
 
 	mmu_lock(kvm, MMU_LOCK_WRITE);
 	n = READ_ONCE(kvm->track->count[gfn]);
+	if (!n) {
+		/* The oracle's books: whoever sees the count go up sees that
+		 * this period's revocation is not made yet, not the last
+		 * period's, long complete. */
+		atomic_store_explicit(&kvm->rights->gfn[gfn].track_pending, 0,
+				      memory_order_relaxed);
+		atomic_thread_fence(memory_order_release);
+	}
 	WRITE_ONCE(kvm->track->count[gfn], (uint16_t)(n + 1));
 	trace(TR_TRACK, gfn, n + 1);
 	if (!n) {
 		bool flush = kvm->arch->write_protect_gfn(kvm, gfn, true, &changed);
 
 		epoch = write_right_revoke(kvm->rights, gfn);
-		kvm->rights->gfn[gfn].track_pending = epoch;
+		atomic_store_explicit(&kvm->rights->gfn[gfn].track_pending, epoch,
+				      memory_order_relaxed);
 		count(CNT_TRACK_WRPROTS, 1);
 		if (flush)
 			write_track_flush(kvm);
 	} else {
-		epoch = kvm->rights->gfn[gfn].track_pending;
+		epoch = atomic_load_explicit(&kvm->rights->gfn[gfn].track_pending,
+					     memory_order_relaxed);
 	}
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 	if (epoch)

@@ -125,6 +125,48 @@ static bool check_write_right(struct oracle *o, int vcpu_id, const struct tlb_en
 	return false;
 }
 
+struct tracked_right oracle_tracked_right(const struct write_rights *r,
+					  const _Atomic uint16_t *count, gfn_t gfn)
+{
+	const struct write_right *w = &r->gfn[gfn];
+	uint16_t n;
+	uint32_t done, pending;
+
+	/* After the walk: the SPTE it read was made by a cmpxchg that came
+	 * after any untrack it depended on; see that untrack too. */
+	atomic_thread_fence(memory_order_acquire);
+	/* As memory holds them: a count still in a store buffer is not yet
+	 * tracking, and makes the check say nothing. A count that went up
+	 * comes with this period's pending epoch cleared (write_track.c). */
+	n = atomic_load_explicit(&count[gfn], memory_order_acquire);
+	done = atomic_load_explicit(&w->track_done, memory_order_acquire);
+	pending = atomic_load_explicit(&w->track_pending, memory_order_relaxed);
+
+	return (struct tracked_right){ .settled = n && pending && done >= pending,
+				       .pending = pending };
+}
+
+bool oracle_check_tracked_write_fill(struct oracle *o, int vcpu_id, gfn_t gfn, kvm_pfn_t pfn,
+				     struct tracked_right before, struct tracked_right after)
+{
+	if (!before.settled || !after.settled || before.pending != after.pending)
+		return true;
+	oracle_report(
+		o, &(struct violation){
+			   .kind = VIOL_WRITE_ESCAPED_TRACKING,
+			   .vcpu_id = vcpu_id,
+			   .gfn = gfn,
+			   .pfn = pfn,
+			   .level = PG_LEVEL_4K,
+			   .write = true,
+			   .entry_epoch = after.pending,
+			   .current_epoch = after.pending,
+			   .t_ns = trace_now_ns() - o->t0_ns,
+			   .accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0,
+		   });
+	return false;
+}
+
 bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
 		      bool write)
 {

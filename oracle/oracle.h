@@ -102,6 +102,21 @@ void oracle_destroy(struct oracle *o);
 /* Judge one use of `e` for gfn by vCPU vcpu_id. Returns true if legal. */
 bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
 		      bool write);
+/* Write-tracking's books for one gfn at one moment: tracked, and the
+ * revocation of its tracking period complete. */
+struct tracked_right {
+	bool settled;	  /* tracked, its revocation complete */
+	uint32_t pending; /* that revocation's epoch */
+};
+struct tracked_right oracle_tracked_right(const struct write_rights *r,
+					  const _Atomic uint16_t *count, gfn_t gfn);
+/* A write walk found gfn's SPTE writable, and gfn was tracked with the same
+ * completed revocation before and after the walk: nothing gives W back to a
+ * tracked gfn (make_spte() and the fast path refuse it), so the SPTE
+ * escaped tracking. A walk that raced an untrack or a new track is not
+ * judged. */
+bool oracle_check_tracked_write_fill(struct oracle *o, int vcpu_id, gfn_t gfn, kvm_pfn_t pfn,
+				     struct tracked_right before, struct tracked_right after);
 /* Record a violation found by any check (counted; the first ones kept). */
 void oracle_report(struct oracle *o, const struct violation *v);
 

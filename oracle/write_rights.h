@@ -31,7 +31,7 @@ struct write_right {
 	/* The epoch write-tracking's first add revoked (mmu_lock held for
 	 * write): a nested add of the gfn relies on that revocation, so it
 	 * is done, at the latest, when the nested add returns too. */
-	uint32_t track_pending;
+	_Atomic uint32_t track_pending; /* the oracle reads it outside mmu_lock */
 };
 
 struct write_rights {

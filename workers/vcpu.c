@@ -16,6 +16,7 @@
 #include "../model/dirty_log.h"
 #include "../oracle/oracle.h"
 #include "../model/request.h"
+#include "../model/write_track.h"
 #include "../engine/sched.h"
 #include "workers.h"
 
@@ -107,6 +108,9 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 {
 	struct tlb *tlb = &s->vcpu->tlb;
 	struct tlb_entry *e = tlb_lookup(tlb, op->gfn);
+	struct kvm *kvm = &run_vm(s->run)->kvm;
+	bool tracking = kvm->track && kvm->rights;
+	struct tracked_right before = { 0 };
 	uint64_t spte;
 	int level;
 
@@ -116,9 +120,16 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 			count_stale_accessed(s, op->gfn);
 		return e;
 	}
+	if (op->write && tracking)
+		before = oracle_tracked_right(kvm->rights, kvm->track->count, op->gfn);
 	spte = spt_walk_root(s->vcpu->root, op->gfn, &level);
 	/* Access-tracked SPTEs are absent to the hardware. */
 	if (!is_hw_present_pte(spte) || (op->write && !is_writable_pte(spte)))
+		return NULL;
+	if (op->write && tracking &&
+	    !oracle_check_tracked_write_fill(
+		    &run_vm(s->run)->oracle, s->vcpu->vcpu_id, op->gfn, spte_to_pfn(spte), before,
+		    oracle_tracked_right(kvm->rights, kvm->track->count, op->gfn)))
 		return NULL;
 	e = tlb_fill(tlb, op->gfn, spte, level);
 	if (run_vm(s->run)->kvm.cfg.ad_bits)

@@ -4,7 +4,9 @@
  * write it and completes the revocation when it returns; a nested add (the
  * gfn already tracked) protects nothing itself but completes the first
  * add's revocation too, since its caller relies on the protection from its
- * return. On a one-vCPU TDP VM driven by hand.
+ * return. While a gfn stays tracked with its revocation complete, a write
+ * walk that finds its SPTE writable is a violation. On a one-vCPU TDP VM
+ * driven by hand.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include "../../arch/arch.h"
 #include "../../model/dirty_log.h"
 #include "../../model/write_track.h"
+#include "../../oracle/oracle.h"
 #include "../../oracle/write_rights.h"
 #include "../../engine/run.h"
 #include "../../workers/vm.h"
@@ -129,6 +132,56 @@ static void release_then_add_revokes_again(void **state)
 	assert_int_equal(done_of(f), epoch + 1);
 }
 
+/* The oracle's fill check: a writable SPTE found by a write walk while the
+ * gfn stays tracked with its revocation complete is reported; untracked, a
+ * revocation still in flight, or a new tracking period begun during the
+ * walk, is not judged. */
+static void writable_fill_of_settled_tracked_gfn_is_reported(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = &f->vm.kvm;
+	struct oracle *o = &f->vm.oracle;
+	struct tracked_right untracked = oracle_tracked_right(kvm->rights, kvm->track->count, G);
+	struct tracked_right settled;
+
+	assert_false(untracked.settled);
+	assert_true(oracle_check_tracked_write_fill(o, 0, G, 1, untracked, untracked));
+	kvm_write_track_add_gfn(kvm, G);
+	settled = oracle_tracked_right(kvm->rights, kvm->track->count, G);
+	assert_true(settled.settled);
+	/* Tracked through the walk: W must not have come back. */
+	assert_false(oracle_check_tracked_write_fill(o, 0, G, 1, settled, settled));
+	assert_int_equal(o->nr_kept, 1);
+	assert_int_equal(o->kept[0].kind, VIOL_WRITE_ESCAPED_TRACKING);
+	/* Untracked before the walk, tracked after: not judged. */
+	assert_true(oracle_check_tracked_write_fill(o, 0, G, 1, untracked, settled));
+	assert_int_equal(o->nr_kept, 1);
+}
+
+static void fill_during_revocation_or_new_period_is_legal(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = &f->vm.kvm;
+	struct oracle *o = &f->vm.oracle;
+	struct tracked_right first, in_flight, second;
+	uint32_t epoch;
+
+	kvm_write_track_add_gfn(kvm, G);
+	first = oracle_tracked_right(kvm->rights, kvm->track->count, G);
+	kvm_write_track_remove_gfn(kvm, G);
+	kvm_write_track_add_gfn(kvm, G);
+	second = oracle_tracked_right(kvm->rights, kvm->track->count, G);
+	/* Another tracking period began while the walk ran. */
+	assert_true(oracle_check_tracked_write_fill(o, 0, G, 1, first, second));
+	/* The add that revoked has not returned: its flush may still run. */
+	epoch = atomic_load(&right_of(f)->track_done);
+	atomic_store(&right_of(f)->track_done, epoch - 1);
+	in_flight = oracle_tracked_right(kvm->rights, kvm->track->count, G);
+	assert_false(in_flight.settled);
+	assert_true(oracle_check_tracked_write_fill(o, 0, G, 1, in_flight, in_flight));
+	assert_int_equal(o->nr_kept, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +189,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nested_add_completes_the_first_revocation, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(release_then_add_revokes_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(writable_fill_of_settled_tracked_gfn_is_reported,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(fill_during_revocation_or_new_period_is_legal,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
