@@ -228,13 +228,20 @@ def build(scratch):
     return p.returncode == 0, p.stderr[-2000:]
 
 
+# gcov counts a statement on its first line: a change to the second line of
+# a call that spans three is reached when any of the lines above it is.
+STATEMENT_LINES = 3
+
+
 def kill_suite(mutant, rows, cov):
     """The rows whose coverage run executed a line the mutant changes."""
+    near = {f: {n - k for n in lines for k in range(STATEMENT_LINES)}
+            for f, lines in mutant.changed.items()}
     chosen = []
     for row, hit in zip(rows, cov):
         if hit is None:
             continue
-        if any(hit.get(f, set()) & lines for f, lines in mutant.changed.items()):
+        if any(hit.get(f, set()) & lines for f, lines in near.items()):
             chosen.append(row)
     return chosen
 
