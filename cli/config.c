@@ -87,9 +87,13 @@ static void apply_given(struct config *cfg, const struct options *o)
 			       "--workload passed parsing but not application");
 }
 
-static void apply_actors(struct config *cfg, const struct options *o)
+static void apply_actors(struct config *cfg, const struct options *o,
+			 const struct scenario_variant *v)
 {
 	memset(&cfg->vm.actors, 0xff, sizeof(cfg->vm.actors)); /* ACTORS_AS_SCENARIO */
+	if (v->actors)
+		HARNESS_ASSERT(!spec_apply(&actors_spec, &cfg->vm.actors, v->actors),
+			       "variant %s has bad actors '%s'", v->name, v->actors);
 	if (o->given[OPT_ACTORS])
 		HARNESS_ASSERT(!spec_apply(&actors_spec, &cfg->vm.actors, o->actors),
 			       "--actors passed parsing but not application");
@@ -135,7 +139,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	apply_variant_shape(cfg, v);
 	apply_given(cfg, o);
 	apply_perturbation(cfg, o, v);
-	apply_actors(cfg, o);
+	apply_actors(cfg, o, v);
 	cfg->run.seed = seed;
 	/* A count of executions, given without a duration, is run whole: its
 	 * replay line must not stop short on a slower machine. */

@@ -16,6 +16,8 @@ static void list_variant_shapes(const struct scenario_variant *v)
 	if (v->claims.caught_by & DETECT_PCT)
 		printf("    %-22s         pct: stated caught from --sched pct:%d on\n", "",
 		       v->claims.pct_depth ? v->claims.pct_depth : CTL_DEFAULT_DEPTH);
+	if (v->actors)
+		printf("    %-22s         runs with --actors %s\n", "", v->actors);
 	if (v->workload || v->perturb)
 		printf("    %-22s         free mode runs with%s%s%s%s\n", "",
 		       v->workload ? " --workload " : "", v->workload ? v->workload : "",

@@ -85,12 +85,12 @@ static json_t *claims_json(const struct variant_claims *c)
 
 static json_t *variant_json(const struct scenario_variant *v)
 {
-	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:{s:s?, s:s?, s:i, s:s?, s:b}}", "name",
+	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:{s:s?, s:s?, s:s?, s:i, s:s?, s:b}}", "name",
 			 v->name, "summary", v->summary, "note", v->note, "buggy", v->buggy,
 			 "claims", claims_json(&v->claims), "settings", "workload", v->workload,
-			 "perturb", v->perturb, "controlled_vcpus", v->controlled_vcpus,
-			 "controlled_workload", v->controlled_workload, "cover_follows_reorderings",
-			 v->cover_follows_reorderings);
+			 "perturb", v->perturb, "actors", v->actors, "controlled_vcpus",
+			 v->controlled_vcpus, "controlled_workload", v->controlled_workload,
+			 "cover_follows_reorderings", v->cover_follows_reorderings);
 }
 
 void list_scenarios_json(void)

@@ -111,6 +111,10 @@ struct scenario_variant {
 	/* Workers this variant adds to its scenario's, by kind
 	 * (workers/registry.h), comma-separated: "invalidator,zapper". */
 	const char *extra_workers;
+	/* Role counts over its scenario's rosters, in --actors syntax, for a
+	 * race that an actor it does not need slows (user options still
+	 * win); NULL for none. */
+	const char *actors;
 };
 
 struct scenario {

@@ -30,8 +30,10 @@ for sv in invlpg-defer:notifier-ignores-flag hva-range-flush:under-by-one \
 done
 asan_case asan-minimize --scenario invlpg-defer --variant late-snapshot --sched random \
 	--seed 1 --minimize
+# Seed 8: the search finds it in 0.23 s in the plain build (seeds 1-8 take
+# 0.2 to 12 s), so ASan's slowdown still leaves it well inside the bound.
 asan_case asan-cover --scenario invlpg-defer --variant missing-wmb --sched cover \
-	--memory weak --seed 1 --duration 20s
+	--memory weak --seed 8 --duration 20s
 for f in scenarios/replays/*.json; do
 	asan_case "asan-replay-$(basename "$f" .json)" --replay "$f"
 done
