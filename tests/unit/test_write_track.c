@@ -17,59 +17,21 @@
 
 #include <cmocka.h>
 
-#include "../../arch/arch.h"
-#include "../../model/dirty_log.h"
 #include "../../model/write_track.h"
 #include "../../oracle/oracle.h"
 #include "../../oracle/write_rights.h"
-#include "../../engine/run.h"
-#include "../../workers/vm.h"
+#include "logged_vm.h"
 
 #define G 5
 
-static const struct dirty_log_policy upstream = DIRTY_LOG_POLICY();
-
-struct fixture {
-	struct run run;
-	struct vm vm;
-	struct thread_ctx *ctx;
-};
-
 static int setup(void **state)
 {
-	const struct run_config cfg = { .keep_going = true };
-	const struct kvm_config kvm = {
-		.nr_gfns = 64,
-		.nr_memslots = 1,
-		.nr_vcpus = 1,
-		.tlb_entries = 16,
-		.log_policy = &upstream,
-		.log_mode = LOG_BITMAP,
-		.arch = &x86_tdp_ops,
-	};
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
-	f->vm.cfg.kvm = kvm;
-	if (!f->ctx || run_init(&f->run, &cfg, &f->vm, &vm_subject_ops))
-		return -1;
-	memset(f->ctx, 0, sizeof(*f->ctx));
-	current_thread = f->ctx;
-	*state = f;
-	return 0;
+	return logged_vm_setup(state, LOG_BITMAP, false);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	current_thread = NULL;
-	run_destroy(&f->run);
-	free(f->ctx);
-	free(f);
-	return 0;
+	return logged_vm_teardown(state);
 }
 
 static struct write_right *right_of(struct fixture *f)

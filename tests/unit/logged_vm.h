@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The unit tests' logged VM: one vCPU (never in guest mode, so no flush
+ * waits on it) on a 64-gfn TDP VM with dirty logging and write-tracking,
+ * upstream's dirty-log policy, driven by hand from the calling thread, which
+ * gets a zeroed context (schedule points are no-ops and count into it).
+ */
+#ifndef LOSTFLUSH_TEST_LOGGED_VM_H
+#define LOSTFLUSH_TEST_LOGGED_VM_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../arch/arch.h"
+#include "../../model/dirty_log.h"
+#include "../../engine/run.h"
+#include "../../workers/vm.h"
+
+static const struct dirty_log_policy logged_vm_upstream = DIRTY_LOG_POLICY();
+
+struct fixture {
+	struct run run;
+	struct vm vm;
+	struct thread_ctx *ctx;
+};
+
+static inline int logged_vm_setup(void **state, enum dirty_log_mode mode, bool ad_bits)
+{
+	const struct run_config cfg = { .keep_going = true };
+	const struct kvm_config kvm = {
+		.nr_gfns = 64,
+		.nr_memslots = 1,
+		.nr_vcpus = 1,
+		.tlb_entries = 16,
+		.log_policy = &logged_vm_upstream,
+		.log_mode = mode,
+		.ad_bits = ad_bits,
+		.arch = &x86_tdp_ops,
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
+	f->vm.cfg.kvm = kvm;
+	if (!f->ctx || run_init(&f->run, &cfg, &f->vm, &vm_subject_ops))
+		return -1;
+	memset(f->ctx, 0, sizeof(*f->ctx));
+	current_thread = f->ctx;
+	*state = f;
+	return 0;
+}
+
+static inline int logged_vm_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	current_thread = NULL;
+	run_destroy(&f->run);
+	free(f->ctx);
+	free(f);
+	return 0;
+}
+
+#endif
