@@ -3,9 +3,9 @@
 # Fixed variants stay clean under every scheduler and memory model; bugs that
 # need a store buffer are caught under tso and weak and never under sc;
 # missing-wmb (which needs stores reordered with stores) is clean under tso.
-# Each fixed row is 20 seeds; a seed runs FIXED_LIMIT (default 300ms: about
-# 7,000 executions); the nightly job runs the same rows for 10 s a seed.
-fixed_limit=${FIXED_LIMIT:-300ms}
+# Each fixed row is 20 seeds; a seed runs FIXED_LIMIT (default 200ms: about
+# 3,000 executions under random); the nightly job runs the same rows for 10 s a seed.
+fixed_limit=${FIXED_LIMIT:-200ms}
 for m in sc tso weak; do
 	for s in random pct:3; do
 		for v in fixed fixed-counter; do
