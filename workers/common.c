@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "../engine/check.h"
 #include "../engine/sched.h"
 #include "workers.h"
 
@@ -40,4 +41,15 @@ void add_vcpu_workers(struct run *run)
 		 * (and its vCPUs) for every execution. */
 		run_add_worker(run, name, vcpu_worker, (void *)(intptr_t)i);
 	}
+}
+
+struct rng *worker_rng(void)
+{
+	HARNESS_ASSERT(current_thread, "a worker runs without its thread context");
+	return &current_thread->rng;
+}
+
+uint64_t worker_stream_key(void)
+{
+	return worker_rng()->s[0] ^ worker_rng()->s[1];
 }

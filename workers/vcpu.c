@@ -71,7 +71,7 @@ static bool kick_lands(struct vcpu_state *s)
 static struct guest_op next_guest_op(struct vcpu_state *s)
 {
 	const struct workload *w = &run_vm(s->run)->cfg.work;
-	struct rng *rng = &current_thread->rng;
+	struct rng *rng = worker_rng();
 	struct guest_op op;
 
 	if (s->has_pending) {
@@ -232,10 +232,7 @@ void vcpu_worker(struct run *run, void *arg)
 {
 	struct vcpu_state s = { .run = run, .vcpu = run_vm(run)->kvm.vcpus[(intptr_t)arg] };
 
-	/* From the thread's stream as this execution seeded it, without
-	 * drawing from it. */
-	rng_seed(&s.ipi_rng, current_thread->rng.s[0] ^ current_thread->rng.s[1],
-		 0x697069 /* "ipi" */);
+	rng_seed(&s.ipi_rng, worker_stream_key(), 0x697069 /* "ipi" */);
 
 	worker_set_budget(run_vm(run)->cfg.work.exec_guest_entries);
 	while (worker_keep_going()) {

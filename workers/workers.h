@@ -35,6 +35,13 @@ void add_vcpu_workers(struct run *run);
 /* Sleep up to max_us (uniformly), from the thread's PRNG; the pace of a
  * background worker, not a perturbation. */
 void worker_pause(uint32_t max_us);
+/* The calling worker's random stream (never NULL: workers run on a
+ * thread context). */
+struct rng *worker_rng(void) __attribute__((returns_nonnull));
+/* A key from the thread's random stream as this execution seeded it,
+ * without drawing from it: a side stream forked from it leaves the
+ * thread's own draws as they were. */
+uint64_t worker_stream_key(void);
 /* A hot gfn, uniformly. */
 gfn_t pick_hot_gfn(const struct run *run);
 
