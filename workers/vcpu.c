@@ -126,11 +126,12 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	/* Access-tracked SPTEs are absent to the hardware. */
 	if (!is_hw_present_pte(spte) || (op->write && !is_writable_pte(spte)))
 		return NULL;
-	if (op->write && tracking &&
-	    !oracle_check_tracked_write_fill(
-		    &run_vm(s->run)->oracle, s->vcpu->vcpu_id, op->gfn, spte_to_pfn(spte), before,
-		    oracle_tracked_right(kvm->rights, kvm->track->count, op->gfn)))
-		return NULL;
+	/* Judged and used, as every check of a use is: a run that keeps
+	 * going counts the escape and goes on with the write. */
+	if (op->write && tracking)
+		oracle_check_tracked_write_fill(
+			&run_vm(s->run)->oracle, s->vcpu->vcpu_id, op->gfn, spte_to_pfn(spte),
+			before, oracle_tracked_right(kvm->rights, kvm->track->count, op->gfn));
 	e = tlb_fill(tlb, op->gfn, spte, level);
 	if (run_vm(s->run)->kvm.cfg.ad_bits)
 		run_vm(s->run)->kvm.arch->walk_sets_accessed(s->vcpu, op->gfn, spte, level);

@@ -3,8 +3,9 @@
 # tree, and the mutants of each class a clean verdict once hid are killed
 # by every mode stated beside them: a flush moved after mmu_unlock with
 # concurrent invalidators or nested trackers, a write-protect of one root,
-# a fast-path dirty mark before its cmpxchg, a requester that does not wait
-# for kicked vCPUs, and a dropped smp_rmb() before the pfn lookup. Each mode
+# a fast-path dirty mark before its cmpxchg, a tracked gfn mapped
+# writable, a requester that does not wait for kicked vCPUs, and a dropped
+# smp_rmb() before the pfn lookup. Each mode
 # is one run of the fixed variant, seed 1, stopping at its first violation;
 # the modes were measured over 20 seeds (docs/results.md).
 mutants_out="$out_dir/mutants"
@@ -20,6 +21,7 @@ done <<'ROWS'
 notifier-flush-after-unlock invlpg-defer/fixed invalidator=2 random/tso,pct:3/sc,cover/sc
 notifier-flush-after-unlock vcpu-request/fixed invalidator=2 random/sc,pct:3/sc,cover/sc
 track-flush-after-unlock spte-mmu-writable/fixed tracker=2 random/sc,pct:3/sc,cover/sc
+fault-spte-ignores-tracking spte-mmu-writable/fixed tracker=2 random/sc,pct:3/sc,cover/sc
 wrprot-first-root-only dirty-log/fixed - random/sc,pct:3/sc,cover/sc
 fast-pf-mark-before-cmpxchg dirty-log/fixed - random/sc,cover/sc
 no-wait-for-kicked vcpu-request/fixed - random/sc,pct:3/sc,cover/sc
