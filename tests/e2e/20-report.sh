@@ -20,7 +20,9 @@ for k in ("vcpu", "gfn", "pfn", "level", "write", "time_s", "accesses"):
     assert k in v, k
 for k in ("remote_flushes", "range_flushes", "kicks", "tlb_entries_dropped", "accesses"):
     assert isinstance(r["counters"][k], int), k
-assert r["counters"]["remote_flushes"] > 0 and r["counters"]["kicks"] > 0
+# Counted, not just present. Not flushes or kicks: the race needs neither,
+# and a run caught in its first milliseconds may have made none.
+assert r["counters"]["accesses"] > 0
 PY
 then pass report-json-fields; else fail report-json-fields "see the traceback above"; fi
 
