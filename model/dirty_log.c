@@ -143,10 +143,12 @@ void mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn)
 void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value)
 {
 	struct kvm *kvm = vcpu->kvm;
-	struct page_ref page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
+	uint64_t hva = gfn_to_hva(kvm, gfn);
+	/* copy_to_user() faults the page in if the host has no frame there. */
+	struct page_ref page = hostmem_get_page(&kvm->mem, hva);
 
 	trace(TR_EMULATE, gfn, page.pfn);
-	atomic_store_explicit(hostmem_content(&kvm->mem, page.pfn), value, memory_order_relaxed);
+	atomic_store_explicit(hostmem_content(&kvm->mem, hva), value, memory_order_relaxed);
 	mark_page_dirty(vcpu, gfn);
 }
 
@@ -269,12 +271,10 @@ static bool must_flush(const struct dirty_log *d, bool reaped, bool changed)
 
 static uint64_t page_content(struct kvm *kvm, gfn_t gfn)
 {
-	kvm_pfn_t pfn =
-		atomic_load_explicit(&kvm->mem.hva_pfn[gfn_to_hva(kvm, gfn)], memory_order_acquire);
-
-	return pfn == HVA_NO_FRAME ? 0
-				   : atomic_load_explicit(hostmem_content(&kvm->mem, pfn),
-							  memory_order_relaxed);
+	/* Userspace reads through the hva: a page the host reclaimed comes
+	 * back with its data. */
+	return atomic_load_explicit(hostmem_content(&kvm->mem, gfn_to_hva(kvm, gfn)),
+				    memory_order_relaxed);
 }
 
 static void revocation_done(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)

@@ -48,10 +48,10 @@ int hostmem_init(struct hostmem *hm, uint64_t nr_pages)
 	HARNESS_ASSERT(hm->nr_frames <= SPTE_MAX_PFN, "%llu frames exceed the SPTE pfn field",
 		       (unsigned long long)hm->nr_frames);
 	hm->frame_gen = calloc(hm->nr_frames, sizeof(*hm->frame_gen));
-	hm->frame_content = calloc(hm->nr_frames, sizeof(*hm->frame_content));
+	hm->hva_content = calloc(nr_pages, sizeof(*hm->hva_content));
 	hm->hva_pfn = calloc(nr_pages, sizeof(*hm->hva_pfn));
 	hm->free_list = calloc(hm->nr_frames, sizeof(*hm->free_list));
-	if (!hm->frame_gen || !hm->frame_content || !hm->hva_pfn || !hm->free_list)
+	if (!hm->frame_gen || !hm->hva_content || !hm->hva_pfn || !hm->free_list)
 		return -1;
 	/* Never-used frames come first, in pfn order, then freed ones, oldest
 	 * first: the ring holds only freed frames, so a large VM's free list
@@ -71,7 +71,7 @@ void hostmem_destroy(struct hostmem *hm)
 	free(hm->block_free);
 	free(hm->block_fifo);
 	free((void *)hm->frame_gen);
-	free((void *)hm->frame_content);
+	free((void *)hm->hva_content);
 	free((void *)hm->hva_pfn);
 	free(hm->free_list);
 	pthread_mutex_destroy(&hm->free_lock);
@@ -127,9 +127,7 @@ int hostmem_enable_huge(struct hostmem *hm, int level, const struct hostmem_noti
 	nr_all = hostmem_frames_needed(hm->nr_pages, level);
 	HARNESS_ASSERT(nr_all <= SPTE_MAX_PFN, "%llu frames exceed the SPTE pfn field",
 		       (unsigned long long)nr_all);
-	if (grow_zeroed((void **)&hm->frame_gen, sizeof(*hm->frame_gen), hm->nr_frames, nr_all) ||
-	    grow_zeroed((void **)&hm->frame_content, sizeof(*hm->frame_content), hm->nr_frames,
-			nr_all))
+	if (grow_zeroed((void **)&hm->frame_gen, sizeof(*hm->frame_gen), hm->nr_frames, nr_all))
 		return -1;
 	hm->thp = calloc(hva_blocks + 1, sizeof(*hm->thp));
 	hm->hva_backed = calloc(hva_blocks + 1, sizeof(*hm->hva_backed));

@@ -3,10 +3,16 @@
  * Host memory: the frames behind guest memory and the host page table that
  * maps host virtual pages (hva) to them.
  *
- * A frame has a generation, bumped each time it is freed, and a content word
- * (what the guest last wrote to it). The generation is the oracle's epoch for
- * the right "map this frame": an SPTE or TLB entry made under generation g
- * may not be used once the frame's generation has moved past g.
+ * A frame has a generation, bumped each time it is freed: the oracle's epoch
+ * for the right "map this frame": an SPTE or TLB entry made under generation
+ * g may not be used once the frame's generation has moved past g.
+ *
+ * A page's data (a content word: what was last written to it) belongs to
+ * the hva, not to the frame: when the host reclaims or migrates the frame
+ * behind an hva (swap-out and back, NUMA balancing, compaction), the page
+ * keeps its data in its next frame. Kept per frame, a page unmapped by the
+ * notifier came back holding whatever the recycled frame last held, and a
+ * dirty-log run with an invalidator saw pages change with no write.
  *
  * Frames are recycled through a free list, so a freed pfn soon backs another
  * page, as on a real host.
@@ -39,13 +45,11 @@ struct hostmem_notifier {
 };
 
 struct hostmem {
-	uint64_t nr_pages;  /* host virtual pages (the memslots' backing) */
-	uint64_t nr_frames; /* 4K-pool frames, including pfn 0 which is never used */
-	/* Per frame, in two arrays (12 bytes a frame, not a padded 16): its
-	 * generation and its content word. */
-	_Atomic uint32_t *frame_gen;
-	_Atomic uint64_t *frame_content;
-	_Atomic kvm_pfn_t *hva_pfn; /* host "page table": hva page -> pfn */
+	uint64_t nr_pages;	       /* host virtual pages (the memslots' backing) */
+	uint64_t nr_frames;	       /* 4K-pool frames, including pfn 0 which is never used */
+	_Atomic uint32_t *frame_gen;   /* per frame */
+	_Atomic uint64_t *hva_content; /* per hva page: its data */
+	_Atomic kvm_pfn_t *hva_pfn;    /* host "page table": hva page -> pfn */
 	pthread_mutex_t free_lock;
 	kvm_pfn_t next_fresh; /* frames from here up were never allocated */
 	kvm_pfn_t *free_list; /* FIFO ring of freed pfns, oldest first */
@@ -100,10 +104,10 @@ static inline uint32_t hostmem_frame_gen(struct hostmem *hm, kvm_pfn_t pfn)
 	return atomic_load_explicit(&hm->frame_gen[pfn], memory_order_acquire);
 }
 
-/* What the guest last wrote to a frame. */
-static inline _Atomic uint64_t *hostmem_content(struct hostmem *hm, kvm_pfn_t pfn)
+/* What was last written to the page at an hva, whichever frame backs it. */
+static inline _Atomic uint64_t *hostmem_content(struct hostmem *hm, uint64_t hva)
 {
-	return &hm->frame_content[pfn];
+	return &hm->hva_content[hva];
 }
 
 #endif

@@ -166,7 +166,7 @@ static bool first_write_sets_dirty(struct vcpu_state *s, struct tlb_entry *e, gf
 static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 {
 	struct tlb_entry *e = translate(s, op);
-	kvm_pfn_t pfn;
+	_Atomic uint64_t *content;
 
 	if (!e)
 		return false;
@@ -175,13 +175,14 @@ static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 		return false;
 	count(CNT_ACCESSES, 1);
 	oracle_check_use(&run_vm(s->run)->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);
-	pfn = tlb_entry_pfn(e, op->gfn);
+	/* The data is the page's (model/hostmem.h): the entry's frame
+	 * matters only to the oracle's check above. */
+	content = hostmem_content(&run_vm(s->run)->kvm.mem,
+				  gfn_to_hva(&run_vm(s->run)->kvm, op->gfn));
 	if (op->write)
-		atomic_store_explicit(hostmem_content(&run_vm(s->run)->kvm.mem, pfn),
-				      next_write_value(s), memory_order_relaxed);
+		atomic_store_explicit(content, next_write_value(s), memory_order_relaxed);
 	else
-		(void)atomic_load_explicit(hostmem_content(&run_vm(s->run)->kvm.mem, pfn),
-					   memory_order_relaxed);
+		(void)atomic_load_explicit(content, memory_order_relaxed);
 	return true;
 }
 

@@ -55,14 +55,14 @@ static int teardown(void **state)
 	return logged_vm_teardown(state);
 }
 
-/* The guest's store into G's frame, as a write through a TLB entry does:
+/* The guest's store into G's page, as a write through a TLB entry does:
  * no fault, no mark. */
 static void store(struct kvm *kvm, gfn_t gfn, uint64_t value)
 {
-	kvm_pfn_t pfn = atomic_load(&kvm->mem.hva_pfn[gfn_to_hva(kvm, gfn)]);
+	uint64_t hva = gfn_to_hva(kvm, gfn);
 
-	assert_int_not_equal(pfn, HVA_NO_FRAME);
-	atomic_store(hostmem_content(&kvm->mem, pfn), value);
+	assert_int_not_equal(atomic_load(&kvm->mem.hva_pfn[hva]), HVA_NO_FRAME);
+	atomic_store(hostmem_content(&kvm->mem, hva), value);
 }
 
 /* A write as the vCPU makes it: walk (faulting first if the SPTE does not
