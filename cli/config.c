@@ -149,6 +149,20 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->run.progress = !o->quiet && isatty(STDERR_FILENO);
 }
 
+/* A role whose worker would call what the VM does not have. */
+static bool actors_refused(const struct config *cfg, const struct options *o,
+			   const struct scenario *s, const struct scenario_variant *v)
+{
+	const char *role, *lacks = actors_unsupported(&cfg->vm.actors, &cfg->vm.kvm, &role);
+
+	if (!lacks)
+		return false;
+	complain("--actors %s is not allowed for %s/%s: its VM (%s) has no %s for a%s %s to use",
+		 o->actors, s->name, v->name, cfg->vm.kvm.arch->name, lacks,
+		 strchr("aeiou", role[0]) ? "n" : "", role);
+	return true;
+}
+
 int config_check(const struct config *cfg, const struct options *o, const struct scenario *s,
 		 const struct scenario_variant *v)
 {
@@ -173,6 +187,8 @@ int config_check(const struct config *cfg, const struct options *o, const struct
 		       "%s/%s adds a worker of kind '%.*s', which workers/registry.c does not "
 		       "have",
 		       s->name, v->name, (int)bad_len, bad);
+	if (actors_refused(cfg, o, s, v))
+		return -1;
 	if (cfg->vm.work.hot_gfns > cfg->vm.kvm.nr_gfns) {
 		complain("--hot-gfns %u is not allowed: at most --gfns (%llu)%s",
 			 cfg->vm.work.hot_gfns, (unsigned long long)cfg->vm.kvm.nr_gfns,

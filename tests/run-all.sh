@@ -4,6 +4,7 @@
 #   tests/run-all.sh           every suite
 #   tests/run-all.sh --quick   unit tests and the suites that take seconds
 #                              (make check-quick), without the sanitizer builds
+#   tests/run-all.sh --suite S one end-to-end suite (S: 46-hardening)
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
@@ -12,10 +13,12 @@ cd "$(dirname "$0")/.."
 quick_suites="05-layering 06-docs 07-format 10-cli 20-report 43-replays 47-bad-input"
 quick=
 [ "${1:-}" = --quick ] && quick=1
+only=
+[ "${1:-}" = --suite ] && only=${2:?--suite needs a suite name}
 
 echo "== unit tests (cmocka)"
 for t in build/tests/test_*; do
-	[ -x "$t" ] || continue
+	[ -x "$t" ] && [ -z "$only" ] || continue
 	"$t" >"$out_dir/$(basename "$t").log" 2>&1
 	n_ok=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out_dir/$(basename "$t").log")
 	n_bad=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out_dir/$(basename "$t").log")
@@ -31,6 +34,7 @@ done
 for suite in tests/e2e/*.sh; do
 	suite_name=$(basename "$suite" .sh)
 	[ -z "$quick" ] || [[ " $quick_suites " == *" $suite_name "* ]] || continue
+	[ -z "$only" ] || [ "$only" = "$suite_name" ] || continue
 	echo "== $suite_name"
 	suite_start=$SECONDS
 	. "$suite"

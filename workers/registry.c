@@ -10,13 +10,13 @@
 #define END ((size_t)-1)
 
 static const struct worker_kind kinds[] = {
-	{ "vcpu", "v", vcpu_worker, { OPS(page_fault), OPS(invlpg), END } },
-	{ "invalidator", "N", invalidator_worker, { OPS(unmap_gfn_range), END } },
-	{ "flusher", "F", dirty_log_flusher_worker, { END } },
-	{ "zapper", "Z", zapper_worker, { OPS(zap_gfn), END } },
-	{ "reaper", "R", reaper_worker, { OPS(write_protect_gfn), END } },
-	{ "tracker", "T", tracker_worker, { OPS(write_protect_gfn), END } },
-	{ "ager", "A", ager_worker, { OPS(age_gfn), END } },
+	{ "vcpu", "v", vcpu_worker, { OPS(page_fault), OPS(invlpg), END }, false },
+	{ "invalidator", "N", invalidator_worker, { OPS(unmap_gfn_range), END }, false },
+	{ "flusher", "F", dirty_log_flusher_worker, { END }, false },
+	{ "zapper", "Z", zapper_worker, { OPS(zap_gfn), END }, false },
+	{ "reaper", "R", reaper_worker, { OPS(write_protect_gfn), END }, true },
+	{ "tracker", "T", tracker_worker, { OPS(write_protect_gfn), END }, true },
+	{ "ager", "A", ager_worker, { OPS(age_gfn), END }, false },
 };
 
 #define NR_KINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))
@@ -159,6 +159,43 @@ void run_set_actor_counts(struct run *run, const struct actor_counts *a)
 	set_count(run, "reaper", a->reaper);
 	set_count(run, "tracker", a->tracker);
 	set_count(run, "ager", a->ager);
+}
+
+/* The first hook kind k calls that arch leaves NULL, or NULL. */
+static const char *kind_missing_hook(const struct worker_kind *k, const struct mmu_arch_ops *arch)
+{
+	for (int j = 0; k->needs[j] != END; j++)
+		if (!*(void *const *)((const char *)arch + k->needs[j]))
+			return hook_name(k->needs[j]);
+	return NULL;
+}
+
+const char *actors_unsupported(const struct actor_counts *a, const struct kvm_config *cfg,
+			       const char **role)
+{
+	const struct {
+		const char *kind;
+		uint32_t count;
+	} asked[] = {
+		{ "invalidator", a->invalidator }, { "flusher", a->flusher },
+		{ "zapper", a->zapper },	   { "reaper", a->reaper },
+		{ "tracker", a->tracker },	   { "ager", a->ager },
+	};
+
+	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
+		const struct worker_kind *k = worker_kind_named(asked[i].kind);
+		const char *hook;
+
+		if (!asked[i].count || asked[i].count == ACTORS_AS_SCENARIO)
+			continue;
+		*role = k->name;
+		if (k->needs_dirty_tracking && !cfg->log_policy)
+			return "dirty logging and write-tracking";
+		hook = kind_missing_hook(k, cfg->arch);
+		if (hook)
+			return hook;
+	}
+	return NULL;
 }
 
 bool vm_missing_hook(const struct run *run, const char **hook, const char **worker)

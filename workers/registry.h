@@ -21,6 +21,9 @@ struct worker_kind {
 	/* The arch hooks it calls: offsets in struct mmu_arch_ops, ending
 	 * with (size_t)-1. */
 	size_t needs[4];
+	/* It harvests or tracks: the VM must have dirty logging and
+	 * write-tracking (kvm_config.log_policy). */
+	bool needs_dirty_tracking;
 };
 
 const struct worker_kind *worker_kind_named(const char *name);
@@ -37,6 +40,11 @@ void run_set_actor_counts(struct run *run, const struct actor_counts *a);
 /* The first hook a worker of the run calls that the VM's arch leaves NULL,
  * by its name and the worker's; false if there is none. */
 bool vm_missing_hook(const struct run *run, const char **hook, const char **worker);
+/* What the VM of `cfg` lacks that a role `a` asks for needs: NULL if
+ * nothing, else a phrase naming it ("age_gfn", "dirty logging"), with
+ * *role the first such role's name. */
+const char *actors_unsupported(const struct actor_counts *a, const struct kvm_config *cfg,
+			       const char **role);
 /* Whether every name in `names` is a kind's; *bad: the first that is not. */
 bool worker_names_valid(const char *names, const char **bad, size_t *bad_len);
 
