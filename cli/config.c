@@ -94,9 +94,14 @@ static void apply_actors(struct config *cfg, const struct options *o,
 	if (v->actors)
 		HARNESS_ASSERT(!spec_apply(&actors_spec, &cfg->vm.actors, v->actors),
 			       "variant %s has bad actors '%s'", v->name, v->actors);
+	/* A variant's second reaper resets the ring: with another --log it
+	 * keeps one. */
+	if (cfg->vm.actors.reaper == 2 && cfg->vm.kvm.log_mode != LOG_RING)
+		cfg->vm.actors.reaper = 1;
 	if (o->given[OPT_ACTORS])
 		HARNESS_ASSERT(!spec_apply(&actors_spec, &cfg->vm.actors, o->actors),
 			       "--actors passed parsing but not application");
+	cfg->vm.kvm.ring_reset_apart = cfg->vm.actors.reaper == 2;
 }
 
 static void apply_perturbation(struct config *cfg, const struct options *o,
@@ -155,6 +160,12 @@ static bool actors_refused(const struct config *cfg, const struct options *o,
 {
 	const char *role, *lacks = actors_unsupported(&cfg->vm.actors, &cfg->vm.kvm, &role);
 
+	if (cfg->vm.actors.reaper == 2 && cfg->vm.kvm.log_mode != LOG_RING) {
+		complain("--actors %s is not allowed for %s/%s with --log %s: two reapers split "
+			 "the dirty ring's collection from its reset, so they need --log ring",
+			 o->actors, s->name, v->name, dirty_log_mode_name(cfg->vm.kvm.log_mode));
+		return true;
+	}
 	if (!lacks)
 		return false;
 	complain("--actors %s is not allowed for %s/%s: its VM (%s) has no %s for a%s %s to use",

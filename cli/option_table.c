@@ -167,8 +167,8 @@ const struct option_def option_table[NR_OPTIONS] = {
 			 .field = F(actors), .flags = CARRIED,
 			 .help = "workers of each role beside the vCPUs, over the scenario's "
 				 "(--list shows them): invalidator=N, flusher=N, zapper=N, "
-				 "tracker=N, ager=N (0 to 8), reaper=N (0 or 1); 0 takes a role "
-				 "out" },
+				 "tracker=N, ager=N (0 to 8), reaper=N (0 to 2; two with --log "
+				 "ring: one collects, the other resets); 0 takes a role out" },
 	[OPT_KEEP_GOING] = { "keep-going", 0, OK_FLAG, .field = F(keep_going),
 			     .flags = OPTF_SHAPES_RUN,
 			     .help = "count every violation instead of stopping at the first" },

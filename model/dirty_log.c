@@ -64,6 +64,8 @@ static void name_log_variables(struct dirty_log *d)
 {
 	for (uint64_t i = 0; i < 4 && i * WORD_BITS < d->nr_gfns; i++)
 		mm_name(&d->bitmap[i], "dirty_bitmap[%llu]", (unsigned long long)i);
+	for (uint64_t i = 0; d->handed_over && i < 4 && i * WORD_BITS < d->nr_gfns; i++)
+		mm_name(&d->handed_over[i], "handed_over[%llu]", (unsigned long long)i);
 	for (int v = 0; v < d->nr_rings && v < 4; v++)
 		for (uint32_t i = 0; i < DIRTY_RING_SIZE; i++) {
 			mm_name(&d->rings[v].gfns[i].gfn, "v%d.ring[%u].gfn", v, i);
@@ -92,7 +94,8 @@ int dirty_log_create(struct kvm *kvm)
 	if (d->mode == LOG_RING) {
 		d->nr_rings = kvm->nr_vcpus;
 		d->rings = calloc((size_t)d->nr_rings, sizeof(*d->rings));
-		if (!d->rings)
+		d->handed_over = calloc(words, sizeof(*d->handed_over));
+		if (!d->rings || !d->handed_over)
 			return -1;
 	}
 	name_log_variables(d);
@@ -109,6 +112,7 @@ void dirty_log_destroy(struct kvm *kvm)
 	free(d->snapshot);
 	free(d->dest);
 	free(d->to_copy);
+	free((void *)d->handed_over);
 	free(d->revoked);
 	free(d->rings);
 	free(d);
@@ -296,6 +300,23 @@ static void copy_page(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
 	d->dest[gfn] = page_content(kvm, gfn);
 }
 
+/* The harvest's ioctl returns (after its flush), and userspace copies what
+ * it reported. */
+static uint64_t harvest_return(struct kvm *kvm, struct dirty_log *d, bool reaped, bool changed)
+{
+	/* Outside mmu_lock, before returning: kvm_flush_remote_tlbs_memslot()
+	 * (x86 has no per-memslot flush without range support: all of it). */
+	if (must_flush(d, reaped, changed))
+		kvm_flush_remote_tlbs(kvm);
+	trace(TR_HARVEST_DONE, d->nr_reported, 0);
+	declare_revocations_done(kvm, d);
+	/* Userspace copies what the harvest reported, after it returned. */
+	drain_bits(kvm, d, d->to_copy, copy_page);
+	count(CNT_HARVESTS, 1);
+	count(CNT_DIRTY_REAPED, d->nr_reported);
+	return d->nr_reported;
+}
+
 uint64_t dirty_log_harvest(struct kvm *kvm)
 {
 	struct dirty_log *d = kvm->dirty_log;
@@ -309,17 +330,47 @@ uint64_t dirty_log_harvest(struct kvm *kvm)
 		reaped = harvest_clear(kvm, d, &changed);
 	else
 		reaped = harvest_get(kvm, d, &changed);
-	/* Outside mmu_lock, before returning: kvm_flush_remote_tlbs_memslot()
-	 * (x86 has no per-memslot flush without range support: all of it). */
-	if (must_flush(d, reaped, changed))
-		kvm_flush_remote_tlbs(kvm);
-	trace(TR_HARVEST_DONE, d->nr_reported, 0);
-	declare_revocations_done(kvm, d);
-	/* Userspace copies what the harvest reported, after it returned. */
-	drain_bits(kvm, d, d->to_copy, copy_page);
-	count(CNT_HARVESTS, 1);
-	count(CNT_DIRTY_REAPED, d->nr_reported);
-	return d->nr_reported;
+	return harvest_return(kvm, d, reaped, changed);
+}
+
+uint64_t dirty_log_collect(struct kvm *kvm)
+{
+	return dirty_ring_collect_all(kvm->dirty_log);
+}
+
+uint64_t dirty_log_reset_rings(struct kvm *kvm)
+{
+	struct dirty_log *d = kvm->dirty_log;
+	bool changed = false, reaped;
+
+	d->nr_reported = 0;
+	trace(TR_HARVEST, d->mode, 0);
+	dirty_ring_take_handed_over(d);
+	/* Between userspace's take and its ioctl: the collector may mark more
+	 * entries RESET, which this reset then protects (and the next copies). */
+	sched_point();
+	reaped = dirty_ring_reset_all(kvm, d, &changed);
+	return harvest_return(kvm, d, reaped, changed);
+}
+
+static bool copied_or_no_collector(void *arg)
+{
+	struct dirty_log *d = arg;
+
+	return atomic_load(&d->copied) || atomic_load(&d->reaper_done);
+}
+
+bool dirty_log_wait_copied(struct kvm *kvm)
+{
+	struct dirty_log *d = kvm->dirty_log;
+
+	if (lostflush_ctl)
+		ctl_wait_until(lostflush_ctl, current_thread->index, copied_or_no_collector, d,
+			       "dirty logging on and its first copy");
+	else
+		while (!copied_or_no_collector(d) && !torture_must_stop())
+			sched_yield();
+	return atomic_load(&d->copied);
 }
 
 /* ---- enabling and disabling ------------------------------------------------- */
@@ -369,7 +420,7 @@ void dirty_log_enable(struct kvm *kvm)
 	}
 	/* Whole: the stop flag only ever goes up in a run, so a write-protect
 	 * walk cut short would have cut this one short too. */
-	d->copied = true;
+	atomic_store(&d->copied, true);
 }
 
 void dirty_log_disable(struct kvm *kvm)
@@ -377,7 +428,7 @@ void dirty_log_disable(struct kvm *kvm)
 	struct dirty_log *d = kvm->dirty_log;
 
 	atomic_store_explicit(&d->enabled, false, memory_order_seq_cst);
-	d->copied = false;
+	atomic_store(&d->copied, false);
 }
 
 /* ---- the quiesced check --------------------------------------------------- */
@@ -387,7 +438,7 @@ uint64_t dirty_log_quiesced_check(struct kvm *kvm, struct oracle *oracle)
 	struct dirty_log *d = kvm->dirty_log;
 	uint64_t differ = 0;
 
-	if (!d || !atomic_load(&d->enabled) || !d->copied)
+	if (!d || !atomic_load(&d->enabled) || !atomic_load(&d->copied))
 		return 0;
 	dirty_log_harvest(kvm);
 	/* The workers have stopped: only a signal cuts this walk short. */

@@ -98,9 +98,12 @@ struct dirty_log {
 	unsigned long *revoked;
 	uint64_t nr_reported;
 	unsigned long *snapshot; /* LOG_CLEAR: the bitmap as fetched */
+	/* Rings reset apart: the gfns the collector has collected and marked
+	 * RESET, for the resetter to copy after its next reset. */
+	atomic_bitmap *handed_over;
 	/* The migration is consistent only from the full copy after the
-	 * latest enable. */
-	bool copied;
+	 * latest enable; the resetter waits for it. */
+	_Atomic bool copied;
 	_Atomic bool reaper_done; /* no harvest will come: ring waits end */
 };
 
@@ -118,6 +121,17 @@ void dirty_log_disable(struct kvm *kvm);
 /* One harvest in the VM's mode, then copy every reported page to the
  * destination; returns the pages reported. */
 uint64_t dirty_log_harvest(struct kvm *kvm);
+
+/* Rings reset apart (kvm_config.ring_reset_apart), the two reapers'
+ * halves of a harvest. The collector's: collect every ring, marking each
+ * entry RESET and then handing its gfn over; returns how many. */
+uint64_t dirty_log_collect(struct kvm *kvm);
+/* The resetter's: take what was handed over, KVM_RESET_DIRTY_RINGS (which
+ * flushes before it returns), then copy what it took; returns how many. */
+uint64_t dirty_log_reset_rings(struct kvm *kvm);
+/* The resetter starts once logging is on and its first copy made; false:
+ * the collector ended first, or the run stops. */
+bool dirty_log_wait_copied(struct kvm *kvm);
 
 /* kvm_vcpu_write_guest(): KVM writes guest memory through the host
  * mapping, then marks the gfn dirty. */

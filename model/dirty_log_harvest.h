@@ -23,5 +23,10 @@ void dirty_ring_push(struct dirty_ring *r, gfn_t gfn);
 /* Collect every ring, then KVM_RESET_DIRTY_RINGS; whether anything was
  * reaped, *changed whether a write-protect changed an SPTE. */
 bool dirty_ring_harvest(struct kvm *kvm, struct dirty_log *d, bool *changed);
+/* Rings reset apart: collect every ring (handing the gfns over); take what
+ * was handed over as this harvest's report; KVM_RESET_DIRTY_RINGS alone. */
+uint64_t dirty_ring_collect_all(struct dirty_log *d);
+void dirty_ring_take_handed_over(struct dirty_log *d);
+bool dirty_ring_reset_all(struct kvm *kvm, struct dirty_log *d, bool *changed);
 
 #endif

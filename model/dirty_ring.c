@@ -74,12 +74,31 @@ bool dirty_ring_vcpu_may_enter(struct kvm_vcpu *vcpu)
 	return ring_has_room(w.r);
 }
 
-/* Userspace's dirty_ring_collect_one(): entries up to the first not DIRTY. */
-static void ring_collect(struct dirty_log *d, struct dirty_ring *r)
+/*
+ * A collector on a thread of its own hands a gfn over only once its entry
+ * is RESET: the resetter copies what it took after a reset that began
+ * later, so that reset saw the entry and write-protected the gfn. An entry
+ * RESET but not yet handed over may be reset first; its gfn is copied after
+ * the resetter's next reset.
+ */
+static void hand_over(struct dirty_log *d, gfn_t gfn)
+{
+	sched_point();
+	/* Without it the hand-over may be seen before the RESET: the resetter
+	 * copies the page, its reset skips the entry, and a write after the
+	 * copy, through the SPTE still writable, is never logged. */
+	smp_wmb();
+	set_bit((int)(gfn % BITS_PER_LONG), &d->handed_over[gfn / BITS_PER_LONG]);
+}
+
+/* Userspace's dirty_ring_collect_one(): entries up to the first not DIRTY.
+ * Returns how many. */
+static uint64_t ring_collect(struct dirty_log *d, struct dirty_ring *r, bool apart)
 {
 	bool ordered = d->policy->ring_flags_ordered;
+	uint64_t n = 0;
 
-	for (;;) {
+	for (;; n++) {
 		struct dirty_gfn *e = &r->gfns[r->fetch_index & (DIRTY_RING_SIZE - 1)];
 		/* Acquire pairs with the push's smp_wmb(): without it the gfn
 		 * read below may be the slot's previous one. */
@@ -87,15 +106,17 @@ static void ring_collect(struct dirty_log *d, struct dirty_ring *r)
 		gfn_t gfn;
 
 		if (!(flags & KVM_DIRTY_GFN_F_DIRTY))
-			return;
+			return n;
 		gfn = READ_ONCE(e->gfn);
-		if (gfn < d->nr_gfns)
+		if (!apart && gfn < d->nr_gfns)
 			dirty_log_report(d, gfn);
 		/* Release: the entry is KVM's again only after we read it. */
 		if (ordered)
 			smp_store_release(&e->flags, KVM_DIRTY_GFN_F_RESET);
 		else
 			WRITE_ONCE(e->flags, KVM_DIRTY_GFN_F_RESET);
+		if (apart && gfn < d->nr_gfns)
+			hand_over(d, gfn);
 		r->fetch_index++;
 		sched_point();
 	}
@@ -129,14 +150,50 @@ static uint64_t ring_reset(struct kvm *kvm, struct dirty_log *d, struct dirty_ri
 	return cleared;
 }
 
-bool dirty_ring_harvest(struct kvm *kvm, struct dirty_log *d, bool *changed)
+uint64_t dirty_ring_collect_all(struct dirty_log *d)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < d->nr_rings; i++)
+		n += ring_collect(d, &d->rings[i], true);
+	return n;
+}
+
+/* The resetter takes the whole hand-over before its reset begins. */
+void dirty_ring_take_handed_over(struct dirty_log *d)
+{
+	uint64_t words = (d->nr_gfns + BITS_PER_LONG - 1) / BITS_PER_LONG;
+
+	for (uint64_t i = 0; i < words; i++) {
+		unsigned long mask;
+
+		if (!READ_ONCE(d->handed_over[i]))
+			continue;
+		mask = xchg(&d->handed_over[i], 0UL);
+		for (; mask; mask &= mask - 1)
+			dirty_log_report(d, i * BITS_PER_LONG + (uint64_t)__builtin_ctzl(mask));
+	}
+}
+
+/* KVM_RESET_DIRTY_RINGS: kvm_vm_ioctl_reset_dirty_pages(). */
+bool dirty_ring_reset_all(struct kvm *kvm, struct dirty_log *d, bool *changed)
 {
 	uint64_t cleared = 0;
 
 	for (int i = 0; i < d->nr_rings; i++)
-		ring_collect(d, &d->rings[i]);
-	/* KVM_RESET_DIRTY_RINGS. */
-	for (int i = 0; i < d->nr_rings; i++)
 		cleared += ring_reset(kvm, d, &d->rings[i], changed);
 	return cleared > 0;
+}
+
+bool dirty_ring_harvest(struct kvm *kvm, struct dirty_log *d, bool *changed)
+{
+	bool apart = kvm->cfg.ring_reset_apart;
+
+	for (int i = 0; i < d->nr_rings; i++)
+		ring_collect(d, &d->rings[i], apart);
+	/* Both halves on one thread (the quiesced check's last harvest when
+	 * they are apart): what was handed over is reported now. */
+	if (apart)
+		dirty_ring_take_handed_over(d);
+	return dirty_ring_reset_all(kvm, d, changed);
 }

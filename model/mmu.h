@@ -117,6 +117,9 @@ struct kvm_config {
 	 * allow (0 or PG_LEVEL_4K: 4K only). */
 	int max_huge_level;
 	enum dirty_log_mode log_mode; /* how the dirty-log reaper harvests */
+	/* LOG_RING: userspace collects the rings on one thread and calls
+	 * KVM_RESET_DIRTY_RINGS on another (two reapers). */
+	bool ring_reset_apart;
 	/* EPT Accessed/Dirty bits: the hardware sets A on a walk and D on
 	 * the first write through a TLB entry, aging clears A, and dirty
 	 * logging is PML's (clear D; the hardware logs the gfn when it sets

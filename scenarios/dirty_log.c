@@ -43,6 +43,26 @@
  * Under sc and tso the gfn load cannot pass the flags load, so only --memory
  * weak shows it.
  *
+ * ring-reset-apart (fixed) collects and resets on two threads, as the ring's
+ * interface allows; the reset's acquire on the flags is then all that
+ * orders its gfn read after the vCPU's push:
+ *
+ *   v1 (push)             R (collect)                R2 (reset, then copy)
+ *   -------------------   ------------------------   ---------------------------
+ *                                                    takes the hand-over
+ *   e->gfn = G; wmb;
+ *   e->flags = DIRTY
+ *                         acquire DIRTY, gfn G
+ *                         release RESET
+ *                                                    flags RESET (acquire)
+ *                                                    gfn: G, not the slot's old
+ *                                                    one; write-protect G, flush
+ *                         hand G over
+ *                                                    next round: copy G
+ *
+ * Without the acquire R2 may read the old gfn and protect it instead; G
+ * stays writable and a write after R2 copies it is never logged.
+ *
  * Every run ends with the quiesced check: the vCPUs stopped, one more
  * harvest, and every page compared with the destination the harvests built.
  */
@@ -69,6 +89,21 @@ static const struct scenario_variant variants[] = {
 		.summary = "flush iff the harvest reaped anything, before returning",
 		.note = "upstream kvm_get_dirty_log_protect(), kvm_clear_dirty_log_protect() "
 			"and kvm_vm_ioctl_reset_dirty_pages(); must run clean in every --log mode",
+		.policy = &flush_policy_tdp,
+		.log_policy = &log_fixed,
+	},
+	{
+		.name = "ring-reset-apart",
+		.summary = "upstream's ring, collected on one thread and reset on another",
+		.note = "two reapers: the collector marks entries RESET and hands their gfns "
+			"over, the resetter calls KVM_RESET_DIRTY_RINGS and copies what it "
+			"took; kvm_dirty_gfn_harvested()'s acquire orders the reset's gfn read "
+			"after the collector's RESET. Must run clean",
+		.claims.shows_with_log = RING_MODE,
+		.actors = "reaper=2",
+		/* Four hot gfns: a slot's previous gfn is then mostly another
+		 * one, so a reset that read it protects the wrong page. */
+		.controlled_workload = "hot=4",
 		.policy = &flush_policy_tdp,
 		.log_policy = &log_fixed,
 	},
