@@ -63,7 +63,9 @@ bool ept_write_sets_dirty(struct kvm_vcpu *vcpu, gfn_t gfn, const struct tlb_ent
 	if (!set_leaf_bit(vcpu->root, gfn, level, leaf & FRAME_MASK, SPTE_PRESENT | SPTE_WRITABLE,
 			  SPTE_DIRTY, &was))
 		return false;
-	if (!(was & SPTE_DIRTY))
+	if (!(was & SPTE_DIRTY)) {
 		mark_page_dirty(vcpu, gfn);
+		vcpu->pml_marks++;
+	}
 	return true;
 }

@@ -39,6 +39,12 @@ struct oracle;
  * with this many entries unreset, keeping a reserve for marks already on
  * their way. */
 #define DIRTY_RING_SOFT_LIMIT (DIRTY_RING_SIZE - 4U)
+/* PML's buffer, which the reserve is sized for (kvm_dirty_ring_get_rsvd_
+ * entries(): 64 + kvm_cpu_dirty_log_size(), the 512 entries of VMX's PML
+ * log). The hardware logs into it with no exit, and a full buffer exits
+ * (EXIT_REASON_PML_FULL), so at most this many marks reach the ring
+ * between two soft-limit checks. */
+#define PML_ENTRIES (DIRTY_RING_SIZE - DIRTY_RING_SOFT_LIMIT)
 
 struct dirty_gfn {
 	_Atomic uint64_t gfn;
@@ -137,6 +143,9 @@ bool dirty_log_wait_copied(struct kvm *kvm);
  * mapping, then marks the gfn dirty. */
 void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value);
 
+/* The vCPU's PML buffer is full and it must exit before another guest
+ * access: only with the ring (a bitmap has room for every gfn). */
+bool dirty_ring_pml_full(const struct kvm_vcpu *vcpu);
 /* The vCPU may enter: its ring has room (or no harvest will ever come, and
  * it should stop). Waits while the ring is soft-full; false: stop. */
 bool dirty_ring_vcpu_may_enter(struct kvm_vcpu *vcpu);

@@ -54,6 +54,13 @@ static bool ring_room_or_no_reaper(void *arg)
 	return ring_has_room(w->r) || atomic_load(&w->d->reaper_done);
 }
 
+bool dirty_ring_pml_full(const struct kvm_vcpu *vcpu)
+{
+	const struct dirty_log *d = vcpu->kvm->dirty_log;
+
+	return d && d->mode == LOG_RING && vcpu->pml_marks >= PML_ENTRIES;
+}
+
 /* KVM_EXIT_DIRTY_RING_FULL: the vCPU thread waits for the collector. */
 bool dirty_ring_vcpu_may_enter(struct kvm_vcpu *vcpu)
 {

@@ -71,6 +71,9 @@ struct kvm_vcpu {
 	/* The fault path performed the faulting write itself (a tracked gfn):
 	 * the guest's access is done, not retried. Only this vCPU's thread. */
 	bool write_emulated;
+	/* Gfns PML has logged since the vCPU last entered the guest (only its
+	 * thread): with the ring, a full PML buffer exits (dirty_log.h). */
+	uint32_t pml_marks;
 	/* The root this vCPU's "hardware" walks: with several roots (the TDP
 	 * MMU's L1 root and nested TDP shadow roots) vCPU i uses root
 	 * i % nr_roots. */

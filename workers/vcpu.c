@@ -27,6 +27,7 @@ enum exit_reason {
 	EXIT_SLICE,
 	EXIT_FAULT,
 	EXIT_INVLPG,
+	EXIT_PML_FULL, /* the PML log is flushed to the ring on every exit */
 };
 
 struct guest_op {
@@ -188,11 +189,14 @@ static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 
 static enum exit_reason run_guest(struct vcpu_state *s)
 {
+	s->vcpu->pml_marks = 0;
 	for (uint32_t i = 0; i < run_vm(s->run)->cfg.work.slice; i++) {
 		struct guest_op op;
 
 		if (kick_lands(s))
 			return EXIT_KICKED;
+		if (dirty_ring_pml_full(s->vcpu))
+			return EXIT_PML_FULL;
 		op = next_guest_op(s);
 		uint64_t fills = s->fills;
 

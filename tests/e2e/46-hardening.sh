@@ -231,3 +231,11 @@ for run in dirty-log:1 dirty-log:2 dirty-log:3 spte-mmu-writable:4 spte-mmu-writ
 	expect_exit "hard-invalidator-beside-log-${run%:*}-${run#*:}" 0 ./stress -q \
 		--scenario "${run%:*}" --actors invalidator=1 --duration 1s --seed "${run#*:}"
 done
+
+# PML with the dirty ring: the hardware logs without exits, so a vCPU
+# writing many pages in one entry overflowed the ring (exit 4); a full PML
+# buffer now exits, as EXIT_REASON_PML_FULL does.
+for m in free random; do
+	expect_exit "hard-pml-ring-$m" 0 ./stress -q --scenario dirty-log --log ring --ad-bits on \
+		--workload hot=16 --sched "$m" --duration 1s --seed 1
+done
