@@ -61,7 +61,8 @@ class Mutant:
 
 def parse_changed_lines(path, text):
     """{file: set of old line numbers the patch changes}; an insertion
-    counts the old lines on either side of it."""
+    counts the old lines on either side of it, a deletion the line after it
+    too (gcov may charge a barrier macro's code to the next statement)."""
     changed, cur, old = {}, None, 0
     for line in text.splitlines():
         if line.startswith("--- "):
@@ -79,7 +80,7 @@ def parse_changed_lines(path, text):
         if line[0] == " ":
             old += 1
         elif line[0] == "-":
-            changed[cur].add(old)
+            changed[cur].update({old, old + 1})
             old += 1
         else:
             changed[cur].update({old - 1, old})
