@@ -86,6 +86,19 @@ struct tlb_entry *tlb_fill(struct tlb *tlb, gfn_t gfn, uint64_t leaf_spte, int l
 	return e;
 }
 
+const struct tlb_entry *tlb_overlapping_entry(const struct tlb *tlb, const struct tlb_entry *e)
+{
+	/* Scan: entries of other levels live in other slots. */
+	for (uint32_t i = 0; i < tlb->nr_entries; i++) {
+		const struct tlb_entry *o = &tlb->entries[i];
+
+		if (o != e && o->valid && o->gfn < e->gfn + pages_per_level(e->level) &&
+		    e->gfn < o->gfn + pages_per_level(o->level))
+			return o;
+	}
+	return NULL;
+}
+
 uint32_t tlb_flush_all(struct tlb *tlb)
 {
 	uint32_t dropped = 0;

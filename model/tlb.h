@@ -39,6 +39,9 @@ struct tlb_entry {
 	/* The SPTE's Dirty bit as this entry knows it (A/D bits on): a write
 	 * through an entry that has not seen D set walks to set it. */
 	bool dirty;
+	/* arm64: the frame's host-written data version at the fill
+	 * (model/cache.h), the version the fault's maintenance owed it. */
+	uint32_t data_version;
 };
 
 struct tlb {
@@ -54,6 +57,10 @@ void tlb_destroy(struct tlb *tlb);
 struct tlb_entry *tlb_lookup(struct tlb *tlb, gfn_t gfn);
 /* Cache the translation of gfn by a leaf SPTE at `level`; returns the entry. */
 struct tlb_entry *tlb_fill(struct tlb *tlb, gfn_t gfn, uint64_t leaf_spte, int level);
+/* Another valid entry that translates a gfn `e` covers, or NULL: a block
+ * and a page for one address at once (arm64 forbids it: a TLB conflict
+ * abort, or either translation used). */
+const struct tlb_entry *tlb_overlapping_entry(const struct tlb *tlb, const struct tlb_entry *e);
 /* Flushes return how many valid entries they dropped. */
 uint32_t tlb_flush_all(struct tlb *tlb);
 /* Drop every entry that translates any gfn in [start, start + nr). */

@@ -185,6 +185,27 @@ void violation_print(FILE *out, const struct violation *v)
 			violation_name(v->kind), v->gfn, v->current_epoch, v->entry_epoch);
 		return;
 	}
+	if (v->kind == VIOL_STALE_CACHE_SEEN) {
+		fprintf(out,
+			"!!! %s: vCPU %d read gfn %#" PRIx64 " -> pfn %#" PRIx64
+			" (level %d) and saw data version %" PRIu64 ", older than the %" PRIu64
+			" the host had written\n"
+			"!!!   when the entry was filled: the PTE was made valid before its cache "
+			"maintenance; at %.6f s\n",
+			violation_name(v->kind), v->vcpu_id, v->gfn, v->pfn, v->level,
+			v->entry_epoch, v->current_epoch, (double)v->t_ns / 1e9);
+		return;
+	}
+	if (v->kind == VIOL_CONFLICTING_TRANSLATIONS) {
+		fprintf(out,
+			"!!! %s: vCPU %d filled a level-%" PRIu64 " entry for gfn %#" PRIx64
+			" while a level-%" PRIu64 " entry for the same addresses\n"
+			"!!!   was valid in its TLB: a change of level without break-before-make "
+			"or its TLBI; at %.6f s\n",
+			violation_name(v->kind), v->vcpu_id, v->current_epoch, v->gfn,
+			v->entry_epoch, (double)v->t_ns / 1e9);
+		return;
+	}
 	fprintf(out,
 		"!!! %s: vCPU %d %s gfn %#" PRIx64 " -> pfn %#" PRIx64
 		" (level %d) through a TLB entry filled under epoch %" PRIu64

@@ -19,8 +19,8 @@
  *
  * The first three are checked online at every use; a dirty-log run also
  * ends with the quiesced check (model/dirty_log.h), which reports a lost
- * dirty write it finds there with `quiesced` set. The arm64 rights have
- * their names and slots so their checks slot into oracle_check_use().
+ * dirty write it finds there with `quiesced` set. The arm64 two are
+ * checked by the arm64 paths: at each use, and at each TLB fill.
  */
 #ifndef LOSTFLUSH_ORACLE_H
 #define LOSTFLUSH_ORACLE_H
@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../model/cache.h"
 #include "../model/hostmem.h"
 #include "../model/tlb.h"
 #include "write_rights.h"
@@ -117,6 +118,16 @@ struct tracked_right oracle_tracked_right(const struct write_rights *r,
  * judged. */
 bool oracle_check_tracked_write_fill(struct oracle *o, int vcpu_id, gfn_t gfn, kvm_pfn_t pfn,
 				     struct tracked_right before, struct tracked_right after);
+/* arm64 (oracle/arm64_rights.c). Right "fresh contents": an access of
+ * `kind` through e sees at least the data version the frame had when e was
+ * filled (stale-cache-seen: the fault made the PTE valid before its cache
+ * maintenance). Right "one translation": no other valid entry of the TLB
+ * overlaps the one just filled (conflicting-translations: a change of
+ * level without break-before-make, or its TLBI). True if legal. */
+bool oracle_check_cache_use(struct oracle *o, const struct cache_model *c, int vcpu_id,
+			    const struct tlb_entry *e, gfn_t gfn, enum guest_access_kind kind);
+bool oracle_check_single_translation(struct oracle *o, int vcpu_id, const struct tlb *tlb,
+				     const struct tlb_entry *filled);
 /* Record a violation found by any check (counted; the first ones kept). */
 void oracle_report(struct oracle *o, const struct violation *v);
 

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cache.h"
+
+#include <stdlib.h>
+
+#include "../engine/check.h"
+
+int cache_init(struct cache_model *c, uint64_t nr_frames, struct cpu_features features)
+{
+	c->frames = calloc(nr_frames, sizeof(*c->frames));
+	c->nr_frames = nr_frames;
+	c->features = features;
+	/* FWB makes the D-cache coherent for the guest's every access, so
+	 * instruction coherency needs no clean either. */
+	c->features.idc |= features.fwb;
+	return c->frames ? 0 : -1;
+}
+
+void cache_destroy(struct cache_model *c)
+{
+	free(c->frames);
+	c->frames = NULL;
+}
+
+static struct frame_cache *frame(const struct cache_model *c, kvm_pfn_t pfn)
+{
+	HARNESS_ASSERT(pfn < c->nr_frames, "cache of pfn %llu, past the %llu frames",
+		       (unsigned long long)pfn, (unsigned long long)c->nr_frames);
+	return &c->frames[pfn];
+}
+
+void cache_host_wrote(struct cache_model *c, kvm_pfn_t pfn)
+{
+	struct frame_cache *f = frame(c, pfn);
+
+	atomic_fetch_add_explicit(&f->host_version, 1, memory_order_release);
+}
+
+void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)
+{
+	for (uint64_t i = 0; i < nr; i++) {
+		struct frame_cache *f = frame(c, pfn + i);
+
+		atomic_store_explicit(
+			&f->poc_version,
+			atomic_load_explicit(&f->host_version, memory_order_acquire),
+			memory_order_release);
+	}
+}
+
+/* What the Point of Unification holds: the D-cache's data with IDC (or
+ * FWB), else only what was cleaned (a clean to PoC passes PoU). */
+static uint32_t pou_version(const struct cache_model *c, const struct frame_cache *f)
+{
+	return atomic_load_explicit(c->features.idc ? &f->host_version : &f->poc_version,
+				    memory_order_acquire);
+}
+
+void cache_inval_icache_pou(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)
+{
+	for (uint64_t i = 0; i < nr; i++) {
+		struct frame_cache *f = frame(c, pfn + i);
+
+		atomic_store_explicit(&f->icache_version, pou_version(c, f), memory_order_release);
+	}
+}
+
+bool cache_access_fresh(const struct cache_model *c, kvm_pfn_t pfn, enum guest_access_kind kind,
+			uint32_t *seen, uint32_t *latest)
+{
+	const struct frame_cache *f = frame(c, pfn);
+
+	*latest = atomic_load_explicit(&f->host_version, memory_order_acquire);
+	switch (kind) {
+	case ACCESS_CACHEABLE:
+		*seen = *latest;
+		break;
+	case ACCESS_NONCACHEABLE:
+		*seen = c->features.fwb ? *latest
+					: atomic_load_explicit(&f->poc_version, memory_order_acquire);
+		break;
+	case ACCESS_FETCH:
+		/* With DIC the I-cache snoops: it holds what PoU holds. */
+		*seen = c->features.dic ? pou_version(c, f)
+					: atomic_load_explicit(&f->icache_version,
+							       memory_order_acquire);
+		break;
+	}
+	return *seen == *latest;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arm64's caches as the stage-2 fault path must maintain them, per frame
+ * and cheap enough for every guest access: the version of a frame's data
+ * the host last wrote (through its cacheable mapping: the new data may sit
+ * in the D-cache), the version visible at the Point of Coherency (what a
+ * guest access through a non-cacheable stage-1 attribute reads), and the
+ * version the I-cache may hold lines of: the one it was refilled from
+ * after its last invalidation (what an instruction fetch reads).
+ *
+ * The fault path cleans and invalidates the D-cache to PoC before it makes
+ * a cacheable PTE valid, and invalidates the I-cache to PoU before it makes
+ * an executable one (stage2_map_walker_try_leaf(): mm_ops->
+ * dcache_clean_inval_poc(), mm_ops->icache_inval_pou()). CPU features
+ * spare them:
+ *   FWB  stage 2 forces write-back: the guest's non-cacheable accesses are
+ *        cacheable and see the host's data, no clean is needed
+ *        (ARM64_HAS_STAGE2_FWB); it implies IDC.
+ *   IDC  no D-cache clean to PoU is needed for instruction coherency
+ *        (CTR_EL0.IDC).
+ *   DIC  no I-cache invalidation to PoU is needed (CTR_EL0.DIC).
+ */
+#ifndef LOSTFLUSH_CACHE_H
+#define LOSTFLUSH_CACHE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spte.h"
+
+struct cpu_features {
+	bool fwb, dic, idc;
+};
+
+struct frame_cache {
+	_Atomic uint32_t host_version; /* bumped by each host write */
+	_Atomic uint32_t poc_version;  /* host_version at the last clean to PoC */
+	_Atomic uint32_t icache_version; /* what the PoU held at the last I-cache invalidation */
+};
+
+struct cache_model {
+	struct frame_cache *frames;
+	uint64_t nr_frames;
+	struct cpu_features features; /* fwb implies idc (cache_init) */
+};
+
+/* How the guest reaches a page. */
+enum guest_access_kind {
+	ACCESS_CACHEABLE,    /* a load or store through a cacheable stage-1 mapping */
+	ACCESS_NONCACHEABLE, /* through a non-cacheable one (MMU off at boot) */
+	ACCESS_FETCH,	     /* an instruction fetch */
+};
+
+int cache_init(struct cache_model *c, uint64_t nr_frames, struct cpu_features features);
+void cache_destroy(struct cache_model *c);
+
+/* The host wrote the frame through its cacheable mapping (a page faulted
+ * in, swapped in, or copied by KVM): PoC and the I-cache may be older. */
+void cache_host_wrote(struct cache_model *c, kvm_pfn_t pfn);
+/* dcache_clean_inval_poc() over [pfn, pfn + nr). */
+void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr);
+/* icache_inval_pou() over [pfn, pfn + nr). */
+void cache_inval_icache_pou(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr);
+
+/* Whether an access of that kind to the frame sees the host's latest data;
+ * *seen and *latest: the versions it sees and the host wrote. */
+bool cache_access_fresh(const struct cache_model *c, kvm_pfn_t pfn, enum guest_access_kind kind,
+			uint32_t *seen, uint32_t *latest);
+
+#endif

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The two rights break-before-make and cache maintenance guard on arm64's
+ * stage 2 (oracle/oracle.h):
+ *
+ *   fresh contents   a guest access through a translation sees at least
+ *                    the data the host had written to the frame when the
+ *                    translation was filled: the fault path cleans the
+ *                    D-cache to PoC and invalidates the I-cache to PoU
+ *                    before it makes the PTE valid. What the host writes
+ *                    to a frame while it is mapped is not the fault's to
+ *                    maintain, so it is not judged.
+ *   one translation  a TLB never holds two valid translations for one
+ *                    address: a block replaced by pages (or the reverse)
+ *                    is broken, and the old one invalidated by TLBI,
+ *                    before the new one is made. Judged at each fill; a
+ *                    stale entry that no fill overlaps is not a conflict.
+ */
+#include "oracle.h"
+
+#include "../engine/trace.h"
+
+static uint64_t accesses(const struct oracle *o)
+{
+	return o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0;
+}
+
+bool oracle_check_cache_use(struct oracle *o, const struct cache_model *c, int vcpu_id,
+			    const struct tlb_entry *e, gfn_t gfn, enum guest_access_kind kind)
+{
+	kvm_pfn_t pfn = tlb_entry_pfn(e, gfn);
+	uint32_t seen, latest;
+	uint64_t t;
+
+	if (cache_access_fresh(c, pfn, kind, &seen, &latest) || seen >= e->data_version)
+		return true;
+	t = trace_now_ns();
+	oracle_report(o, &(struct violation){
+				 .kind = VIOL_STALE_CACHE_SEEN,
+				 .vcpu_id = vcpu_id,
+				 .gfn = gfn,
+				 .pfn = pfn,
+				 .level = e->level,
+				 .write = false,
+				 .entry_epoch = seen,
+				 .current_epoch = e->data_version,
+				 .t_ns = t - o->t0_ns,
+				 .entry_age_ns = t - e->fill_ns,
+				 .accesses = accesses(o),
+			 });
+	return false;
+}
+
+bool oracle_check_single_translation(struct oracle *o, int vcpu_id, const struct tlb *tlb,
+				     const struct tlb_entry *filled)
+{
+	const struct tlb_entry *other = tlb_overlapping_entry(tlb, filled);
+	uint64_t t;
+
+	if (!other)
+		return true;
+	t = trace_now_ns();
+	oracle_report(o, &(struct violation){
+				 .kind = VIOL_CONFLICTING_TRANSLATIONS,
+				 .vcpu_id = vcpu_id,
+				 .gfn = filled->gfn,
+				 .pfn = filled->pfn,
+				 .level = filled->level,
+				 /* The levels of the two entries. */
+				 .entry_epoch = other->level,
+				 .current_epoch = filled->level,
+				 .t_ns = t - o->t0_ns,
+				 .entry_age_ns = t - other->fill_ns,
+				 .accesses = accesses(o),
+			 });
+	return false;
+}
