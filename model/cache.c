@@ -41,10 +41,9 @@ void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)
 	for (uint64_t i = 0; i < nr; i++) {
 		struct frame_cache *f = frame(c, pfn + i);
 
-		atomic_store_explicit(
-			&f->poc_version,
-			atomic_load_explicit(&f->host_version, memory_order_acquire),
-			memory_order_release);
+		atomic_store_explicit(&f->poc_version,
+				      atomic_load_explicit(&f->host_version, memory_order_acquire),
+				      memory_order_release);
 	}
 }
 
@@ -72,18 +71,17 @@ bool cache_access_fresh(const struct cache_model *c, kvm_pfn_t pfn, enum guest_a
 
 	*latest = atomic_load_explicit(&f->host_version, memory_order_acquire);
 	switch (kind) {
-	case ACCESS_CACHEABLE:
-		*seen = *latest;
-		break;
+	case ACCESS_CACHEABLE: *seen = *latest; break;
 	case ACCESS_NONCACHEABLE:
-		*seen = c->features.fwb ? *latest
-					: atomic_load_explicit(&f->poc_version, memory_order_acquire);
+		*seen = c->features.fwb
+				? *latest
+				: atomic_load_explicit(&f->poc_version, memory_order_acquire);
 		break;
 	case ACCESS_FETCH:
 		/* With DIC the I-cache snoops: it holds what PoU holds. */
-		*seen = c->features.dic ? pou_version(c, f)
-					: atomic_load_explicit(&f->icache_version,
-							       memory_order_acquire);
+		*seen = c->features.dic
+				? pou_version(c, f)
+				: atomic_load_explicit(&f->icache_version, memory_order_acquire);
 		break;
 	}
 	return *seen == *latest;

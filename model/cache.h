@@ -34,8 +34,8 @@ struct cpu_features {
 };
 
 struct frame_cache {
-	_Atomic uint32_t host_version; /* bumped by each host write */
-	_Atomic uint32_t poc_version;  /* host_version at the last clean to PoC */
+	_Atomic uint32_t host_version;	 /* bumped by each host write */
+	_Atomic uint32_t poc_version;	 /* host_version at the last clean to PoC */
 	_Atomic uint32_t icache_version; /* what the PoU held at the last I-cache invalidation */
 };
 

@@ -45,6 +45,13 @@
 	X(AGINGS, "agings", "clear_young / test_young calls on a gfn")                           \
 	X(STALE_ACCESSED, "stale_accessed",                                                      \
 	  "accesses through an entry whose Accessed bit was cleared (allowed)")                  \
+	X(TLBI_IPA, "tlbi_ipa", "arm64 broadcast TLBIs by IPA and level")                        \
+	X(TLBI_RANGE, "tlbi_range", "arm64 broadcast TLBIs by IPA range")                        \
+	X(TLBI_VMID, "tlbi_vmid", "arm64 VMID-wide broadcast TLBIs")                             \
+	X(S2_BREAKS, "s2_breaks", "stage-2 PTEs broken (break-before-make)")                     \
+	X(S2_EAGAIN, "s2_eagain", "stage-2 faults that found the work done or locked (-EAGAIN)") \
+	X(DCACHE_PAGES, "dcache_clean_pages", "pages cleaned and invalidated to PoC")            \
+	X(ICACHE_PAGES, "icache_inval_pages", "pages invalidated in the I-cache to PoU")         \
 	E(PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 
 enum counter_id {

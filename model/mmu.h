@@ -33,6 +33,8 @@ struct request_policy;
 struct write_track_policy;
 struct write_track;
 struct write_rights;
+struct tlbi_log;
+struct cache_model;
 
 enum vcpu_mode {
 	OUTSIDE_GUEST_MODE,
@@ -59,6 +61,11 @@ struct kvm_vcpu {
 	_Atomic int mode __attribute__((aligned(64)));
 	atomic_bitmap requests;
 	_Atomic uint64_t exits; /* bumped at each exit from guest mode: the kick's ack */
+
+	/* arm64's broadcast TLBIs (model/tlbi.h): the last one applied to
+	 * this TLB, and whether a guest access is in flight. */
+	_Atomic uint64_t tlbi_seen;
+	_Atomic bool tlbi_in_access;
 
 	/* Pending range invalidations, drained by KVM_REQ_TLB_FLUSH_RANGE. */
 	pthread_mutex_t range_lock __attribute__((aligned(64)));
@@ -179,6 +186,10 @@ struct kvm {
 	struct dirty_log *dirty_log;
 	struct write_track *track;
 	struct write_rights *rights; /* the oracle's books on write rights */
+	/* arm64: the broadcast TLBIs' log (model/tlbi.h) and the caches the
+	 * fault path maintains (model/cache.h); NULL on x86. */
+	struct tlbi_log *tlbi;
+	struct cache_model *cache;
 
 	/* Page tables taken out of the tree (model/mmu.c, "Retired page
 	 * tables"): under a controlled scheduler, kept here until the

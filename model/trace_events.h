@@ -44,7 +44,12 @@
 	X(TRACK, "track-gfn")                   \
 	X(UNTRACK, "untrack-gfn")               \
 	X(AGE, "clear-young")                   \
-	X(EMULATE, "emulate-write")
+	X(EMULATE, "emulate-write")             \
+	X(TLBI, "tlbi")                         \
+	X(S2_BREAK, "s2-break")                 \
+	X(S2_MAKE, "s2-make")                   \
+	X(CMO_DCACHE, "dcache-clean-poc")       \
+	X(CMO_ICACHE, "icache-inval-pou")
 
 enum trace_event {
 #define TRACE_ENUM(id, name) TR_##id,

@@ -176,7 +176,8 @@ static void block_entry_judges_the_frame_it_reaches(void **state)
 
 	cache_host_wrote(&f->cache, 512 + 3);
 	e = fill(f, 512, 512, PG_LEVEL_2M);
-	assert_true(oracle_check_cache_use(&f->o, &f->cache, VCPU, e, 512 + 2, ACCESS_NONCACHEABLE));
+	assert_true(
+		oracle_check_cache_use(&f->o, &f->cache, VCPU, e, 512 + 2, ACCESS_NONCACHEABLE));
 	e->data_version = 1; /* as if filled for the page the host wrote */
 	assert_false(
 		oracle_check_cache_use(&f->o, &f->cache, VCPU, e, 512 + 3, ACCESS_NONCACHEABLE));
@@ -252,11 +253,17 @@ static void reports_print_what_they_found(void **state)
 
 	(void)state;
 	assert_non_null(out);
-	violation_print(out, &(struct violation){ .kind = VIOL_STALE_CACHE_SEEN, .vcpu_id = 2,
-						  .gfn = 7, .pfn = 40, .level = 1,
-						  .entry_epoch = 0, .current_epoch = 1 });
+	violation_print(out, &(struct violation){ .kind = VIOL_STALE_CACHE_SEEN,
+						  .vcpu_id = 2,
+						  .gfn = 7,
+						  .pfn = 40,
+						  .level = 1,
+						  .entry_epoch = 0,
+						  .current_epoch = 1 });
 	violation_print(out, &(struct violation){ .kind = VIOL_CONFLICTING_TRANSLATIONS,
-						  .vcpu_id = 1, .gfn = 5, .entry_epoch = 2,
+						  .vcpu_id = 1,
+						  .gfn = 5,
+						  .entry_epoch = 2,
 						  .current_epoch = 1 });
 	fclose(out);
 	assert_non_null(strstr(buf, "stale-cache-seen: vCPU 2 read gfn 0x7 -> pfn 0x28"));
@@ -271,8 +278,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(read_before_clean_is_stale_cache_seen, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(fetch_before_icache_invalidation_is_stale_cache_seen,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			fetch_before_icache_invalidation_is_stale_cache_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(maintained_before_the_fill_is_legal, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(cacheable_access_is_never_stale, setup, teardown),

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "tlbi.h"
+
+#include <sched.h>
+
+#include "../engine/ctl.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
+#include "mmu.h"
+
+int tlbi_log_init(struct tlbi_log *l)
+{
+	atomic_init(&l->seq, 0);
+	return pthread_mutex_init(&l->lock, NULL) ? -1 : 0;
+}
+
+void tlbi_log_destroy(struct tlbi_log *l)
+{
+	pthread_mutex_destroy(&l->lock);
+}
+
+struct dsb_wait {
+	struct kvm_vcpu *vcpu;
+	uint64_t seq;
+};
+
+/* The vCPU has applied TLBI `seq`, or is not in a guest access: its next
+ * access will apply it first. */
+static bool vcpu_past(void *arg)
+{
+	const struct dsb_wait *w = arg;
+
+	return !atomic_load(&w->vcpu->tlbi_in_access) ||
+	       atomic_load(&w->vcpu->tlbi_seen) >= w->seq;
+}
+
+void tlbi_broadcast(struct kvm *kvm, gfn_t start, uint64_t nr)
+{
+	struct tlbi_log *l = kvm->tlbi;
+	uint64_t seq;
+
+	pthread_mutex_lock(&l->lock);
+	seq = atomic_load(&l->seq) + 1;
+	l->ops[seq % TLBI_LOG_SIZE] = (struct tlbi_op){ seq, start, nr };
+	/* Seq_cst, against the vCPU's store of tlbi_in_access: either it
+	 * sees this TLBI when its access begins, or we see it in flight. */
+	atomic_store(&l->seq, seq);
+	pthread_mutex_unlock(&l->lock);
+	trace(TR_TLBI, nr == TLBI_ALL ? TRACE_NO_GFN : start, nr);
+	/* DSB ISH. */
+	for (int i = 0; i < kvm->nr_vcpus; i++) {
+		struct dsb_wait w = { kvm->vcpus[i], seq };
+
+		if (vcpu_past(&w))
+			continue;
+		if (lostflush_ctl)
+			ctl_wait_until(lostflush_ctl, current_thread->index, vcpu_past, &w,
+				       "a vCPU's access in flight (DSB ISH)");
+		else
+			while (!vcpu_past(&w) && !torture_must_stop())
+				sched_yield();
+	}
+}
+
+static void apply(struct kvm_vcpu *vcpu, const struct tlbi_op *op)
+{
+	uint32_t dropped = op->nr == TLBI_ALL ? tlb_flush_all(&vcpu->tlb)
+					      : tlb_flush_range(&vcpu->tlb, op->start, op->nr);
+
+	count(CNT_TLB_DROPPED, dropped);
+}
+
+void tlbi_access_begin(struct kvm_vcpu *vcpu)
+{
+	struct tlbi_log *l = vcpu->kvm->tlbi;
+	uint64_t seen = atomic_load_explicit(&vcpu->tlbi_seen, memory_order_relaxed), now;
+
+	atomic_store(&vcpu->tlbi_in_access, true);
+	now = atomic_load(&l->seq);
+	if (now == seen)
+		return;
+	pthread_mutex_lock(&l->lock);
+	now = atomic_load(&l->seq);
+	if (now - seen > TLBI_LOG_SIZE)
+		count(CNT_TLB_DROPPED, tlb_flush_all(&vcpu->tlb));
+	else
+		for (uint64_t s = seen + 1; s <= now; s++)
+			apply(vcpu, &l->ops[s % TLBI_LOG_SIZE]);
+	pthread_mutex_unlock(&l->lock);
+	atomic_store(&vcpu->tlbi_seen, now);
+}
+
+void tlbi_access_end(struct kvm_vcpu *vcpu)
+{
+	atomic_store_explicit(&vcpu->tlbi_in_access, false, memory_order_release);
+}
