@@ -6,6 +6,7 @@
 #ifndef LOSTFLUSH_ARCH_H
 #define LOSTFLUSH_ARCH_H
 
+#include <errno.h>
 #include <stdbool.h>
 
 #include "../model/arch_ops.h"
@@ -37,6 +38,36 @@ bool tdp_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear);
  * MMU-writable goes from 1 to 0. */
 bool leaf_spte_change_needs_tlb_flush(uint64_t old_spte, uint64_t new_spte);
 
+/* arm64 stage 2 (arch/arm64_stage2.c). Bits of a stage-2 PTE beyond the
+ * model's common leaf: execute-never (KVM_PTE_LEAF_ATTR_HI_S2_XN), and the
+ * locked invalid PTE a break leaves (KVM_INVALID_PTE_LOCKED). */
+#define S2_PTE_XN (1ULL << 54)
+#define S2_PTE_LOCKED (1ULL << 10)
+/* KVM_PTE_LEAF_ATTR_S2_PERMS: what a permission change alters. */
+#define S2_PTE_PERMS (SPTE_WRITABLE | SPTE_MMU_WRITABLE | SPTE_HOST_WRITABLE | S2_PTE_XN)
+enum { STAGE2_PROT_W = 1, STAGE2_PROT_X = 2 };
+/* The steps the walker takes, in the order it takes them. */
+enum stage2_step {
+	STAGE2_BREAK,
+	STAGE2_TLBI_IPA,
+	STAGE2_TLBI_VMID,
+	STAGE2_CMO_DCACHE,
+	STAGE2_CMO_ICACHE,
+	STAGE2_MAKE,
+	STAGE2_RELAX,
+};
+typedef void (*stage2_step_fn)(enum stage2_step s, gfn_t gfn, int level, void *arg);
+/* Call fn at every step (NULL: none); for tests. */
+void stage2_set_step_hook(stage2_step_fn fn, void *arg);
+bool stage2_pte_locked(uint64_t pte);
+uint64_t stage2_leaf_pte(kvm_pfn_t pfn, uint32_t gen, int level, unsigned prot);
+/* kvm_pgtable_stage2_map() of one leaf, kvm_pgtable_stage2_relax_perms():
+ * 0, or -EAGAIN (nothing to do, or a racing walker holds the PTE). */
+int kvm_pgtable_stage2_map(struct kvm *kvm, gfn_t gfn, int level, kvm_pfn_t pfn, uint32_t gen,
+			   unsigned prot);
+int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned prot);
+
+extern const struct mmu_arch_ops arm64_stage2_ops;
 extern const struct mmu_arch_ops x86_shadow_ops;
 extern const struct mmu_arch_ops x86_tdp_ops;
 

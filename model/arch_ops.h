@@ -14,6 +14,10 @@
 
 struct mmu_arch_ops {
 	const char *name;
+	/* arm64: TLBIs are broadcast (model/tlbi.h: no request, no kick) and
+	 * the fault path maintains the caches (model/cache.h); the VM gets a
+	 * TLBI log and a cache model. */
+	bool broadcast_tlbi;
 	/* Resolve a guest fault on gfn; false if it must be retried
 	 * (mmu_invalidate_retry). Called outside guest mode, no lock held. */
 	bool (*page_fault)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);

@@ -77,6 +77,15 @@ void hostmem_destroy(struct hostmem *hm)
 	pthread_mutex_destroy(&hm->free_lock);
 }
 
+/* The host fills frames it maps for an hva (zeroes them, or swaps the
+ * page's data back in) through its cacheable mapping. */
+static void frames_filled(struct hostmem *hm, kvm_pfn_t pfn, uint64_t n)
+{
+	if (hm->cache)
+		for (uint64_t i = 0; i < n; i++)
+			cache_host_wrote(hm->cache, pfn + i);
+}
+
 static kvm_pfn_t alloc_frame(struct hostmem *hm)
 {
 	kvm_pfn_t pfn;
@@ -218,6 +227,7 @@ static kvm_pfn_t try_fault_thp(struct hostmem *hm, uint64_t hva)
 	base = alloc_huge_block(hm);
 	if (base == HVA_NO_FRAME)
 		return HVA_NO_FRAME;
+	frames_filled(hm, base, hm->huge_pages);
 	/* Release: whoever reads a pfn from hva_pfn[] sees its generation. */
 	for (uint64_t i = 0; i < hm->huge_pages; i++)
 		atomic_store_explicit(&hm->hva_pfn[first + i], base + i, memory_order_release);
@@ -239,6 +249,7 @@ static kvm_pfn_t get_page_thp(struct hostmem *hm, uint64_t hva)
 		pfn = try_fault_thp(hm, hva);
 	if (pfn == HVA_NO_FRAME) {
 		pfn = alloc_frame(hm);
+		frames_filled(hm, pfn, 1);
 		atomic_store_explicit(&hm->hva_pfn[hva], pfn, memory_order_release);
 		hm->hva_backed[blk]++;
 	}
@@ -277,6 +288,7 @@ struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva)
 	if (pfn == HVA_NO_FRAME) {
 		kvm_pfn_t want = alloc_frame(hm), expected = HVA_NO_FRAME;
 
+		frames_filled(hm, want, 1);
 		/* A racing fault may install a frame first: use theirs. */
 		expected = cmpxchg(&hm->hva_pfn[hva], HVA_NO_FRAME, want);
 		if (expected == HVA_NO_FRAME)

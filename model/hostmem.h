@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cache.h"
 #include "spte.h"
 
 #define HVA_NO_FRAME 0 /* hva_pfn[] entry of an unbacked page; pfns start at 1 */
@@ -50,6 +51,9 @@ struct hostmem {
 	_Atomic uint32_t *frame_gen;   /* per frame */
 	_Atomic uint64_t *hva_content; /* per hva page: its data */
 	_Atomic kvm_pfn_t *hva_pfn;    /* host "page table": hva page -> pfn */
+	/* arm64: the caches the host's writes go through (model/cache.h):
+	 * filling a frame for an hva is a write. NULL on x86. */
+	struct cache_model *cache;
 	pthread_mutex_t free_lock;
 	kvm_pfn_t next_fresh; /* frames from here up were never allocated */
 	kvm_pfn_t *free_list; /* FIFO ring of freed pfns, oldest first */

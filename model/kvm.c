@@ -10,9 +10,11 @@
 #include <string.h>
 
 #include "../engine/check.h"
+#include "arch_ops.h"
 #include "flush.h"
 #include "notifier.h"
 #include "spt.h"
+#include "tlbi.h"
 
 static int memslots_init(struct kvm *kvm)
 {
@@ -130,6 +132,32 @@ bool kvm_can_map_huge(const struct kvm_config *cfg)
 	       first_slot >= pages_per_level(cfg->max_huge_level);
 }
 
+/* arm64: the broadcast TLBIs' log, and the caches of every host frame
+ * (the host writes a frame when it faults it in: hostmem tells the cache). */
+static int arm64_state_create(struct kvm *kvm, const struct kvm_config *cfg)
+{
+	kvm->tlbi = malloc(sizeof(*kvm->tlbi));
+	kvm->cache = malloc(sizeof(*kvm->cache));
+	if (!kvm->tlbi || !kvm->cache || tlbi_log_init(kvm->tlbi) ||
+	    cache_init(kvm->cache, hostmem_frames_needed(cfg->nr_gfns, cfg->max_huge_level),
+		       cfg->cpu))
+		return -1;
+	kvm->mem.cache = kvm->cache;
+	return 0;
+}
+
+static void arm64_state_destroy(struct kvm *kvm)
+{
+	if (kvm->tlbi)
+		tlbi_log_destroy(kvm->tlbi);
+	if (kvm->cache)
+		cache_destroy(kvm->cache);
+	free(kvm->tlbi);
+	free(kvm->cache);
+	kvm->tlbi = NULL;
+	kvm->cache = NULL;
+}
+
 int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 {
 	pthread_rwlockattr_t attr;
@@ -178,6 +206,8 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 		return -1;
 	if (cfg->log_policy && kvm_dirty_tracking_create(kvm))
 		return -1;
+	if (cfg->arch && cfg->arch->broadcast_tlbi && arm64_state_create(kvm, cfg))
+		return -1;
 	return 0;
 }
 
@@ -188,6 +218,7 @@ void kvm_destroy(struct kvm *kvm)
 	spt_rcu_barrier();
 	kvm_free_retired_tables(kvm);
 	kvm_dirty_tracking_destroy(kvm);
+	arm64_state_destroy(kvm);
 	for (int i = 0; kvm->vcpus && i < kvm->nr_vcpus; i++) {
 		if (!kvm->vcpus[i])
 			continue;

@@ -18,6 +18,7 @@
 
 #include "../engine/bitops.h"
 #include "counter_ids.h"
+#include "cache.h"
 #include "dirty_log_mode.h"
 #include "hostmem.h"
 #include "spte.h"
@@ -35,6 +36,7 @@ struct write_track;
 struct write_rights;
 struct tlbi_log;
 struct cache_model;
+struct stage2_policy;
 
 enum vcpu_mode {
 	OUTSIDE_GUEST_MODE,
@@ -78,6 +80,9 @@ struct kvm_vcpu {
 	/* The fault path performed the faulting write itself (a tracked gfn):
 	 * the guest's access is done, not retried. Only this vCPU's thread. */
 	bool write_emulated;
+	/* arm64: the fault being handled is an instruction fetch's (set by
+	 * the vCPU before it calls the fault path; only its thread). */
+	bool fault_exec;
 	/* Gfns PML has logged since the vCPU last entered the guest (only its
 	 * thread): with the ring, a full PML buffer exits (dirty_log.h). */
 	uint32_t pml_marks;
@@ -150,6 +155,10 @@ struct kvm_config {
 	const struct mmu_arch_ops *arch;
 	const struct flush_policy *policy;
 	const struct walk_policy *walk;
+	/* arm64: the stage-2 fault path's order (model/stage2_policy.h;
+	 * NULL: upstream's) and the CPU's cache features (model/cache.h). */
+	const struct stage2_policy *stage2;
+	struct cpu_features cpu;
 };
 
 #define KVM_MAX_ROOTS 4

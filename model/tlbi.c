@@ -30,8 +30,7 @@ static bool vcpu_past(void *arg)
 {
 	const struct dsb_wait *w = arg;
 
-	return !atomic_load(&w->vcpu->tlbi_in_access) ||
-	       atomic_load(&w->vcpu->tlbi_seen) >= w->seq;
+	return !atomic_load(&w->vcpu->tlbi_in_access) || atomic_load(&w->vcpu->tlbi_seen) >= w->seq;
 }
 
 void tlbi_broadcast(struct kvm *kvm, gfn_t start, uint64_t nr)

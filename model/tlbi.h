@@ -28,7 +28,7 @@
 struct kvm;
 struct kvm_vcpu;
 
-#define TLBI_LOG_SIZE 64 /* a vCPU further behind drops its whole TLB */
+#define TLBI_LOG_SIZE 64    /* a vCPU further behind drops its whole TLB */
 #define TLBI_ALL UINT64_MAX /* nr of a VMID-wide TLBI */
 
 struct tlbi_op {

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * How the arm64 stage-2 fault path orders break, TLBI, cache maintenance
+ * and make: upstream's order (stage2_map_walker_try_leaf(), since
+ * 25aa28691bb9 moved the CMOs into the walker) is all false; each field is
+ * one departure a variant runs.
+ */
+#ifndef LOSTFLUSH_STAGE2_POLICY_H
+#define LOSTFLUSH_STAGE2_POLICY_H
+
+#include <stdbool.h>
+
+struct stage2_policy {
+	/* user_mem_abort() cleans and invalidates before the map call, on
+	 * every fault, as before 25aa28691bb9 (the walker does none). */
+	bool cmo_in_abort;
+	/* The walker makes the PTE valid before its CMOs. */
+	bool make_before_cmo;
+	/* A valid PTE is replaced by a valid one: no break, no TLBI. */
+	bool no_break;
+	/* A change of permissions only breaks and remakes the PTE, as before
+	 * 694d071f8d85 (upstream returns -EAGAIN and leaves it to
+	 * relax_perms). */
+	bool rebreak_perms;
+	/* kvm_pgtable_stage2_relax_perms() adds X without invalidating the
+	 * I-cache first. */
+	bool relax_x_skips_icache;
+};
+
+#endif

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arm64 stage-2 walker's order, recorded step by step: break, TLBI
+ * (only for a valid old PTE), D-cache clean, I-cache invalidation (only
+ * for an executable PTE), make; -EAGAIN for a mapping that is already
+ * there or locked; relax_perms invalidating the I-cache before it adds X;
+ * the unmap walker's clear, TLBI and clean; what FWB and DIC leave out;
+ * and each variant's departure from that order.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../arch/arch.h"
+#include "../../engine/run.h"
+#include "../../model/stage2_policy.h"
+#include "../../workers/vm.h"
+
+#define MAX_STEPS 32
+
+struct fixture {
+	struct run run;
+	struct vm vm;
+	struct thread_ctx *ctx;
+	enum stage2_step steps[MAX_STEPS];
+	int nr_steps;
+};
+
+static void record(enum stage2_step s, gfn_t gfn, int level, void *arg)
+{
+	struct fixture *f = arg;
+
+	(void)gfn;
+	(void)level;
+	assert_true(f->nr_steps < MAX_STEPS);
+	f->steps[f->nr_steps++] = s;
+}
+
+static int setup(void **state)
+{
+	const struct run_config cfg = { .keep_going = true };
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
+	f->vm.cfg.kvm = (struct kvm_config){
+		.nr_gfns = 64,
+		.nr_memslots = 1,
+		.nr_vcpus = 1,
+		.tlb_entries = 16,
+		.arch = &arm64_stage2_ops,
+	};
+	if (!f->ctx || run_init(&f->run, &cfg, &f->vm, &vm_subject_ops))
+		return -1;
+	memset(f->ctx, 0, sizeof(*f->ctx));
+	current_thread = f->ctx;
+	stage2_set_step_hook(record, f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	stage2_set_step_hook(NULL, NULL);
+	current_thread = NULL;
+	run_destroy(&f->run);
+	free(f->ctx);
+	free(f);
+	return 0;
+}
+
+#define expect_steps(f, ...)                                                          \
+	do {                                                                          \
+		const enum stage2_step want[] = { __VA_ARGS__ };                      \
+		int n = (int)(sizeof(want) / sizeof(want[0]));                        \
+		assert_int_equal((f)->nr_steps, n);                                   \
+		assert_memory_equal((f)->steps, want, sizeof(want));                  \
+		(f)->nr_steps = 0;                                                    \
+	} while (0)
+
+#define expect_no_steps(f) assert_int_equal((f)->nr_steps, 0)
+
+static struct kvm *kvm_of(struct fixture *f)
+{
+	return &f->vm.kvm;
+}
+
+static bool fault(struct fixture *f, gfn_t gfn, bool exec)
+{
+	struct kvm_vcpu *v = kvm_of(f)->vcpus[0];
+
+	v->fault_exec = exec;
+	return kvm_of(f)->arch->page_fault(v, gfn, false);
+}
+
+static uint64_t pte_of(struct fixture *f, gfn_t gfn)
+{
+	int level;
+
+	return spt_walk_root(kvm_of(f)->root, gfn, &level);
+}
+
+static bool poc_fresh(struct fixture *f, gfn_t gfn, enum guest_access_kind kind)
+{
+	uint32_t seen, latest;
+
+	return cache_access_fresh(kvm_of(f)->cache, spte_to_pfn(pte_of(f, gfn)), kind, &seen,
+				  &latest);
+}
+
+static void read_fault_breaks_cleans_makes(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(fault(f, 5, false));
+	expect_steps(f, STAGE2_BREAK, STAGE2_CMO_DCACHE, STAGE2_MAKE);
+	assert_true(is_shadow_present_pte(pte_of(f, 5)));
+	assert_true(pte_of(f, 5) & S2_PTE_XN);
+	assert_true(poc_fresh(f, 5, ACCESS_NONCACHEABLE));
+}
+
+static void exec_fault_also_invalidates_the_icache(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(fault(f, 6, true));
+	expect_steps(f, STAGE2_BREAK, STAGE2_CMO_DCACHE, STAGE2_CMO_ICACHE, STAGE2_MAKE);
+	assert_false(pte_of(f, 6) & S2_PTE_XN);
+	assert_true(poc_fresh(f, 6, ACCESS_FETCH));
+}
+
+/* Concurrent faults on one IPA: the one that installs pays. */
+static void second_fault_finds_it_done(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t eagain = f->ctx->counters.v[CNT_S2_EAGAIN];
+
+	fault(f, 7, false);
+	f->nr_steps = 0;
+	assert_true(fault(f, 7, false));
+	expect_no_steps(f);
+	assert_int_equal(f->ctx->counters.v[CNT_S2_EAGAIN], eagain + 1);
+}
+
+static void locked_pte_is_left_to_its_breaker(void **state)
+{
+	struct fixture *f = *state;
+
+	WRITE_ONCE(*spt_slot_root(kvm_of(f)->root, 8, PG_LEVEL_4K), S2_PTE_LOCKED);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 8, PG_LEVEL_4K, 40, 0, STAGE2_PROT_W),
+			 -EAGAIN);
+	expect_no_steps(f);
+	assert_true(stage2_pte_locked(READ_ONCE(*spt_slot_root(kvm_of(f)->root, 8, PG_LEVEL_4K))));
+}
+
+static void replacing_a_valid_leaf_invalidates_it_first(void **state)
+{
+	struct fixture *f = *state;
+
+	fault(f, 9, false);
+	f->nr_steps = 0;
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 9, PG_LEVEL_4K, 41, 0, STAGE2_PROT_W), 0);
+	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_IPA, STAGE2_CMO_DCACHE, STAGE2_MAKE);
+	assert_int_equal(spte_to_pfn(pte_of(f, 9)), 41);
+}
+
+/* A fetch from a page mapped without X: relax_perms, no break; the
+ * I-cache is invalidated before X is added. */
+static void relax_perms_invalidates_before_adding_x(void **state)
+{
+	struct fixture *f = *state;
+
+	fault(f, 10, false);
+	f->nr_steps = 0;
+	assert_true(fault(f, 10, true));
+	expect_steps(f, STAGE2_CMO_ICACHE, STAGE2_RELAX);
+	assert_false(pte_of(f, 10) & S2_PTE_XN);
+}
+
+static void unmap_clears_invalidates_then_cleans(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = kvm_of(f);
+
+	fault(f, 11, false);
+	f->nr_steps = 0;
+	assert_false(kvm->arch->unmap_gfn_range(kvm, 11, 12));
+	expect_steps(f, STAGE2_TLBI_IPA, STAGE2_CMO_DCACHE);
+	assert_int_equal(pte_of(f, 11), 0);
+}
+
+static void fwb_and_dic_spare_their_cmos(void **state)
+{
+	struct fixture *f = *state;
+
+	kvm_of(f)->cache->features = (struct cpu_features){ .fwb = true, .idc = true };
+	fault(f, 12, true);
+	expect_steps(f, STAGE2_BREAK, STAGE2_CMO_ICACHE, STAGE2_MAKE);
+	kvm_of(f)->cache->features = (struct cpu_features){ .dic = true };
+	fault(f, 13, false);
+	expect_steps(f, STAGE2_BREAK, STAGE2_CMO_DCACHE, STAGE2_MAKE);
+	assert_false(pte_of(f, 13) & S2_PTE_XN); /* DIC: executable from the start */
+}
+
+static void make_before_cmo_publishes_first(void **state)
+{
+	static const struct stage2_policy p = { .make_before_cmo = true };
+	struct fixture *f = *state;
+
+	kvm_of(f)->cfg.stage2 = &p;
+	fault(f, 14, true);
+	expect_steps(f, STAGE2_BREAK, STAGE2_MAKE, STAGE2_CMO_DCACHE, STAGE2_CMO_ICACHE);
+}
+
+static void cmo_in_abort_pays_on_every_fault(void **state)
+{
+	static const struct stage2_policy p = { .cmo_in_abort = true };
+	struct fixture *f = *state;
+
+	kvm_of(f)->cfg.stage2 = &p;
+	fault(f, 15, false);
+	expect_steps(f, STAGE2_CMO_DCACHE, STAGE2_BREAK, STAGE2_MAKE);
+	fault(f, 15, false);
+	expect_steps(f, STAGE2_CMO_DCACHE);
+}
+
+static void no_break_replaces_valid_by_valid(void **state)
+{
+	static const struct stage2_policy p = { .no_break = true };
+	struct fixture *f = *state;
+
+	fault(f, 16, false);
+	f->nr_steps = 0;
+	kvm_of(f)->cfg.stage2 = &p;
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 16, PG_LEVEL_4K, 42, 0, STAGE2_PROT_W), 0);
+	expect_steps(f, STAGE2_MAKE);
+}
+
+static void rebreak_perms_breaks_a_permission_change(void **state)
+{
+	static const struct stage2_policy p = { .rebreak_perms = true };
+	struct fixture *f = *state;
+	kvm_pfn_t pfn;
+
+	fault(f, 17, false);
+	f->nr_steps = 0;
+	pfn = spte_to_pfn(pte_of(f, 17));
+	kvm_of(f)->cfg.stage2 = &p;
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 17, PG_LEVEL_4K, pfn, 0,
+						STAGE2_PROT_W | STAGE2_PROT_X),
+			 0);
+	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_IPA, STAGE2_CMO_DCACHE, STAGE2_CMO_ICACHE,
+		     STAGE2_MAKE);
+}
+
+static void relax_x_no_icache_skips_the_invalidation(void **state)
+{
+	static const struct stage2_policy p = { .relax_x_skips_icache = true };
+	struct fixture *f = *state;
+
+	fault(f, 18, false);
+	f->nr_steps = 0;
+	kvm_of(f)->cfg.stage2 = &p;
+	fault(f, 18, true);
+	expect_steps(f, STAGE2_RELAX);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(read_fault_breaks_cleans_makes),
+		T(exec_fault_also_invalidates_the_icache),
+		T(second_fault_finds_it_done),
+		T(locked_pte_is_left_to_its_breaker),
+		T(replacing_a_valid_leaf_invalidates_it_first),
+		T(relax_perms_invalidates_before_adding_x),
+		T(unmap_clears_invalidates_then_cleans),
+		T(fwb_and_dic_spare_their_cmos),
+		T(make_before_cmo_publishes_first),
+		T(cmo_in_abort_pays_on_every_fault),
+		T(no_break_replaces_valid_by_valid),
+		T(rebreak_perms_breaks_a_permission_change),
+		T(relax_x_no_icache_skips_the_invalidation),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
