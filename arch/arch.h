@@ -39,9 +39,10 @@ bool tdp_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear);
 bool leaf_spte_change_needs_tlb_flush(uint64_t old_spte, uint64_t new_spte);
 
 /* arm64 stage 2 (arch/arm64_stage2.c). Bits of a stage-2 PTE beyond the
- * model's common leaf: execute-never (KVM_PTE_LEAF_ATTR_HI_S2_XN), and the
+ * model's common leaf: execute-never (KVM_PTE_LEAF_ATTR_HI_S2_XN, bit 54
+ * upstream, where the model's leaf keeps its frame generation), and the
  * locked invalid PTE a break leaves (KVM_INVALID_PTE_LOCKED). */
-#define S2_PTE_XN (1ULL << 54)
+#define S2_PTE_XN (1ULL << 59)
 #define S2_PTE_LOCKED (1ULL << 10)
 /* KVM_PTE_LEAF_ATTR_S2_PERMS: what a permission change alters. */
 #define S2_PTE_PERMS (SPTE_WRITABLE | SPTE_MMU_WRITABLE | SPTE_HOST_WRITABLE | S2_PTE_XN)

@@ -247,8 +247,8 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 		return -EAGAIN;
 	trace(TR_S2_MAKE, gfn, new);
 	step(STAGE2_RELAX, gfn, level);
-	count(CNT_TLB_DROPPED, tlb_flush_range(&vcpu->tlb, gfn_round_for_level(gfn, level),
-					       pages_per_level(level)));
+	count(CNT_TLB_DROPPED,
+	      tlb_flush_range(&vcpu->tlb, gfn_round_for_level(gfn, level), pages_per_level(level)));
 	return 0;
 }
 

@@ -42,6 +42,7 @@ struct tlb_entry {
 	/* arm64: the frame's host-written data version at the fill
 	 * (model/cache.h), the version the fault's maintenance owed it. */
 	uint32_t data_version;
+	bool exec_never; /* arm64: the stage-2 PTE had XN: a fetch faults */
 };
 
 struct tlb {

@@ -9,13 +9,14 @@
 
 #include "scenario.h"
 
-#define SCENARIOS(X)       \
-	X(invlpg_defer)    \
-	X(vcpu_request)    \
-	X(hva_range_flush) \
-	X(zap_leafs)       \
-	X(dirty_log)       \
-	X(spte_mmu_writable)
+#define SCENARIOS(X)         \
+	X(invlpg_defer)      \
+	X(vcpu_request)      \
+	X(hva_range_flush)   \
+	X(zap_leafs)         \
+	X(dirty_log)         \
+	X(spte_mmu_writable) \
+	X(stage2_cmo)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

@@ -15,6 +15,7 @@
 #include "../model/dirty_log.h"
 #include "../model/flush.h"
 #include "../model/request.h"
+#include "../model/stage2_policy.h"
 #include "../model/write_track.h"
 #include "../engine/run.h"
 #include "../workers/vm.h"
@@ -88,6 +89,9 @@ struct scenario_variant {
 	 * request/entry pair's halves (model/request.h); NULL: upstream's. */
 	const struct write_track_policy *track_policy;
 	const struct request_policy *request_policy;
+	/* arm64: the stage-2 fault path's order (model/stage2_policy.h);
+	 * NULL: upstream's. */
+	const struct stage2_policy *stage2_policy;
 	/* Free mode: the pace this variant needs over the scenario's
 	 * defaults, in --workload syntax (user options still win); NULL for
 	 * none. */

@@ -12,7 +12,9 @@
  * a requester that does not wait is caught by every scheduler, not only by
  * free mode's timing.
  */
+#include "../arch/arch.h"
 #include "../model/arch_ops.h"
+#include "../model/tlbi.h"
 #include "../model/dirty_log.h"
 #include "../oracle/oracle.h"
 #include "../model/request.h"
@@ -34,6 +36,7 @@ struct guest_op {
 	gfn_t gfn;
 	bool write;
 	bool invlpg;
+	enum guest_access_kind kind; /* arm64: a read may be a fetch or uncached */
 };
 
 struct vcpu_state {
@@ -82,6 +85,15 @@ static struct guest_op next_guest_op(struct vcpu_state *s)
 	op.gfn = pick_hot_gfn(s->run);
 	op.invlpg = rng_chance(rng, rng_threshold(w->invlpg_ratio));
 	op.write = !op.invlpg && rng_chance(rng, rng_threshold(w->write_ratio));
+	op.kind = ACCESS_CACHEABLE;
+	/* Drawn only where the caches are modelled: x86's guest programs
+	 * draw what they always drew. */
+	if (run_vm(s->run)->kvm.cache && !op.invlpg && !op.write) {
+		if (rng_chance(rng, rng_threshold(w->fetch_ratio)))
+			op.kind = ACCESS_FETCH;
+		else if (rng_chance(rng, rng_threshold(w->uncached_ratio)))
+			op.kind = ACCESS_NONCACHEABLE;
+	}
 	return op;
 }
 
@@ -104,6 +116,20 @@ static uint64_t next_write_value(struct vcpu_state *s)
 	return ((uint64_t)(s->vcpu->vcpu_id + 1) << 48) | ++s->write_value;
 }
 
+/* An arm64 fill: whether the entry may fetch, the data version the fault's
+ * cache maintenance owed it, and whether it conflicts with another entry
+ * of the TLB (a block and a page for one address). */
+static void arm64_fill(struct vcpu_state *s, struct tlb_entry *e, uint64_t spte, gfn_t gfn)
+{
+	struct kvm *kvm = &run_vm(s->run)->kvm;
+
+	e->exec_never = spte & S2_PTE_XN;
+	e->data_version = atomic_load_explicit(
+		&kvm->cache->frames[tlb_entry_pfn(e, gfn)].host_version, memory_order_acquire);
+	oracle_check_single_translation(&run_vm(s->run)->oracle, s->vcpu->vcpu_id, &s->vcpu->tlb,
+					e);
+}
+
 /* The translation for op, from the TLB or a page walk; NULL means fault. */
 static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *op)
 {
@@ -115,7 +141,7 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	uint64_t spte;
 	int level;
 
-	if (e && (!op->write || e->writable)) {
+	if (e && (!op->write || e->writable) && (op->kind != ACCESS_FETCH || !e->exec_never)) {
 		count(CNT_TLB_HITS, 1);
 		if (run_vm(s->run)->aging)
 			count_stale_accessed(s, op->gfn);
@@ -125,7 +151,8 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 		before = oracle_tracked_right(kvm->rights, kvm->track->count, op->gfn);
 	spte = spt_walk_root(s->vcpu->root, op->gfn, &level);
 	/* Access-tracked SPTEs are absent to the hardware. */
-	if (!is_hw_present_pte(spte) || (op->write && !is_writable_pte(spte)))
+	if (!is_hw_present_pte(spte) || (op->write && !is_writable_pte(spte)) ||
+	    (op->kind == ACCESS_FETCH && (spte & S2_PTE_XN)))
 		return NULL;
 	/* Judged and used, as every check of a use is: a run that keeps
 	 * going counts the escape and goes on with the write. */
@@ -140,6 +167,8 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	 * write-protect the walk already saw past. */
 	if (run_vm(s->run)->kvm.rights)
 		e->wp_epoch = write_epoch_now(run_vm(s->run)->kvm.rights, op->gfn);
+	if (kvm->cache)
+		arm64_fill(s, e, spte, op->gfn);
 	s->fills++;
 	trace(TR_TLB_FILL, op->gfn, spte_to_pfn(spte));
 	count(CNT_TLB_FILLS, 1);
@@ -164,27 +193,45 @@ static bool first_write_sets_dirty(struct vcpu_state *s, struct tlb_entry *e, gf
 }
 
 /* One guest access; false if it must exit to the fault path. */
-static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
+static bool guest_access_once(struct vcpu_state *s, const struct guest_op *op)
 {
 	struct tlb_entry *e = translate(s, op);
+	struct kvm *kvm = &run_vm(s->run)->kvm;
 	_Atomic uint64_t *content;
 
 	if (!e)
 		return false;
-	if (op->write && run_vm(s->run)->kvm.cfg.ad_bits && !e->dirty &&
-	    !first_write_sets_dirty(s, e, op->gfn))
+	if (op->write && kvm->cfg.ad_bits && !e->dirty && !first_write_sets_dirty(s, e, op->gfn))
 		return false;
 	count(CNT_ACCESSES, 1);
 	oracle_check_use(&run_vm(s->run)->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);
+	if (kvm->cache)
+		oracle_check_cache_use(&run_vm(s->run)->oracle, kvm->cache, s->vcpu->vcpu_id, e,
+				       op->gfn, op->kind);
 	/* The data is the page's (model/hostmem.h): the entry's frame
-	 * matters only to the oracle's check above. */
-	content = hostmem_content(&run_vm(s->run)->kvm.mem,
-				  gfn_to_hva(&run_vm(s->run)->kvm, op->gfn));
+	 * matters only to the oracle's checks above. */
+	content = hostmem_content(&kvm->mem, gfn_to_hva(kvm, op->gfn));
 	if (op->write)
 		atomic_store_explicit(content, next_write_value(s), memory_order_relaxed);
 	else
 		(void)atomic_load_explicit(content, memory_order_relaxed);
 	return true;
+}
+
+/* One guest access; false if it must exit to the fault path. On arm64 the
+ * access first applies the broadcast TLBIs logged since the last one, and
+ * a TLBI's DSB waits for it while it is in flight (model/tlbi.h). */
+static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
+{
+	struct kvm *kvm = &run_vm(s->run)->kvm;
+	bool done;
+
+	if (!kvm->tlbi)
+		return guest_access_once(s, op);
+	tlbi_access_begin(s->vcpu);
+	done = guest_access_once(s, op);
+	tlbi_access_end(s->vcpu);
+	return done;
 }
 
 static enum exit_reason run_guest(struct vcpu_state *s)
@@ -222,6 +269,7 @@ static void handle_exit(struct vcpu_state *s, enum exit_reason why)
 	const struct mmu_arch_ops *arch = run_vm(s->run)->kvm.arch;
 
 	if (why == EXIT_FAULT) {
+		s->vcpu->fault_exec = s->pending.kind == ACCESS_FETCH;
 		arch->page_fault(s->vcpu, s->pending.gfn, s->pending.write);
 		/* A write to a write-tracked gfn: KVM's emulator performs it,
 		 * and the guest moves on. */

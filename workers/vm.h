@@ -16,10 +16,13 @@
 
 /* What the workers do, as rates and sizes; scenarios set defaults. */
 struct workload {
-	uint32_t hot_gfns;	      /* gfns guests touch and the notifier unmaps */
-	uint32_t slice;		      /* guest accesses per entry (a timer exit) */
-	double write_ratio;	      /* of guest accesses */
-	double invlpg_ratio;	      /* guest invlpg per access */
+	uint32_t hot_gfns;   /* gfns guests touch and the notifier unmaps */
+	uint32_t slice;	     /* guest accesses per entry (a timer exit) */
+	double write_ratio;  /* of guest accesses */
+	double invlpg_ratio; /* guest invlpg per access */
+	/* arm64: of guest reads, the fetches, and of the others those made
+	 * through a non-cacheable stage-1 mapping. */
+	double fetch_ratio, uncached_ratio;
 	uint32_t unmap_pages_max;     /* pages per notifier invalidation, at most */
 	uint32_t invalidate_pause_us; /* pause between invalidations, at most */
 	uint32_t flusher_pause_us;    /* pause between dirty-log flushes, at most */

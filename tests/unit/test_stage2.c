@@ -77,13 +77,13 @@ static int teardown(void **state)
 	return 0;
 }
 
-#define expect_steps(f, ...)                                                          \
-	do {                                                                          \
-		const enum stage2_step want[] = { __VA_ARGS__ };                      \
-		int n = (int)(sizeof(want) / sizeof(want[0]));                        \
-		assert_int_equal((f)->nr_steps, n);                                   \
-		assert_memory_equal((f)->steps, want, sizeof(want));                  \
-		(f)->nr_steps = 0;                                                    \
+#define expect_steps(f, ...)                                         \
+	do {                                                         \
+		const enum stage2_step want[] = { __VA_ARGS__ };     \
+		int n = (int)(sizeof(want) / sizeof(want[0]));       \
+		assert_int_equal((f)->nr_steps, n);                  \
+		assert_memory_equal((f)->steps, want, sizeof(want)); \
+		(f)->nr_steps = 0;                                   \
 	} while (0)
 
 #define expect_no_steps(f) assert_int_equal((f)->nr_steps, 0)
@@ -167,7 +167,8 @@ static void replacing_a_valid_leaf_invalidates_it_first(void **state)
 
 	fault(f, 9, false);
 	f->nr_steps = 0;
-	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 9, PG_LEVEL_4K, 41, 0, STAGE2_PROT_W), 0);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 9, PG_LEVEL_4K, 41, 0, STAGE2_PROT_W),
+			 0);
 	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_IPA, STAGE2_CMO_DCACHE, STAGE2_MAKE);
 	assert_int_equal(spte_to_pfn(pte_of(f, 9)), 41);
 }
@@ -240,7 +241,8 @@ static void no_break_replaces_valid_by_valid(void **state)
 	fault(f, 16, false);
 	f->nr_steps = 0;
 	kvm_of(f)->cfg.stage2 = &p;
-	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 16, PG_LEVEL_4K, 42, 0, STAGE2_PROT_W), 0);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 16, PG_LEVEL_4K, 42, 0, STAGE2_PROT_W),
+			 0);
 	expect_steps(f, STAGE2_MAKE);
 }
 

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stage2-cmo: arm64's stage-2 faults and the cache maintenance they owe
+ * (seed 002: 25aa28691bb9 moved the CMOs from user_mem_abort() into the
+ * map walker, so of several vCPUs faulting on one page only the one that
+ * installs the PTE pays). vCPUs read, write, fetch and read with caches off
+ * (a non-cacheable stage-1 mapping reads PoC) a few hot pages; an
+ * invalidator unmaps them, so the host fills a fresh frame at each refault
+ * and the fault must clean it to PoC (and invalidate the I-cache for an
+ * executable mapping) before making the PTE valid.
+ *
+ *   v0 (fault on A)                 v1 (caches off)
+ *   ----------------------------    -----------------------------------
+ *   host fills frame P for A
+ *   break; make PTE valid           <- make-before-cmo
+ *                                   read A -> P through the valid PTE:
+ *                                   PoC older than the host's fill
+ *                                     !!! stale-cache-seen
+ *   clean P to PoC                  <- too late
+ *
+ * relax-x-no-icache: a fetch from a page mapped without X relaxes its
+ * permissions; without the I-cache invalidation first, the fetch runs the
+ * I-cache's lines from before the host filled the frame.
+ *
+ * Variants:
+ *   fixed              upstream's order: break, TLBI, clean, invalidate, make
+ *   cmo-in-abort       the CMOs in user_mem_abort() on every fault, before the
+ *                      map call (before the seed): clean, and what it costs
+ *   make-before-cmo    the PTE made valid before its CMOs
+ *   relax-x-no-icache  X added without the I-cache invalidation
+ */
+#include "scenario.h"
+
+#include "../workers/workers.h"
+
+static const struct stage2_policy cmo_in_abort = { .cmo_in_abort = true };
+static const struct stage2_policy make_before_cmo = { .make_before_cmo = true };
+static const struct stage2_policy relax_x_no_icache = { .relax_x_skips_icache = true };
+
+static const struct scenario_variant variants[] = {
+	{
+		.name = "fixed",
+		.summary = "break, TLBI, clean to PoC, invalidate the I-cache, make",
+		.note = "upstream stage2_map_walker_try_leaf() and "
+			"kvm_pgtable_stage2_relax_perms(); must run clean",
+		.policy = &flush_policy_tdp,
+	},
+	{
+		.name = "cmo-in-abort",
+		.summary = "CMOs in user_mem_abort() on every fault, as before the seed",
+		.note = "clean: every fault on a page pays the CMOs, also those that find it "
+			"mapped (dcache_clean_pages against fixed's)",
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &cmo_in_abort,
+	},
+	{
+		.name = "make-before-cmo",
+		.summary = "the PTE is made valid before the D-cache clean and I-cache invalidation",
+		.note = "a vCPU with caches off reads, or fetches, through the new PTE before "
+			"the data reached PoC or the I-cache was invalidated",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &make_before_cmo,
+	},
+	{
+		.name = "relax-x-no-icache",
+		.summary = "execute permission added without invalidating the I-cache",
+		.note = "a fetch from a page mapped non-executable relaxes its permissions and "
+			"then runs I-cache lines from before the host filled the frame",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &relax_x_no_icache,
+	},
+};
+
+static void stage2_cmo_defaults(struct vm_config *cfg, const struct run_config *rc,
+				const struct scenario_variant *v)
+{
+	(void)v;
+	cfg->kvm.nr_vcpus = 4;
+	cfg->kvm.nr_gfns = 64;
+	cfg->work = (struct workload){
+		.hot_gfns = 4,
+		.slice = 32,
+		.write_ratio = 0.2,
+		.fetch_ratio = 0.3,
+		.uncached_ratio = 0.5,
+		.unmap_pages_max = 2,
+		.invalidate_pause_us = 50,
+		.exec_guest_entries = 4,
+		.exec_invalidations = 2,
+	};
+	if (rc->sched != SCHED_FREE) {
+		cfg->kvm.nr_vcpus = 2;
+		cfg->work.slice = 4;
+		cfg->work.hot_gfns = 2;
+	}
+}
+
+const struct scenario scenario_stage2_cmo = {
+	.name = "stage2-cmo",
+	.summary = "arm64 stage-2 faults: break-before-make and the cache maintenance they owe",
+	.origin = "seed 002 (25aa28691bb9); stage2_map_walker_try_leaf(), "
+		  "kvm_pgtable_stage2_relax_perms()",
+	.arch = &arm64_stage2_ops,
+	.variants = variants,
+	.nr_variants = ARRAY_SIZE(variants),
+	.defaults = stage2_cmo_defaults,
+	.workers = "invalidator",
+};
