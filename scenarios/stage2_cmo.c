@@ -55,7 +55,8 @@ static const struct scenario_variant variants[] = {
 	},
 	{
 		.name = "make-before-cmo",
-		.summary = "the PTE is made valid before the D-cache clean and I-cache invalidation",
+		.summary =
+			"the PTE is made valid before the D-cache clean and I-cache invalidation",
 		.note = "a vCPU with caches off reads, or fetches, through the new PTE before "
 			"the data reached PoC or the I-cache was invalidated",
 		.buggy = true,
