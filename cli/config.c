@@ -79,6 +79,8 @@ static void apply_given(struct config *cfg, const struct options *o)
 		cfg->vm.kvm.log_mode = (enum dirty_log_mode)o->log_mode;
 	if (given[OPT_AD_BITS])
 		cfg->vm.kvm.ad_bits = o->ad_bits;
+	if (given[OPT_CPU_FEATURES])
+		cfg->vm.kvm.cpu = cpu_features_of(o->cpu_features);
 	if (given[OPT_TLB_ENTRIES])
 		cfg->vm.kvm.tlb_entries = (uint32_t)o->tlb_entries;
 	/* Parsed once already: a spec that passed cannot fail here. */
@@ -186,6 +188,13 @@ int config_check(const struct config *cfg, const struct options *o, const struct
 		complain("--arch '%s' is not one %s/%s runs on: it runs on %s%s", o->arch, s->name,
 			 v->name, (v->arch ? v->arch : s->arch)->name,
 			 s->other_archs ? " or the others --list names" : " only");
+		return -1;
+	}
+	if (o->given[OPT_CPU_FEATURES] && o->cpu_features && !cfg->vm.kvm.arch->broadcast_tlbi) {
+		complain("--cpu-features %s is not allowed for %s/%s: %s models no caches; only "
+			 "arm64's stage 2 does (none is allowed anywhere)",
+			 cpu_features_name(o->cpu_features), s->name, v->name,
+			 cfg->vm.kvm.arch->name);
 		return -1;
 	}
 	if (cfg->vm.kvm.ad_bits && !cfg->vm.kvm.arch->walk_sets_accessed) {

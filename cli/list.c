@@ -114,6 +114,8 @@ void list_scenarios(void)
 				       dirty_log_mode_name_of);
 			list_mode_mask("--ad-bits", v->claims.shows_with_ad_bits, 2,
 				       ad_bits_name_of);
+			list_mode_mask("--cpu-features", v->claims.shows_with_cpu_features,
+				       NR_CPU_FEATURE_SETS, cpu_features_name);
 			if (v->claims.needs_huge_leaves)
 				printf("    %-22s         huge pages: shows only where a memslot "
 				       "holds a "

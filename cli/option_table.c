@@ -130,6 +130,12 @@ const struct option_def option_table[NR_OPTIONS] = {
 			  .help = "EPT Accessed/Dirty bits: on, the hardware sets A and D, "
 				  "aging clears A and dirty logging is PML's (clear D); off "
 				  "(default), access tracking and write-protection" },
+	[OPT_CPU_FEATURES] = { "cpu-features", 0, .field = F(cpu_features),
+			       CHOICES(cpu_features_name, 0, NR_CPU_FEATURE_SETS), .flags = CARRIED,
+			       .help = "arm64's cache features: fwb (stage 2 forces "
+				       "write-back: no clean to PoC; implies idc), dic (no "
+				       "I-cache invalidation), idc (no clean to PoU for "
+				       "instructions); none (default)" },
 	[OPT_VCPUS] = { "vcpus", 0, OK_WHOLE, "N", 1, MAX_VCPUS, .field = F(vcpus),
 			.flags = CARRIED, .help = "vCPU threads (default: the scenario's)" },
 	[OPT_GFNS] = { "gfns", 0, OK_WHOLE, "N", MIN_GFNS, MAX_GFNS, .field = F(gfns),

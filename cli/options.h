@@ -46,6 +46,7 @@ enum option_id {
 	OPT_TLB_HUGE,
 	OPT_LOG,
 	OPT_AD_BITS,
+	OPT_CPU_FEATURES,
 	OPT_VCPUS,
 	OPT_GFNS,
 	OPT_HOT_GFNS,
@@ -122,11 +123,12 @@ struct options {
 	uint64_t pct_steps;  /* PCT's k; 0: learned from the executions */
 	uint64_t executions; /* 0: until the duration is up */
 	uint64_t first_execution;
-	int memory;	 /* enum mem_model */
-	int range_flush; /* RANGE_FLUSH_WORKS or _UNSUPPORTED, when given */
-	int tlb_huge;	 /* enum tlb_huge_mode, when given */
-	int log_mode;	 /* enum dirty_log_mode, when given */
-	int ad_bits;	 /* 0 off, 1 on, when given */
+	int memory;	  /* enum mem_model */
+	int range_flush;  /* RANGE_FLUSH_WORKS or _UNSUPPORTED, when given */
+	int tlb_huge;	  /* enum tlb_huge_mode, when given */
+	int log_mode;	  /* enum dirty_log_mode, when given */
+	int ad_bits;	  /* 0 off, 1 on, when given */
+	int cpu_features; /* CPU_FEATURE_* bits, when given */
 	uint64_t vcpus, gfns, hot_gfns, tlb_entries; /* when given */
 	uint64_t max_memory;
 	/* Applied over a variant's own, in their canonical form. */

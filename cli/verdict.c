@@ -13,6 +13,9 @@ bool bug_can_show(const struct config *cfg, const struct scenario_variant *v)
 	if (v->claims.shows_with_ad_bits &&
 	    !(v->claims.shows_with_ad_bits & (1U << cfg->vm.kvm.ad_bits)))
 		return false;
+	if (v->claims.shows_with_cpu_features &&
+	    !(v->claims.shows_with_cpu_features & (1U << cpu_features_bits(cfg->vm.kvm.cpu))))
+		return false;
 	if (v->claims.needs_huge_leaves && !kvm_can_map_huge(&cfg->vm.kvm))
 		return false;
 	if (v->claims.shows_with_range_flush == RANGE_FLUSH_WORKS)

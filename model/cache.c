@@ -5,6 +5,30 @@
 
 #include "../engine/check.h"
 
+struct cpu_features cpu_features_of(int bits)
+{
+	return (struct cpu_features){
+		.fwb = bits & CPU_FEATURE_FWB,
+		.dic = bits & CPU_FEATURE_DIC,
+		.idc = bits & (CPU_FEATURE_IDC | CPU_FEATURE_FWB),
+	};
+}
+
+int cpu_features_bits(struct cpu_features f)
+{
+	return (f.fwb ? CPU_FEATURE_FWB : 0) | (f.dic ? CPU_FEATURE_DIC : 0) |
+	       (f.idc ? CPU_FEATURE_IDC : 0);
+}
+
+const char *cpu_features_name(int bits)
+{
+	static const char *const names[NR_CPU_FEATURE_SETS] = {
+		"none", "idc", "dic", "dic,idc", "fwb", "fwb,idc", "fwb,dic", "fwb,dic,idc",
+	};
+
+	return bits >= 0 && bits < NR_CPU_FEATURE_SETS ? names[bits] : "?";
+}
+
 int cache_init(struct cache_model *c, uint64_t nr_frames, struct cpu_features features)
 {
 	c->frames = calloc(nr_frames, sizeof(*c->frames));

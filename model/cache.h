@@ -33,6 +33,14 @@ struct cpu_features {
 	bool fwb, dic, idc;
 };
 
+/* A set of features as bits (--cpu-features takes one by its name). */
+enum { CPU_FEATURE_IDC = 1, CPU_FEATURE_DIC = 2, CPU_FEATURE_FWB = 4, NR_CPU_FEATURE_SETS = 8 };
+/* The set's features; FWB brings IDC with it. */
+struct cpu_features cpu_features_of(int bits);
+int cpu_features_bits(struct cpu_features f);
+/* "none", or its features, comma-separated, in fwb,dic,idc order. */
+const char *cpu_features_name(int bits);
+
 struct frame_cache {
 	_Atomic uint32_t host_version;	 /* bumped by each host write */
 	_Atomic uint32_t poc_version;	 /* host_version at the last clean to PoC */

@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include "../engine/ctl.h"
+#include "../engine/memmodel.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
 #include "mmu.h"
@@ -38,6 +39,11 @@ void tlbi_broadcast(struct kvm *kvm, gfn_t start, uint64_t nr)
 	struct tlbi_log *l = kvm->tlbi;
 	uint64_t seq;
 
+	/* DSB ISHST (__kvm_tlb_flush_vmid_ipa() starts with it): the PTE
+	 * change is visible before any PE drops its entry; without it a walk
+	 * after the TLBI could refill the old translation from a PTE store
+	 * still buffered. */
+	mm_release_all();
 	pthread_mutex_lock(&l->lock);
 	seq = atomic_load(&l->seq) + 1;
 	l->ops[seq % TLBI_LOG_SIZE] = (struct tlbi_op){ seq, start, nr };
@@ -87,6 +93,9 @@ void tlbi_access_begin(struct kvm_vcpu *vcpu)
 			apply(vcpu, &l->ops[s % TLBI_LOG_SIZE]);
 	pthread_mutex_unlock(&l->lock);
 	atomic_store(&vcpu->tlbi_seen, now);
+	/* The TLBIs are complete for this PE: its later walks read no PTE
+	 * older than them (the issuer's DSB ISHST made the change visible). */
+	mm_acquire_all();
 }
 
 void tlbi_access_end(struct kvm_vcpu *vcpu)

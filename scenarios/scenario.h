@@ -62,6 +62,9 @@ struct variant_claims {
 	unsigned shows_with_tlb_huge;
 	unsigned shows_with_log;
 	unsigned shows_with_ad_bits; /* 1 << 0: off, 1 << 1: on */
+	/* arm64: the cache feature sets (1 << cpu_features_bits()) the bug
+	 * can show under; FWB or DIC hide what they make unnecessary. */
+	unsigned shows_with_cpu_features;
 	/* The bug is in how a huge leaf is zapped: with no memslot holding a
 	 * whole huge page (--gfns below one) a run must be clean. */
 	bool needs_huge_leaves;

@@ -33,6 +33,11 @@
 
 #include "../workers/workers.h"
 
+/* The feature sets without DIC (bit CPU_FEATURE_DIC clear). */
+#define NO_DIC_SETS                                                      \
+	((1U << 0) | (1U << CPU_FEATURE_IDC) | (1U << CPU_FEATURE_FWB) | \
+	 (1U << (CPU_FEATURE_FWB | CPU_FEATURE_IDC)))
+
 static const struct stage2_policy cmo_in_abort = { .cmo_in_abort = true };
 static const struct stage2_policy make_before_cmo = { .make_before_cmo = true };
 static const struct stage2_policy relax_x_no_icache = { .relax_x_skips_icache = true };
@@ -61,6 +66,11 @@ static const struct scenario_variant variants[] = {
 			"the data reached PoC or the I-cache was invalidated",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		/* FWB and DIC together leave no CMO to be late. */
+		.claims.shows_with_cpu_features =
+			~((1U << (CPU_FEATURE_FWB | CPU_FEATURE_DIC)) |
+			  (1U << (CPU_FEATURE_FWB | CPU_FEATURE_DIC | CPU_FEATURE_IDC))) &
+			0xffU,
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &make_before_cmo,
 	},
@@ -71,6 +81,8 @@ static const struct scenario_variant variants[] = {
 			"then runs I-cache lines from before the host filled the frame",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		/* With DIC every page is mapped executable: nothing relaxes. */
+		.claims.shows_with_cpu_features = NO_DIC_SETS,
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &relax_x_no_icache,
 	},

@@ -36,7 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MODES = ["random/sc", "random/tso", "random/weak", "pct:3/sc", "pct:3/tso", "pct:3/weak",
          "cover/sc", "cover/tso", "cover/weak", "free"]
 SETTING_OPTIONS = {"tlb_huge": "--tlb-huge", "log": "--log", "ad_bits": "--ad-bits",
-                   "range_flush": "--range-flush"}
+                   "range_flush": "--range-flush", "cpu_features": "--cpu-features"}
 
 
 def die(msg, code=2):
