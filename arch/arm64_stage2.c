@@ -310,10 +310,14 @@ static void stage2_guest_tlbi(struct kvm_vcpu *vcpu, gfn_t gfn)
  * stage2_unmap_walker(): clear each leaf, TLBI it by IPA, then clean the
  * old page to PoC unless FWB (the guest may have written it with caches
  * off). Returns false: the walker invalidated what it cleared, so core
- * code does not flush the VMID. mmu_lock held for write.
+ * code does not flush the VMID (vmid_flush_on_ret: true, and core code's
+ * flush drops every entry of the VMID). mmu_lock held for write.
  */
 static bool stage2_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 {
+	const struct stage2_policy *p = policy_of(kvm);
+	bool cleared = false;
+
 	for (gfn_t gfn = start; gfn < end;) {
 		int level;
 		uint64_t old = spt_walk_root(kvm->root, gfn, &level);
@@ -326,11 +330,13 @@ static bool stage2_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 		WRITE_ONCE(*spt_slot_root(kvm->root, base, level), 0ULL);
 		trace(TR_SPTE_ZAP, base, old);
 		count(CNT_ZAPS, 1);
-		tlbi_ipa(kvm, base, level);
+		cleared = true;
+		if (!p->vmid_flush_on_ret && !p->unmap_skips_tlbi)
+			tlbi_ipa(kvm, base, level);
 		dcache_clean_inval_poc(kvm, spte_to_pfn(old), base, level);
 		gfn = base + pages_per_level(level);
 	}
-	return false;
+	return p->vmid_flush_on_ret && cleared;
 }
 
 const struct mmu_arch_ops arm64_stage2_ops = {

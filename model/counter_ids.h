@@ -52,6 +52,8 @@
 	X(S2_EAGAIN, "s2_eagain", "stage-2 faults that found the work done or locked (-EAGAIN)") \
 	X(DCACHE_PAGES, "dcache_clean_pages", "pages cleaned and invalidated to PoC")            \
 	X(ICACHE_PAGES, "icache_inval_pages", "pages invalidated in the I-cache to PoU")         \
+	X(VMID_DROPPED, "vmid_flush_dropped",                                                    \
+	  "TLB entries VMID-wide TLBIs dropped (a nested guest's shadow stage 2 goes too)")      \
 	E(PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 
 enum counter_id {

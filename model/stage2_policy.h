@@ -25,6 +25,12 @@ struct stage2_policy {
 	/* kvm_pgtable_stage2_relax_perms() adds X without invalidating the
 	 * I-cache first. */
 	bool relax_x_skips_icache;
+	/* The unmap walker invalidates no leaf and returns true, so the
+	 * notifier's core code flushes the whole VMID (flush_on_ret), as
+	 * Will Deacon and Marc Zyngier ask arm64 not to do (seed 000). */
+	bool vmid_flush_on_ret;
+	/* The unmap walker clears a leaf and skips its TLBI. */
+	bool unmap_skips_tlbi;
 };
 
 #endif

@@ -73,6 +73,8 @@ static void apply(struct kvm_vcpu *vcpu, const struct tlbi_op *op)
 					      : tlb_flush_range(&vcpu->tlb, op->start, op->nr);
 
 	count(CNT_TLB_DROPPED, dropped);
+	if (op->nr == TLBI_ALL)
+		count(CNT_VMID_DROPPED, dropped);
 }
 
 void tlbi_access_begin(struct kvm_vcpu *vcpu)

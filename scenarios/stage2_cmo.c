@@ -26,8 +26,11 @@
  *   fixed              upstream's order: break, TLBI, clean, invalidate, make
  *   cmo-in-abort       the CMOs in user_mem_abort() on every fault, before the
  *                      map call (before the seed): clean, and what it costs
+ *   vmid-flush-on-ret  unmap leaves the invalidation to core code's VMID-wide
+ *                      flush (seed 000's arm64 half): clean, and what it costs
  *   make-before-cmo    the PTE made valid before its CMOs
  *   relax-x-no-icache  X added without the I-cache invalidation
+ *   unmap-skips-tlbi   a leaf cleared without its TLBI
  */
 #include "scenario.h"
 
@@ -41,6 +44,8 @@
 static const struct stage2_policy cmo_in_abort = { .cmo_in_abort = true };
 static const struct stage2_policy make_before_cmo = { .make_before_cmo = true };
 static const struct stage2_policy relax_x_no_icache = { .relax_x_skips_icache = true };
+static const struct stage2_policy vmid_flush_on_ret = { .vmid_flush_on_ret = true };
+static const struct stage2_policy unmap_skips_tlbi = { .unmap_skips_tlbi = true };
 
 static const struct scenario_variant variants[] = {
 	{
@@ -57,6 +62,15 @@ static const struct scenario_variant variants[] = {
 			"mapped (dcache_clean_pages against fixed's)",
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &cmo_in_abort,
+	},
+	{
+		.name = "vmid-flush-on-ret",
+		.summary = "unmap leaves the TLBI to core code's whole-VMID flush",
+		.note = "seed 000's arm64 half: clean, but every unmap drops every TLB entry "
+			"of the VMID (tlbi_vmid, vmid_flush_dropped against fixed's targeted "
+			"tlbi_ipa); under nested virtualization the shadow stage 2 goes too",
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &vmid_flush_on_ret,
 	},
 	{
 		.name = "make-before-cmo",
@@ -85,6 +99,16 @@ static const struct scenario_variant variants[] = {
 		.claims.shows_with_cpu_features = NO_DIC_SETS,
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &relax_x_no_icache,
+	},
+	{
+		.name = "unmap-skips-tlbi",
+		.summary = "the unmap walker clears a leaf without its TLBI",
+		.note = "returns false, so core code flushes nothing either: a vCPU keeps the "
+			"translation of a frame the host frees",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &unmap_skips_tlbi,
 	},
 };
 

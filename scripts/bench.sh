@@ -30,7 +30,10 @@
 #     map walker, paid by the fault that installs) against cmo-in-abort
 #     (every fault pays, as before the seed), one seed, one length: faults,
 #     breaks, faults that found the work done (-EAGAIN), pages cleaned to PoC
-#     and I-cache pages invalidated, each per fault, and TLBIs by kind.
+#     and I-cache pages invalidated, each per fault, and TLBIs by kind;
+#     then the arm64 unmap's targeted TLBIs against core code's VMID-wide
+#     flush (vmid-flush-on-ret, seed 000): TLBIs by kind and the TLB
+#     entries the VMID-wide ones dropped.
 #
 # Knobs: SEEDS (default 10), COST_SECONDS (default 3), LIMIT (per run, 20s),
 # HANDOFF_SECONDS (each stress run of section 4, default 3), DETECT_LIMIT
@@ -325,7 +328,7 @@ PY
 stage2_cmo_cost() {
 	echo
 	echo "== stage-2 cache maintenance (stage2-cmo, $cost_s s each, seed 1)"
-	for v in fixed cmo-in-abort; do
+	for v in fixed cmo-in-abort vmid-flush-on-ret; do
 		./stress --scenario stage2-cmo --variant "$v" --seed 1 --duration "${cost_s}s" \
 			-q --report "$out/stage2-$v.json" >/dev/null </dev/null || true
 	done
@@ -347,6 +350,18 @@ for v in ["fixed", "cmo-in-abort"]:
     print(f"{v:13} {c['faults']:8} {c['fault_retries']:8} {c['s2_breaks']:7} {c['s2_eagain']:8}"
           f" {c['dcache_clean_pages'] / n:15.3f} {c['icache_inval_pages'] / n:19.3f}"
           f" {c['spte_zaps']:8} {c['tlbi_ipa']:8}")
+print()
+print(f"{'unmap flush':18} {'Macc/s':>7} {'tlbi ipa':>8} {'tlbi vmid':>9} {'dropped':>8}"
+      f" {'by VMID TLBIs':>13}")
+for v, name in [("fixed", "targeted (fixed)"), ("vmid-flush-on-ret", "VMID-wide")]:
+    try:
+        r = json.load(open(os.path.join(d, f"stage2-{v}.json")))["runs"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        print(f"{name:18} no report")
+        continue
+    c, t = r["counters"], r["elapsed_s"]
+    print(f"{name:18} {c['accesses'] / t / 1e6:7.2f} {c['tlbi_ipa']:8} {c['tlbi_vmid']:9}"
+          f" {c['tlb_entries_dropped']:8} {c['vmid_flush_dropped']:13}")
 PY
 }
 

@@ -19,6 +19,17 @@ for v in make-before-cmo relax-x-no-icache; do
 		--sched random --duration 10s --seed 1
 	expect_output "stage2-cmo-$v-names-stale-cache" "!!! stale-cache-seen: vCPU"
 done
+expect_exit stage2-cmo-unmap-skips-tlbi-caught-random 0 ./stress --scenario stage2-cmo \
+	--variant unmap-skips-tlbi --sched random --duration 10s --seed 1
+expect_output stage2-cmo-unmap-skips-tlbi-names-stale-tlb "!!! stale-tlb-after-free: vCPU"
+
+# Seed 000's arm64 half: core code's VMID-wide flush is clean but drops
+# every entry of the VMID at each unmap; the fixed walker's TLBIs are
+# targeted and it never flushes the VMID.
+seeds_meet stage2-cmo-vmid-flush-on-ret-clean 2 2 --scenario stage2-cmo \
+	--variant vmid-flush-on-ret --duration 1s --expect clean
+seeds_meet stage2-cmo-vmid-flush-on-ret-clean-random-weak 2 2 --scenario stage2-cmo \
+	--variant vmid-flush-on-ret --sched random --memory weak --duration 500ms --expect clean
 
 # FWB alone leaves the I-cache side, DIC alone the D-cache side: caught.
 # Both together leave nothing late: clean. DIC maps every page executable,
@@ -38,7 +49,7 @@ expect_exit stage2-cmo-cpu-features-x86-refused 2 ./stress --scenario zap-leafs 
 expect_output stage2-cmo-cpu-features-x86-says-why "cpu-features fwb is not allowed for zap-leafs"
 
 # The seed's saving: the baseline cleans more pages a fault.
-for v in fixed cmo-in-abort; do
+for v in fixed cmo-in-abort vmid-flush-on-ret; do
 	./stress --scenario stage2-cmo --variant "$v" --seed 1 --duration 1s -q \
 		--report "$out_dir/stage2-cmo-$v.json" >/dev/null 2>&1
 done
@@ -52,3 +63,10 @@ for path in sys.argv[1:]:
 assert per_fault[1] > per_fault[0], per_fault
 PY
 then pass stage2-cmo-baseline-cleans-more; else fail stage2-cmo-baseline-cleans-more "see above"; fi
+if python3 - "$out_dir/stage2-cmo-fixed.json" "$out_dir/stage2-cmo-vmid-flush-on-ret.json" <<'PY'
+import json, sys
+fixed, vmid = (json.load(open(p))["runs"][0]["counters"] for p in sys.argv[1:])
+assert fixed["tlbi_vmid"] == 0 and fixed["tlbi_ipa"] > 0, fixed
+assert vmid["tlbi_ipa"] == 0 and vmid["tlbi_vmid"] > 0 and vmid["vmid_flush_dropped"] > 0, vmid
+PY
+then pass stage2-cmo-vmid-flush-counted; else fail stage2-cmo-vmid-flush-counted "see above"; fi

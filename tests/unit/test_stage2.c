@@ -275,6 +275,34 @@ static void relax_x_no_icache_skips_the_invalidation(void **state)
 	expect_steps(f, STAGE2_RELAX);
 }
 
+static void vmid_flush_on_ret_leaves_the_tlbi_to_core_code(void **state)
+{
+	static const struct stage2_policy p = { .vmid_flush_on_ret = true };
+	struct fixture *f = *state;
+	struct kvm *kvm = kvm_of(f);
+
+	fault(f, 19, false);
+	f->nr_steps = 0;
+	kvm->cfg.stage2 = &p;
+	assert_true(kvm->arch->unmap_gfn_range(kvm, 19, 20));
+	expect_steps(f, STAGE2_CMO_DCACHE);
+	assert_false(kvm->arch->unmap_gfn_range(kvm, 19, 20)); /* nothing left to clear */
+}
+
+static void unmap_skips_tlbi_returns_nothing_to_flush(void **state)
+{
+	static const struct stage2_policy p = { .unmap_skips_tlbi = true };
+	struct fixture *f = *state;
+	struct kvm *kvm = kvm_of(f);
+
+	fault(f, 20, false);
+	f->nr_steps = 0;
+	kvm->cfg.stage2 = &p;
+	assert_false(kvm->arch->unmap_gfn_range(kvm, 20, 21));
+	expect_steps(f, STAGE2_CMO_DCACHE);
+	assert_int_equal(pte_of(f, 20), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -292,6 +320,8 @@ int main(void)
 		T(no_break_replaces_valid_by_valid),
 		T(rebreak_perms_breaks_a_permission_change),
 		T(relax_x_no_icache_skips_the_invalidation),
+		T(vmid_flush_on_ret_leaves_the_tlbi_to_core_code),
+		T(unmap_skips_tlbi_returns_nothing_to_flush),
 	};
 #undef T
 
