@@ -4,7 +4,7 @@
 # "+ 1" costs exactly one page per range flush.
 for rf in works unsupported; do
 	for v in fixed full-flush seed-plus-one; do
-		seeds_meet "hva-range-flush-$v-clean-$rf" 5 5 --scenario hva-range-flush \
+		seeds_meet "hva-range-flush-$v-clean-$rf" 3 3 --scenario hva-range-flush \
 			--variant "$v" --range-flush "$rf" --duration 1s --expect clean
 	done
 	for s in random pct:3; do
@@ -13,7 +13,7 @@ for rf in works unsupported; do
 	done
 done
 for m in tso weak; do
-	seeds_meet "hva-range-flush-fixed-clean-random-$m" 5 5 --scenario hva-range-flush \
+	seeds_meet "hva-range-flush-fixed-clean-random-$m" 3 3 --scenario hva-range-flush \
 		--variant fixed --sched random --memory "$m" --duration 2s --expect clean
 done
 # Where the bug cannot show, the descriptor expects a clean run.

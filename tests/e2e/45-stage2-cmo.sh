@@ -7,9 +7,9 @@ for v in fixed cmo-in-abort; do
 	seeds_meet "stage2-cmo-$v-clean-free" 2 2 --scenario stage2-cmo --variant "$v" \
 		--duration 1s --expect clean
 	for s in random pct:3 cover; do
-		for mem in sc tso weak; do
-			seeds_meet "stage2-cmo-$v-clean-$s-$mem" 3 3 --scenario stage2-cmo \
-				--variant "$v" --sched "$s" --memory "$mem" --duration 500ms \
+		for mem in sc weak; do
+			seeds_meet "stage2-cmo-$v-clean-$s-$mem" 2 2 --scenario stage2-cmo \
+				--variant "$v" --sched "$s" --memory "$mem" --duration 300ms \
 				--expect clean
 		done
 	done

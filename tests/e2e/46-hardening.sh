@@ -209,7 +209,7 @@ expect_output hard-no-memory-named 'not enough memory: the VM model of 10000000 
 # logging crashed; an ager on x86-shadow died as the harness's own bug).
 for s in $(./stress --list --json | python3 -c 'import json,sys; print(" ".join(s["name"] for s in json.load(sys.stdin)))'); do
 	for r in invalidator flusher zapper reaper tracker ager; do
-		for m in "free --duration 200ms" "random --executions 50"; do
+		for m in "free --duration 100ms" "random --executions 50"; do
 			# shellcheck disable=SC2086 # $m is the scheduler and its length
 			./stress -q --scenario "$s" --actors "$r=1" --sched $m --seed 1 \
 				>"$out_dir/hard-actors.log" 2>&1
