@@ -264,6 +264,9 @@ static bool stage2_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	struct kvm *kvm = vcpu->kvm;
 	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
 	bool exec = vcpu->fault_exec;
+	/* Guest memory is writable anonymous host memory, so every fault
+	 * maps W (upstream: `if (writable) prot |= KVM_PGTABLE_PROT_W`); the
+	 * model's arm64 has no dirty logging to take it away. */
 	unsigned prot = STAGE2_PROT_W;
 	struct page_ref page;
 	int level;

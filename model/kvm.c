@@ -136,8 +136,10 @@ bool kvm_can_map_huge(const struct kvm_config *cfg)
  * (the host writes a frame when it faults it in: hostmem tells the cache). */
 static int arm64_state_create(struct kvm *kvm, const struct kvm_config *cfg)
 {
-	kvm->tlbi = malloc(sizeof(*kvm->tlbi));
-	kvm->cache = malloc(sizeof(*kvm->cache));
+	/* Zeroed: a create that fails half-way is torn down by kvm_destroy(),
+	 * and a zeroed mutex and cache model destroy safely. */
+	kvm->tlbi = calloc(1, sizeof(*kvm->tlbi));
+	kvm->cache = calloc(1, sizeof(*kvm->cache));
 	if (!kvm->tlbi || !kvm->cache || tlbi_log_init(kvm->tlbi) ||
 	    cache_init(kvm->cache, hostmem_frames_needed(cfg->nr_gfns, cfg->max_huge_level),
 		       cfg->cpu))

@@ -22,6 +22,16 @@
  * permissions; without the I-cache invalidation first, the fetch runs the
  * I-cache's lines from before the host filled the frame.
  *
+ * unmap-skips-tlbi (seed 000's arm64 half: the arch walker owns the TLBI):
+ *
+ *   N (notifier, unmap A)             v1
+ *   -------------------------------   ---------------------------------
+ *                                     TLB: A -> P
+ *   clear A's PTE; no TLBI
+ *   returns false: core flushes none
+ *   invalidate_range_end; free P
+ *                                     use A -> P   !!! stale-tlb-after-free
+ *
  * Variants:
  *   fixed              upstream's order: break, TLBI, clean, invalidate, make
  *   cmo-in-abort       the CMOs in user_mem_abort() on every fault, before the
