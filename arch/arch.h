@@ -11,6 +11,11 @@
 
 #include "../model/arch_ops.h"
 
+/* The level to map a fault on gfn at, backed by pfn (arch/mapping_level.c):
+ * the largest the memslot and the host's mapping allow, 4K while the gfn
+ * is logged or write-tracked. Under mmu_lock, after the retry check. */
+int fault_mapping_level(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn);
+
 /* Dirty logging and write-tracking in the TDP fault path
  * (arch/x86_tdp_wrprot.c). */
 /* fast_page_fault(): fix a present SPTE without mmu_lock (an access-tracked
