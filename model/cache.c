@@ -34,6 +34,7 @@ int cache_init(struct cache_model *c, uint64_t nr_frames, struct cpu_features fe
 	c->frames = calloc(nr_frames, sizeof(*c->frames));
 	c->nr_frames = nr_frames;
 	c->features = features;
+	atomic_init(&c->clock, 0);
 	/* FWB makes the D-cache coherent for the guest's every access, so
 	 * instruction coherency needs no clean either. */
 	c->features.idc |= features.fwb;
@@ -57,7 +58,9 @@ void cache_host_wrote(struct cache_model *c, kvm_pfn_t pfn)
 {
 	struct frame_cache *f = frame(c, pfn);
 
-	atomic_fetch_add_explicit(&f->host_version, 1, memory_order_release);
+	uint32_t now = atomic_fetch_add_explicit(&c->clock, 1, memory_order_acq_rel) + 1;
+
+	atomic_store_explicit(&f->host_version, now, memory_order_release);
 }
 
 void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)

@@ -41,8 +41,11 @@ int cpu_features_bits(struct cpu_features f);
 /* "none", or its features, comma-separated, in fwb,dic,idc order. */
 const char *cpu_features_name(int bits);
 
+/* Versions are drawn from one clock per cache model, so a version says
+ * when, not only how often: a TLB entry records the clock at its fill,
+ * and a block entry can be judged for any page it covers. */
 struct frame_cache {
-	_Atomic uint32_t host_version;	 /* bumped by each host write */
+	_Atomic uint32_t host_version;	 /* the clock at the frame's last host write */
 	_Atomic uint32_t poc_version;	 /* host_version at the last clean to PoC */
 	_Atomic uint32_t icache_version; /* what the PoU held at the last I-cache invalidation */
 };
@@ -51,7 +54,14 @@ struct cache_model {
 	struct frame_cache *frames;
 	uint64_t nr_frames;
 	struct cpu_features features; /* fwb implies idc (cache_init) */
+	_Atomic uint32_t clock;	      /* host writes so far */
 };
+
+/* The clock now: what a TLB fill records as its data version. */
+static inline uint32_t cache_clock_now(struct cache_model *c)
+{
+	return atomic_load_explicit(&c->clock, memory_order_acquire);
+}
 
 /* How the guest reaches a page. */
 enum guest_access_kind {

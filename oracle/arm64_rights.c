@@ -32,7 +32,9 @@ bool oracle_check_cache_use(struct oracle *o, const struct cache_model *c, int v
 	uint32_t seen, latest;
 	uint64_t t;
 
-	if (cache_access_fresh(c, pfn, kind, &seen, &latest) || seen >= e->data_version)
+	/* A host write after the fill (latest past the entry's clock) is not
+	 * the fault's to have maintained. */
+	if (cache_access_fresh(c, pfn, kind, &seen, &latest) || latest > e->data_version)
 		return true;
 	t = trace_now_ns();
 	oracle_report(o, &(struct violation){
@@ -43,7 +45,7 @@ bool oracle_check_cache_use(struct oracle *o, const struct cache_model *c, int v
 				 .level = e->level,
 				 .write = false,
 				 .entry_epoch = seen,
-				 .current_epoch = e->data_version,
+				 .current_epoch = latest,
 				 .t_ns = t - o->t0_ns,
 				 .entry_age_ns = t - e->fill_ns,
 				 .accesses = accesses(o),

@@ -9,6 +9,7 @@ struct write_rights *write_rights_create(uint64_t nr_gfns)
 
 	if (!r)
 		return NULL;
+	atomic_init(&r->clock, 0);
 	r->nr_gfns = nr_gfns;
 	r->gfn = calloc(nr_gfns, sizeof(*r->gfn));
 	if (!r->gfn) {

@@ -22,7 +22,7 @@
 #include "../model/spte.h"
 
 struct write_right {
-	_Atomic uint32_t wp_epoch;
+	_Atomic uint32_t wp_epoch; /* the epoch of its latest revocation */
 	_Atomic uint32_t log_done;
 	_Atomic uint32_t track_done;
 	/* The epoch the harvest running now revoked (dirty logging's one
@@ -34,7 +34,10 @@ struct write_right {
 	_Atomic uint32_t track_pending; /* the oracle reads it outside mmu_lock */
 };
 
+/* Epochs are drawn from one clock for every gfn, so an epoch says when:
+ * a TLB entry's epoch judges any gfn it covers (a block's pages too). */
 struct write_rights {
+	_Atomic uint32_t clock; /* revocations so far */
 	uint64_t nr_gfns;
 	struct write_right *gfn; /* one per gfn */
 };
@@ -43,15 +46,18 @@ struct write_rights *write_rights_create(uint64_t nr_gfns);
 void write_rights_destroy(struct write_rights *r);
 
 /* The epoch a TLB entry filled now records. */
-static inline uint32_t write_epoch_now(struct write_rights *r, gfn_t gfn)
+static inline uint32_t write_epoch_now(struct write_rights *r)
 {
-	return atomic_load_explicit(&r->gfn[gfn].wp_epoch, memory_order_acquire);
+	return atomic_load_explicit(&r->clock, memory_order_acquire);
 }
 
 /* gfn lost W: a new epoch, returned for the matching *_done call. */
 static inline uint32_t write_right_revoke(struct write_rights *r, gfn_t gfn)
 {
-	return atomic_fetch_add_explicit(&r->gfn[gfn].wp_epoch, 1, memory_order_acq_rel) + 1;
+	uint32_t epoch = atomic_fetch_add_explicit(&r->clock, 1, memory_order_acq_rel) + 1;
+
+	atomic_store_explicit(&r->gfn[gfn].wp_epoch, epoch, memory_order_release);
+	return epoch;
 }
 
 /* The revocation of `epoch` is complete (done is log_done or track_done). */

@@ -124,8 +124,8 @@ static void arm64_fill(struct vcpu_state *s, struct tlb_entry *e, uint64_t spte,
 	struct kvm *kvm = &run_vm(s->run)->kvm;
 
 	e->exec_never = spte & S2_PTE_XN;
-	e->data_version = atomic_load_explicit(
-		&kvm->cache->frames[tlb_entry_pfn(e, gfn)].host_version, memory_order_acquire);
+	(void)gfn;
+	e->data_version = cache_clock_now(kvm->cache);
 	oracle_check_single_translation(&run_vm(s->run)->oracle, s->vcpu->vcpu_id, &s->vcpu->tlb,
 					e);
 }
@@ -166,7 +166,7 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	/* After the walk: an epoch read before it could predate a
 	 * write-protect the walk already saw past. */
 	if (run_vm(s->run)->kvm.rights)
-		e->wp_epoch = write_epoch_now(run_vm(s->run)->kvm.rights, op->gfn);
+		e->wp_epoch = write_epoch_now(run_vm(s->run)->kvm.rights);
 	if (kvm->cache)
 		arm64_fill(s, e, spte, op->gfn);
 	s->fills++;
@@ -188,7 +188,7 @@ static bool first_write_sets_dirty(struct vcpu_state *s, struct tlb_entry *e, gf
 	}
 	e->dirty = true;
 	if (run_vm(s->run)->kvm.rights)
-		e->wp_epoch = write_epoch_now(run_vm(s->run)->kvm.rights, gfn);
+		e->wp_epoch = write_epoch_now(run_vm(s->run)->kvm.rights);
 	return true;
 }
 
@@ -228,9 +228,16 @@ static bool guest_access(struct vcpu_state *s, const struct guest_op *op)
 
 	if (!kvm->tlbi)
 		return guest_access_once(s, op);
+	/* The hardware walk is in no read-side section upstream: a TLBI's
+	 * DSB, which waits for it, is what lets a collapse free a table.
+	 * It is one here so that a variant that skips that TLBI frees no
+	 * table under a walk (the model's memory stays sound and the
+	 * oracle, not a crash, reports the TLB it left stale). */
+	spt_rcu_read_lock();
 	tlbi_access_begin(s->vcpu);
 	done = guest_access_once(s, op);
 	tlbi_access_end(s->vcpu);
+	spt_rcu_read_unlock();
 	return done;
 }
 

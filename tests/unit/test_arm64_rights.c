@@ -74,7 +74,7 @@ static struct tlb_entry *fill(struct fixture *f, gfn_t gfn, kvm_pfn_t pfn, int l
 {
 	struct tlb_entry *e = tlb_fill(&f->tlb, gfn, make_leaf_spte(pfn, 0, level, true), level);
 
-	e->data_version = atomic_load(&f->cache.frames[tlb_entry_pfn(e, gfn)].host_version);
+	e->data_version = cache_clock_now(&f->cache);
 	return e;
 }
 
