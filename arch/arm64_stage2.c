@@ -32,8 +32,10 @@
  */
 #include "arch.h"
 
+#include "../engine/check.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
+#include "../model/dirty_log.h"
 #include "../model/stage2_policy.h"
 #include "../model/tlbi.h"
 
@@ -68,6 +70,11 @@ bool stage2_pte_locked(uint64_t pte)
 static bool pte_valid(uint64_t pte)
 {
 	return is_shadow_present_pte(pte);
+}
+
+static bool pte_is_table(uint64_t pte, int level)
+{
+	return pte_valid(pte) && !is_last_spte(pte, level);
 }
 
 static bool pte_executable(uint64_t pte)
@@ -147,10 +154,12 @@ static bool try_break_pte(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old,
 	trace(TR_S2_BREAK, gfn, old);
 	count(CNT_S2_BREAKS, 1);
 	step(STAGE2_BREAK, gfn, level);
-	if (pte_valid(old) && !is_last_spte(old, level))
-		tlbi_vmid(kvm, gfn, level);
-	else if (pte_valid(old))
+	if (pte_is_table(old, level)) {
+		if (!policy_of(kvm)->collapse_skips_tlbi)
+			tlbi_vmid(kvm, gfn, level);
+	} else if (pte_valid(old)) {
 		tlbi_ipa(kvm, gfn, level);
+	}
 	return true;
 }
 
@@ -162,35 +171,51 @@ static void make_pte(_Atomic uint64_t *ptep, uint64_t new, gfn_t gfn, int level)
 	step(STAGE2_MAKE, gfn, level);
 }
 
-/* The no-break variant: valid replaced by valid in one store. */
-static int replace_without_break(_Atomic uint64_t *ptep, uint64_t old, uint64_t new, gfn_t gfn,
-				 int level)
+/* The no-break variant: valid replaced by valid in one store, with no
+ * TLBI; the new leaf's CMOs are still made before it. */
+static int replace_without_break(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old,
+				 uint64_t new, gfn_t gfn, int level)
 {
-	if (stage2_pte_locked(old) || cmpxchg(ptep, old, new) != old)
+	if (stage2_pte_locked(old))
+		return -EAGAIN;
+	leaf_cmos(kvm, new, gfn, level);
+	if (cmpxchg(ptep, old, new) != old)
 		return -EAGAIN;
 	trace(TR_S2_MAKE, gfn, new);
 	step(STAGE2_MAKE, gfn, level);
 	return 0;
 }
 
-/* stage2_map_walker_try_leaf(). */
-static int map_walker_try_leaf(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t new, gfn_t gfn,
-			       int level)
+/*
+ * A table a block replaced, and every table below it, freed once no
+ * software walker can be inside (stage2_free_unlinked_table() through
+ * call_rcu()). Its leaves need no TLBI of their own: the break's VMID-wide
+ * one covered them.
+ */
+static void free_unlinked_table(struct kvm *kvm, uint64_t table, int level)
 {
-	const struct stage2_policy *p = policy_of(kvm);
-	uint64_t old = READ_ONCE(*ptep);
+	struct spt_table *t = spt_child_table(table);
 
-	if (!pte_needs_update(old, new) && !(p->rebreak_perms && old != new)) {
-		count(CNT_S2_EAGAIN, 1);
-		return -EAGAIN;
+	for (int i = 0; level - 1 > PG_LEVEL_4K && i < SPTE_ENT_PER_PAGE; i++) {
+		uint64_t child = atomic_load_explicit(&t->spte[i], memory_order_acquire);
+
+		if (pte_is_table(child, level - 1))
+			free_unlinked_table(kvm, child, level - 1);
 	}
-	if (p->no_break && pte_valid(old))
-		return replace_without_break(ptep, old, new, gfn, level);
+	spt_retire_table(kvm, t);
+}
+
+/* The new leaf in, by break-before-make or (no_break) in one store. */
+static int replace_leaf(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old, uint64_t new,
+			gfn_t gfn, int level)
+{
+	if (policy_of(kvm)->no_break && pte_valid(old))
+		return replace_without_break(kvm, ptep, old, new, gfn, level);
 	if (!try_break_pte(kvm, ptep, old, gfn, level)) {
 		count(CNT_S2_EAGAIN, 1);
 		return -EAGAIN;
 	}
-	if (p->make_before_cmo) {
+	if (policy_of(kvm)->make_before_cmo) {
 		make_pte(ptep, new, gfn, level);
 		leaf_cmos(kvm, new, gfn, level);
 	} else {
@@ -198,6 +223,121 @@ static int map_walker_try_leaf(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t
 		make_pte(ptep, new, gfn, level);
 	}
 	return 0;
+}
+
+/* stage2_map_walker_try_leaf(); over a table (stage2_map_walk_table_pre())
+ * the block collapses it, and the table is freed after a grace period. */
+static int map_walker_try_leaf(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t new, gfn_t gfn,
+			       int level)
+{
+	const struct stage2_policy *p = policy_of(kvm);
+	uint64_t old = READ_ONCE(*ptep);
+	int ret;
+
+	bool perms_only = !pte_needs_update(old, new);
+
+	if (perms_only && !(p->rebreak_perms && old != new)) {
+		count(CNT_S2_EAGAIN, 1);
+		return -EAGAIN;
+	}
+	ret = replace_leaf(kvm, ptep, old, new, gfn, level);
+	if (!ret && perms_only)
+		count(CNT_S2_REBREAKS, 1);
+	if (!ret && pte_is_table(old, level)) {
+		count(CNT_S2_COLLAPSES, 1);
+		free_unlinked_table(kvm, old, level);
+	}
+	return ret;
+}
+
+/*
+ * An empty entry above the goal level gets a new table. A break of an
+ * invalid entry owes no TLBI, so one cmpxchg stands for break and make; a
+ * walker that loses the race follows the winner's table, or backs off if
+ * the winner left a leaf or a lock there.
+ */
+static uint64_t install_table(_Atomic uint64_t *ptep, uint64_t old, int level)
+{
+	uint64_t table = spt_new_table_spte();
+	uint64_t seen = cmpxchg(ptep, old, table);
+
+	if (seen == old)
+		return table;
+	spt_free_table_now(spt_child_table(table));
+	return pte_is_table(seen, level) ? seen : 0;
+}
+
+/*
+ * A block above the goal level: stage2_map_walk_leaf() finds no leaf may
+ * go there (-E2BIG), breaks the block (a TLBI by IPA at its level) and
+ * makes an empty table; the block's other pages fault again, at 4K while
+ * the memslot is logged. With no_break the table replaces the block in one
+ * store, and TLBs keep the block.
+ */
+static uint64_t split_block(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old, gfn_t gfn,
+			    int level)
+{
+	uint64_t table;
+
+	if (policy_of(kvm)->no_break) {
+		table = spt_new_table_spte();
+		if (cmpxchg(ptep, old, table) != old) {
+			spt_free_table_now(spt_child_table(table));
+			return 0;
+		}
+		trace(TR_S2_MAKE, gfn, table);
+		step(STAGE2_MAKE, gfn, level);
+	} else {
+		if (!try_break_pte(kvm, ptep, old, gfn, level))
+			return 0;
+		table = spt_new_table_spte();
+		make_pte(ptep, table, gfn, level);
+	}
+	count(CNT_S2_SPLITS, 1);
+	return table;
+}
+
+/*
+ * kvm_pgtable_walk() of the map walker from the root down to the goal
+ * level: the slot there, or NULL (-EAGAIN: a racing walker holds an entry
+ * on the way, or won it). Each level's load is an acquire, pairing with
+ * the release that made the table.
+ */
+static _Atomic uint64_t *map_walk_to(struct kvm *kvm, gfn_t gfn, int goal)
+{
+	struct spt_table *t = kvm->root;
+
+	for (int l = SPTE_ROOT_LEVEL; l > goal; l--) {
+		_Atomic uint64_t *ptep = &t->spte[spte_index(gfn, l)];
+		uint64_t pte = smp_load_acquire(ptep);
+
+		if (stage2_pte_locked(pte))
+			return NULL;
+		if (!pte_valid(pte))
+			pte = install_table(ptep, pte, l);
+		else if (is_last_spte(pte, l))
+			pte = split_block(kvm, ptep, pte, gfn, l);
+		if (!pte)
+			return NULL;
+		t = spt_child_table(pte);
+	}
+	return &t->spte[spte_index(gfn, goal)];
+}
+
+/* The slot of the entry at `level` for gfn, through tables only; NULL if
+ * the tree no longer has a table above it there. */
+static _Atomic uint64_t *slot_at(struct kvm *kvm, gfn_t gfn, int level)
+{
+	struct spt_table *t = kvm->root;
+
+	for (int l = SPTE_ROOT_LEVEL; l > level; l--) {
+		uint64_t pte = smp_load_acquire(&t->spte[spte_index(gfn, l)]);
+
+		if (!pte_is_table(pte, l))
+			return NULL;
+		t = spt_child_table(pte);
+	}
+	return &t->spte[spte_index(gfn, level)];
 }
 
 uint64_t stage2_leaf_pte(kvm_pfn_t pfn, uint32_t gen, int level, unsigned prot)
@@ -210,12 +350,12 @@ uint64_t stage2_leaf_pte(kvm_pfn_t pfn, uint32_t gen, int level, unsigned prot)
 int kvm_pgtable_stage2_map(struct kvm *kvm, gfn_t gfn, int level, kvm_pfn_t pfn, uint32_t gen,
 			   unsigned prot)
 {
-	_Atomic uint64_t *ptep = spt_slot_root(kvm->root, gfn, level);
+	_Atomic uint64_t *ptep = map_walk_to(kvm, gfn, level);
 
-	/* A block above the level: upstream splits it; a fault that maps
-	 * at 4K where a block is already valid has nothing to do. */
-	if (!ptep)
+	if (!ptep) {
+		count(CNT_S2_EAGAIN, 1);
 		return -EAGAIN;
+	}
 	return map_walker_try_leaf(kvm, ptep, stage2_leaf_pte(pfn, gen, level, prot), gfn, level);
 }
 
@@ -239,10 +379,10 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 		new &= ~S2_PTE_XN;
 	if (new == old)
 		return -EAGAIN;
+	/* The whole leaf, a block's every page (kvm_granule_size(level)). */
 	if (pte_executable(new) && !pte_executable(old) && !policy_of(kvm)->relax_x_skips_icache)
-		icache_inval_pou(kvm, spte_to_pfn(old) + (gfn - gfn_round_for_level(gfn, level)),
-				 gfn, PG_LEVEL_4K);
-	ptep = spt_slot_root(kvm->root, gfn, level);
+		icache_inval_pou(kvm, spte_to_pfn(old), gfn_round_for_level(gfn, level), level);
+	ptep = slot_at(kvm, gfn, level);
 	if (!ptep || cmpxchg(ptep, old, new) != old)
 		return -EAGAIN;
 	trace(TR_S2_MAKE, gfn, new);
@@ -253,26 +393,67 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 }
 
 /*
+ * A permission fault the walker's relax_perms can fix: the leaf maps the
+ * fault's frame and lacks only a permission the fault asks for, at the
+ * level the fault would map (upstream: fault_status == FSC_PERM and
+ * vma_pagesize == fault_granule; at any other level user_mem_abort() maps,
+ * which splits or collapses).
+ */
+static bool fault_relaxes(uint64_t pte, int leaf_level, int level, gfn_t gfn, kvm_pfn_t pfn,
+			  unsigned prot)
+{
+	if (!pte_valid(pte) || leaf_level != level ||
+	    spte_to_pfn(pte) + (gfn - gfn_round_for_level(gfn, level)) != pfn)
+		return false;
+	return ((prot & STAGE2_PROT_X) && !pte_executable(pte)) ||
+	       ((prot & STAGE2_PROT_W) && !is_writable_pte(pte));
+}
+
+/* Under the read-held mmu_lock, past the retry check: the CMOs the
+ * pre-seed order made here, then relax or map at the fault's level. */
+static int stage2_fault_locked(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
+			       unsigned prot, int level)
+{
+	struct kvm *kvm = vcpu->kvm;
+	gfn_t base = gfn_round_for_level(gfn, level);
+	kvm_pfn_t pfn = page.pfn - (gfn - base);
+	int leaf_level;
+	uint64_t pte;
+
+	if (policy_of(kvm)->cmo_in_abort) {
+		dcache_clean_inval_poc(kvm, pfn, gfn, level);
+		if (vcpu->fault_exec)
+			icache_inval_pou(kvm, pfn, gfn, level);
+	}
+	pte = spt_walk_root(kvm->root, gfn, &leaf_level);
+	if (fault_relaxes(pte, leaf_level, level, gfn, page.pfn, prot))
+		return kvm_pgtable_stage2_relax_perms(vcpu, gfn, prot);
+	return kvm_pgtable_stage2_map(kvm, gfn, level, pfn, page.gen, prot);
+}
+
+/*
  * user_mem_abort(): snapshot mmu_invalidate_seq, look the pfn up, then
- * under the read-held mmu_lock check for a racing invalidation and map (or
- * relax the permissions of a valid PTE that lacks only X). -EAGAIN ends the
- * fault: the vCPU re-enters and faults again if it must. Before
- * 25aa28691bb9 (cmo_in_abort) the CMOs were made here on every fault.
+ * under the read-held mmu_lock check for a racing invalidation and map at
+ * the level the memslot and the host allow (4K while the memslot is
+ * logged: force_pte), or relax the permissions of a leaf that lacks only
+ * W or X. -EAGAIN ends the fault: the vCPU re-enters and faults again if
+ * it must. Before 25aa28691bb9 (cmo_in_abort) the CMOs were made here on
+ * every fault. The walk runs inside rcu_read_lock() (kvm_pgtable_walk_
+ * begin() for a shared walk): a collapse may unlink a table it is in.
  */
 static bool stage2_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 {
 	struct kvm *kvm = vcpu->kvm;
 	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
-	bool exec = vcpu->fault_exec;
-	/* Guest memory is writable anonymous host memory, so every fault
-	 * maps W (upstream: `if (writable) prot |= KVM_PGTABLE_PROT_W`); the
-	 * model's arm64 has no dirty logging to take it away. */
-	unsigned prot = STAGE2_PROT_W;
+	/* Guest memory is writable anonymous host memory: a fault maps W,
+	 * but a read fault in a logged memslot maps read-only, so that the
+	 * first write faults and is logged ("Only actually map the page as
+	 * writable if this was a write fault"). */
+	bool writable;
+	unsigned prot = 0;
 	struct page_ref page;
-	int level;
-	uint64_t pte;
+	int level, ret;
 
-	(void)write;
 	trace(TR_FAULT, gfn, mmu_seq);
 	count(CNT_FAULTS, 1);
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
@@ -284,19 +465,20 @@ static bool stage2_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 		count(CNT_FAULT_RETRIES, 1);
 		return false;
 	}
-	if (policy_of(kvm)->cmo_in_abort) {
-		dcache_clean_inval_poc(kvm, page.pfn, gfn, PG_LEVEL_4K);
-		if (exec)
-			icache_inval_pou(kvm, page.pfn, gfn, PG_LEVEL_4K);
-	}
+	spt_rcu_read_lock();
+	writable = write || !kvm_dirty_tracking_wants_4k(kvm, gfn);
+	if (writable)
+		prot |= STAGE2_PROT_W;
 	/* Executable if the fault is a fetch's, or always with DIC. */
-	if (exec || kvm->cache->features.dic)
+	if (vcpu->fault_exec || kvm->cache->features.dic)
 		prot |= STAGE2_PROT_X;
-	pte = spt_walk_root(kvm->root, gfn, &level);
-	if (exec && pte_valid(pte) && !pte_executable(pte) && spte_to_pfn(pte) == page.pfn)
-		kvm_pgtable_stage2_relax_perms(vcpu, gfn, prot);
-	else
-		kvm_pgtable_stage2_map(kvm, gfn, PG_LEVEL_4K, page.pfn, page.gen, prot);
+	level = fault_mapping_level(kvm, gfn, page.pfn);
+	ret = stage2_fault_locked(vcpu, gfn, page, prot, level);
+	/* "Mark the page dirty only if the fault is handled successfully",
+	 * still under the lock a harvest takes for write. */
+	if (writable && !ret)
+		mark_page_dirty(vcpu, gfn);
+	spt_rcu_read_unlock();
 	mmu_unlock(kvm, MMU_LOCK_READ);
 	return true;
 }
@@ -342,10 +524,37 @@ static bool stage2_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 	return p->vmid_flush_on_ret && cleared;
 }
 
+/*
+ * kvm_mmu_write_protect_pt_masked() / kvm_mmu_wp_memory_region() for one
+ * gfn: stage2_wp_range() -> kvm_pgtable_stage2_wrprotect() clears S2AP W of
+ * the leaf that maps it, a whole block if a block does (the fault that
+ * writes then maps 4K and splits it). mmu_lock held for write, so no
+ * walker races the store; the caller flushes (kvm_flush_remote_tlbs*(),
+ * a VMID-wide TLBI here). Logging only: arm64 has no write-tracking.
+ */
+static bool stage2_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed)
+{
+	int level;
+	uint64_t old = spt_walk_root(kvm->root, gfn, &level);
+	_Atomic uint64_t *ptep;
+
+	HARNESS_ASSERT(!for_tracking, "write-tracking asked of %s", kvm->arch->name);
+	*changed = false;
+	if (!pte_valid(old) || !is_writable_pte(old))
+		return false;
+	ptep = slot_at(kvm, gfn, level);
+	HARNESS_ASSERT(ptep, "a leaf for gfn %llu with no table above it", (unsigned long long)gfn);
+	WRITE_ONCE(*ptep, old & ~SPTE_WRITABLE);
+	*changed = true;
+	return true;
+}
+
 const struct mmu_arch_ops arm64_stage2_ops = {
 	.name = "arm64-stage2",
 	.broadcast_tlbi = true,
 	.page_fault = stage2_page_fault,
 	.invlpg = stage2_guest_tlbi,
 	.unmap_gfn_range = stage2_unmap_gfn_range,
+	.write_protect_gfn = stage2_write_protect_gfn,
+	.no_write_tracking = true,
 };

@@ -18,6 +18,9 @@ struct mmu_arch_ops {
 	 * the fault path maintains the caches (model/cache.h); the VM gets a
 	 * TLBI log and a cache model. */
 	bool broadcast_tlbi;
+	/* write_protect_gfn serves dirty logging only: the MMU has no
+	 * write-tracking (x86's page-track), so no tracker runs on it. */
+	bool no_write_tracking;
 	/* Resolve a guest fault on gfn; false if it must be retried
 	 * (mmu_invalidate_retry). Called outside guest mode, no lock held. */
 	bool (*page_fault)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);

@@ -50,6 +50,9 @@
 	X(TLBI_VMID, "tlbi_vmid", "arm64 VMID-wide broadcast TLBIs")                             \
 	X(S2_BREAKS, "s2_breaks", "stage-2 PTEs broken (break-before-make)")                     \
 	X(S2_EAGAIN, "s2_eagain", "stage-2 faults that found the work done or locked (-EAGAIN)") \
+	X(S2_SPLITS, "s2_splits", "stage-2 blocks split into tables")                            \
+	X(S2_COLLAPSES, "s2_collapses", "stage-2 tables collapsed into blocks")                  \
+	X(S2_REBREAKS, "s2_perm_rebreaks", "valid stage-2 leaves remade for permissions only")   \
 	X(DCACHE_PAGES, "dcache_clean_pages", "pages cleaned and invalidated to PoC")            \
 	X(ICACHE_PAGES, "icache_inval_pages", "pages invalidated in the I-cache to PoU")         \
 	X(VMID_DROPPED, "vmid_flush_dropped",                                                    \

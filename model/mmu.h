@@ -268,6 +268,9 @@ uint64_t spt_peek_root(struct spt_table *root, gfn_t gfn, int *level);
 uint64_t spt_zap_gfn_root(struct spt_table *root, gfn_t gfn, int *level);
 /* The table a present non-leaf SPTE points to. */
 struct spt_table *spt_child_table(uint64_t spte);
+/* A new zeroed table, as the non-leaf SPTE that points to it (arm64's
+ * walker makes it after a break; kvm_init_table_pte()). */
+uint64_t spt_new_table_spte(void);
 
 /*
  * Retired page tables, freed through liburcu (urcu-memb). A thread that

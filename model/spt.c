@@ -34,6 +34,11 @@ struct spt_table *spt_child_table(uint64_t spte)
 	return spte_to_table(spte);
 }
 
+uint64_t spt_new_table_spte(void)
+{
+	return (uint64_t)(uintptr_t)spt_alloc_table() | SPTE_PRESENT;
+}
+
 void spt_free_tree(struct spt_table *t, int level)
 {
 	for (int i = 0; level > PG_LEVEL_4K && i < SPTE_ENT_PER_PAGE; i++) {

@@ -16,7 +16,8 @@ struct stage2_policy {
 	bool cmo_in_abort;
 	/* The walker makes the PTE valid before its CMOs. */
 	bool make_before_cmo;
-	/* A valid PTE is replaced by a valid one: no break, no TLBI. */
+	/* A valid PTE is replaced by a valid one: no break, no TLBI (a
+	 * block split into a table, a table collapsed into a block). */
 	bool no_break;
 	/* A change of permissions only breaks and remakes the PTE, as before
 	 * 694d071f8d85 (upstream returns -EAGAIN and leaves it to
@@ -31,6 +32,9 @@ struct stage2_policy {
 	bool vmid_flush_on_ret;
 	/* The unmap walker clears a leaf and skips its TLBI. */
 	bool unmap_skips_tlbi;
+	/* A table replaced by a block (the collapse after dirty logging) is
+	 * broken without the VMID-wide TLBI: TLBs keep its pages' entries. */
+	bool collapse_skips_tlbi;
 };
 
 #endif

@@ -191,6 +191,8 @@ const char *actors_unsupported(const struct actor_counts *a, const struct kvm_co
 		*role = k->name;
 		if (k->needs_dirty_tracking && !cfg->log_policy)
 			return "dirty logging and write-tracking";
+		if (k->fn == tracker_worker && cfg->arch->no_write_tracking)
+			return "write-tracking";
 		hook = kind_missing_hook(k, cfg->arch);
 		if (hook)
 			return hook;
@@ -205,6 +207,11 @@ bool vm_missing_hook(const struct run *run, const char **hook, const char **work
 	for (int i = 0; i < run->nr_workers; i++) {
 		const struct worker_kind *k = worker_kind_of(run->workers[i].fn);
 
+		if (k && k->fn == tracker_worker && arch->no_write_tracking) {
+			*hook = "write-tracking";
+			*worker = run->workers[i].ctx->name;
+			return true;
+		}
 		for (int j = 0; k && k->needs[j] != END; j++)
 			if (!*(void *const *)((const char *)arch + k->needs[j])) {
 				*hook = hook_name(k->needs[j]);
