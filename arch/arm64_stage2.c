@@ -379,8 +379,10 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 		new &= ~S2_PTE_XN;
 	if (new == old)
 		return -EAGAIN;
-	/* The whole leaf, a block's every page (kvm_granule_size(level)). */
-	if (pte_executable(new) && !pte_executable(old) && !policy_of(kvm)->relax_x_skips_icache)
+	/* The whole leaf, a block's every page (kvm_granule_size(level)).
+	 * Before the seed, user_mem_abort() did it for the fetch's fault. */
+	if (pte_executable(new) && !pte_executable(old) && !policy_of(kvm)->relax_x_skips_icache &&
+	    !policy_of(kvm)->cmo_in_abort)
 		icache_inval_pou(kvm, spte_to_pfn(old), gfn_round_for_level(gfn, level), level);
 	ptep = slot_at(kvm, gfn, level);
 	if (!ptep || cmpxchg(ptep, old, new) != old)
@@ -392,25 +394,34 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 	return 0;
 }
 
+/* A permission fault: the leaf is valid and lacks a permission the
+ * fault asks for (the hardware reports FSC_PERM). */
+static bool permission_fault(uint64_t pte, unsigned prot)
+{
+	return pte_valid(pte) && (((prot & STAGE2_PROT_X) && !pte_executable(pte)) ||
+				  ((prot & STAGE2_PROT_W) && !is_writable_pte(pte)));
+}
+
 /*
- * A permission fault the walker's relax_perms can fix: the leaf maps the
- * fault's frame and lacks only a permission the fault asks for, at the
- * level the fault would map (upstream: fault_status == FSC_PERM and
- * vma_pagesize == fault_granule; at any other level user_mem_abort() maps,
- * which splits or collapses).
+ * A permission fault relax_perms fixes: the leaf maps the fault's frame,
+ * at the level the fault would map (upstream: vma_pagesize ==
+ * fault_granule; at any other level user_mem_abort() maps, which splits
+ * or collapses).
  */
 static bool fault_relaxes(uint64_t pte, int leaf_level, int level, gfn_t gfn, kvm_pfn_t pfn,
 			  unsigned prot)
 {
-	if (!pte_valid(pte) || leaf_level != level ||
-	    spte_to_pfn(pte) + (gfn - gfn_round_for_level(gfn, level)) != pfn)
-		return false;
-	return ((prot & STAGE2_PROT_X) && !pte_executable(pte)) ||
-	       ((prot & STAGE2_PROT_W) && !is_writable_pte(pte));
+	return permission_fault(pte, prot) && leaf_level == level &&
+	       spte_to_pfn(pte) + (gfn - gfn_round_for_level(gfn, level)) == pfn;
 }
 
-/* Under the read-held mmu_lock, past the retry check: the CMOs the
- * pre-seed order made here, then relax or map at the fault's level. */
+/*
+ * Under the read-held mmu_lock, past the retry check: the CMOs the
+ * pre-seed order made here (the D-cache clean unless the fault was a
+ * permission fault, the I-cache invalidation for a fetch's), then relax or
+ * map at the fault's level. The walk stands for the fault status the
+ * hardware reported.
+ */
 static int stage2_fault_locked(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
 			       unsigned prot, int level)
 {
@@ -418,14 +429,14 @@ static int stage2_fault_locked(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref
 	gfn_t base = gfn_round_for_level(gfn, level);
 	kvm_pfn_t pfn = page.pfn - (gfn - base);
 	int leaf_level;
-	uint64_t pte;
+	uint64_t pte = spt_walk_root(kvm->root, gfn, &leaf_level);
 
 	if (policy_of(kvm)->cmo_in_abort) {
-		dcache_clean_inval_poc(kvm, pfn, gfn, level);
+		if (!permission_fault(pte, prot))
+			dcache_clean_inval_poc(kvm, pfn, gfn, level);
 		if (vcpu->fault_exec)
 			icache_inval_pou(kvm, pfn, gfn, level);
 	}
-	pte = spt_walk_root(kvm->root, gfn, &leaf_level);
 	if (fault_relaxes(pte, leaf_level, level, gfn, page.pfn, prot))
 		return kvm_pgtable_stage2_relax_perms(vcpu, gfn, prot);
 	return kvm_pgtable_stage2_map(kvm, gfn, level, pfn, page.gen, prot);

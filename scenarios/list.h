@@ -16,7 +16,8 @@
 	X(zap_leafs)         \
 	X(dirty_log)         \
 	X(spte_mmu_writable) \
-	X(stage2_cmo)
+	X(stage2_cmo)        \
+	X(stage2_blocks)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

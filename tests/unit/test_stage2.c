@@ -50,7 +50,7 @@ static int setup(void **state)
 		return -1;
 	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
 	f->vm.cfg.kvm = (struct kvm_config){
-		.nr_gfns = 64,
+		.nr_gfns = 1024, /* two 2M blocks */
 		.nr_memslots = 1,
 		.nr_vcpus = 1,
 		.tlb_entries = 16,
@@ -231,6 +231,11 @@ static void cmo_in_abort_pays_on_every_fault(void **state)
 	expect_steps(f, STAGE2_CMO_DCACHE, STAGE2_BREAK, STAGE2_MAKE);
 	fault(f, 15, false);
 	expect_steps(f, STAGE2_CMO_DCACHE);
+	/* A fetch from the non-executable page is a permission fault: no
+	 * D-cache clean, the I-cache invalidated here and not again by
+	 * relax_perms. */
+	fault(f, 15, true);
+	expect_steps(f, STAGE2_CMO_ICACHE, STAGE2_RELAX);
 }
 
 static void no_break_replaces_valid_by_valid(void **state)
@@ -243,7 +248,98 @@ static void no_break_replaces_valid_by_valid(void **state)
 	kvm_of(f)->cfg.stage2 = &p;
 	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 16, PG_LEVEL_4K, 42, 0, STAGE2_PROT_W),
 			 0);
-	expect_steps(f, STAGE2_MAKE);
+	expect_steps(f, STAGE2_CMO_DCACHE, STAGE2_MAKE);
+}
+
+/* A 2M block at gfn 512 (the fixture's second block), over frames
+ * 256-767. */
+#define BLOCK_GFN 512
+#define BLOCK_PFN 256
+
+static void map_block(struct fixture *f)
+{
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN, PG_LEVEL_2M, BLOCK_PFN, 0,
+						STAGE2_PROT_W),
+			 0);
+	f->nr_steps = 0;
+}
+
+static int level_of(struct fixture *f, gfn_t gfn)
+{
+	int level = 0;
+
+	spt_walk_root(kvm_of(f)->root, gfn, &level);
+	return level;
+}
+
+/* A fault at 4K into a valid block (logging on): break the block, TLBI it
+ * by IPA at its level, make an empty table, then map the page; the
+ * block's other pages are unmapped until they fault. */
+static void a_page_fault_into_a_block_splits_it(void **state)
+{
+	struct fixture *f = *state;
+
+	map_block(f);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN + 5, PG_LEVEL_4K,
+						BLOCK_PFN + 5, 0, STAGE2_PROT_W),
+			 0);
+	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_IPA, STAGE2_MAKE, STAGE2_BREAK, STAGE2_CMO_DCACHE,
+		     STAGE2_MAKE);
+	assert_int_equal(level_of(f, BLOCK_GFN + 5), PG_LEVEL_4K);
+	assert_int_equal(pte_of(f, BLOCK_GFN + 6), 0);
+}
+
+/* Pages of the fixture's block, mapped at 4K under one table. */
+static void map_pages(struct fixture *f, gfn_t first, gfn_t last)
+{
+	for (gfn_t g = first; g <= last; g++)
+		assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), g, PG_LEVEL_4K,
+							BLOCK_PFN + (g - BLOCK_GFN), 0,
+							STAGE2_PROT_W),
+				 0);
+	f->nr_steps = 0;
+}
+
+/* A block fault over a table of pages (logging off again): break the
+ * table with a VMID-wide TLBI, clean the whole block, make it. */
+static void a_block_fault_over_a_table_collapses_it(void **state)
+{
+	struct fixture *f = *state;
+
+	map_pages(f, BLOCK_GFN + 3, BLOCK_GFN + 4);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN, PG_LEVEL_2M, BLOCK_PFN, 0,
+						STAGE2_PROT_W),
+			 0);
+	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_VMID, STAGE2_CMO_DCACHE, STAGE2_MAKE);
+	assert_int_equal(level_of(f, BLOCK_GFN + 4), PG_LEVEL_2M);
+	assert_int_equal(level_of(f, BLOCK_GFN + 100), PG_LEVEL_2M);
+}
+
+static void collapse_no_tlbi_skips_the_vmid_tlbi(void **state)
+{
+	static const struct stage2_policy p = { .collapse_skips_tlbi = true };
+	struct fixture *f = *state;
+
+	map_pages(f, BLOCK_GFN + 3, BLOCK_GFN + 3);
+	kvm_of(f)->cfg.stage2 = &p;
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN, PG_LEVEL_2M, BLOCK_PFN, 0,
+						STAGE2_PROT_W),
+			 0);
+	expect_steps(f, STAGE2_BREAK, STAGE2_CMO_DCACHE, STAGE2_MAKE);
+}
+
+/* no-break splits a block by making the table over it at once. */
+static void no_break_splits_without_a_tlbi(void **state)
+{
+	static const struct stage2_policy p = { .no_break = true };
+	struct fixture *f = *state;
+
+	map_block(f);
+	kvm_of(f)->cfg.stage2 = &p;
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN + 5, PG_LEVEL_4K,
+						BLOCK_PFN + 5, 0, STAGE2_PROT_W),
+			 0);
+	expect_steps(f, STAGE2_MAKE, STAGE2_BREAK, STAGE2_CMO_DCACHE, STAGE2_MAKE);
 }
 
 static void rebreak_perms_breaks_a_permission_change(void **state)
@@ -318,6 +414,10 @@ int main(void)
 		T(make_before_cmo_publishes_first),
 		T(cmo_in_abort_pays_on_every_fault),
 		T(no_break_replaces_valid_by_valid),
+		T(a_page_fault_into_a_block_splits_it),
+		T(a_block_fault_over_a_table_collapses_it),
+		T(collapse_no_tlbi_skips_the_vmid_tlbi),
+		T(no_break_splits_without_a_tlbi),
 		T(rebreak_perms_breaks_a_permission_change),
 		T(relax_x_no_icache_skips_the_invalidation),
 		T(vmid_flush_on_ret_leaves_the_tlbi_to_core_code),

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stage2-blocks: arm64 stage-2 blocks under dirty logging. THP backs the
+ * guest, so a fault maps a 2M block; every vCPU's hot pages lie in one
+ * block, so several vCPUs fault the same block PTE at once. A reaper turns
+ * logging on and off: on, the write-protected block is split at the first
+ * write (a fault maps 4K: force_pte), and pages come back one by one; off,
+ * the next fault maps 2M again over the table of pages and collapses it
+ * (stage2_map_walk_table_pre(): break the table, TLBI the whole VMID, make
+ * the block, free the table after a grace period).
+ *
+ *   R (logging off)    v0 (write fault on A)        v1 (guest)
+ *   ---------------    --------------------------   --------------------------
+ *                                                   TLB: page A, page A+1 (4K
+ *                                                   leaves from the table)
+ *   disable logging
+ *                      map 2M at A's block:
+ *                      break the table (locked)
+ *                      <- collapse-no-tlbi: no VMID TLBI
+ *                      make the block
+ *                                                   access A+2: walk, fill the
+ *                                                   block; the TLB holds block
+ *                                                   and pages for one IPA
+ *                                                     !!! conflicting-translations
+ *
+ * no-break replaces a valid entry by another in one store, with no TLBI:
+ * the block split into a table while TLBs hold the block, the table
+ * collapsed while they hold its pages. The same conflict follows.
+ *
+ * rebreak-perms (before 694d071f8d85): a read fault and a fetch fault on
+ * one block race; the loser finds the block mapped with other permissions
+ * and breaks and remakes it (TLBI, CMOs of 2M, and every vCPU on the block
+ * faults again) instead of returning -EAGAIN and relaxing. Clean; its cost
+ * is in s2_breaks, tlbi_ipa, dcache_clean_pages and faults against fixed's.
+ *
+ * Each execution also ends with dirty_log_test's check: arm64's logging
+ * (read faults map read-only while logging, a write fault marks the page
+ * after it maps it writable) loses no write.
+ *
+ * Variants:
+ *   fixed             upstream: split and collapse by break-before-make
+ *   cmo-in-abort      the CMOs in user_mem_abort() on every fault (before seed
+ *                     002): clean, and what several vCPUs on one block pay
+ *   rebreak-perms     a permission-only change breaks and remakes (clean, counted)
+ *   collapse-no-tlbi  the collapse skips the VMID-wide TLBI
+ *   no-break          valid replaced by valid in one store
+ */
+#include "scenario.h"
+
+#include "../model/dirty_log.h"
+#include "../workers/workers.h"
+
+static const struct dirty_log_policy log_upstream = DIRTY_LOG_POLICY();
+static const struct stage2_policy cmo_in_abort = { .cmo_in_abort = true };
+static const struct stage2_policy rebreak_perms = { .rebreak_perms = true };
+static const struct stage2_policy collapse_no_tlbi = { .collapse_skips_tlbi = true };
+static const struct stage2_policy no_break = { .no_break = true };
+
+static const struct scenario_variant variants[] = {
+	{
+		.name = "fixed",
+		.summary = "blocks split and collapsed by break-before-make",
+		.note = "upstream stage2_map_walk_leaf() and stage2_map_walk_table_pre(); must "
+			"run clean, and lose no dirty write",
+		.policy = &flush_policy_tdp,
+	},
+	{
+		.name = "cmo-in-abort",
+		.summary = "CMOs of the whole block in user_mem_abort() on every fault",
+		.note = "before the seed: clean, but every vCPU faulting on a block cleans its "
+			"2M, also those that find it mapped (dcache_clean_pages against fixed's)",
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &cmo_in_abort,
+	},
+	{
+		.name = "rebreak-perms",
+		.summary = "a permission-only change breaks and remakes the block",
+		.note = "before 694d071f8d85: clean, but racing faults on one block break it "
+			"again (s2_breaks, tlbi_ipa, dcache_clean_pages against fixed's)",
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &rebreak_perms,
+	},
+	{
+		.name = "collapse-no-tlbi",
+		.summary = "the table-to-block collapse skips the VMID-wide TLBI",
+		.note = "a TLB keeps the table's pages and fills the block beside them "
+			"(kvm_page_table_test's adjust-mappings stage)",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		/* The race spans a logging toggle, the faults after it and a
+		 * fill: pct:3 misses it in a few of 20 seeds under tso and
+		 * weak within 10 s; pct:4 catches all. */
+		.claims.pct_depth = 4,
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &collapse_no_tlbi,
+	},
+	{
+		.name = "no-break",
+		.summary = "a valid block or table replaced by another valid entry in one store",
+		.note = "no break, no TLBI: a TLB holds the old block and the new pages, or "
+			"the old pages and the new block",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &no_break,
+	},
+};
+
+static void stage2_blocks_defaults(struct vm_config *cfg, const struct run_config *rc,
+				   const struct scenario_variant *v)
+{
+	(void)v;
+	cfg->kvm.nr_vcpus = 4;
+	/* Two 2M blocks in one memslot; the hot pages lie in the first. */
+	cfg->kvm.nr_gfns = 1024;
+	cfg->kvm.nr_memslots = 1;
+	cfg->kvm.max_huge_level = PG_LEVEL_2M;
+	cfg->kvm.log_policy = &log_upstream;
+	cfg->kvm.log_mode = LOG_BITMAP;
+	cfg->work = (struct workload){
+		.hot_gfns = 8,
+		.slice = 32,
+		.write_ratio = 0.3,
+		.fetch_ratio = 0.3,
+		.uncached_ratio = 0.2,
+		.reaper_pause_us = 100,
+		.exec_guest_entries = 6,
+		.exec_harvests = 4,
+	};
+	if (rc->sched != SCHED_FREE) {
+		cfg->kvm.nr_vcpus = 2;
+		cfg->work.slice = 4;
+		cfg->work.hot_gfns = 2;
+	}
+}
+
+/* R turns logging off and on every second step: a split and a collapse
+ * in every few harvests. */
+#define REAPER_CYCLE 2
+
+static void stage2_blocks_workers(struct run *run, const struct scenario_variant *v)
+{
+	(void)v;
+	run_add_worker(run, "R", reaper_worker, (void *)(uintptr_t)REAPER_CYCLE);
+	run_vm(run)->quiesced_check = dirty_log_quiesced_check;
+}
+
+const struct scenario scenario_stage2_blocks = {
+	.name = "stage2-blocks",
+	.summary = "arm64 stage-2 blocks split and collapsed under dirty logging",
+	.origin = "seed 002's walker; stage2_map_walk_table_pre(), 694d071f8d85, "
+		  "kvm_page_table_test.c",
+	.arch = &arm64_stage2_ops,
+	.variants = variants,
+	.nr_variants = ARRAY_SIZE(variants),
+	.defaults = stage2_blocks_defaults,
+	.workers = "",
+	.add_workers = stage2_blocks_workers,
+};
