@@ -49,6 +49,9 @@ bool leaf_spte_change_needs_tlb_flush(uint64_t old_spte, uint64_t new_spte);
  * locked invalid PTE a break leaves (KVM_INVALID_PTE_LOCKED). */
 #define S2_PTE_XN (1ULL << 59)
 #define S2_PTE_LOCKED (1ULL << 10)
+/* The access flag, kept inverted: set once aging made the leaf old, so a
+ * PTE no ager touched has the value it has without aging. */
+#define S2_PTE_OLD (1ULL << 11)
 /* KVM_PTE_LEAF_ATTR_S2_PERMS: what a permission change alters. */
 #define S2_PTE_PERMS (SPTE_WRITABLE | SPTE_MMU_WRITABLE | SPTE_HOST_WRITABLE | S2_PTE_XN)
 enum { STAGE2_PROT_W = 1, STAGE2_PROT_X = 2 };
@@ -72,6 +75,9 @@ uint64_t stage2_leaf_pte(kvm_pfn_t pfn, uint32_t gen, int level, unsigned prot);
 int kvm_pgtable_stage2_map(struct kvm *kvm, gfn_t gfn, int level, kvm_pfn_t pfn, uint32_t gen,
 			   unsigned prot);
 int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned prot);
+/* The hardware access-flag update (FEAT_HAFDBS): a walk that finds the
+ * leaf old makes it young again. */
+void stage2_walk_sets_af(struct kvm *kvm, gfn_t gfn, uint64_t leaf, int level);
 
 extern const struct mmu_arch_ops arm64_stage2_ops;
 extern const struct mmu_arch_ops x86_shadow_ops;

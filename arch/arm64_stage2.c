@@ -36,6 +36,7 @@
 #include "../engine/sched.h"
 #include "../engine/thread.h"
 #include "../model/dirty_log.h"
+#include "../model/flush.h"
 #include "../model/stage2_policy.h"
 #include "../model/tlbi.h"
 
@@ -560,6 +561,55 @@ static bool stage2_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracki
 	return true;
 }
 
+/*
+ * kvm_age_gfn() / kvm_test_age_gfn() through
+ * kvm_pgtable_stage2_test_clear_young(): was the leaf's access flag set;
+ * with clear, make the leaf old and invalidate it, so that the next access
+ * walks and sets the flag again: by IPA per leaf, the targeted TLBI in the
+ * arch walker seed 000 asks for; or, with vmid_flush_on_ret, core code's
+ * flush_on_ret after the handler (kvm_handle_hva_range(): one VMID-wide
+ * TLBI if any page was young, which under nested virtualization discards
+ * the shadow stage 2 too). A shared walk: mmu_lock held for read, inside
+ * rcu_read_lock().
+ */
+static bool stage2_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear)
+{
+	bool vmid_flush = policy_of(kvm)->vmid_flush_on_ret;
+	int level;
+	uint64_t old;
+	bool young;
+
+	mmu_lock(kvm, MMU_LOCK_READ);
+	spt_rcu_read_lock();
+	old = spt_walk_root(kvm->root, gfn, &level);
+	young = pte_valid(old) && !(old & S2_PTE_OLD);
+	if (young && clear) {
+		gfn_t base = gfn_round_for_level(gfn, level);
+		_Atomic uint64_t *ptep = slot_at(kvm, gfn, level);
+
+		if (ptep && cmpxchg(ptep, old, old | S2_PTE_OLD) == old) {
+			trace(TR_SPTE_SET, base, old | S2_PTE_OLD);
+			if (!vmid_flush)
+				tlbi_ipa(kvm, base, level);
+		}
+		if (vmid_flush)
+			kvm_flush_remote_tlbs(kvm);
+	}
+	spt_rcu_read_unlock();
+	mmu_unlock(kvm, MMU_LOCK_READ);
+	count(CNT_AGINGS, 1);
+	return young;
+}
+
+void stage2_walk_sets_af(struct kvm *kvm, gfn_t gfn, uint64_t leaf, int level)
+{
+	_Atomic uint64_t *ptep = slot_at(kvm, gfn, level);
+
+	/* A racing change wins: the walk that follows it sees its value. */
+	if (ptep)
+		cmpxchg(ptep, leaf, leaf & ~S2_PTE_OLD);
+}
+
 const struct mmu_arch_ops arm64_stage2_ops = {
 	.name = "arm64-stage2",
 	.broadcast_tlbi = true,
@@ -568,4 +618,5 @@ const struct mmu_arch_ops arm64_stage2_ops = {
 	.unmap_gfn_range = stage2_unmap_gfn_range,
 	.write_protect_gfn = stage2_write_protect_gfn,
 	.no_write_tracking = true,
+	.age_gfn = stage2_age_gfn,
 };

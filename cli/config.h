@@ -20,7 +20,8 @@ struct config {
 
 void build_config(struct config *cfg, const struct options *o, const struct scenario *s,
 		  const struct scenario_variant *v, uint64_t seed);
-/* 0 if the run can be built; else -1 after a message naming the option. */
+/* 0 if the run can be built; -1 after a message naming the option; 1
+ * after one saying the scenario does not apply to the --arch asked for. */
 int config_check(const struct config *cfg, const struct options *o, const struct scenario *s,
 		 const struct scenario_variant *v);
 

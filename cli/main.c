@@ -103,7 +103,7 @@ static bool answered(const struct options *o)
 static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *seed)
 {
 	char why[512];
-	int err;
+	int err, rc;
 
 	budget_init(o->max_memory);
 	if (o->replay_path && (err = replay_load(o)))
@@ -120,8 +120,9 @@ static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *s
 	if (select_runs(o, sel, MAX_RUNS, n))
 		return EXIT_USAGE;
 	*seed = o->given[OPT_SEED] ? o->seed : default_seed();
-	if (check_runs(o, sel, *n, *seed))
-		return EXIT_USAGE;
+	rc = check_runs(o, sel, *n, *seed);
+	if (rc)
+		return rc;
 	if (o->report_path && report_output_check(o->report_path, why, sizeof(why))) {
 		complain("--report '%s' cannot be written: %s", o->report_path, why);
 		return EXIT_USAGE;

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "../engine/check.h"
 #include "../scenarios/list.h"
 #include "complain.h"
 #include "config.h"
@@ -71,9 +72,12 @@ int check_runs(const struct options *o, const struct selection *sel, int n, uint
 	for (int i = 0; i < n; i++) {
 		struct config cfg;
 
+		int rc;
+
 		build_config(&cfg, o, sel[i].scenario, sel[i].variant, seed);
-		if (config_check(&cfg, o, sel[i].scenario, sel[i].variant))
-			return -1;
+		rc = config_check(&cfg, o, sel[i].scenario, sel[i].variant);
+		if (rc)
+			return rc < 0 ? EXIT_USAGE : EXIT_SKIPPED;
 	}
 	return 0;
 }

@@ -18,8 +18,9 @@ void print_names(const struct scenario *s);
 /* Expand --scenario/--variant into at most max runs; -1 after a message on
  * an unknown name. */
 int select_runs(const struct options *o, struct selection *sel, int max, int *n);
-/* Build and check every selected run's configuration; -1 after a message
- * naming what one of them cannot take. */
+/* Build and check every selected run's configuration: 0, or the exit
+ * code (EXIT_USAGE, EXIT_SKIPPED) after a message naming what one of them
+ * cannot take. */
 int check_runs(const struct options *o, const struct selection *sel, int n, uint64_t seed);
 
 #endif

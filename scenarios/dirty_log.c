@@ -194,6 +194,8 @@ const struct scenario scenario_dirty_log = {
 	.origin = "tools/testing/selftests/kvm/dirty_log_test.c; kvm_get_dirty_log_protect(), "
 		  "kvm_dirty_ring_reset()",
 	.arch = &x86_tdp_ops,
+	.arch_note = "x86's write-protect and PML logging over two roots; arm64's logging runs in "
+		     "stage2-blocks",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = dirty_log_defaults,

@@ -137,6 +137,9 @@ const struct scenario scenario_hva_range_flush = {
 	.summary = "range-based remote flush in the MMU-notifier path, per memslot",
 	.origin = "seed 000 (kvm list, 2024-04, \"KVM: delete .change_pte\" thread)",
 	.arch = &x86_tdp_ops,
+	.arch_note = "the notifier's range flush after an unmap that asks for one; arm64's unmap "
+		     "walker invalidates each leaf itself and asks for none (stage2-cmo measures "
+		     "the notifier's flushes there)",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = hva_range_flush_defaults,

@@ -132,6 +132,9 @@ struct scenario {
 	/* Other MMU flavours it can run on (--arch NAME), NULL-terminated;
 	 * NULL: only `arch` (or a variant's own). */
 	const struct mmu_arch_ops *const *other_archs;
+	/* Why the scenario makes no sense on the MMUs it does not run on:
+	 * --arch naming one of them says this and exits 3. */
+	const char *arch_note;
 	const struct scenario_variant *variants;
 	int nr_variants;
 	/* Scenario defaults for the run; options given by the user win. */

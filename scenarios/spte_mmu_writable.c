@@ -157,6 +157,7 @@ const struct scenario scenario_spte_mmu_writable = {
 	.origin = "seed 003 (kvm list, 2024, leaf_spte_change_needs_tlb_flush(); "
 		  "081976992f43, b64d740ea7dd)",
 	.arch = &x86_tdp_ops,
+	.arch_note = "x86's MMU-writable bit and write-tracking; arm64's stage 2 has neither",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = spte_mmu_writable_defaults,

@@ -151,6 +151,8 @@ const struct scenario scenario_stage2_blocks = {
 	.origin = "seed 002's walker; stage2_map_walk_table_pre(), 694d071f8d85, "
 		  "kvm_page_table_test.c",
 	.arch = &arm64_stage2_ops,
+	.arch_note = "arm64's break-before-make of blocks and tables; x86's MMUs replace a huge "
+		     "leaf in one store",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = stage2_blocks_defaults,

@@ -36,13 +36,18 @@
  *   fixed              upstream's order: break, TLBI, clean, invalidate, make
  *   cmo-in-abort       the CMOs in user_mem_abort() on every fault, before the
  *                      map call (before the seed): clean, and what it costs
- *   vmid-flush-on-ret  unmap leaves the invalidation to core code's VMID-wide
- *                      flush (seed 000's arm64 half): clean, and what it costs
+ *   vmid-flush-on-ret  unmap and clear_flush_young (an ager runs) leave the
+ *                      invalidation to core code's VMID-wide flush (seed 000's
+ *                      arm64 half, as upstream ages): clean, and what it costs
+ *   age-targeted       the ager's TLBI done by the arch walker, by IPA per leaf
+ *                      (seed 000's ask): clean, vmid-flush-on-ret's baseline
  *   make-before-cmo    the PTE made valid before its CMOs
  *   relax-x-no-icache  X added without the I-cache invalidation
  *   unmap-skips-tlbi   a leaf cleared without its TLBI
  */
 #include "scenario.h"
+
+#include <string.h>
 
 #include "../workers/workers.h"
 
@@ -75,12 +80,22 @@ static const struct scenario_variant variants[] = {
 	},
 	{
 		.name = "vmid-flush-on-ret",
-		.summary = "unmap leaves the TLBI to core code's whole-VMID flush",
-		.note = "seed 000's arm64 half: clean, but every unmap drops every TLB entry "
-			"of the VMID (tlbi_vmid, vmid_flush_dropped against fixed's targeted "
-			"tlbi_ipa); under nested virtualization the shadow stage 2 goes too",
+		.summary = "unmap and clear_flush_young leave the TLBI to core code's VMID flush",
+		.note = "seed 000's arm64 half, unmap and clear_flush_young (an ager runs): "
+			"clean, but each drops every TLB entry of the VMID (tlbi_vmid, "
+			"vmid_flush_dropped against age-targeted's tlbi_ipa); under nested "
+			"virtualization the shadow stage 2 goes too",
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &vmid_flush_on_ret,
+		.extra_workers = "ager",
+	},
+	{
+		.name = "age-targeted",
+		.summary = "clear_flush_young's TLBI done by the arch walker, by IPA per leaf",
+		.note = "seed 000's ask, the cost baseline vmid-flush-on-ret is measured against "
+			"(both age): clean",
+		.policy = &flush_policy_tdp,
+		.extra_workers = "ager",
 	},
 	{
 		.name = "make-before-cmo",
@@ -138,6 +153,8 @@ static void stage2_cmo_defaults(struct vm_config *cfg, const struct run_config *
 		.invalidate_pause_us = 50,
 		.exec_guest_entries = 4,
 		.exec_invalidations = 2,
+		.ager_pause_us = 100,
+		.exec_agings = 2,
 	};
 	if (rc->sched != SCHED_FREE) {
 		cfg->kvm.nr_vcpus = 2;
@@ -146,14 +163,22 @@ static void stage2_cmo_defaults(struct vm_config *cfg, const struct run_config *
 	}
 }
 
+/* A variant with an ager: vCPUs count accesses through entries it aged. */
+static void stage2_cmo_workers(struct run *run, const struct scenario_variant *v)
+{
+	run_vm(run)->aging = v->extra_workers && strstr(v->extra_workers, "ager");
+}
+
 const struct scenario scenario_stage2_cmo = {
 	.name = "stage2-cmo",
 	.summary = "arm64 stage-2 faults: break-before-make and the cache maintenance they owe",
 	.origin = "seed 002 (25aa28691bb9); stage2_map_walker_try_leaf(), "
 		  "kvm_pgtable_stage2_relax_perms()",
 	.arch = &arm64_stage2_ops,
+	.arch_note = "arm64's break-before-make and cache maintenance; x86 has neither",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = stage2_cmo_defaults,
 	.workers = "invalidator",
+	.add_workers = stage2_cmo_workers,
 };

@@ -159,6 +159,8 @@ const struct scenario scenario_vcpu_request = {
 	.summary = "request vs guest entry: the Dekker pair under every remote flush",
 	.origin = "Documentation/virt/kvm/vcpu-requests.rst; kvm_vcpu_exiting_guest_mode()",
 	.arch = &x86_shadow_ops,
+	.arch_note = "KVM_REQ_TLB_FLUSH and the kick; arm64 invalidates by broadcast TLBI, with no "
+		     "request",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = vcpu_request_defaults,

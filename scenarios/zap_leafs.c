@@ -279,6 +279,8 @@ const struct scenario scenario_zap_leafs = {
 	.origin = "seed 001 (kvm list, 2022-03, \"Zap only TDP MMU leafs in "
 		  "kvm_zap_gfn_range()\"); 873dd122172f, f47e5bbbc92f",
 	.arch = &x86_tdp_ops,
+	.arch_note = "the TDP MMU's leaf zap over several roots; arm64's stage 2 has one, and its "
+		     "unmap walker invalidates each leaf",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = zap_leafs_defaults,

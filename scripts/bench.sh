@@ -31,9 +31,13 @@
 #     (every fault pays, as before the seed), one seed, one length: faults,
 #     breaks, faults that found the work done (-EAGAIN), pages cleaned to PoC
 #     and I-cache pages invalidated, each per fault, and TLBIs by kind;
-#     then the arm64 unmap's targeted TLBIs against core code's VMID-wide
+#     then the arm64 notifier's targeted TLBIs (age-targeted: unmap and
+#     clear_flush_young, an ager running) against core code's VMID-wide
 #     flush (vmid-flush-on-ret, seed 000): TLBIs by kind and the TLB
-#     entries the VMID-wide ones dropped.
+#     entries the VMID-wide ones dropped; then stage2-blocks, where every
+#     vCPU faults one 2M block: fixed against cmo-in-abort (pages cleaned
+#     per fault) and against rebreak-perms (blocks broken again for their
+#     permissions, TLBIs and faults per collapse).
 #
 # Knobs: SEEDS (default 10), COST_SECONDS (default 3), LIMIT (per run, 20s),
 # HANDOFF_SECONDS (each stress run of section 4, default 3), DETECT_LIMIT
@@ -328,9 +332,13 @@ PY
 stage2_cmo_cost() {
 	echo
 	echo "== stage-2 cache maintenance (stage2-cmo, $cost_s s each, seed 1)"
-	for v in fixed cmo-in-abort vmid-flush-on-ret; do
+	for v in fixed cmo-in-abort age-targeted vmid-flush-on-ret; do
 		./stress --scenario stage2-cmo --variant "$v" --seed 1 --duration "${cost_s}s" \
 			-q --report "$out/stage2-$v.json" >/dev/null </dev/null || true
+	done
+	for v in fixed cmo-in-abort rebreak-perms; do
+		./stress --scenario stage2-blocks --variant "$v" --seed 1 --duration "${cost_s}s" \
+			-q --report "$out/stage2-blocks-$v.json" >/dev/null </dev/null || true
 	done
 	python3 - "$out" <<'PY'
 import json, os, sys
@@ -351,17 +359,33 @@ for v in ["fixed", "cmo-in-abort"]:
           f" {c['dcache_clean_pages'] / n:15.3f} {c['icache_inval_pages'] / n:19.3f}"
           f" {c['spte_zaps']:8} {c['tlbi_ipa']:8}")
 print()
-print(f"{'unmap flush':18} {'Macc/s':>7} {'tlbi ipa':>8} {'tlbi vmid':>9} {'dropped':>8}"
-      f" {'by VMID TLBIs':>13}")
-for v, name in [("fixed", "targeted (fixed)"), ("vmid-flush-on-ret", "VMID-wide")]:
+print(f"{'notifier flush':18} {'Macc/s':>7} {'agings':>7} {'tlbi ipa':>8} {'tlbi vmid':>9}"
+      f" {'dropped':>8} {'by VMID TLBIs':>13} {'stale young':>11}")
+for v, name in [("age-targeted", "targeted"), ("vmid-flush-on-ret", "VMID-wide")]:
     try:
         r = json.load(open(os.path.join(d, f"stage2-{v}.json")))["runs"][0]
     except (OSError, ValueError, KeyError, IndexError):
         print(f"{name:18} no report")
         continue
     c, t = r["counters"], r["elapsed_s"]
-    print(f"{name:18} {c['accesses'] / t / 1e6:7.2f} {c['tlbi_ipa']:8} {c['tlbi_vmid']:9}"
-          f" {c['tlb_entries_dropped']:8} {c['vmid_flush_dropped']:13}")
+    print(f"{name:18} {c['accesses'] / t / 1e6:7.2f} {c['agings']:7} {c['tlbi_ipa']:8}"
+          f" {c['tlbi_vmid']:9} {c['tlb_entries_dropped']:8} {c['vmid_flush_dropped']:13}"
+          f" {c['stale_accessed']:11}")
+print()
+# stage2-blocks: costs per collapse, the event every logging toggle brings.
+print(f"{'blocks':14} {'faults':>7} {'collapses':>9} {'faults/coll':>11} {'breaks/coll':>11}"
+      f" {'rebreaks':>8} {'tlbi ipa':>8} {'PoC pages/fault':>15} {'-EAGAIN':>8}")
+for v in ["fixed", "cmo-in-abort", "rebreak-perms"]:
+    try:
+        r = json.load(open(os.path.join(d, f"stage2-blocks-{v}.json")))["runs"][0]
+    except (OSError, ValueError, KeyError, IndexError):
+        print(f"{v:14} no report")
+        continue
+    c = r["counters"]
+    n = max(c["s2_collapses"], 1)
+    print(f"{v:14} {c['faults']:7} {c['s2_collapses']:9} {c['faults'] / n:11.1f}"
+          f" {c['s2_breaks'] / n:11.1f} {c['s2_perm_rebreaks']:8} {c['tlbi_ipa']:8}"
+          f" {c['dcache_clean_pages'] / max(c['faults'], 1):15.2f} {c['s2_eagain']:8}")
 PY
 }
 

@@ -105,7 +105,12 @@ static void count_stale_accessed(struct vcpu_state *s, gfn_t gfn)
 	int level;
 	uint64_t spte = spt_peek_root(s->vcpu->root, gfn, &level);
 
-	if (run_vm(s->run)->kvm.cfg.ad_bits ? !(spte & SPTE_ACCESSED) : is_access_track_spte(spte))
+	const struct kvm *kvm = &run_vm(s->run)->kvm;
+	bool aged = kvm->cfg.ad_bits ? !(spte & SPTE_ACCESSED)
+		    : kvm->tlbi	     ? (spte & S2_PTE_OLD) != 0
+				     : is_access_track_spte(spte);
+
+	if (aged)
 		count(CNT_STALE_ACCESSED, 1);
 }
 
@@ -163,6 +168,8 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	e = tlb_fill(tlb, op->gfn, spte, level);
 	if (run_vm(s->run)->kvm.cfg.ad_bits)
 		run_vm(s->run)->kvm.arch->walk_sets_accessed(s->vcpu, op->gfn, spte, level);
+	if (kvm->tlbi && (spte & S2_PTE_OLD))
+		stage2_walk_sets_af(kvm, op->gfn, spte, level);
 	/* After the walk: an epoch read before it could predate a
 	 * write-protect the walk already saw past. */
 	if (run_vm(s->run)->kvm.rights)

@@ -359,6 +359,34 @@ static void rebreak_perms_breaks_a_permission_change(void **state)
 		     STAGE2_MAKE);
 }
 
+/* clear_flush_young: the arch walker makes the leaf old and invalidates it
+ * by IPA; an old leaf is not young again until a walk sets its flag; with
+ * vmid_flush_on_ret the walker leaves the invalidation to core code. */
+static void aging_invalidates_the_leaf_it_makes_old(void **state)
+{
+	static const struct stage2_policy p = { .vmid_flush_on_ret = true };
+	struct fixture *f = *state;
+	const struct mmu_arch_ops *arch = kvm_of(f)->arch;
+	uint64_t leaf;
+	int level;
+
+	fault(f, 20, false);
+	f->nr_steps = 0;
+	assert_true(arch->age_gfn(kvm_of(f), 20, false));
+	expect_no_steps(f);
+	assert_true(arch->age_gfn(kvm_of(f), 20, true));
+	expect_steps(f, STAGE2_TLBI_IPA);
+	assert_true(pte_of(f, 20) & S2_PTE_OLD);
+	assert_false(arch->age_gfn(kvm_of(f), 20, true));
+	expect_no_steps(f);
+	leaf = spt_walk_root(kvm_of(f)->root, 20, &level);
+	stage2_walk_sets_af(kvm_of(f), 20, leaf, level);
+	assert_false(pte_of(f, 20) & S2_PTE_OLD);
+	kvm_of(f)->cfg.stage2 = &p;
+	assert_true(arch->age_gfn(kvm_of(f), 20, true));
+	expect_no_steps(f);
+}
+
 static void relax_x_no_icache_skips_the_invalidation(void **state)
 {
 	static const struct stage2_policy p = { .relax_x_skips_icache = true };
@@ -420,6 +448,7 @@ int main(void)
 		T(no_break_splits_without_a_tlbi),
 		T(rebreak_perms_breaks_a_permission_change),
 		T(relax_x_no_icache_skips_the_invalidation),
+		T(aging_invalidates_the_leaf_it_makes_old),
 		T(vmid_flush_on_ret_leaves_the_tlbi_to_core_code),
 		T(unmap_skips_tlbi_returns_nothing_to_flush),
 	};
