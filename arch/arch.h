@@ -43,7 +43,7 @@ bool tdp_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear);
  * MMU-writable goes from 1 to 0. */
 bool leaf_spte_change_needs_tlb_flush(uint64_t old_spte, uint64_t new_spte);
 
-/* arm64 stage 2 (arch/arm64_stage2.c). Bits of a stage-2 PTE beyond the
+/* arm64 stage 2 (arch/arm64_pgtable.c, arch/arm64_mmu.c). Bits of a stage-2 PTE beyond the
  * model's common leaf: execute-never (KVM_PTE_LEAF_ATTR_HI_S2_XN, bit 54
  * upstream, where the model's leaf keeps its frame generation), and the
  * locked invalid PTE a break leaves (KVM_INVALID_PTE_LOCKED). */

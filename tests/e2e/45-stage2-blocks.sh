@@ -19,6 +19,21 @@ for v in collapse-no-tlbi no-break; do
 	expect_output "stage2-blocks-$v-names-the-conflict" "!!! conflicting-translations: vCPU"
 done
 
+# A failing execution replays exactly: split and collapse trace no table
+# address (the heap's, different in every process).
+expect_exit stage2-blocks-collapse-no-tlbi-reported 0 ./stress --scenario stage2-blocks \
+	--variant collapse-no-tlbi --sched pct:4 --seed 3 --duration 10s \
+	--report "$out_dir/stage2-blocks-collapse.json"
+first=$(grep -o 'trace hash [0-9a-f]*' <<<"$last_out")
+expect_exit stage2-blocks-collapse-no-tlbi-replays 0 ./stress \
+	--replay "$out_dir/stage2-blocks-collapse.json"
+if [ -n "$first" ] && [ "$(grep -o 'trace hash [0-9a-f]*' <<<"$last_out")" = "$first" ]; then
+	pass "stage2-blocks-collapse-no-tlbi-same-hash ($first)"
+else
+	fail stage2-blocks-collapse-no-tlbi-same-hash \
+		"first '$first', then '$(grep -o 'trace hash [0-9a-f]*' <<<"$last_out")'"
+fi
+
 # Logging with the dirty ring works on arm64 too, and loses no write.
 seeds_meet stage2-blocks-fixed-clean-ring 2 2 --scenario stage2-blocks --variant fixed \
 	--log ring --duration 1s --expect clean

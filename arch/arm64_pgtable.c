@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * arm64's stage-2 MMU (arch/arm64/kvm/hyp/pgtable.c, arch/arm64/kvm/mmu.c),
- * 4K granule, levels 0-3, on the model's page-table tree. Faults run under
+ * arm64's stage-2 page-table walker (arch/arm64/kvm/hyp/pgtable.c), 4K
+ * granule, levels 0-3 with 2M and 1G blocks, on the model's page-table
+ * tree; arch/arm64_mmu.c (upstream's mmu.c) calls it. Faults run under
  * a read-held mmu_lock (every stage-2 fault since 6.2), so the map walker
  * changes a PTE only by break-before-make:
  *
@@ -23,21 +24,15 @@
  *                                     !!! stale-cache-seen
  *   clean D-cache to PoC            <- too late
  *
- * TLBIs are broadcast (model/tlbi.h): nothing here requests or kicks, and
- * the arch's unmap returns false, having invalidated each leaf it cleared,
- * so the notifier's core code flushes nothing more.
+ * TLBIs are broadcast (model/tlbi.h): nothing here requests or kicks.
  *
  * Every step is a schedule point, and reported to a step hook (unit tests
  * record the order with it).
  */
-#include "arch.h"
+#include "arm64_pgtable.h"
 
-#include "../engine/check.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
-#include "../model/dirty_log.h"
-#include "../model/flush.h"
-#include "../model/stage2_policy.h"
 #include "../model/tlbi.h"
 
 static const struct stage2_policy upstream_stage2;
@@ -58,7 +53,7 @@ static void step(enum stage2_step s, gfn_t gfn, int level)
 	sched_point();
 }
 
-static const struct stage2_policy *policy_of(const struct kvm *kvm)
+const struct stage2_policy *stage2_policy_of(const struct kvm *kvm)
 {
 	return kvm->cfg.stage2 ? kvm->cfg.stage2 : &upstream_stage2;
 }
@@ -68,31 +63,31 @@ bool stage2_pte_locked(uint64_t pte)
 	return pte == S2_PTE_LOCKED;
 }
 
-static bool pte_valid(uint64_t pte)
+bool stage2_pte_valid(uint64_t pte)
 {
 	return is_shadow_present_pte(pte);
 }
 
 static bool pte_is_table(uint64_t pte, int level)
 {
-	return pte_valid(pte) && !is_last_spte(pte, level);
+	return stage2_pte_valid(pte) && !is_last_spte(pte, level);
 }
 
-static bool pte_executable(uint64_t pte)
+bool stage2_pte_executable(uint64_t pte)
 {
-	return pte_valid(pte) && !(pte & S2_PTE_XN);
+	return stage2_pte_valid(pte) && !(pte & S2_PTE_XN);
 }
 
 /* stage2_pte_needs_update(). */
 static bool pte_needs_update(uint64_t old, uint64_t new)
 {
-	if (!pte_valid(old) || !pte_valid(new))
+	if (!stage2_pte_valid(old) || !stage2_pte_valid(new))
 		return true;
 	return (old ^ new) & ~S2_PTE_PERMS;
 }
 
 /* __kvm_tlb_flush_vmid_ipa() / __kvm_tlb_flush_vmid(). */
-static void tlbi_ipa(struct kvm *kvm, gfn_t gfn, int level)
+void stage2_tlbi_ipa(struct kvm *kvm, gfn_t gfn, int level)
 {
 	step(STAGE2_TLBI_IPA, gfn, level);
 	count(CNT_TLBI_IPA, 1);
@@ -108,7 +103,7 @@ static void tlbi_vmid(struct kvm *kvm, gfn_t gfn, int level)
 
 /* mm_ops->dcache_clean_inval_poc() (clean_dcache_guest_page(): returns at
  * once with FWB, which also implies IDC). */
-static void dcache_clean_inval_poc(struct kvm *kvm, kvm_pfn_t pfn, gfn_t gfn, int level)
+void stage2_dcache_clean_inval_poc(struct kvm *kvm, kvm_pfn_t pfn, gfn_t gfn, int level)
 {
 	uint64_t pages = pages_per_level(level);
 
@@ -122,7 +117,7 @@ static void dcache_clean_inval_poc(struct kvm *kvm, kvm_pfn_t pfn, gfn_t gfn, in
 
 /* mm_ops->icache_inval_pou() (invalidate_icache_guest_page(): an isb
  * alone with DIC). */
-static void icache_inval_pou(struct kvm *kvm, kvm_pfn_t pfn, gfn_t gfn, int level)
+void stage2_icache_inval_pou(struct kvm *kvm, kvm_pfn_t pfn, gfn_t gfn, int level)
 {
 	uint64_t pages = pages_per_level(level);
 
@@ -137,11 +132,19 @@ static void icache_inval_pou(struct kvm *kvm, kvm_pfn_t pfn, gfn_t gfn, int leve
 /* The CMOs the walker owes a new leaf before it is made valid. */
 static void leaf_cmos(struct kvm *kvm, uint64_t new, gfn_t gfn, int level)
 {
-	if (policy_of(kvm)->cmo_in_abort)
+	if (stage2_policy_of(kvm)->cmo_in_abort)
 		return;
-	dcache_clean_inval_poc(kvm, spte_to_pfn(new), gfn, level);
-	if (pte_executable(new))
-		icache_inval_pou(kvm, spte_to_pfn(new), gfn, level);
+	stage2_dcache_clean_inval_poc(kvm, spte_to_pfn(new), gfn, level);
+	if (stage2_pte_executable(new))
+		stage2_icache_inval_pou(kvm, spte_to_pfn(new), gfn, level);
+}
+
+/* A PTE as a trace event carries it: a table's address is the heap's,
+ * different in every process, and would make trace hashes (and so
+ * replays) unrepeatable; the event keeps that it was a table. */
+static uint64_t traced(uint64_t pte, int level)
+{
+	return pte_is_table(pte, level) ? pte & ~SPTE_TABLE_MASK : pte;
 }
 
 /* stage2_try_break_pte(): lock the PTE, then invalidate what it held. */
@@ -152,14 +155,14 @@ static bool try_break_pte(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old,
 		return false;
 	if (cmpxchg(ptep, old, S2_PTE_LOCKED) != old)
 		return false;
-	trace(TR_S2_BREAK, gfn, old);
+	trace(TR_S2_BREAK, gfn, traced(old, level));
 	count(CNT_S2_BREAKS, 1);
 	step(STAGE2_BREAK, gfn, level);
 	if (pte_is_table(old, level)) {
-		if (!policy_of(kvm)->collapse_skips_tlbi)
+		if (!stage2_policy_of(kvm)->collapse_skips_tlbi)
 			tlbi_vmid(kvm, gfn, level);
-	} else if (pte_valid(old)) {
-		tlbi_ipa(kvm, gfn, level);
+	} else if (stage2_pte_valid(old)) {
+		stage2_tlbi_ipa(kvm, gfn, level);
 	}
 	return true;
 }
@@ -168,7 +171,7 @@ static bool try_break_pte(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old,
 static void make_pte(_Atomic uint64_t *ptep, uint64_t new, gfn_t gfn, int level)
 {
 	smp_store_release(ptep, new);
-	trace(TR_S2_MAKE, gfn, new);
+	trace(TR_S2_MAKE, gfn, traced(new, level));
 	step(STAGE2_MAKE, gfn, level);
 }
 
@@ -210,13 +213,13 @@ static void free_unlinked_table(struct kvm *kvm, uint64_t table, int level)
 static int replace_leaf(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old, uint64_t new,
 			gfn_t gfn, int level)
 {
-	if (policy_of(kvm)->no_break && pte_valid(old))
+	if (stage2_policy_of(kvm)->no_break && stage2_pte_valid(old))
 		return replace_without_break(kvm, ptep, old, new, gfn, level);
 	if (!try_break_pte(kvm, ptep, old, gfn, level)) {
 		count(CNT_S2_EAGAIN, 1);
 		return -EAGAIN;
 	}
-	if (policy_of(kvm)->make_before_cmo) {
+	if (stage2_policy_of(kvm)->make_before_cmo) {
 		make_pte(ptep, new, gfn, level);
 		leaf_cmos(kvm, new, gfn, level);
 	} else {
@@ -231,7 +234,7 @@ static int replace_leaf(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old, u
 static int map_walker_try_leaf(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t new, gfn_t gfn,
 			       int level)
 {
-	const struct stage2_policy *p = policy_of(kvm);
+	const struct stage2_policy *p = stage2_policy_of(kvm);
 	uint64_t old = READ_ONCE(*ptep);
 	int ret;
 
@@ -280,13 +283,13 @@ static uint64_t split_block(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t ol
 {
 	uint64_t table;
 
-	if (policy_of(kvm)->no_break) {
+	if (stage2_policy_of(kvm)->no_break) {
 		table = spt_new_table_spte();
 		if (cmpxchg(ptep, old, table) != old) {
 			spt_free_table_now(spt_child_table(table));
 			return 0;
 		}
-		trace(TR_S2_MAKE, gfn, table);
+		trace(TR_S2_MAKE, gfn, traced(table, level));
 		step(STAGE2_MAKE, gfn, level);
 	} else {
 		if (!try_break_pte(kvm, ptep, old, gfn, level))
@@ -314,7 +317,7 @@ static _Atomic uint64_t *map_walk_to(struct kvm *kvm, gfn_t gfn, int goal)
 
 		if (stage2_pte_locked(pte))
 			return NULL;
-		if (!pte_valid(pte))
+		if (!stage2_pte_valid(pte))
 			pte = install_table(ptep, pte, l);
 		else if (is_last_spte(pte, l))
 			pte = split_block(kvm, ptep, pte, gfn, l);
@@ -325,9 +328,7 @@ static _Atomic uint64_t *map_walk_to(struct kvm *kvm, gfn_t gfn, int goal)
 	return &t->spte[spte_index(gfn, goal)];
 }
 
-/* The slot of the entry at `level` for gfn, through tables only; NULL if
- * the tree no longer has a table above it there. */
-static _Atomic uint64_t *slot_at(struct kvm *kvm, gfn_t gfn, int level)
+_Atomic uint64_t *stage2_slot_at(struct kvm *kvm, gfn_t gfn, int level)
 {
 	struct spt_table *t = kvm->root;
 
@@ -371,7 +372,7 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 	uint64_t old = spt_walk_root(kvm->root, gfn, &level), new;
 	_Atomic uint64_t *ptep;
 
-	if (!pte_valid(old))
+	if (!stage2_pte_valid(old))
 		return -EAGAIN;
 	new = old;
 	if (prot & STAGE2_PROT_W)
@@ -382,10 +383,11 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 		return -EAGAIN;
 	/* The whole leaf, a block's every page (kvm_granule_size(level)).
 	 * Before the seed, user_mem_abort() did it for the fetch's fault. */
-	if (pte_executable(new) && !pte_executable(old) && !policy_of(kvm)->relax_x_skips_icache &&
-	    !policy_of(kvm)->cmo_in_abort)
-		icache_inval_pou(kvm, spte_to_pfn(old), gfn_round_for_level(gfn, level), level);
-	ptep = slot_at(kvm, gfn, level);
+	if (stage2_pte_executable(new) && !stage2_pte_executable(old) &&
+	    !stage2_policy_of(kvm)->relax_x_skips_icache && !stage2_policy_of(kvm)->cmo_in_abort)
+		stage2_icache_inval_pou(kvm, spte_to_pfn(old), gfn_round_for_level(gfn, level),
+					level);
+	ptep = stage2_slot_at(kvm, gfn, level);
 	if (!ptep || cmpxchg(ptep, old, new) != old)
 		return -EAGAIN;
 	trace(TR_S2_MAKE, gfn, new);
@@ -395,228 +397,11 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 	return 0;
 }
 
-/* A permission fault: the leaf is valid and lacks a permission the
- * fault asks for (the hardware reports FSC_PERM). */
-static bool permission_fault(uint64_t pte, unsigned prot)
-{
-	return pte_valid(pte) && (((prot & STAGE2_PROT_X) && !pte_executable(pte)) ||
-				  ((prot & STAGE2_PROT_W) && !is_writable_pte(pte)));
-}
-
-/*
- * A permission fault relax_perms fixes: the leaf maps the fault's frame,
- * at the level the fault would map (upstream: vma_pagesize ==
- * fault_granule; at any other level user_mem_abort() maps, which splits
- * or collapses).
- */
-static bool fault_relaxes(uint64_t pte, int leaf_level, int level, gfn_t gfn, kvm_pfn_t pfn,
-			  unsigned prot)
-{
-	return permission_fault(pte, prot) && leaf_level == level &&
-	       spte_to_pfn(pte) + (gfn - gfn_round_for_level(gfn, level)) == pfn;
-}
-
-/*
- * Under the read-held mmu_lock, past the retry check: the CMOs the
- * pre-seed order made here (the D-cache clean unless the fault was a
- * permission fault, the I-cache invalidation for a fetch's), then relax or
- * map at the fault's level. The walk stands for the fault status the
- * hardware reported.
- */
-static int stage2_fault_locked(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page,
-			       unsigned prot, int level)
-{
-	struct kvm *kvm = vcpu->kvm;
-	gfn_t base = gfn_round_for_level(gfn, level);
-	kvm_pfn_t pfn = page.pfn - (gfn - base);
-	int leaf_level;
-	uint64_t pte = spt_walk_root(kvm->root, gfn, &leaf_level);
-
-	if (policy_of(kvm)->cmo_in_abort) {
-		if (!permission_fault(pte, prot))
-			dcache_clean_inval_poc(kvm, pfn, gfn, level);
-		if (vcpu->fault_exec)
-			icache_inval_pou(kvm, pfn, gfn, level);
-	}
-	if (fault_relaxes(pte, leaf_level, level, gfn, page.pfn, prot))
-		return kvm_pgtable_stage2_relax_perms(vcpu, gfn, prot);
-	return kvm_pgtable_stage2_map(kvm, gfn, level, pfn, page.gen, prot);
-}
-
-/*
- * user_mem_abort(): snapshot mmu_invalidate_seq, look the pfn up, then
- * under the read-held mmu_lock check for a racing invalidation and map at
- * the level the memslot and the host allow (4K while the memslot is
- * logged: force_pte), or relax the permissions of a leaf that lacks only
- * W or X. -EAGAIN ends the fault: the vCPU re-enters and faults again if
- * it must. Before 25aa28691bb9 (cmo_in_abort) the CMOs were made here on
- * every fault. The walk runs inside rcu_read_lock() (kvm_pgtable_walk_
- * begin() for a shared walk): a collapse may unlink a table it is in.
- */
-static bool stage2_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
-{
-	struct kvm *kvm = vcpu->kvm;
-	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
-	/* Guest memory is writable anonymous host memory: a fault maps W,
-	 * but a read fault in a logged memslot maps read-only, so that the
-	 * first write faults and is logged ("Only actually map the page as
-	 * writable if this was a write fault"). */
-	bool writable;
-	unsigned prot = 0;
-	struct page_ref page;
-	int level, ret;
-
-	trace(TR_FAULT, gfn, mmu_seq);
-	count(CNT_FAULTS, 1);
-	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
-	sched_point();
-	mmu_lock(kvm, MMU_LOCK_READ);
-	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
-		mmu_unlock(kvm, MMU_LOCK_READ);
-		trace(TR_FAULT_RETRY, gfn, mmu_seq);
-		count(CNT_FAULT_RETRIES, 1);
-		return false;
-	}
-	spt_rcu_read_lock();
-	writable = write || !kvm_dirty_tracking_wants_4k(kvm, gfn);
-	if (writable)
-		prot |= STAGE2_PROT_W;
-	/* Executable if the fault is a fetch's, or always with DIC. */
-	if (vcpu->fault_exec || kvm->cache->features.dic)
-		prot |= STAGE2_PROT_X;
-	level = fault_mapping_level(kvm, gfn, page.pfn);
-	ret = stage2_fault_locked(vcpu, gfn, page, prot, level);
-	/* "Mark the page dirty only if the fault is handled successfully",
-	 * still under the lock a harvest takes for write. */
-	if (writable && !ret)
-		mark_page_dirty(vcpu, gfn);
-	spt_rcu_read_unlock();
-	mmu_unlock(kvm, MMU_LOCK_READ);
-	return true;
-}
-
-/* The guest's TLBI by VA for its own translation: this PE's entry. */
-static void stage2_guest_tlbi(struct kvm_vcpu *vcpu, gfn_t gfn)
-{
-	trace(TR_TLB_FLUSH_ONE, gfn, tlb_flush_range(&vcpu->tlb, gfn, 1));
-	count(CNT_LOCAL_FLUSHES, 1);
-}
-
-/*
- * kvm_unmap_gfn_range() -> kvm_pgtable_stage2_unmap() through
- * stage2_unmap_walker(): clear each leaf, TLBI it by IPA, then clean the
- * old page to PoC unless FWB (the guest may have written it with caches
- * off). Returns false: the walker invalidated what it cleared, so core
- * code does not flush the VMID (vmid_flush_on_ret: true, and core code's
- * flush drops every entry of the VMID). mmu_lock held for write.
- */
-static bool stage2_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
-{
-	const struct stage2_policy *p = policy_of(kvm);
-	bool cleared = false;
-
-	for (gfn_t gfn = start; gfn < end;) {
-		int level;
-		uint64_t old = spt_walk_root(kvm->root, gfn, &level);
-		gfn_t base = gfn_round_for_level(gfn, level);
-
-		if (!pte_valid(old)) {
-			gfn++;
-			continue;
-		}
-		WRITE_ONCE(*spt_slot_root(kvm->root, base, level), 0ULL);
-		trace(TR_SPTE_ZAP, base, old);
-		count(CNT_ZAPS, 1);
-		cleared = true;
-		if (!p->vmid_flush_on_ret && !p->unmap_skips_tlbi)
-			tlbi_ipa(kvm, base, level);
-		dcache_clean_inval_poc(kvm, spte_to_pfn(old), base, level);
-		gfn = base + pages_per_level(level);
-	}
-	return p->vmid_flush_on_ret && cleared;
-}
-
-/*
- * kvm_mmu_write_protect_pt_masked() / kvm_mmu_wp_memory_region() for one
- * gfn: stage2_wp_range() -> kvm_pgtable_stage2_wrprotect() clears S2AP W of
- * the leaf that maps it, a whole block if a block does (the fault that
- * writes then maps 4K and splits it). mmu_lock held for write, so no
- * walker races the store; the caller flushes (kvm_flush_remote_tlbs*(),
- * a VMID-wide TLBI here). Logging only: arm64 has no write-tracking.
- */
-static bool stage2_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed)
-{
-	int level;
-	uint64_t old = spt_walk_root(kvm->root, gfn, &level);
-	_Atomic uint64_t *ptep;
-
-	HARNESS_ASSERT(!for_tracking, "write-tracking asked of %s", kvm->arch->name);
-	*changed = false;
-	if (!pte_valid(old) || !is_writable_pte(old))
-		return false;
-	ptep = slot_at(kvm, gfn, level);
-	HARNESS_ASSERT(ptep, "a leaf for gfn %llu with no table above it", (unsigned long long)gfn);
-	WRITE_ONCE(*ptep, old & ~SPTE_WRITABLE);
-	*changed = true;
-	return true;
-}
-
-/*
- * kvm_age_gfn() / kvm_test_age_gfn() through
- * kvm_pgtable_stage2_test_clear_young(): was the leaf's access flag set;
- * with clear, make the leaf old and invalidate it, so that the next access
- * walks and sets the flag again: by IPA per leaf, the targeted TLBI in the
- * arch walker seed 000 asks for; or, with vmid_flush_on_ret, core code's
- * flush_on_ret after the handler (kvm_handle_hva_range(): one VMID-wide
- * TLBI if any page was young, which under nested virtualization discards
- * the shadow stage 2 too). A shared walk: mmu_lock held for read, inside
- * rcu_read_lock().
- */
-static bool stage2_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear)
-{
-	bool vmid_flush = policy_of(kvm)->vmid_flush_on_ret;
-	int level;
-	uint64_t old;
-	bool young;
-
-	mmu_lock(kvm, MMU_LOCK_READ);
-	spt_rcu_read_lock();
-	old = spt_walk_root(kvm->root, gfn, &level);
-	young = pte_valid(old) && !(old & S2_PTE_OLD);
-	if (young && clear) {
-		gfn_t base = gfn_round_for_level(gfn, level);
-		_Atomic uint64_t *ptep = slot_at(kvm, gfn, level);
-
-		if (ptep && cmpxchg(ptep, old, old | S2_PTE_OLD) == old) {
-			trace(TR_SPTE_SET, base, old | S2_PTE_OLD);
-			if (!vmid_flush)
-				tlbi_ipa(kvm, base, level);
-		}
-		if (vmid_flush)
-			kvm_flush_remote_tlbs(kvm);
-	}
-	spt_rcu_read_unlock();
-	mmu_unlock(kvm, MMU_LOCK_READ);
-	count(CNT_AGINGS, 1);
-	return young;
-}
-
 void stage2_walk_sets_af(struct kvm *kvm, gfn_t gfn, uint64_t leaf, int level)
 {
-	_Atomic uint64_t *ptep = slot_at(kvm, gfn, level);
+	_Atomic uint64_t *ptep = stage2_slot_at(kvm, gfn, level);
 
 	/* A racing change wins: the walk that follows it sees its value. */
 	if (ptep)
 		cmpxchg(ptep, leaf, leaf & ~S2_PTE_OLD);
 }
-
-const struct mmu_arch_ops arm64_stage2_ops = {
-	.name = "arm64-stage2",
-	.broadcast_tlbi = true,
-	.page_fault = stage2_page_fault,
-	.invlpg = stage2_guest_tlbi,
-	.unmap_gfn_range = stage2_unmap_gfn_range,
-	.write_protect_gfn = stage2_write_protect_gfn,
-	.no_write_tracking = true,
-	.age_gfn = stage2_age_gfn,
-};
