@@ -139,12 +139,14 @@ static bool stage2_unmap_gfn_range(struct kvm *kvm, gfn_t start, gfn_t end)
 	for (gfn_t gfn = start; gfn < end;) {
 		int level;
 		uint64_t old = spt_walk_root(kvm->root, gfn, &level);
-		gfn_t base = gfn_round_for_level(gfn, level);
+		gfn_t base;
 
+		/* No leaf: the walk set no level. */
 		if (!stage2_pte_valid(old)) {
 			gfn++;
 			continue;
 		}
+		base = gfn_round_for_level(gfn, level);
 		WRITE_ONCE(*spt_slot_root(kvm->root, base, level), 0ULL);
 		trace(TR_SPTE_ZAP, base, old);
 		count(CNT_ZAPS, 1);

@@ -13,7 +13,7 @@ asan_case() {
 }
 for sv in invlpg-defer:notifier-ignores-flag hva-range-flush:under-by-one \
 	zap-leafs:lost-pending-flush dirty-log:no-flush spte-mmu-writable:never-flush-overwrite \
-	vcpu-request:no-mb-entry; do
+	vcpu-request:no-mb-entry stage2-cmo:make-before-cmo stage2-blocks:collapse-no-tlbi; do
 	s=${sv%%:*}
 	for v in fixed "${sv#*:}"; do
 		# A fixed run lasts its half second; a buggy one stops at its
