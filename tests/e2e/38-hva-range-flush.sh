@@ -8,7 +8,7 @@ for rf in works unsupported; do
 			--variant "$v" --range-flush "$rf" --duration 1s --expect clean
 	done
 	for s in random pct:3; do
-		seeds_meet "hva-range-flush-fixed-clean-$s-$rf" 10 10 --scenario hva-range-flush \
+		seeds_meet "hva-range-flush-fixed-clean-$s-$rf" 5 5 --scenario hva-range-flush \
 			--variant fixed --range-flush "$rf" --sched "$s" --duration 500ms --expect clean
 	done
 done
