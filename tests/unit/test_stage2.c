@@ -328,6 +328,29 @@ static void collapse_no_tlbi_skips_the_vmid_tlbi(void **state)
 	expect_steps(f, STAGE2_BREAK, STAGE2_CMO_DCACHE, STAGE2_MAKE);
 }
 
+/* 1G: a block fault at level 3 over a table collapses the tables below
+ * it too (one VMID-wide TLBI covers them); a 4K fault into the 1G block
+ * splits it, and the walk below makes its tables as it goes. FWB spares a
+ * 1G clean the fixture's 1,024 frames could not hold. */
+static void a_1g_block_collapses_and_splits_through_the_levels(void **state)
+{
+	struct fixture *f = *state;
+
+	kvm_of(f)->cache->features.fwb = true;
+	map_pages(f, BLOCK_GFN + 3, BLOCK_GFN + 3);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 0, PG_LEVEL_1G, BLOCK_PFN, 0,
+						STAGE2_PROT_W),
+			 0);
+	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_VMID, STAGE2_MAKE);
+	assert_int_equal(level_of(f, BLOCK_GFN + 3), PG_LEVEL_1G);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN + 5, PG_LEVEL_4K,
+						BLOCK_PFN + BLOCK_GFN + 5, 0, STAGE2_PROT_W),
+			 0);
+	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_IPA, STAGE2_MAKE, STAGE2_BREAK, STAGE2_MAKE);
+	assert_int_equal(level_of(f, BLOCK_GFN + 5), PG_LEVEL_4K);
+	assert_int_equal(pte_of(f, BLOCK_GFN + 6), 0);
+}
+
 /* no-break splits a block by making the table over it at once. */
 static void no_break_splits_without_a_tlbi(void **state)
 {
@@ -446,6 +469,7 @@ int main(void)
 		T(a_block_fault_over_a_table_collapses_it),
 		T(collapse_no_tlbi_skips_the_vmid_tlbi),
 		T(no_break_splits_without_a_tlbi),
+		T(a_1g_block_collapses_and_splits_through_the_levels),
 		T(rebreak_perms_breaks_a_permission_change),
 		T(relax_x_no_icache_skips_the_invalidation),
 		T(aging_invalidates_the_leaf_it_makes_old),
