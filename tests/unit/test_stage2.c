@@ -338,9 +338,8 @@ static void a_1g_block_collapses_and_splits_through_the_levels(void **state)
 
 	kvm_of(f)->cache->features.fwb = true;
 	map_pages(f, BLOCK_GFN + 3, BLOCK_GFN + 3);
-	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), 0, PG_LEVEL_1G, BLOCK_PFN, 0,
-						STAGE2_PROT_W),
-			 0);
+	assert_int_equal(
+		kvm_pgtable_stage2_map(kvm_of(f), 0, PG_LEVEL_1G, BLOCK_PFN, 0, STAGE2_PROT_W), 0);
 	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_VMID, STAGE2_MAKE);
 	assert_int_equal(level_of(f, BLOCK_GFN + 3), PG_LEVEL_1G);
 	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN + 5, PG_LEVEL_4K,
