@@ -27,9 +27,31 @@
  * the block split into a table while TLBs hold the block, the table
  * collapsed while they hold its pages. The same conflict follows.
  *
+ * cmo-in-abort (before seed 002's 25aa28691bb9): user_mem_abort() cleans
+ * the D-cache for the size it maps, but not on a permission fault
+ * ("if (fault_status != FSC_PERM) clean_dcache_guest_page()"), and a
+ * permission fault whose vma_pagesize exceeds the fault's granule maps
+ * (collapses) instead of relaxing:
+ *
+ *   R (logging on, then off)   v1 (fetch from A, mapped 4K XN)  v0 (caches off)
+ *   ------------------------   ------------------------------   ----------------
+ *   logging on: A faults at
+ *   4K (A's page cleaned);
+ *   B, in A's block, never
+ *   faults
+ *   logging off
+ *                              permission fault, 2M:
+ *                              no D-cache clean (FSC_PERM)
+ *                              collapse: break, TLBI, make
+ *                                                               read B via the
+ *                                                               block: PoC holds
+ *                                                               data older than
+ *                                                               the host's THP fill
+ *                                                                 !!! stale-cache-seen
+ *
  * rebreak-perms (before 694d071f8d85): a read fault and a fetch fault on
  * one block race; the loser finds the block mapped with other permissions
- * and breaks and remakes it (TLBI, CMOs of 2M, and every vCPU on the block
+ * and breaks and remakes it (TLBI, CMOs, and every vCPU on the leaf
  * faults again) instead of returning -EAGAIN and relaxing. Clean; its cost
  * is in s2_breaks, tlbi_ipa, dcache_clean_pages and faults against fixed's.
  *
@@ -40,7 +62,8 @@
  * Variants:
  *   fixed             upstream: split and collapse by break-before-make
  *   cmo-in-abort      the CMOs in user_mem_abort() on every fault (before seed
- *                     002): clean, and what several vCPUs on one block pay
+ *                     002): what several vCPUs on one block pay, and the
+ *                     block a permission fault collapses left uncleaned
  *   rebreak-perms     a permission-only change breaks and remakes (clean, counted)
  *   collapse-no-tlbi  the collapse skips the VMID-wide TLBI
  *   no-break          valid replaced by valid in one store
@@ -66,9 +89,19 @@ static const struct scenario_variant variants[] = {
 	},
 	{
 		.name = "cmo-in-abort",
-		.summary = "CMOs of the whole block in user_mem_abort() on every fault",
-		.note = "before the seed: clean, but every vCPU faulting on a block cleans its "
-			"2M, also those that find it mapped (dcache_clean_pages against fixed's)",
+		.summary =
+			"CMOs of the whole block in user_mem_abort(), none for a permission fault",
+		.note = "before the seed: every vCPU faulting on a block cleans its 2M "
+			"(dcache_clean_pages against fixed's); and a permission fault that "
+			"collapses a table into a block cleans nothing, so a page of the block "
+			"no fault cleaned is read from PoC stale",
+		.buggy = true,
+		/* The race needs a page of the block no fault touched while
+		 * logging was on, then a fetch, then an uncached read: random
+		 * and cover find it at once, PCT's few priority changes do not
+		 * (pct:5 10 of 20 seeds in 10 s), and free mode's eight hot
+		 * pages all fault while logging is on. */
+		.claims.caught_by = DETECT_RANDOM | DETECT_COVER,
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &cmo_in_abort,
 	},

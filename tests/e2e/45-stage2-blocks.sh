@@ -1,9 +1,10 @@
 # stage2-blocks: arm64 blocks split and collapsed under dirty logging. The
 # variants that skip a break or the collapse's TLBI are caught (25-claims
-# holds their 20-seed rows) as conflicting translations; upstream's order,
-# the seed's baseline and the pre-694d071f8d85 rebreak run clean and lose
-# no dirty write; the counters show what the baseline and the rebreak cost.
-for v in fixed cmo-in-abort rebreak-perms; do
+# holds their 20-seed rows) as conflicting translations, the pre-seed CMOs
+# as stale cache; upstream's order and the pre-694d071f8d85 rebreak run
+# clean and lose no dirty write; the counters show what the pre-seed CMOs
+# and the rebreak cost.
+for v in fixed rebreak-perms; do
 	seeds_meet "stage2-blocks-$v-clean-free" 2 2 --scenario stage2-blocks --variant "$v" \
 		--duration 1s --expect clean
 done
@@ -18,6 +19,11 @@ for v in collapse-no-tlbi no-break; do
 		--variant "$v" --sched random --duration 10s --seed 1
 	expect_output "stage2-blocks-$v-names-the-conflict" "!!! conflicting-translations: vCPU"
 done
+# Before the seed a permission fault cleaned nothing, also one that
+# collapses a table into a block: a page of it no fault cleaned is stale.
+expect_exit stage2-blocks-cmo-in-abort-caught-random 0 ./stress --scenario stage2-blocks \
+	--variant cmo-in-abort --sched random --duration 10s --seed 1
+expect_output stage2-blocks-cmo-in-abort-names-stale-cache "!!! stale-cache-seen: vCPU"
 
 # A failing execution replays exactly: split and collapse trace no table
 # address (the heap's, different in every process).
