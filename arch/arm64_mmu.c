@@ -91,8 +91,13 @@ static bool stage2_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	count(CNT_FAULTS, 1);
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
 	sched_point();
-	if (!mmu_lock_unless_retry(kvm, MMU_LOCK_READ, mmu_seq, gfn))
+	mmu_lock(kvm, MMU_LOCK_READ);
+	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
+		mmu_unlock(kvm, MMU_LOCK_READ);
+		trace(TR_FAULT_RETRY, gfn, mmu_seq);
+		count(CNT_FAULT_RETRIES, 1);
 		return false;
+	}
 	spt_rcu_read_lock();
 	writable = write || !kvm_dirty_tracking_wants_4k(kvm, gfn);
 	if (writable)

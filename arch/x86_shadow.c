@@ -31,8 +31,13 @@ static bool shadow_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	count(CNT_FAULTS, 1);
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
 	sched_point();
-	if (!mmu_lock_unless_retry(kvm, lock, mmu_seq, gfn))
+	mmu_lock(kvm, lock);
+	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
+		mmu_unlock(kvm, lock);
+		trace(TR_FAULT_RETRY, gfn, mmu_seq);
+		count(CNT_FAULT_RETRIES, 1);
 		return false;
+	}
 	/* Host pages are writable here, so every fault maps writable. */
 	spt_set_leaf(kvm, gfn, PG_LEVEL_4K, make_leaf_spte(page.pfn, page.gen, PG_LEVEL_4K, true));
 	mmu_unlock(kvm, lock);

@@ -199,8 +199,13 @@ static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 		return true;
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
 	sched_point();
-	if (!mmu_lock_unless_retry(kvm, MMU_LOCK_READ, mmu_seq, gfn))
+	mmu_lock(kvm, MMU_LOCK_READ);
+	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
+		mmu_unlock(kvm, MMU_LOCK_READ);
+		trace(TR_FAULT_RETRY, gfn, mmu_seq);
+		count(CNT_FAULT_RETRIES, 1);
 		return false;
+	}
 	spt_rcu_read_lock();
 	tdp_map(vcpu, gfn, page, write, walk);
 	spt_rcu_read_unlock();

@@ -244,12 +244,6 @@ void kvm_mmu_invalidate_range_add(struct kvm *kvm, gfn_t start, gfn_t end);
 void kvm_mmu_invalidate_end(struct kvm *kvm);
 unsigned long kvm_mmu_invalidate_seq_read(struct kvm *kvm);
 bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq, gfn_t gfn);
-/* A fault's lock-and-check: take mmu_lock in `mode`; if an invalidation
- * raced the fault's pfn lookup (mmu_invalidate_retry_gfn()), drop it again,
- * count the retry and return false: the fault ends and the vCPU faults
- * again (kvm_mmu_page_fault()'s RET_PF_RETRY, user_mem_abort()'s -EAGAIN). */
-bool mmu_lock_unless_retry(struct kvm *kvm, enum mmu_lock_mode mode, unsigned long mmu_seq,
-			   gfn_t gfn);
 
 /* SPTE tables. */
 /* The leaf SPTE translating gfn and its level, walked without locks as the

@@ -143,15 +143,3 @@ bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq, gfn_t gfn)
 	smp_rmb();
 	return READ_ONCE(kvm->mmu_invalidate_seq) != mmu_seq;
 }
-
-bool mmu_lock_unless_retry(struct kvm *kvm, enum mmu_lock_mode mode, unsigned long mmu_seq,
-			   gfn_t gfn)
-{
-	mmu_lock(kvm, mode);
-	if (!mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn))
-		return true;
-	mmu_unlock(kvm, mode);
-	trace(TR_FAULT_RETRY, gfn, mmu_seq);
-	count(CNT_FAULT_RETRIES, 1);
-	return false;
-}
