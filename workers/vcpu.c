@@ -256,6 +256,12 @@ static enum exit_reason run_guest(struct vcpu_state *s)
 
 		if (kick_lands(s))
 			return EXIT_KICKED;
+		/* A stopping run starts no new access: a TLBI's DSB waits for
+		 * every access in flight, stop or not, and that wait must end.
+		 * Free mode only: a controlled execution's steps stay those its
+		 * seed chose. */
+		if (!lostflush_ctl && torture_must_stop())
+			return EXIT_SLICE;
 		if (dirty_ring_pml_full(s->vcpu))
 			return EXIT_PML_FULL;
 		op = next_guest_op(s);

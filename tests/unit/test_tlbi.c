@@ -148,6 +148,27 @@ static void dsb_waits_for_an_access_in_flight(void **state)
 	tlbi_broadcast(&f.kvm, 6, 1);
 }
 
+/* A run that is stopping still waits: an issuer whose DSB gave up would go
+ * on as though the TLBI had completed (a harvest declaring its write
+ * revocations done) while an access that began before it still uses the
+ * old entry, and the oracle would report a write no one lost. */
+static void dsb_waits_even_when_the_run_is_stopping(void **state)
+{
+	pthread_t t;
+
+	(void)state;
+	atomic_store(&dsb_done, false);
+	tlbi_access_begin(&f.vcpu);
+	torture_stop();
+	assert_int_equal(pthread_create(&t, NULL, issue, NULL), 0);
+	usleep(50 * 1000);
+	assert_false(atomic_load(&dsb_done));
+	tlbi_access_end(&f.vcpu);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_true(atomic_load(&dsb_done));
+	atomic_store(&lostflush_stop, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +179,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(vcpu_behind_the_log_drops_everything, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(dsb_waits_for_an_access_in_flight, setup, teardown),
+		cmocka_unit_test_setup_teardown(dsb_waits_even_when_the_run_is_stopping, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
