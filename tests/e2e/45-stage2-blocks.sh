@@ -48,11 +48,14 @@ expect_exit stage2-blocks-tracker-refused 2 ./stress --scenario stage2-blocks \
 	--actors tracker=1 --duration 1s
 expect_output stage2-blocks-tracker-says-why "write-tracking"
 
-# Every fault pays its block's CMOs before the seed; racing faults re-break
-# a block for its permissions before 694d071f8d85. Fixed does neither.
+# Racing faults re-break a block for its permissions before 694d071f8d85;
+# fixed and the pre-seed CMOs never do. Counted over 500 controlled
+# executions of one seed (cmo-in-abort's up to its violation), so the
+# counts are the same on any machine. What the pre-seed order costs in
+# cleans a fault is a rate of free mode's timing: make bench measures it.
 for v in fixed cmo-in-abort rebreak-perms; do
-	./stress --scenario stage2-blocks --variant "$v" --seed 1 --duration 1s -q \
-		--report "$out_dir/stage2-blocks-$v.json" >/dev/null 2>&1
+	./stress --scenario stage2-blocks --variant "$v" --seed 1 --sched random \
+		--executions 500 -q --report "$out_dir/stage2-blocks-$v.json" >/dev/null 2>&1
 done
 if python3 - "$out_dir"/stage2-blocks-{fixed,cmo-in-abort,rebreak-perms}.json <<'PY'
 import json, sys
@@ -61,7 +64,5 @@ for c in (fixed, abort, rebreak):
     assert c["s2_splits"] > 0 and c["s2_collapses"] > 0 and c["tlbi_vmid"] > 0, c
 assert fixed["s2_perm_rebreaks"] == 0 and abort["s2_perm_rebreaks"] == 0, (fixed, abort)
 assert rebreak["s2_perm_rebreaks"] > 0, rebreak
-per_fault = [c["dcache_clean_pages"] / c["faults"] for c in (fixed, abort)]
-assert per_fault[1] > 2 * per_fault[0], per_fault
 PY
 then pass stage2-blocks-costs-counted; else fail stage2-blocks-costs-counted "see above"; fi
