@@ -39,8 +39,16 @@ expect_output() {
 # their seeds run CHECK_JOBS at a time (default 2, the cores CI has); free
 # runs keep the machine to themselves, as their timing is what they test.
 seeds_meet() {
-	local name=$1 want=$2 seeds=$3 ok=0 seed rc t times="" jobs=1
+	local name=$1 want=$2 seeds=$3 ok=0 seed rc t times="" jobs=1 bound="" safety_net=""
+	local unit=s
 	shift 3
+	# A controlled claim's measure is executions (--executions N): each
+	# seed's failing execution is what it prints, and a run the
+	# --duration safety net ended first is no verdict.
+	if [[ " $* " =~ " --executions "([0-9]+)" " ]]; then
+		bound=${BASH_REMATCH[1]} unit=executions
+		[[ " $* " =~ " --duration "([^ ]+)" " ]] && safety_net=${BASH_REMATCH[1]}
+	fi
 	# Controlled seeds are one thread each; a free seed that must run clean
 	# claims only that nothing raced, and two at once on two cores is more
 	# contention, not less. Free seeds that must catch a bug run alone:
@@ -62,12 +70,33 @@ seeds_meet() {
 			return 0
 		fi
 		[ "$rc" -eq 0 ] && ok=$((ok + 1))
-		t=$(sed -n 's/^First violation after \([0-9.]*\) s.*/\1/p' "$out_dir/$name.$seed.log")
+		if [ -n "$bound" ]; then
+			if ! stopped_short "$out_dir/$name.$seed.log" "$bound"; then
+				fail "$name" "seed $seed: the $safety_net safety net ended it before \
+its $bound executions (log: $out_dir/$name.$seed.log)"
+				return 0
+			fi
+			t=$(sed -n 's/^Failing execution: \([0-9]*\),.*/\1/p' "$out_dir/$name.$seed.log")
+		else
+			t=$(sed -n 's/^First violation after \([0-9.]*\) s.*/\1/p' \
+				"$out_dir/$name.$seed.log")
+		fi
 		[ -n "$t" ] && times="$times $t"
 	done
 	if [ $ok -ge "$want" ]; then
-		pass "$name ($ok/$seeds seeds as expected${times:+; first violations at (s):$times})"
+		pass "$name ($ok/$seeds seeds as expected${times:+; first violations at ($unit):$times})"
 	else
 		fail "$name" "only $ok/$seeds seeds as expected, wanted $want"
 	fi
+}
+
+# stopped_short LOG BOUND: a controlled run bounded by BOUND executions
+# ended for a reason of its own (a violation, its executions done), not
+# because the wall-clock safety net beside the bound ran out first: on a
+# busy machine that would be a verdict of the clock, not of the claim.
+stopped_short() {
+	local n
+	grep -q '^Failing execution: ' "$1" && return 0
+	n=$(sed -n 's/^Executions: \([0-9]*\) under.*/\1/p' "$1")
+	[ -z "$n" ] || [ "$n" -ge "$2" ]
 }

@@ -9,6 +9,15 @@ else
 	fail claims-listed "./stress --list --json states no claim"
 fi
 
+# A controlled claim is counted in executions, never in seconds: its
+# verdict must not depend on how busy the machine is.
+untimed=$(grep -E -- '--sched (random|pct|cover)' <<<"$claim_rows" | grep -v -- '--executions [0-9]')
+if [ -z "$untimed" ]; then
+	pass "claims-controlled-counted-in-executions"
+else
+	fail claims-controlled-counted-in-executions "bounded by seconds: $(head -1 <<<"$untimed")"
+fi
+
 # tsan_caught NAME ARGS...: one free run under ThreadSanitizer reports a
 # data race.
 tsan_caught() {
