@@ -98,5 +98,5 @@ stopped_short() {
 	local n
 	grep -q '^Failing execution: ' "$1" && return 0
 	n=$(sed -n 's/^Executions: \([0-9]*\) under.*/\1/p' "$1")
-	[ -z "$n" ] || [ "$n" -ge "$2" ]
+	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
