@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -119,6 +120,47 @@ static void apply_actors(struct config *cfg, const struct options *o,
 	cfg->vm.kvm.ring_reset_apart = cfg->vm.actors.reaper == 2;
 }
 
+/*
+ * In a controlled execution a worker does its role's budget of work
+ * (--workload invalidations=N, ...), then exits; a scenario without a role
+ * of its own gives it none. A role added with --actors would then run and
+ * do nothing, and the run would look as if it had raced against it. It
+ * gets what the catalogue gives that role where a scenario has it (the
+ * smallest such budget); a budget given with --workload, 0 included, wins.
+ */
+static void give_added_actors_work(struct config *cfg, const struct options *o)
+{
+#define ROLE(role, budget, n)                                                             \
+	{                                                                                 \
+		offsetof(struct actor_counts, role), offsetof(struct workload, budget), n \
+	}
+	static const struct {
+		size_t count, budget;
+		uint32_t work;
+	} roles[] = {
+		ROLE(invalidator, exec_invalidations, 2),
+		ROLE(flusher, exec_flushes, 2),
+		ROLE(zapper, exec_zaps, 1),
+		ROLE(reaper, exec_harvests, 3),
+		ROLE(tracker, exec_tracks, 2),
+		ROLE(ager, exec_agings, 2),
+	};
+#undef ROLE
+
+	if (cfg->run.sched == SCHED_FREE || !o->given[OPT_ACTORS])
+		return;
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		uint32_t n = *(const uint32_t *)((const char *)&cfg->vm.actors + roles[i].count);
+		uint32_t *budget = (uint32_t *)((char *)&cfg->vm.work + roles[i].budget);
+
+		if (n != ACTORS_AS_SCENARIO && n > 0 && !*budget)
+			*budget = roles[i].work;
+	}
+	if (o->given[OPT_WORKLOAD])
+		HARNESS_ASSERT(!spec_apply(&workload_spec, &cfg->vm.work, o->workload),
+			       "--workload passed parsing but not application");
+}
+
 static void apply_perturbation(struct config *cfg, const struct options *o,
 			       const struct scenario_variant *v)
 {
@@ -161,6 +203,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	apply_given(cfg, o);
 	apply_perturbation(cfg, o, v);
 	apply_actors(cfg, o, v);
+	give_added_actors_work(cfg, o);
 	cfg->run.seed = seed;
 	/* A count of executions, given without a duration, is run whole: its
 	 * replay line must not stop short on a slower machine. */

@@ -12,15 +12,22 @@ void budget_init(uint64_t limit_bytes)
 	atomic_store(&used, 0);
 }
 
-bool budget_charge(uint64_t bytes)
+bool budget_charge_leaving(uint64_t bytes, uint64_t keep)
 {
 	uint64_t now = atomic_load(&used);
 
+	if (keep > limit)
+		return false;
 	do {
-		if (bytes > limit || now > limit - bytes)
+		if (bytes > limit - keep || now > limit - keep - bytes)
 			return false;
 	} while (!atomic_compare_exchange_weak(&used, &now, now + bytes));
 	return true;
+}
+
+bool budget_charge(uint64_t bytes)
+{
+	return budget_charge_leaving(bytes, 0);
 }
 
 void budget_release(uint64_t bytes)

@@ -16,6 +16,8 @@
 void budget_init(uint64_t limit_bytes);
 /* Take bytes from the budget; false (and nothing taken) past the limit. */
 bool budget_charge(uint64_t bytes);
+/* The same, but only if `keep` bytes are still free afterwards. */
+bool budget_charge_leaving(uint64_t bytes, uint64_t keep);
 void budget_release(uint64_t bytes);
 uint64_t budget_limit(void);
 uint64_t budget_used(void);

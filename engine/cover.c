@@ -87,6 +87,21 @@
  * the most at once, but calloc()'s pages cost memory only as cells fill
  * them, and each cell is charged for its share with its prefix. */
 #define ARCHIVE_MAX_CELLS (1 << 20)
+/*
+ * The archive leaves this share of --max-memory free (1 / RESERVE_SHARE):
+ * the executions it runs need their decision log, which grows with the
+ * execution (3 bytes a decision, doubling). Without a reserve the archive
+ * filled the budget within the first long execution and the log, needing
+ * to double past 32,768 decisions (64 vCPUs, entries=1000: some 330,000
+ * decisions an execution), ended the run as a lack of memory (exit 3) that
+ * the search itself had made. A quarter of the smallest --max-memory
+ * (1 MiB) is 87,000 decisions; of 1 GiB, 89 million, more than an
+ * execution makes in a minute. An execution whose log passes even that
+ * is cut where it stands (ctl_config.cut_when_log_full), judges nothing
+ * past the cut, and the search ends there as at its duration: the memory
+ * it lacks is what the archive holds, not what the machine lacks.
+ */
+#define RESERVE_SHARE 4
 
 struct cell {
 	uint64_t sig;
@@ -190,7 +205,7 @@ static void archive_add(struct archive *a, size_t slot, uint64_t sig, uint64_t o
 {
 	struct cell *cell = &a->cells[a->nr];
 
-	if (!budget_charge(cell_bytes(len))) {
+	if (!budget_charge_leaving(cell_bytes(len), budget_limit() / RESERVE_SHARE)) {
 		a->full = true;
 		return;
 	}
@@ -328,6 +343,8 @@ static uint64_t cover_one(struct run *run, struct archive *a, uint64_t i, uint64
 		.hold_passed_one_in = run->cfg.cover_reorderings ? HOLD_ONE_IN : 0,
 		.observe = observe,
 		.observe_arg = &s,
+		.deadline_ns = explore_deadline(run),
+		.cut_when_log_full = true,
 	};
 
 	rng_seed(&pick, cc.seed, 0x636f766572ULL /* "cover" */);
@@ -367,6 +384,8 @@ void run_cover(struct run *run)
 		if (interrupt_requested() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
 			break;
 		steps = cover_one(run, &a, i, &origin);
+		if (explore_cut_clean(run))
+			break;
 		run->executions_run++;
 		if (run_failures(run)) {
 			explore_keep_failing(run, origin, steps);

@@ -17,6 +17,7 @@
 #include "interrupt.h"
 #include "memmodel.h"
 #include "thread.h"
+#include "trace.h"
 
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
@@ -52,24 +53,52 @@ static void *fiber_stack(int id)
 	return stacks[id];
 }
 
+/* Double the decision log's room, charged to --max-memory; false if the
+ * budget or the machine refuses. */
+static bool log_grow(struct ctl *c)
+{
+	size_t cap = c->log_cap ? 2 * c->log_cap : 4096;
+	struct ctl_decision *grown;
+
+	if (!budget_charge((cap - c->log_cap) * sizeof(*grown)))
+		return false;
+	grown = realloc(c->log, cap * sizeof(*grown));
+	if (!grown) {
+		budget_release((cap - c->log_cap) * sizeof(*grown));
+		return false;
+	}
+	c->log = log_storage = grown;
+	c->log_cap = log_storage_cap = cap;
+	return true;
+}
+
+/* The log is the one thing an execution grows without a bound of its own:
+ * its length is the workload's. */
+static void log_cannot_grow(const struct ctl *c)
+{
+	HARNESS_NEED(false, "memory",
+		     "an execution's decision log passed %zu decisions, more than "
+		     "--max-memory holds beside the rest: give shorter executions "
+		     "(--workload entries=N, ...) or a larger --max-memory",
+		     c->log_len);
+}
+
+/* Before a decision: CTL_LOG_HEADROOM decisions of room, or the execution
+ * is cut here (cut_when_log_full: false) or the run ends (exit 3). */
+static bool log_room(struct ctl *c)
+{
+	if (c->log_cap - c->log_len >= CTL_LOG_HEADROOM || log_grow(c))
+		return true;
+	if (!c->cfg.cut_when_log_full)
+		log_cannot_grow(c);
+	c->log_full = true;
+	return false;
+}
+
 static void log_decision(struct ctl *c, enum ctl_decision_kind kind, int thread, int arg)
 {
-	if (c->log_len == c->log_cap) {
-		size_t cap = c->log_cap ? 2 * c->log_cap : 4096;
-		struct ctl_decision *grown;
-
-		/* The log is the one thing an execution grows without a
-		 * bound of its own: its length is the workload's. */
-		HARNESS_NEED(budget_charge((cap - c->log_cap) * sizeof(*grown)), "memory",
-			     "an execution's decision log passed %zu decisions, more than "
-			     "--max-memory holds beside the rest: give shorter executions "
-			     "(--workload entries=N, ...) or a larger --max-memory",
-			     c->log_len);
-		grown = realloc(c->log, cap * sizeof(*grown));
-		HARNESS_NEED(grown, "memory", "an execution's decision log of %zu decisions", cap);
-		c->log = log_storage = grown;
-		c->log_cap = log_storage_cap = cap;
-	}
+	if (c->log_len == c->log_cap && !log_grow(c))
+		log_cannot_grow(c);
 	c->log[c->log_len++] =
 		(struct ctl_decision){ (uint8_t)kind, (uint8_t)thread, (uint8_t)arg };
 }
@@ -360,6 +389,16 @@ static int random_entity(struct ctl *c, const int *en, int n)
 	return en[rng_below(&c->rng, (uint64_t)n)];
 }
 
+/* The execution's time is up: read the clock every CTL_DEADLINE_EVERY
+ * calls only, and not at all without a deadline. */
+static bool past_deadline(struct ctl *c)
+{
+	if (!c->cfg.deadline_ns || ++c->polls % CTL_DEADLINE_EVERY)
+		return false;
+	c->past_deadline = trace_now_ns() >= c->cfg.deadline_ns;
+	return c->past_deadline;
+}
+
 /* Decide what happens next until a fiber is to run; -1 when all exited. */
 static int pick_next(struct ctl *c)
 {
@@ -368,9 +407,12 @@ static int pick_next(struct ctl *c)
 	for (;;) {
 		int n, e, entry = -1;
 
-		/* A signal: the execution is abandoned where it stands, every
-		 * fiber left as it is; the controller returns from ctl_run(). */
-		if (interrupt_requested()) {
+		/* A signal, the run's time is up, or (under the search) no
+		 * room for the log: the execution is abandoned where it
+		 * stands, every fiber left as it is; the controller returns
+		 * from ctl_run(). It judges nothing past this point: the
+		 * subject's check at rest is skipped. */
+		if (interrupt_requested() || past_deadline(c) || !log_room(c)) {
 			c->abandoned = true;
 			return -1;
 		}

@@ -62,6 +62,16 @@
 #define CTL_MAX_DEPTH 8
 #define CTL_DEFAULT_DEPTH 3
 #define CTL_MAX_STEPS 1000000 /* the largest PCT step estimate one may give */
+/* Decisions between two reads of the clock for cfg.deadline_ns: a read
+ * costs some 20 ns, a decision some 500; under the state search a decision
+ * may cost milliseconds (it copies a prefix into the archive), and 32 of
+ * those still keep the overshoot well under a second. */
+#define CTL_DEADLINE_EVERY 32
+/* Room the decision log has before each decision is made: it grows here,
+ * at a schedule point, where the execution can be cut when it cannot grow,
+ * not in the middle of a fiber's step (the store commits of one point and
+ * the stale loads of one step are far fewer). */
+#define CTL_LOG_HEADROOM 1024
 /* Entities PCT orders: every fiber and every fiber's store buffer. */
 #define CTL_MAX_ENTITIES (2 * CTL_MAX_THREADS)
 
@@ -108,6 +118,17 @@ struct ctl_config {
 	/* CTL_GUIDED with then_random: fork the workers' random streams
 	 * (a RESEED decision) where the guide runs out. */
 	bool reseed_past_guide;
+	/* trace_now_ns() past which the execution is cut where it stands,
+	 * as a signal cuts it (0: never): a run's --duration holds inside an
+	 * execution too, however long the workload makes one. The clock is
+	 * read every CTL_DEADLINE_EVERY decisions, so an execution that ends
+	 * before the deadline takes the same decisions with or without it. */
+	uint64_t deadline_ns;
+	/* When the decision log cannot grow within --max-memory, cut the
+	 * execution where it stands (log_full) instead of ending the run
+	 * with exit 3: the state search sets it, because the memory the log
+	 * lacks is what its archive took. */
+	bool cut_when_log_full;
 	/* Called after every RUN decision is logged, before the chosen fiber
 	 * runs (the state search watches the states it reaches). */
 	void (*observe)(void *arg, const struct ctl *c);
@@ -140,8 +161,12 @@ struct ctl {
 	int priority[CTL_MAX_ENTITIES];
 	size_t guide_pos;
 	bool reseeded; /* reseed_past_guide: done */
-	/* A signal stopped the execution before every fiber returned. */
+	/* A signal, or the deadline, stopped the execution before every
+	 * fiber returned. */
 	bool abandoned;
+	bool past_deadline; /* the deadline did */
+	bool log_full;	    /* cut_when_log_full did */
+	uint64_t polls;	    /* pick_next() calls, for the deadline's clock */
 	struct rng rng;
 	ucontext_t controller;
 	void *controller_fiber;

@@ -79,6 +79,18 @@ uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_
 	return the_ctl.steps;
 }
 
+uint64_t explore_deadline(const struct run *run)
+{
+	if (run->cfg.duration_ns > UINT64_MAX - run->t0_ns)
+		return 0;
+	return run->t0_ns + run->cfg.duration_ns;
+}
+
+bool explore_cut_clean(const struct run *run)
+{
+	return (the_ctl.past_deadline || the_ctl.log_full) && !run_failures(run);
+}
+
 const struct ctl *explore_last(void)
 {
 	return &the_ctl;
@@ -107,6 +119,7 @@ static struct ctl_config strategy_of(const struct run *run, uint64_t estimate)
 		.strategy = run->cfg.sched == SCHED_PCT ? CTL_PCT : CTL_RANDOM,
 		.pct_depth = run->cfg.pct_depth,
 		.steps_estimate = estimate,
+		.deadline_ns = explore_deadline(run),
 	};
 
 	if (run->cfg.guide) {
@@ -162,6 +175,8 @@ void run_controlled(struct run *run)
 		if (interrupt_requested() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
 			break;
 		steps = explore_one(run, i, &cc);
+		if (explore_cut_clean(run))
+			break;
 		run->executions_run++;
 		if (run_failures(run)) {
 			run->failing_pct_steps = estimate.k;

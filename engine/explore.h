@@ -20,6 +20,14 @@ uint64_t explore_seeded(struct run *run, uint64_t worker_seed, const struct ctl_
  * run's failing execution, under index `index` (whose seed its workers
  * drew from). */
 void explore_keep_failing(struct run *run, uint64_t index, uint64_t steps);
+/* When the run's --duration is up, for ctl_config.deadline_ns (0: never,
+ * a duration past the clock's range). */
+uint64_t explore_deadline(const struct run *run);
+/* The last execution was cut where it stood, by its deadline or for want
+ * of room for its log, and found nothing before the cut: it is not counted
+ * among the executions run, and the run ends. One that found a failure
+ * before the cut is counted and kept: what it found happened. */
+bool explore_cut_clean(const struct run *run);
 /* The scheduler of the last execution: its decision log, its counts. */
 const struct ctl *explore_last(void);
 /* The whole controlled run (run_execute() calls it). */

@@ -56,3 +56,32 @@ else
 fi
 expect_exit controlled-replay-needs-failure 2 ./stress --replay "$out_dir/caught.json"
 expect_output controlled-replay-needs-failure-says 'no run in it has a failing controlled execution'
+
+# A role added with --actors works in a controlled execution: each worker
+# does its role's budget of work, and a scenario without an invalidator of
+# its own gave the added one none (it ran, did nothing, and the run looked
+# as if it had raced against it). It now gets the catalogue's budget for
+# the role; --workload invalidations=N still wins, 0 included.
+expect_exit controlled-added-invalidator-runs 0 ./stress --scenario stage2-blocks \
+	--actors invalidator=1 --sched random --executions 20 --seed 1
+expect_output controlled-added-invalidator-works ' invalidations=[1-9][0-9]* '
+expect_exit controlled-added-invalidator-given-none 0 ./stress --scenario stage2-blocks \
+	--actors invalidator=1 --workload invalidations=0 --sched random --executions 20 --seed 1
+expect_output controlled-added-invalidator-given-none-idle ' invalidations=0 '
+# The fixed forms stay clean with it, under random and the search.
+for s in stage2-blocks stage2-cmo; do
+	for m in random cover; do
+		seeds_meet "controlled-$s-fixed-added-invalidator-$m" 3 3 --scenario "$s" \
+			--variant fixed --actors invalidator=1 --sched "$m" --duration 1s
+	done
+done
+
+# --duration holds inside an execution: 64 vCPUs of 1,000 entries make
+# executions of some 330,000 decisions, and the run still ends within a
+# second of its duration (five allowed for a loaded machine).
+t0=$(date +%s%N)
+expect_exit controlled-long-executions 0 timeout 20 ./stress -q --scenario invlpg-defer \
+	--workload entries=1000 --vcpus 64 --sched random --duration 1s --seed 1
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ $ms -lt 6000 ] && pass "controlled-long-executions-end-near-1s ($ms ms)" ||
+	fail controlled-long-executions-end-near-1s "$ms ms"

@@ -89,3 +89,24 @@ expect_output cover-list-says-reorderings 'cover: follows store reorderings'
 expect_exit cover-weak-not-judged-for-sc-races 0 ./stress --scenario invlpg-defer \
 	--variant nonatomic-inc --sched cover --memory weak --duration 200ms
 expect_output cover-weak-says-sc-only 'stated caught by cover under --memory sc only'
+
+# Long executions: 64 vCPUs of 1,000 entries each make some 330,000
+# decisions an execution, and the search copies a prefix of up to that
+# length into its archive for every new state. The run still ends at its
+# duration (the deadline is read inside the execution), and a full archive
+# leaves the decision log its share of --max-memory: the run ended 19 to
+# 53 s late with exit 3 before ("decision log passed 32768 decisions").
+# 4M is smaller than one execution's log beside any archive: the search's
+# execution is cut there and the run ends, still exit 0.
+for mm in default 1G 4M; do
+	args=()
+	[ "$mm" = default ] || args=(--max-memory "$mm")
+	t0=$(date +%s%N)
+	expect_exit "cover-long-executions-$mm" 0 timeout 20 ./stress -q --scenario invlpg-defer \
+		--workload entries=1000 --vcpus 64 --sched cover --duration 1s --seed 1 "${args[@]}"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	# One second of slack is the design; five leave room for a loaded machine.
+	[ $ms -lt 6000 ] && pass "cover-long-executions-$mm-end-near-1s ($ms ms)" ||
+		fail "cover-long-executions-$mm-end-near-1s" "$ms ms"
+	expect_output "cover-long-executions-$mm-clean" 'invlpg-defer/fixed: clean after'
+done
