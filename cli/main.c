@@ -106,6 +106,15 @@ static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *s
 	int err, rc;
 
 	budget_init(o->max_memory);
+	/* Before the file is read: a report written over it would replace
+	 * the reproducer with the report of its replay. */
+	if (o->replay_path && o->report_path &&
+	    report_output_same_file(o->report_path, o->replay_path)) {
+		complain("--report '%s' names the file --replay reads ('%s'): the report would "
+			 "replace the run it replays; give --report another file",
+			 o->report_path, o->replay_path);
+		return EXIT_USAGE;
+	}
 	if (o->replay_path && (err = replay_load(o)))
 		return err;
 	if (options_check(o))
