@@ -20,6 +20,7 @@
 #include "replay.h"
 #include "run_one.h"
 #include "select.h"
+#include "stdout_check.h"
 #include "verdict.h"
 
 static uint64_t default_seed(void)
@@ -146,12 +147,12 @@ int main(int argc, char **argv)
 	uint64_t seed;
 	int n, ret;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	stdout_check_start();
 	options_init(&o, argv[0]);
 	ret = options_parse(&o, argc, argv) ? EXIT_USAGE : 0;
 	if (!ret && answered(&o)) {
 		options_free(&o);
-		return 0;
+		return stdout_check_end(0);
 	}
 	if (!ret)
 		ret = prepare(&o, sel, &n, &seed);
@@ -161,5 +162,5 @@ int main(int argc, char **argv)
 		ret = run_selection(&o, sel, n, seed);
 	}
 	options_free(&o);
-	return ret;
+	return stdout_check_end(ret);
 }

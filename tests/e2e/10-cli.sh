@@ -104,3 +104,27 @@ if grep -nE ', ;|, \(|,$|; ;|: ;|, *$' <<<"$last_out"; then
 else
 	pass cli-list-no-dangling-separator
 fi
+
+# Standard output to a full disk: what was printed was not read. A success
+# becomes exit 3 with the error on stderr; a found race keeps its 1.
+for args in "--list --json" "--list" "--help" "--list-options" "--version" \
+	"--scenario invlpg-defer --duration 200ms --seed 1"; do
+	name=cli-stdout-full-$(tr -c 'a-z0-9' - <<<"${args%% --seed*}" | sed 's/-*$//; s/^-*//')
+	# shellcheck disable=SC2086 # the words are the options
+	./stress $args >/dev/full 2>"$out_dir/$name.log"
+	rc=$?
+	if [ $rc -eq 3 ] &&
+		grep -q '^stress: write error on standard output: No space left on device$' "$out_dir/$name.log"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc (wanted 3 and the error on stderr; log: $out_dir/$name.log)"
+	fi
+done
+./stress --scenario invlpg-defer --variant notifier-ignores-flag --duration 20s --seed 3 \
+	--expect clean >/dev/full 2>"$out_dir/cli-stdout-full-race.log"
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'write error on standard output' "$out_dir/cli-stdout-full-race.log"; then
+	pass cli-stdout-full-race-keeps-1
+else
+	fail cli-stdout-full-race-keeps-1 "exit $rc (wanted 1 and the error on stderr)"
+fi
