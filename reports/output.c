@@ -151,7 +151,8 @@ int report_output_write(const char *path, int (*write)(FILE *out, void *arg), vo
 	written = !write(f, arg) && !fflush(f) && !fsync(fileno(f));
 	written &= !fclose(f);
 	if (!written) {
-		snprintf(why, why_len, "writing '%s' failed: %s", tmp, strerror(errno));
+		snprintf(why, why_len, "writing '%s' failed: %s (it is removed)", tmp,
+			 strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
