@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -218,25 +219,85 @@ static bool actors_refused(const struct config *cfg, const struct options *o,
 			   const struct scenario *s, const struct scenario_variant *v)
 {
 	const char *role, *lacks = actors_unsupported(&cfg->vm.actors, &cfg->vm.kvm, &role);
+	char from[ORIGIN_MAX];
 
+	option_origin(o, OPT_ACTORS, from, sizeof(from));
 	if (cfg->vm.actors.reaper == 2 && cfg->vm.kvm.log_mode != LOG_RING) {
-		complain("--actors %s is not allowed for %s/%s with --log %s: two reapers split "
+		complain("%s is not allowed for %s/%s with --log %s: two reapers split "
 			 "the dirty ring's collection from its reset, so they need --log ring",
-			 o->actors, s->name, v->name, dirty_log_mode_name(cfg->vm.kvm.log_mode));
+			 from, s->name, v->name, dirty_log_mode_name(cfg->vm.kvm.log_mode));
 		return true;
 	}
 	if (!lacks)
 		return false;
-	complain("--actors %s is not allowed for %s/%s: its VM (%s) has no %s for a%s %s to use",
-		 o->actors, s->name, v->name, cfg->vm.kvm.arch->name, lacks,
+	complain("%s is not allowed for %s/%s: its VM (%s) has no %s for a%s %s to use", from,
+		 s->name, v->name, cfg->vm.kvm.arch->name, lacks,
 		 strchr("aeiou", role[0]) ? "n" : "", role);
+	return true;
+}
+
+/* The workers the run of cfg would start besides its vCPUs: the
+ * scenario's, its add_workers()', the variant's, then the actor counts.
+ * Counted on a run of its own with an empty VM, as run_one() adds them;
+ * *roles says each role's count. */
+static int workers_besides_vcpus(const struct config *cfg, const struct scenario *s,
+				 const struct scenario_variant *v, char *roles, size_t len)
+{
+	struct run *run = calloc(1, sizeof(*run));
+	struct vm *vm = calloc(1, sizeof(*vm));
+	const char *named = scenario_workers(s, cfg->run.sched);
+	int total;
+
+	HARNESS_NEED(run && vm, "memory", "counting a run's workers (%zu bytes)",
+		     sizeof(*run) + sizeof(*vm));
+	run->cfg = cfg->run;
+	run->subject = vm;
+	vm->cfg = cfg->vm;
+	if (named)
+		run_add_named_workers(run, named);
+	if (s->add_workers)
+		s->add_workers(run, v);
+	if (v->extra_workers)
+		run_add_named_workers(run, v->extra_workers);
+	total = workers_after_actor_counts(run, &cfg->vm.actors, roles, len);
+	for (int i = 0; i < run->nr_workers; i++)
+		free(run->workers[i].ctx);
+	free(run);
+	free(vm);
+	return total;
+}
+
+/* Each value may be within its range and their sum not: a vCPU per
+ * --vcpus, and every actor, are a thread each, and a run holds
+ * RUN_MAX_WORKERS. */
+static bool too_many_workers(const struct config *cfg, const struct options *o,
+			     const struct scenario *s, const struct scenario_variant *v)
+{
+	char roles[256], vcpus[ORIGIN_MAX], actors[ORIGIN_MAX];
+	int others = workers_besides_vcpus(cfg, s, v, roles, sizeof(roles));
+	int total = cfg->vm.kvm.nr_vcpus + others;
+
+	if (total <= RUN_MAX_WORKERS)
+		return false;
+	if (o->given[OPT_VCPUS])
+		option_origin(o, OPT_VCPUS, vcpus, sizeof(vcpus));
+	else
+		snprintf(vcpus, sizeof(vcpus), "the scenario's");
+	if (o->given[OPT_ACTORS])
+		option_origin(o, OPT_ACTORS, actors, sizeof(actors));
+	else
+		snprintf(actors, sizeof(actors), "the scenario's and the variant's");
+	complain("%s/%s would run %d workers, more than the %d a run holds: %d vCPUs (%s) and "
+		 "%d other workers (%s: %s); lower --vcpus or --actors",
+		 s->name, v->name, total, RUN_MAX_WORKERS, cfg->vm.kvm.nr_vcpus, vcpus, others,
+		 actors, roles);
 	return true;
 }
 
 int config_check(const struct config *cfg, const struct options *o, const struct scenario *s,
 		 const struct scenario_variant *v)
 {
-	char why[256];
+	char why[256], from[ORIGIN_MAX];
 	const char *bad;
 	size_t bad_len;
 
@@ -248,20 +309,23 @@ int config_check(const struct config *cfg, const struct options *o, const struct
 		return 1;
 	}
 	if (o->given[OPT_ARCH] && !arch_named(s, v, o->arch)) {
-		complain("--arch '%s' is not one %s/%s runs on: it runs on %s%s", o->arch, s->name,
-			 v->name, (v->arch ? v->arch : s->arch)->name,
+		complain("%s is not one %s/%s runs on: it runs on %s%s",
+			 option_origin(o, OPT_ARCH, from, sizeof(from)), s->name, v->name,
+			 (v->arch ? v->arch : s->arch)->name,
 			 s->other_archs ? " or the others --list names" : " only");
 		return -1;
 	}
 	if (o->given[OPT_CPU_FEATURES] && o->cpu_features && !cfg->vm.kvm.arch->broadcast_tlbi) {
-		complain("--cpu-features %s is not allowed for %s/%s: %s models no caches; only "
+		complain("%s is not allowed for %s/%s: %s models no caches; only "
 			 "arm64's stage 2 does (none is allowed anywhere)",
-			 cpu_features_name(o->cpu_features), s->name, v->name,
+			 option_origin(o, OPT_CPU_FEATURES, from, sizeof(from)), s->name, v->name,
 			 cfg->vm.kvm.arch->name);
 		return -1;
 	}
 	if (cfg->vm.kvm.ad_bits && !cfg->vm.kvm.arch->walk_sets_accessed) {
-		complain("--ad-bits on is not allowed for %s/%s: %s has no Accessed/Dirty bits",
+		complain("%s is not allowed for %s/%s: %s has no Accessed/Dirty bits",
+			 o->given[OPT_AD_BITS] ? option_origin(o, OPT_AD_BITS, from, sizeof(from))
+					       : "--ad-bits on",
 			 s->name, v->name, cfg->vm.kvm.arch->name);
 		return -1;
 	}
@@ -271,11 +335,15 @@ int config_check(const struct config *cfg, const struct options *o, const struct
 		       "%s/%s adds a worker of kind '%.*s', which workers/registry.c does not "
 		       "have",
 		       s->name, v->name, (int)bad_len, bad);
-	if (actors_refused(cfg, o, s, v))
+	if (actors_refused(cfg, o, s, v) || too_many_workers(cfg, o, s, v))
 		return -1;
 	if (cfg->vm.work.hot_gfns > cfg->vm.kvm.nr_gfns) {
-		complain("--hot-gfns %u is not allowed: at most --gfns (%llu)%s",
-			 cfg->vm.work.hot_gfns, (unsigned long long)cfg->vm.kvm.nr_gfns,
+		if (o->given[OPT_HOT_GFNS])
+			option_origin(o, OPT_HOT_GFNS, from, sizeof(from));
+		else
+			snprintf(from, sizeof(from), "--hot-gfns %u", cfg->vm.work.hot_gfns);
+		complain("%s is not allowed: at most --gfns (%llu)%s", from,
+			 (unsigned long long)cfg->vm.kvm.nr_gfns,
 			 o->given[OPT_HOT_GFNS] ? "" : ", and it is the scenario's own hot set");
 		return -1;
 	}

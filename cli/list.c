@@ -78,7 +78,7 @@ void list_scenarios(void)
 		printf("%s  [%s] %s\n  from: %s\n", s->name, s->arch->name, s->summary, s->origin);
 		printf("  workers: a vCPU per --vcpus%s%s%s%s%s (--actors changes a role's "
 		       "count)\n",
-		       s->workers ? ", " : "", s->workers ? s->workers : "",
+		       s->workers && *s->workers ? ", " : "", s->workers ? s->workers : "",
 		       s->controlled_workers ? "; controlled modes: " : "",
 		       s->controlled_workers ? s->controlled_workers : "",
 		       s->add_workers ? "; and what the scenario's add_workers() adds" : "");

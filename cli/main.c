@@ -20,6 +20,7 @@
 #include "replay.h"
 #include "run_one.h"
 #include "select.h"
+#include "stdout_check.h"
 #include "verdict.h"
 
 static uint64_t default_seed(void)
@@ -106,6 +107,15 @@ static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *s
 	int err, rc;
 
 	budget_init(o->max_memory);
+	/* Before the file is read: a report written over it would replace
+	 * the reproducer with the report of its replay. */
+	if (o->replay_path && o->report_path &&
+	    report_output_same_file(o->report_path, o->replay_path)) {
+		complain("--report '%s' names the file --replay reads ('%s'): the report would "
+			 "replace the run it replays; give --report another file",
+			 o->report_path, o->replay_path);
+		return EXIT_USAGE;
+	}
 	if (o->replay_path && (err = replay_load(o)))
 		return err;
 	if (options_check(o))
@@ -137,12 +147,12 @@ int main(int argc, char **argv)
 	uint64_t seed;
 	int n, ret;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	stdout_check_start();
 	options_init(&o, argv[0]);
 	ret = options_parse(&o, argc, argv) ? EXIT_USAGE : 0;
 	if (!ret && answered(&o)) {
 		options_free(&o);
-		return 0;
+		return stdout_check_end(0);
 	}
 	if (!ret)
 		ret = prepare(&o, sel, &n, &seed);
@@ -152,5 +162,5 @@ int main(int argc, char **argv)
 		ret = run_selection(&o, sel, n, seed);
 	}
 	options_free(&o);
-	return ret;
+	return stdout_check_end(ret);
 }

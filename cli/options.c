@@ -317,6 +317,24 @@ bool option_format(const struct options *o, enum option_id id, char *buf, size_t
 	return false;
 }
 
+const char *option_origin(const struct options *o, enum option_id id, char *buf, size_t len)
+{
+	char value[SPEC_MAX_LEN + 1], key[32];
+	size_t i;
+
+	option_format(o, id, value, sizeof(value));
+	if (!o->from_replay[id]) {
+		snprintf(buf, len, "--%s%s%s", option_table[id].name, *value ? " " : "", value);
+		return buf;
+	}
+	/* The key as a report writes it. */
+	for (i = 0; option_table[id].name[i] && i < sizeof(key) - 1; i++)
+		key[i] = option_table[id].name[i] == '-' ? '_' : option_table[id].name[i];
+	key[i] = '\0';
+	snprintf(buf, len, "%s: key \"%s\" (%s)", o->replay_path, key, value);
+	return buf;
+}
+
 /* ---- combinations ---------------------------------------------------------- */
 
 /* Why a controlled-only option means nothing in free mode. */

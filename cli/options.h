@@ -111,6 +111,9 @@ extern const struct option_def option_table[NR_OPTIONS];
 
 struct options {
 	bool given[NR_OPTIONS];
+	/* The value came from the --replay file, not the command line: a
+	 * message about it names the file and its key. */
+	bool from_replay[NR_OPTIONS];
 	bool list, list_options, json, help, version, quiet, keep_going, minimize, timeline;
 	const char *scenario, *variant; /* variant NULL: the scenario's fixed one */
 	const char *report_path, *replay_path;
@@ -154,6 +157,11 @@ int options_parse(struct options *o, int argc, char **argv);
 /* One option from text, by its kind; `label` names where it came from in a
  * message ("--vcpus", "replay 'r.json': vcpus"). -1 after a message. */
 int option_set(struct options *o, enum option_id id, const char *value, const char *label);
+/* Where a given option's value came from, with the value, for a message:
+ * "--cpu-features fwb", or "r.json: key \"cpu_features\" (fwb)" when the
+ * --replay file set it. Returns buf. */
+#define ORIGIN_MAX (SPEC_MAX_LEN + 4096 + 64) /* a value, a path and a key */
+const char *option_origin(const struct options *o, enum option_id id, char *buf, size_t len);
 /* By long name, with '_' for '-' as a report writes it; NULL if none. */
 const struct option_def *option_find(const char *name);
 static inline enum option_id option_id_of(const struct option_def *d)

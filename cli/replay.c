@@ -37,7 +37,10 @@ static int apply_pair(struct options *o, const struct report_kv *kv, bool keep_v
 	if (option_id_of(d) == OPT_VARIANT && keep_variant)
 		return 0;
 	snprintf(label, sizeof(label), "--replay '%s': %s", o->replay_path, kv->key);
-	return option_set(o, option_id_of(d), kv->type == KV_TRUE ? NULL : kv->value, label);
+	if (option_set(o, option_id_of(d), kv->type == KV_TRUE ? NULL : kv->value, label))
+		return -1;
+	o->from_replay[option_id_of(d)] = true;
+	return 0;
 }
 
 /* What every replay needs, and what no replay can be. */
@@ -116,6 +119,11 @@ int replay_load(struct options *o)
 
 	if (options_check_with_replay(o))
 		return EXIT_USAGE;
+	if (o->given[OPT_VARIANT] && !strcmp(o->variant, "all")) {
+		complain("--variant all cannot be used with --replay: a replay runs one variant; "
+			 "give one by name, or none for the report's own");
+		return EXIT_USAGE;
+	}
 	err = replay_file_read(o->replay_path, o->max_memory, &rf, why, sizeof(why));
 	if (err) {
 		complain("--replay '%s' cannot be replayed: %s", o->replay_path, why);

@@ -31,14 +31,15 @@ enum verdict_expect run_expectation(enum expectation forced, bool guided, const 
 enum verdict run_verdict(enum verdict_expect expected, enum outcome outcome, bool interrupted);
 
 struct final_verdict {
-	int exit_code;	  /* 0, 1, or 128 + the signal */
-	const char *word; /* "SUCCESS", "FAILURE" or "INTERRUPTED" */
+	int exit_code;	  /* 0, 1, 3, or 128 + the signal */
+	const char *word; /* "SUCCESS", "FAILURE", "INTERRUPTED", "REPORT NOT WRITTEN" */
 };
 
 /* The invocation's end, from its runs' verdicts (done of them ran) and the
  * signal that stopped it (0: none): a failure decides it; then a signal
- * (never SUCCESS after one); else success. report_failed: the report could
- * not be written, which fails it too. */
+ * (never SUCCESS after one); then report_failed, a report that could not
+ * be written (exit 3: the machine lacked room for it; its message names
+ * the file); else success. */
 struct final_verdict final_verdict(const struct run_result *results, int done, int signo,
 				   bool report_failed);
 

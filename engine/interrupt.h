@@ -4,7 +4,9 @@
  * every mode to stop at its next schedule point (free-mode workers see the
  * stop flag; a controlled execution is abandoned where it stands; a search
  * or a minimization keeps what it has); the run then reports what it found.
- * A second signal ends the process at once, by that signal.
+ * A second signal ends the process at once, by that signal, unless it comes
+ * within 100 ms of the first: that is the same request delivered twice
+ * (timeout(1) signals the process, then its process group).
  */
 #ifndef LOSTFLUSH_INTERRUPT_H
 #define LOSTFLUSH_INTERRUPT_H

@@ -151,7 +151,8 @@ int report_output_write(const char *path, int (*write)(FILE *out, void *arg), vo
 	written = !write(f, arg) && !fflush(f) && !fsync(fileno(f));
 	written &= !fclose(f);
 	if (!written) {
-		snprintf(why, why_len, "writing '%s' failed: %s", tmp, strerror(errno));
+		snprintf(why, why_len, "writing '%s' failed: %s (it is removed)", tmp,
+			 strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
@@ -167,4 +168,28 @@ int report_output_write(const char *path, int (*write)(FILE *out, void *arg), vo
 		return -1;
 	}
 	return 0;
+}
+
+/* path with its directory made absolute and its symlinks resolved; false
+ * if the directory cannot be. */
+static bool canonical(const char *path, char *out, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	directory_of(path, dir, sizeof(dir));
+	if (!realpath(dir, real))
+		return false;
+	snprintf(out, len, "%s/%s", real, slash ? slash + 1 : path);
+	return true;
+}
+
+bool report_output_same_file(const char *a, const char *b)
+{
+	char ca[PATH_MAX * 2], cb[PATH_MAX * 2];
+	struct stat sa, sb;
+
+	if (!stat(a, &sa) && !stat(b, &sb))
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return canonical(a, ca, sizeof(ca)) && canonical(b, cb, sizeof(cb)) && !strcmp(ca, cb);
 }

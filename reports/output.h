@@ -10,6 +10,7 @@
 #ifndef LOSTFLUSH_REPORT_OUTPUT_H
 #define LOSTFLUSH_REPORT_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -24,5 +25,9 @@ int report_output_check(const char *path, char *why, size_t why_len);
  * so what was found is not lost. */
 int report_output_write(const char *path, int (*write)(FILE *out, void *arg), void *arg, char *why,
 			size_t why_len);
+
+/* Whether paths a and b name the same file: by device and inode when both
+ * exist, else by their paths with the directory resolved. */
+bool report_output_same_file(const char *a, const char *b);
 
 #endif

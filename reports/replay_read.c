@@ -2,10 +2,13 @@
 #include "replay_read.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void replay_file_free(struct replay_file *rf)
 {
@@ -129,28 +132,43 @@ int replay_file_parse(const char *buf, size_t len, size_t max_bytes, struct repl
 		      why_len);
 }
 
-/* The whole file, at most max_bytes + 1 of it: a FIFO has no size to
- * look at first. */
-static char *slurp(FILE *f, size_t max_bytes, size_t *len)
+/* What a file that is not a regular one is, for a message. */
+static const char *kind_of(mode_t mode)
 {
-	size_t cap = (size_t)64 * 1024;
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* At most size + 1 bytes of fd, whose size was `size` (within the budget)
+ * when looked at: a file that grew since is read one byte past that, and
+ * refused, never read to its end. NULL with errno on failure. */
+static char *read_at_most(int fd, off_t size, size_t *len)
+{
+	size_t cap = (size_t)size + 1;
 	char *buf = malloc(cap);
 
 	*len = 0;
-	while (buf) {
-		size_t n = fread(buf + *len, 1, cap - *len, f);
+	while (buf && *len < cap) {
+		ssize_t n = read(fd, buf + *len, cap - *len);
 
-		*len += n;
-		if (n == 0 || *len > max_bytes)
-			break;
-		if (*len == cap) {
-			char *g = realloc(buf, cap * 2);
-
-			if (!g)
-				free(buf);
-			buf = g;
-			cap *= 2;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return NULL;
 		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
 	}
 	return buf;
 }
@@ -158,24 +176,51 @@ static char *slurp(FILE *f, size_t max_bytes, size_t *len)
 int replay_file_read(const char *path, size_t max_bytes, struct replay_file *rf, char *why,
 		     size_t why_len)
 {
-	FILE *f = fopen(path, "r");
+	/* O_NONBLOCK: a FIFO would block open() until a writer came; it is
+	 * refused by its type instead. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
 	size_t len;
 	char *buf;
 	int ret;
 
 	memset(rf, 0, sizeof(*rf));
-	if (!f) {
+	if (fd < 0 || fstat(fd, &st)) {
 		snprintf(why, why_len, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return REPLAY_READ_BAD;
 	}
-	buf = slurp(f, max_bytes, &len);
-	if (!buf || ferror(f)) {
-		snprintf(why, why_len, "%s", buf ? strerror(errno) : "out of memory reading it");
-		fclose(f);
-		free(buf);
-		return buf ? REPLAY_READ_BAD : REPLAY_READ_TOO_BIG;
+	/* A device or a FIFO has no size to hold to the budget first, and
+	 * /dev/zero never ends: only a report file is read. */
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, why_len, "it is %s, and a replay is read from a report file",
+			 kind_of(st.st_mode));
+		close(fd);
+		return REPLAY_READ_BAD;
 	}
-	fclose(f);
+	if ((uint64_t)st.st_size > max_bytes) {
+		snprintf(why, why_len, "it is %lld bytes, more than --max-memory (%zu) holds",
+			 (long long)st.st_size, max_bytes);
+		close(fd);
+		return REPLAY_READ_TOO_BIG;
+	}
+	buf = read_at_most(fd, st.st_size, &len);
+	ret = errno;
+	close(fd);
+	if (!buf) {
+		snprintf(why, why_len, "%s",
+			 ret == ENOMEM ? "out of memory reading it" : strerror(ret));
+		return ret == ENOMEM ? REPLAY_READ_TOO_BIG : REPLAY_READ_BAD;
+	}
+	if (len > (size_t)st.st_size) {
+		snprintf(why, why_len,
+			 "it grew while it was read (from %lld bytes): replay a "
+			 "report that is finished",
+			 (long long)st.st_size);
+		free(buf);
+		return REPLAY_READ_BAD;
+	}
 	ret = replay_file_parse(buf, len, max_bytes, rf, why, why_len);
 	free(buf);
 	return ret;

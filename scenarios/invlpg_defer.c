@@ -630,8 +630,9 @@ const struct scenario scenario_invlpg_defer = {
 	.summary = "deferred remote flush through remote_tlbs_dirty (guest invlpg)",
 	.origin = "seed 004 (kvm list, 2009-03); a4ee1ca4a36e",
 	.arch = &x86_shadow_ops,
-	.arch_note = "the shadow MMU's invlpg exit and its deferred remote flush; an arm64 guest's "
-		     "TLBI is broadcast by the hardware and never exits",
+	.arch_note = "the shadow MMU's invlpg exit and its deferred remote flush; the TDP MMU has "
+		     "no shadow pages, and with EPT/NPT a guest invlpg does not exit to KVM; an "
+		     "arm64 guest's TLBI is broadcast by the hardware and never exits",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = invlpg_defer_defaults,

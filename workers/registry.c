@@ -161,6 +161,33 @@ void run_set_actor_counts(struct run *run, const struct actor_counts *a)
 	set_count(run, "ager", a->ager);
 }
 
+int workers_after_actor_counts(const struct run *run, const struct actor_counts *a, char *roles,
+			       size_t len)
+{
+	const struct {
+		const char *kind;
+		uint32_t want;
+	} role[] = {
+		{ "invalidator", a->invalidator }, { "flusher", a->flusher },
+		{ "zapper", a->zapper },	   { "reaper", a->reaper },
+		{ "tracker", a->tracker },	   { "ager", a->ager },
+	};
+	int total = run->nr_workers, last;
+	size_t used = 0;
+
+	roles[0] = '\0';
+	for (size_t i = 0; i < sizeof(role) / sizeof(role[0]); i++) {
+		int have = count_of(run, worker_kind_named(role[i].kind), &last);
+		int n = role[i].want == ACTORS_AS_SCENARIO ? have : (int)role[i].want;
+
+		total += n - have;
+		if (n && used < len)
+			used += (size_t)snprintf(roles + used, len - used, "%s%s=%d",
+						 used ? ", " : "", role[i].kind, n);
+	}
+	return total;
+}
+
 /* The first hook kind k calls that arch leaves NULL, or NULL. */
 static const char *kind_missing_hook(const struct worker_kind *k, const struct mmu_arch_ops *arch)
 {

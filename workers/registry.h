@@ -37,6 +37,12 @@ int run_add_named_workers(struct run *run, const char *names);
 /* Make the run's count of each role what `a` says (ACTORS_AS_SCENARIO:
  * leave it): add workers of the kind by name, or take out its last ones. */
 void run_set_actor_counts(struct run *run, const struct actor_counts *a);
+/* How many workers the run would have after run_set_actor_counts(run, a),
+ * counted without adding any (a total past RUN_MAX_WORKERS is refused
+ * before a run, not found by an assertion in it); *roles: each role's
+ * count then, "invalidator=8, flusher=8, zapper=1". */
+int workers_after_actor_counts(const struct run *run, const struct actor_counts *a, char *roles,
+			       size_t len);
 /* The first hook a worker of the run calls that the VM's arch leaves NULL,
  * by its name and the worker's; false if there is none. */
 bool vm_missing_hook(const struct run *run, const char **hook, const char **worker);

@@ -140,6 +140,14 @@ def command_cases(stress):
                                     "--variant", "nope"], {2}),
         ("replay variant all", ["--replay", REPLAYS + "/invlpg-defer-counter-reset.json",
                                 "--variant", "all"], {2}),
+        ("replay a device", ["--replay", "/dev/zero"], {2}),
+        ("replay a fifo", ["--replay", "fifo"], {2}),
+        ("replay into itself", ["--replay", REPLAYS + "/invlpg-defer-counter-reset.json",
+                                "--report", REPLAYS + "/invlpg-defer-counter-reset.json"], {2}),
+        ("workers past the run's", ["--scenario", "invlpg-defer", "--vcpus", "64", "--actors",
+                                    "invalidator=8,flusher=8", "-q"], {2}),
+        ("workers past the run's, all", ["--scenario", "all", "--vcpus", "64", "--actors",
+                                         "tracker=8,ager=8", "-q"], {2}),
     ]
     return cases
 
@@ -186,6 +194,9 @@ def mutate(replay, rng):
     variant("hot over gfns", lambda rp: (rp.pop("workload", None), rp.update(hot_gfns=5000)),
             {2})
     variant("nan workload", lambda rp: rp.update(workload="invlpg=nan"), {2})
+    variant("cpu features on x86", lambda rp: rp.update(cpu_features="fwb"), {2})
+    variant("workers past the run's",
+            lambda rp: rp.update(vcpus=64, actors="invalidator=8,flusher=8"), {2})
     text = json.dumps(replay)
     for cut in sorted(rng.sample(range(1, len(text) - 1), 4)):
         out.append(("cut at %d" % cut, text[:cut], {2}))

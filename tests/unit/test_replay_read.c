@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -143,6 +144,30 @@ static void refuses_what_no_option_is(void **state)
 	assert_int_equal(parse(report_with("{}"), 8, &rf), REPLAY_READ_TOO_BIG);
 }
 
+/* Only a regular file is read, and its size is looked at before a byte
+ * of it: /dev/zero never ends, and was read to the budget. */
+static void reads_a_regular_file_only_sized_first(void **state)
+{
+	char path[] = "/tmp/test_replay_read.XXXXXX", why[256];
+	struct replay_file rf;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 3000000), 0);
+	close(fd);
+	assert_int_equal(replay_file_read("/dev/zero", 8 * MiB, &rf, why, sizeof(why)),
+			 REPLAY_READ_BAD);
+	assert_non_null(strstr(why, "a character device"));
+	assert_int_equal(replay_file_read("/tmp", 8 * MiB, &rf, why, sizeof(why)), REPLAY_READ_BAD);
+	assert_non_null(strstr(why, "a directory"));
+	/* Its true size, not the bytes a bounded read got. */
+	assert_int_equal(replay_file_read(path, 2 * MiB, &rf, why, sizeof(why)),
+			 REPLAY_READ_TOO_BIG);
+	assert_non_null(strstr(why, "it is 3000000 bytes"));
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +175,7 @@ int main(void)
 		cmocka_unit_test(a_schedule_past_the_budget_is_refused_first),
 		cmocka_unit_test(refuses_malformed_decisions),
 		cmocka_unit_test(refuses_what_no_option_is),
+		cmocka_unit_test(reads_a_regular_file_only_sized_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,10 +66,18 @@ static void ends(void **state)
 	f = final_verdict(r, 2, 2, false);
 	assert_int_equal(f.exit_code, 1);
 	assert_string_equal(f.word, "FAILURE");
-	/* A report that could not be written fails the invocation. */
+	/* A report that could not be written is the machine's lack (3),
+	 * and hides neither a failure's 1 nor a signal's 128 + N. */
+	f = final_verdict(r, 2, 2, true);
+	assert_int_equal(f.exit_code, 1);
+	assert_string_equal(f.word, "FAILURE");
 	r[1].verdict = VERDICT_AS_EXPECTED;
 	f = final_verdict(r, 3, 0, true);
-	assert_int_equal(f.exit_code, 1);
+	assert_int_equal(f.exit_code, 3);
+	assert_string_equal(f.word, "REPORT NOT WRITTEN");
+	f = final_verdict(r, 1, 15 /* SIGTERM */, true);
+	assert_int_equal(f.exit_code, 143);
+	assert_string_equal(f.word, "INTERRUPTED");
 }
 
 static void apply(struct config *cfg, enum sched_mode sched)
