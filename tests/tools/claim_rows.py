@@ -10,9 +10,10 @@ SEEDS seeds of BINARY ARGS --seed S must be caught. The bounds are the
 claim's own definition (scenarios/scenario.h, scripts/claims.sh):
 
   free    19 of 20 seeds within 30 s: free mode depends on the host's
-          timing, and the slowest seed measured (nonatomic-inc, 17 s)
-          needs a margin that holds on a loaded 2-core machine; not for a
-          variant rare in free mode, which free mode reports, never judges
+          timing; the slowest of 20 seeds measured at load 13 to 36 on 2
+          cores (late-snapshot, 10.6 s) leaves a margin; not for a variant
+          rare in free mode (nonatomic-inc, counter-reset: a busy machine's
+          time slices hide them), which free mode reports, never judges
   random  19 of 20 within 500,000 executions, under the strongest memory
           model the bug shows in
   pct     19 of 20 within 500,000 executions at the stated depth, the same
