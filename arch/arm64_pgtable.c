@@ -86,14 +86,19 @@ static bool pte_needs_update(uint64_t old, uint64_t new)
 	return (old ^ new) & ~S2_PTE_PERMS;
 }
 
-/* __kvm_tlb_flush_vmid_ipa() / __kvm_tlb_flush_vmid(). */
+/* __kvm_tlb_flush_vmid_ipa(): __tlbi_level(ipas2e1is, ipa, level), the
+ * level of the leaf the caller broke as the TTL hint (stage2_try_break_pte()
+ * and stage2_unmap_put_pte() pass ctx->level): a PE may keep an entry of
+ * another level, so a wrong level leaves the old translation. */
 void stage2_tlbi_ipa(struct kvm *kvm, gfn_t gfn, int level)
 {
 	step(STAGE2_TLBI_IPA, gfn, level);
 	count(CNT_TLBI_IPA, 1);
-	tlbi_broadcast(kvm, gfn_round_for_level(gfn, level), pages_per_level(level));
+	tlbi_broadcast_hinted(kvm, gfn_round_for_level(gfn, level), pages_per_level(level),
+			      tlbi_ttl_of_level(level));
 }
 
+/* __kvm_tlb_flush_vmid(): vmalls12e1is, no address, no hint. */
 static void tlbi_vmid(struct kvm *kvm, gfn_t gfn, int level)
 {
 	step(STAGE2_TLBI_VMID, gfn, level);
@@ -364,7 +369,8 @@ int kvm_pgtable_stage2_map(struct kvm *kvm, gfn_t gfn, int level, kvm_pfn_t pfn,
 /* kvm_pgtable_stage2_relax_perms() through stage2_attr_walker(): no break;
  * adding X invalidates the I-cache before the PTE changes; then a local
  * TLBI (a12ab1378a88: other PEs that cached the stricter entry fault and
- * relax it for themselves). */
+ * relax it for themselves), __kvm_tlb_flush_vmid_ipa_nsh() with the leaf's
+ * level as its hint. */
 int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned prot)
 {
 	struct kvm *kvm = vcpu->kvm;

@@ -64,6 +64,7 @@ struct tlb_entry *tlb_fill(struct tlb *tlb, gfn_t gfn, uint64_t leaf_spte, int l
 {
 	gfn_t base = gfn_round_for_level(gfn, level);
 	kvm_pfn_t pfn = spte_to_pfn(leaf_spte) + (gfn - base);
+	int walk_level = level;
 	struct tlb_entry *e;
 
 	if (tlb->huge_mode == TLB_HUGE_SPLINTER || level == PG_LEVEL_4K) {
@@ -79,6 +80,7 @@ struct tlb_entry *tlb_fill(struct tlb *tlb, gfn_t gfn, uint64_t leaf_spte, int l
 		.fill_ns = trace_now_ns(),
 		.frame_gen = spte_frame_gen(leaf_spte),
 		.level = (uint8_t)level,
+		.walk_level = (uint8_t)walk_level,
 		.valid = true,
 		.writable = is_writable_pte(leaf_spte),
 		.dirty = (leaf_spte & SPTE_DIRTY) != 0,
@@ -112,6 +114,11 @@ uint32_t tlb_flush_all(struct tlb *tlb)
 
 uint32_t tlb_flush_range(struct tlb *tlb, gfn_t start, uint64_t nr)
 {
+	return tlb_flush_range_at_level(tlb, start, nr, TLB_ANY_LEVEL);
+}
+
+uint32_t tlb_flush_range_at_level(struct tlb *tlb, gfn_t start, uint64_t nr, int walk_level)
+{
 	uint32_t dropped = 0;
 
 	/* Scan rather than probe: a range may be larger than the TLB and huge
@@ -119,6 +126,8 @@ uint32_t tlb_flush_range(struct tlb *tlb, gfn_t start, uint64_t nr)
 	for (uint32_t i = 0; i < tlb->nr_entries; i++) {
 		struct tlb_entry *e = &tlb->entries[i];
 
+		if (walk_level != TLB_ANY_LEVEL && e->walk_level != walk_level)
+			continue;
 		if (e->valid && e->gfn < start + nr && start < e->gfn + pages_per_level(e->level)) {
 			e->valid = false;
 			dropped++;

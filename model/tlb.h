@@ -34,6 +34,9 @@ struct tlb_entry {
 	uint32_t frame_gen; /* generation tag the SPTE carried */
 	uint32_t wp_epoch;  /* write-right epoch at the fill (oracle/write_rights.h) */
 	uint8_t level;	    /* pages covered: pages_per_level(level) */
+	/* The level of the leaf it was filled from, which a splintered
+	 * block's 4K pieces keep: what a TLBI's level hint is matched with. */
+	uint8_t walk_level;
 	bool valid;
 	bool writable;
 	/* The SPTE's Dirty bit as this entry knows it (A/D bits on): a write
@@ -66,6 +69,11 @@ const struct tlb_entry *tlb_overlapping_entry(const struct tlb *tlb, const struc
 uint32_t tlb_flush_all(struct tlb *tlb);
 /* Drop every entry that translates any gfn in [start, start + nr). */
 uint32_t tlb_flush_range(struct tlb *tlb, gfn_t start, uint64_t nr);
+/* The same, by an invalidation whose level hint says the leaf was at
+ * walk_level (TLB_ANY_LEVEL: no hint): an entry filled from a leaf at
+ * another level is kept, as hardware that uses the hint may keep it. */
+#define TLB_ANY_LEVEL 0
+uint32_t tlb_flush_range_at_level(struct tlb *tlb, gfn_t start, uint64_t nr, int walk_level);
 
 /* The frame an entry maps gfn to (a huge entry maps consecutive frames). */
 static inline kvm_pfn_t tlb_entry_pfn(const struct tlb_entry *e, gfn_t gfn)

@@ -36,6 +36,11 @@ static bool vcpu_past(void *arg)
 
 void tlbi_broadcast(struct kvm *kvm, gfn_t start, uint64_t nr)
 {
+	tlbi_broadcast_hinted(kvm, start, nr, TLBI_TTL_NONE);
+}
+
+void tlbi_broadcast_hinted(struct kvm *kvm, gfn_t start, uint64_t nr, int ttl)
+{
 	struct tlbi_log *l = kvm->tlbi;
 	uint64_t seq;
 
@@ -46,7 +51,7 @@ void tlbi_broadcast(struct kvm *kvm, gfn_t start, uint64_t nr)
 	mm_release_all();
 	pthread_mutex_lock(&l->lock);
 	seq = atomic_load(&l->seq) + 1;
-	l->ops[seq % TLBI_LOG_SIZE] = (struct tlbi_op){ seq, start, nr };
+	l->ops[seq % TLBI_LOG_SIZE] = (struct tlbi_op){ seq, start, nr, ttl };
 	/* Seq_cst, against the vCPU's store of tlbi_in_access: either it
 	 * sees this TLBI when its access begins, or we see it in flight. */
 	atomic_store(&l->seq, seq);
@@ -73,10 +78,17 @@ void tlbi_broadcast(struct kvm *kvm, gfn_t start, uint64_t nr)
 	}
 }
 
+/* The leaf level a TLBI's hint names, in the model's numbering. */
+static int hinted_level(const struct tlbi_op *op)
+{
+	return op->ttl == TLBI_TTL_NONE ? TLB_ANY_LEVEL : SPTE_ROOT_LEVEL - op->ttl;
+}
+
 static void apply(struct kvm_vcpu *vcpu, const struct tlbi_op *op)
 {
 	uint32_t dropped = op->nr == TLBI_ALL ? tlb_flush_all(&vcpu->tlb)
-					      : tlb_flush_range(&vcpu->tlb, op->start, op->nr);
+					      : tlb_flush_range_at_level(&vcpu->tlb, op->start,
+									 op->nr, hinted_level(op));
 
 	count(CNT_TLB_DROPPED, dropped);
 	if (op->nr == TLBI_ALL)

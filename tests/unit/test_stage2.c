@@ -19,6 +19,7 @@
 #include "../../arch/arch.h"
 #include "../../engine/run.h"
 #include "../../model/stage2_policy.h"
+#include "../../model/tlbi.h"
 #include "../../workers/vm.h"
 
 #define MAX_STEPS 32
@@ -289,6 +290,32 @@ static void a_page_fault_into_a_block_splits_it(void **state)
 	assert_int_equal(pte_of(f, BLOCK_GFN + 6), 0);
 }
 
+/* The TLBI a split logged last. */
+static struct tlbi_op last_tlbi(struct fixture *f)
+{
+	const struct tlbi_log *l = kvm_of(f)->tlbi;
+
+	return l->ops[atomic_load(&l->seq) % TLBI_LOG_SIZE];
+}
+
+/* The split's TLBI names the block, at the block's level (TTL 2, as
+ * stage2_try_break_pte() passes ctx->level): one hinted at the page's
+ * level would leave the block in TLBs that use the hint. */
+static void a_split_invalidates_the_block_at_its_level(void **state)
+{
+	struct fixture *f = *state;
+	struct tlbi_op op;
+
+	map_block(f);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN + 5, PG_LEVEL_4K,
+						BLOCK_PFN + 5, 0, STAGE2_PROT_W),
+			 0);
+	op = last_tlbi(f);
+	assert_int_equal(op.start, BLOCK_GFN);
+	assert_int_equal(op.nr, 512);
+	assert_int_equal(op.ttl, 2);
+}
+
 /* Pages of the fixture's block, mapped at 4K under one table. */
 static void map_pages(struct fixture *f, gfn_t first, gfn_t last)
 {
@@ -465,6 +492,7 @@ int main(void)
 		T(cmo_in_abort_pays_on_every_fault),
 		T(no_break_replaces_valid_by_valid),
 		T(a_page_fault_into_a_block_splits_it),
+		T(a_split_invalidates_the_block_at_its_level),
 		T(a_block_fault_over_a_table_collapses_it),
 		T(collapse_no_tlbi_skips_the_vmid_tlbi),
 		T(no_break_splits_without_a_tlbi),

@@ -278,6 +278,44 @@ static void splinter_flush_of_other_piece_keeps_it(void **state)
 	tlb_destroy(&tlb);
 }
 
+/* A splintered block's pieces are a block's to a level hint: the TLBI of
+ * the block (hint: its level) drops them, one hinted at 4K keeps them. */
+static void splinter_piece_keeps_its_leaf_level(void **state)
+{
+	const gfn_t base = 2 * PAGES_2M;
+	struct tlb tlb;
+	struct tlb_entry *e;
+
+	(void)state;
+	init_tlb(&tlb, TLB_HUGE_SPLINTER);
+	e = tlb_fill(&tlb, base + 300, make_leaf_spte(5120, 2, PG_LEVEL_2M, true), PG_LEVEL_2M);
+	assert_int_equal(e->level, PG_LEVEL_4K);
+	assert_int_equal(e->walk_level, PG_LEVEL_2M);
+	assert_int_equal(tlb_flush_range_at_level(&tlb, base + 300, 1, PG_LEVEL_4K), 0);
+	assert_non_null(tlb_lookup(&tlb, base + 300));
+	assert_int_equal(tlb_flush_range_at_level(&tlb, base, PAGES_2M, PG_LEVEL_2M), 1);
+	assert_null(tlb_lookup(&tlb, base + 300));
+	tlb_destroy(&tlb);
+}
+
+/* A flush hinted at one level drops the entries of that level in its
+ * range and keeps the others; with no hint it drops them all. */
+static void level_hint_keeps_other_levels(void **state)
+{
+	struct tlb tlb;
+
+	(void)state;
+	init_tlb(&tlb, TLB_HUGE_ENTRY);
+	tlb_fill(&tlb, 0, make_leaf_spte(4096, 1, PG_LEVEL_2M, true), PG_LEVEL_2M);
+	fill_4k(&tlb, PAGES_2M + 7);
+	assert_int_equal(tlb_flush_range_at_level(&tlb, 0, 2 * PAGES_2M, PG_LEVEL_4K), 1);
+	assert_non_null(tlb_lookup(&tlb, 3));
+	assert_null(tlb_lookup(&tlb, PAGES_2M + 7));
+	assert_int_equal(tlb_flush_range_at_level(&tlb, 0, 2 * PAGES_2M, TLB_ANY_LEVEL), 1);
+	assert_null(tlb_lookup(&tlb, 3));
+	tlb_destroy(&tlb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +332,8 @@ int main(void)
 		cmocka_unit_test(huge_entry_covers_1g),
 		cmocka_unit_test(splinter_caches_one_piece),
 		cmocka_unit_test(splinter_flush_of_other_piece_keeps_it),
+		cmocka_unit_test(splinter_piece_keeps_its_leaf_level),
+		cmocka_unit_test(level_hint_keeps_other_levels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

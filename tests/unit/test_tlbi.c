@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * arm64's broadcast TLBI: a vCPU drops exactly what a TLBI covers, at the
- * start of its next access and never in another thread; one that fell
+ * arm64's broadcast TLBI: a vCPU drops exactly what a TLBI covers (at the
+ * level its hint names, if it has one), at the start of its next access
+ * and never in another thread; one that fell
  * further behind than the log drops everything; and the DSB after a TLBI
  * waits for an access already in flight.
  */
@@ -93,6 +94,43 @@ static void range_and_block_tlbis(void **state)
 	assert_true(cached(900));
 }
 
+/* A TLBI by IPA hinted at level 3 (a 4K page) need not drop a level-2
+ * block entry, and the model's PEs keep it: a break that names the wrong
+ * level leaves the block in the TLB. The page inside its range goes. */
+static void ttl_hint_keeps_entries_of_other_levels(void **state)
+{
+	(void)state;
+	fill(0, PG_LEVEL_2M);
+	fill(700, PG_LEVEL_4K);
+	assert_int_equal(tlbi_ttl_of_level(PG_LEVEL_4K), 3);
+	assert_int_equal(tlbi_ttl_of_level(PG_LEVEL_2M), 2);
+	tlbi_broadcast_hinted(&f.kvm, 3, 1, 3);
+	tlbi_broadcast_hinted(&f.kvm, 700, 1, 3);
+	tlbi_access_begin(&f.vcpu);
+	tlbi_access_end(&f.vcpu);
+	assert_true(cached(3));
+	assert_false(cached(700));
+	/* Hinted at the block's own level, it goes. */
+	tlbi_broadcast_hinted(&f.kvm, 0, 512, 2);
+	tlbi_access_begin(&f.vcpu);
+	tlbi_access_end(&f.vcpu);
+	assert_false(cached(3));
+}
+
+/* With no hint (TTL 0: a range or an unknown level) both levels go. */
+static void unhinted_tlbi_drops_every_level(void **state)
+{
+	(void)state;
+	fill(0, PG_LEVEL_2M);
+	fill(700, PG_LEVEL_4K);
+	tlbi_broadcast_hinted(&f.kvm, 3, 1, TLBI_TTL_NONE);
+	tlbi_broadcast_hinted(&f.kvm, 700, 1, TLBI_TTL_NONE);
+	tlbi_access_begin(&f.vcpu);
+	tlbi_access_end(&f.vcpu);
+	assert_false(cached(3));
+	assert_false(cached(700));
+}
+
 static void vmid_tlbi_drops_everything(void **state)
 {
 	(void)state;
@@ -174,6 +212,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(access_applies_what_the_tlbi_covers, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(range_and_block_tlbis, setup, teardown),
+		cmocka_unit_test_setup_teardown(ttl_hint_keeps_entries_of_other_levels, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(unhinted_tlbi_drops_every_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(vmid_tlbi_drops_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(vcpu_behind_the_log_drops_everything, setup,
 						teardown),
