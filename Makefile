@@ -12,6 +12,7 @@
 #   make bench    benchmarks (hyperfine)
 #   make nightly  every scenario and variant, free mode and TSan, and the mutants
 #   make mutants  the mutation score: tests/mutants/ against the fixed variants
+#                 (after checking each one's recorded kill in a shifted tree)
 #   make setup    install missing Debian packages (as root) or print the line
 VERSION := 0.1.0
 
@@ -149,10 +150,15 @@ format-check:
 bench: stress
 	@scripts/bench.sh
 
-# Each tests/mutants/*.patch against the fixed variants; MUTANTS=glob picks
-# some, MUTANT_SECONDS sets each run's length.
+# Each tests/mutants/*.mutant against the fixed variants, after the check
+# that each one's recorded run still kills it in a copy of the tree whose
+# model/ and arch/ files all start 20 lines lower; MUTANTS=glob picks some,
+# MUTANT_SECONDS sets each run's length, MUTANT_SANITIZERS=1 adds the
+# ./stress-asan and ./stress-tsan runs (the builds there are).
 mutants: stress stress-cov
-	@tests/tools/mutants.py --only '$(or $(MUTANTS),*)' --seconds $(or $(MUTANT_SECONDS),1)
+	@tests/tools/mutants.py --shifted --only '$(or $(MUTANTS),*)'
+	@tests/tools/mutants.py --only '$(or $(MUTANTS),*)' --seconds $(or $(MUTANT_SECONDS),1) \
+		$(if $(MUTANT_SANITIZERS),--sanitizers)
 
 nightly: stress stress-tsan stress-cov
 	@scripts/nightly.sh

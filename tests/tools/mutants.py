@@ -1,23 +1,49 @@
 #!/usr/bin/env python3
 """The mutation score: can the fixed variants fail?
 
-Each tests/mutants/*.patch is one slip a developer could make in the fixed
-code (a flush moved after mmu_unlock, a barrier dropped, a range one page
-short), with one comment line saying what it breaks, or "equivalent:" and
-why it changes nothing. For each mutant this applies the patch in a scratch
-copy of the tree, rebuilds ./stress there (only the patched file recompiles),
-and runs the killing suite: every fixed variant, in every setting of
-`./stress --list --json`, whose coverage run executed a line the patch
-changes, under every scheduler and memory model. The first run that reports a
-violation kills the mutant; the rest are skipped.
+Each tests/mutants/NAME.mutant is one slip a developer could make in the
+fixed code (a flush moved after mmu_unlock, a barrier dropped, a range one
+page short), written as an edit by content: header lines
+
+    breaks: what it breaks          (or  equivalent: why it changes nothing)
+    file: model/notifier.c
+    function: kvm_mmu_notifier_invalidate_range_start
+    killed-by: vcpu-request/fixed random/sc --actors invalidator=2
+                                    (or  reached-by: for an equivalent one;
+                                     [stress-asan|stress-tsan] before the row
+                                     to run under a sanitizer build)
+    seed: 1
+
+then one or more pairs of fenced blocks, `replace:` (whole lines of that
+function's body as the tree has them) and `with:` (what replaces them). The
+function is found by its definition (its name at column 0 or after the
+return type, through its closing brace at column 0) and each replace block
+must occur in its body exactly once, so lines added, moved or reformatted
+elsewhere never break a mutant; one whose text is gone or there twice fails
+by name.
+
+For each mutant this writes the edit in a scratch copy of the tree,
+rebuilds ./stress there (only the mutated file recompiles), and runs the
+killing suite: every fixed variant, in every setting of `./stress --list
+--json`, whose coverage run executed a line the edit changes, under every
+scheduler and memory model (and with --sanitizers, under the ./stress-asan
+and ./stress-tsan builds there are). The first run that reports a violation
+kills the mutant; a sanitizer's report kills it too, labelled apart
+("killed by ASan"), so the score says how many plain ./stress runs killed.
 
 Coverage comes from ./stress-cov (gcov): one short free-mode and one
 random run per fixed variant and setting, each writing its counts under
 its own GCOV_PREFIX.
 
+--check-only only checks that every mutant applies at one place (no build);
+with --shifted, in a copy where every file under model/ and arch/ has 20
+more lines on top, too. --shifted alone runs each mutant's recorded run in
+that copy.
+
 Exit status: 0 when the kill rate reaches --min-rate and no mutant claimed
-equivalent was killed; 1 otherwise; 2 for bad arguments or a patch that does
-not apply or build.
+equivalent was killed (--shifted: every recorded run still kills, or still
+reaches and stays clean); 1 otherwise (a mutant that does not build, too); 2 for bad
+arguments or a mutant that does not apply; 3 when --shifted lacks a build it needs.
 """
 import argparse
 import concurrent.futures as cf
@@ -44,50 +70,175 @@ def die(msg, code=2):
     sys.exit(code)
 
 
+class MutantError(Exception):
+    """A mutant that no longer fits the tree, or a malformed file; the
+    message names it."""
+
+
+FENCE = "```"
+HEADER_KEYS = ("file", "function", "breaks", "equivalent", "killed-by", "reached-by", "seed")
+
+
 class Mutant:
+    """One tests/mutants/NAME.mutant: header lines `key: value`, then one or
+    more `replace:` / `with:` pairs of fenced blocks, each a run of whole
+    lines of `function`'s body in `file` and what replaces it."""
+
     def __init__(self, path):
         self.path = path
-        self.name = os.path.basename(path)[:-len(".patch")]
-        text = open(path).read()
-        first = text.splitlines()[0] if text else ""
-        if not first.startswith("# "):
-            die(f"{path}: the first line must be '# what it breaks' or '# equivalent: why'")
-        self.comment = first[2:].strip()
-        self.equivalent = self.comment.startswith("equivalent:")
-        self.changed = parse_changed_lines(path, text)
-        if not self.changed:
-            die(f"{path}: no hunk")
+        self.name = os.path.basename(path)[:-len(".mutant")]
+        self.head, self.edits = parse_mutant(self.name, open(path).read())
+        for key in ("file", "function"):
+            if key not in self.head:
+                raise MutantError(f"{self.name}: no '{key}:' line")
+        if ("breaks" in self.head) == ("equivalent" in self.head):
+            raise MutantError(f"{self.name}: give either 'breaks:' or 'equivalent:'")
+        self.equivalent = "equivalent" in self.head
+        self.comment = (f"equivalent: {self.head['equivalent']}" if self.equivalent
+                        else self.head["breaks"])
+        self.file = self.head["file"]
+        self.function = self.head["function"]
+        run = self.head.get("reached-by" if self.equivalent else "killed-by")
+        self.run = parse_run(self.name, run) if run else None
+        self.binary = self.run[0] if self.run else "stress"
+        self.seed = int(self.head.get("seed", "1"))
+        self.changed = None  # {file: set of line numbers}, once located
 
 
-def parse_changed_lines(path, text):
-    """{file: set of old line numbers the patch changes}; an insertion
-    counts the old lines on either side of it, a deletion the line after it
-    too (gcov may charge a barrier macro's code to the next statement)."""
-    changed, cur, old = {}, None, 0
-    for line in text.splitlines():
-        if line.startswith("--- "):
+def parse_mutant(name, text):
+    head, edits, block, lines = {}, [], None, text.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line in ("replace:", "with:"):
+            if i >= len(lines) or lines[i] != FENCE:
+                raise MutantError(f"{name}: '{line}' must be followed by a {FENCE} line")
+            end = i + 1
+            while end < len(lines) and lines[end] != FENCE:
+                end += 1
+            if end == len(lines):
+                raise MutantError(f"{name}: unclosed {FENCE} block after '{line}'")
+            body = lines[i + 1:end]
+            i = end + 1
+            if line == "replace:":
+                if block is not None:
+                    raise MutantError(f"{name}: 'replace:' without its 'with:'")
+                if not body:
+                    raise MutantError(f"{name}: an empty 'replace:' block")
+                block = body
+            else:
+                if block is None:
+                    raise MutantError(f"{name}: 'with:' without a 'replace:' before it")
+                edits.append((block, body))
+                block = None
             continue
-        if line.startswith("+++ "):
-            cur = re.sub(r"^b/", "", line[4:].split("\t")[0].strip())
-            changed.setdefault(cur, set())
+        if not line.strip():
             continue
-        m = re.match(r"^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@", line)
-        if m:
-            old = int(m.group(1))
+        key, sep, value = line.partition(":")
+        if not sep or key not in HEADER_KEYS or edits or block is not None:
+            raise MutantError(f"{name}: unexpected line '{line}' (header keys: "
+                              f"{', '.join(HEADER_KEYS)}, then replace:/with: blocks)")
+        head[key] = value.strip()
+    if block is not None:
+        raise MutantError(f"{name}: 'replace:' without its 'with:'")
+    if not edits:
+        raise MutantError(f"{name}: no replace:/with: pair")
+    return head, edits
+
+
+def parse_run(name, text):
+    """'[stress-asan|stress-tsan] scenario/variant mode [options...]' ->
+    (binary, (scenario, variant, options), mode)."""
+    words = text.split()
+    binary = words.pop(0) if words and words[0] in ("stress-asan", "stress-tsan") else "stress"
+    if len(words) < 2 or words[0].count("/") != 1 or words[1] not in MODES:
+        raise MutantError(f"{name}: the run '{text}' is not '[stress-asan|stress-tsan] "
+                          f"scenario/variant mode [options]' with mode one of {', '.join(MODES)}")
+    scenario, variant = words[0].split("/")
+    return binary, (scenario, variant, tuple(words[2:])), words[1]
+
+
+DEF_START = re.compile(r"^[A-Za-z_]")
+
+
+def function_span(lines, name):
+    """(first, last) line indices of the one definition of `name`: the line
+    naming it at column 0 or after its return type, through its closing
+    brace at column 0. None if there is none; MutantError if several."""
+    call = re.compile(r"(?:^|[\s*])" + re.escape(name) + r"\s*\(")
+    spans = []
+    for i, line in enumerate(lines):
+        if not DEF_START.match(line) or not call.search(line):
             continue
-        if cur is None or not line or line[0] not in " -+":
+        if not is_definition(lines, i, line.index(name)):
             continue
-        if line[0] == " ":
-            old += 1
-        elif line[0] == "-":
-            changed[cur].update({old, old + 1})
-            old += 1
-        else:
-            changed[cur].update({old - 1, old})
-    for f, lines in changed.items():
-        if not lines:
-            die(f"{path}: no changed line in {f}")
-    return changed
+        end = i + 1
+        while end < len(lines) and lines[end] != "}":
+            end += 1
+        if end == len(lines):
+            raise MutantError(f"{name}() has no closing brace at column 0")
+        spans.append((i, end))
+    if len(spans) > 1:
+        raise MutantError(f"{name}() is defined {len(spans)} times")
+    return spans[0] if spans else None
+
+
+def is_definition(lines, i, col):
+    """After the parameter list's closing parenthesis comes '{', not ';' or
+    ',' (a prototype or a call)."""
+    depth, seen = 0, False
+    for j in range(i, min(i + 40, len(lines))):
+        for ch in lines[j][col if j == i else 0:]:
+            if ch == "(":
+                depth, seen = depth + 1, True
+            elif ch == ")":
+                depth -= 1
+            elif seen and depth == 0 and not ch.isspace():
+                return ch == "{"
+    return False
+
+
+def locate(m, lines):
+    """Apply m's edits to the lines of its file; returns (new lines, the
+    1-based line numbers each edit replaces, widened by one on each side:
+    gcov may charge a deleted barrier's code to the next statement). Each
+    edit's text must occur exactly once in the function as the tree has it,
+    the edits not overlapping; MutantError names the mutant otherwise."""
+    span = function_span(lines, m.function)
+    if span is None:
+        raise MutantError(f"{m.name}: no definition of {m.function}() in {m.file}")
+    first, last = span
+    body = lines[first:last + 1]
+    places, changed = [], set()
+    for n, (old, new) in enumerate(m.edits, 1):
+        at = [k for k in range(len(body) - len(old) + 1) if body[k:k + len(old)] == old]
+        if len(at) != 1:
+            what = "is not in" if not at else f"occurs {len(at)} times in"
+            raise MutantError(f"{m.name}: edit {n}'s text {what} {m.function}() in {m.file}")
+        places.append((first + at[0], old, new))
+    places.sort()
+    for (k, old, _), (k2, _, _) in zip(places, places[1:]):
+        if k + len(old) > k2:
+            raise MutantError(f"{m.name}: two edits overlap in {m.function}()")
+    out = list(lines)
+    for k, old, new in reversed(places):
+        out[k:k + len(old)] = new
+        changed.update(range(k, k + len(old) + 2))  # 1-based: k+1 .. k+len, and one either side
+    return out, changed
+
+
+def read_lines(path):
+    with open(path) as f:
+        return f.read().split("\n")
+
+
+def mutated_text(m, root):
+    """The mutant's file under root as text, mutated; sets m.changed."""
+    lines = read_lines(os.path.join(root, m.file))
+    out, changed = locate(m, lines)
+    m.changed = {m.file: changed}
+    return "\n".join(out)
 
 
 def full_roster(scenario):
@@ -130,9 +281,11 @@ def run_args(row, mode, seconds, seed):
     return args
 
 
-def gcov_lines(prefix_build):
+def gcov_lines(prefix_build, cov_build=None, root=ROOT):
     """{source path: set of executed lines} from the .gcda files under
-    prefix_build, with the .gcno files of build-cov beside them."""
+    prefix_build, with the .gcno files of cov_build (build-cov) beside
+    them; paths as compiled, from root."""
+    cov_build = cov_build or os.path.join(ROOT, "build-cov")
     hit = {}
     for d, _, files in os.walk(prefix_build):
         gcdas = [os.path.join(d, f) for f in files if f.endswith(".gcda")]
@@ -140,9 +293,8 @@ def gcov_lines(prefix_build):
             continue
         rel = os.path.relpath(d, prefix_build)
         for g in gcdas:
-            shutil.copy(os.path.join(ROOT, "build-cov", rel, os.path.basename(g)[:-5] + ".gcno"),
-                        d)
-        out = subprocess.run(["gcov", "-j", "-t", "-o", d, *gcdas], cwd=ROOT,
+            shutil.copy(os.path.join(cov_build, rel, os.path.basename(g)[:-5] + ".gcno"), d)
+        out = subprocess.run(["gcov", "-j", "-t", "-o", d, *gcdas], cwd=root,
                              capture_output=True, text=True).stdout
         for line in out.splitlines():
             for f in json.loads(line)["files"]:
@@ -199,34 +351,90 @@ def measure_coverage(rows, workdir, jobs):
     return cov
 
 
-def make_scratch(workdir):
-    """A copy of the tree's sources and its build/ objects, mtimes kept,
-    so a patched file is the only one make recompiles."""
-    scratch = os.path.join(workdir, "tree")
+# Each binary a mutant can be run under, and its object directory.
+BINARIES = {"stress": "build", "stress-asan": "build-asan", "stress-tsan": "build-tsan",
+            "stress-cov": "build-cov"}
+SHIFT_DIRS = ("model", "arch")
+SHIFT_LINES = 20
+
+
+def shift_text(text):
+    """SHIFT_LINES comment lines on top: every line of the file moves down,
+    which no mutant may notice."""
+    return "".join(f"/* shifted {i + 1} of {SHIFT_LINES} */\n" for i in range(SHIFT_LINES)) + text
+
+
+def make_scratch(workdir, name="tree", shifted=False, binaries=()):
+    """A copy of the tree's sources and of the objects and binaries named,
+    mtimes kept, so a mutated file is the only one make recompiles; with
+    shifted, every file under model/ and arch/ has SHIFT_LINES more lines
+    on top (and everything that includes them recompiles once)."""
+    scratch = os.path.join(workdir, name)
     shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
     files = subprocess.check_output(["git", "ls-files", "-z"], cwd=ROOT).split(b"\0")
     for f in files:
         f = f.decode()
         if f and os.path.exists(os.path.join(ROOT, f)):
-            os.makedirs(os.path.dirname(os.path.join(scratch, f)) or scratch, exist_ok=True)
-            shutil.copy2(os.path.join(ROOT, f), os.path.join(scratch, f))
-    shutil.copytree(os.path.join(ROOT, "build"), os.path.join(scratch, "build"), symlinks=True)
-    shutil.copy2(os.path.join(ROOT, "stress"), os.path.join(scratch, "stress"))
+            dst = os.path.join(scratch, f)
+            os.makedirs(os.path.dirname(dst) or scratch, exist_ok=True)
+            if shifted and f.split("/")[0] in SHIFT_DIRS:
+                with open(os.path.join(ROOT, f)) as src, open(dst, "w") as out:
+                    out.write(shift_text(src.read()))
+            else:
+                shutil.copy2(os.path.join(ROOT, f), dst)
+    for binary in binaries:
+        shutil.copytree(os.path.join(ROOT, BINARIES[binary]),
+                        os.path.join(scratch, BINARIES[binary]), symlinks=True)
+        shutil.copy2(os.path.join(ROOT, binary), os.path.join(scratch, binary))
     return scratch
 
 
-def patch(scratch, path, reverse=False):
-    """git apply, as outside any repository: the scratch tree may lie inside
-    this one, whose paths it must not touch."""
-    env = dict(os.environ, GIT_CEILING_DIRECTORIES=os.path.dirname(scratch))
-    args = ["git", "apply", *(["-R"] if reverse else []), path]
-    return subprocess.run(args, cwd=scratch, env=env, capture_output=True, text=True)
+class Applied:
+    """A mutant written into a scratch tree, the original put back on exit
+    (with a new mtime, so the next build recompiles it)."""
+
+    def __init__(self, scratch, m):
+        self.path = os.path.join(scratch, m.file)
+        self.text = mutated_text(m, scratch)
+
+    def __enter__(self):
+        with open(self.path) as f:
+            self.original = f.read()
+        with open(self.path, "w") as f:
+            f.write(self.text)
+        return self
+
+    def __exit__(self, *exc):
+        with open(self.path, "w") as f:
+            f.write(self.original)
 
 
-def build(scratch):
-    p = subprocess.run(["make", "-s", "-C", scratch, "stress"], capture_output=True, text=True)
+def build(scratch, binaries=("stress",)):
+    p = subprocess.run(["make", "-s", "-C", scratch, *binaries], capture_output=True, text=True)
     return p.returncode == 0, p.stderr[-2000:]
+
+
+def check_applies(mutants, root, shifted_root=None):
+    """One line per mutant: 'applies NAME' or 'FAILS NAME: why'. With
+    shifted_root (the same tree, shifted), the mutant must also apply there
+    and give the same file shifted: it changed the same one place."""
+    bad = 0
+    for m in mutants:
+        try:
+            text = mutated_text(m, root)
+            if shifted_root:
+                moved = mutated_text(m, shifted_root)
+                if m.file.split("/")[0] in SHIFT_DIRS:
+                    text = shift_text(text)
+                if moved != text:
+                    raise MutantError(f"{m.name}: changes another place in the shifted tree")
+            print(f"applies {m.name}")
+        except MutantError as e:
+            bad += 1
+            why = str(e)
+            print(f"FAILS {why if why.startswith(m.name + ':') else f'{m.name}: {why}'}")
+    return bad
 
 
 # gcov counts a statement on its first line: a change to the second line of
@@ -247,12 +455,34 @@ def kill_suite(mutant, rows, cov):
     return chosen
 
 
-def hunt(scratch, suite, modes, seconds, seed, jobs):
-    """Run every row in every mode, two at a time; stop at the first
-    violation. Returns (verdict, row, mode, runs)."""
-    stress = os.path.join(scratch, "stress")
+# A sanitizer's report on stderr, and the name its kill is counted under.
+SANITIZER_REPORTS = [("ERROR: AddressSanitizer", "ASan"), ("runtime error:", "UBSan"),
+                     ("WARNING: ThreadSanitizer", "TSan"), ("ERROR: LeakSanitizer", "LSan")]
+
+
+def verdict_of(p):
+    """'killed by ASan' (or UBSan, TSan, LSan) when a sanitizer reported,
+    whatever the exit status; 'killed' for the oracle's exit 1; None for a
+    clean run; 'exit N' otherwise."""
+    for marker, name in SANITIZER_REPORTS:
+        if marker in p.stderr:
+            return f"killed by {name}"
+    if p.returncode == 0:
+        return None
+    return "killed" if p.returncode == 1 else f"exit {p.returncode}"
+
+
+def run_one(scratch, binary, row, mode, seconds, seed):
+    return subprocess.run([os.path.join(scratch, binary), *run_args(row, mode, seconds, seed)],
+                          cwd=scratch, capture_output=True, text=True)
+
+
+def hunt(scratch, suite, modes, seconds, seed, jobs, binaries=("stress",)):
+    """Run every row in every mode, under each binary in turn, two at a
+    time; stop at the first violation or sanitizer report. Returns
+    (verdict, row, mode, binary, runs)."""
     # Free mode runs the full roster already.
-    todo = [(row, mode) for mode in modes for row in suite
+    todo = [(binary, row, mode) for binary in binaries for mode in modes for row in suite
             if not (mode == "free" and "--actors" in row[2])]
     found = []
     lock = threading.Lock()
@@ -263,21 +493,19 @@ def hunt(scratch, suite, modes, seconds, seed, jobs):
             if found:
                 return
             runs[0] += 1
-        row, mode = item
-        p = subprocess.run([stress, *run_args(row, mode, seconds, seed)], cwd=scratch,
-                           capture_output=True, text=True)
-        if p.returncode == 0:
+        binary, row, mode = item
+        verdict = verdict_of(run_one(scratch, binary, row, mode, seconds, seed))
+        if verdict is None:
             return
         with lock:
             if not found:
-                found.append(("killed" if p.returncode == 1 else f"exit {p.returncode}",
-                              row, mode))
+                found.append((verdict, row, mode, binary))
 
     with cf.ThreadPoolExecutor(jobs) as ex:
         list(ex.map(one, todo))
     if found:
         return (*found[0], runs[0])
-    return "survived", None, None, runs[0]
+    return "survived", None, None, None, runs[0]
 
 
 def hunt_every_mode(scratch, suite, modes, a):
@@ -285,23 +513,133 @@ def hunt_every_mode(scratch, suite, modes, a):
     that did not."""
     runs = 0
     for mode in modes:
-        verdict, row, _, n = hunt(scratch, suite, [mode], a.seconds, a.seed, a.jobs)
+        verdict, row, _, binary, n = hunt(scratch, suite, [mode], a.seconds, a.seed, a.jobs)
         runs += n
-        if verdict != "killed":
-            return f"{verdict} under {mode}", None, None, runs
-    return "killed", row, "+".join(modes), runs
+        if not verdict.startswith("killed"):
+            return f"{verdict} under {mode}", None, None, None, runs
+    return "killed", row, "+".join(modes), binary, runs
 
 
-def describe(row, mode):
+def describe(row, mode, binary="stress"):
     scenario, variant, setting = row
-    return f"{scenario}/{variant} {mode}{' ' + ' '.join(setting) if setting else ''}"
+    return (("" if binary == "stress" else f"{binary} ") +
+            f"{scenario}/{variant} {mode}{' ' + ' '.join(setting) if setting else ''}")
+
+
+def reached(m, hit):
+    """Whether a coverage run executed a line m changes (m.changed as
+    located in the tree that run was built from)."""
+    near = {f: {n - k for n in lines for k in range(STATEMENT_LINES)}
+            for f, lines in m.changed.items()}
+    return any(hit.get(f, set()) & lines for f, lines in near.items())
+
+
+# A run of an equivalent mutant in the shifted check: long enough to reach
+# its lines, and a clean run proves nothing more for being longer.
+EQUIVALENT_SECONDS = 1
+
+
+def run_shifted(mutants, a):
+    """The kill check on the shifted copy: each mutant, applied there, built
+    and run once with the run its file records (seed included) under the
+    binary it names, for at most --seconds (it stops at its first
+    violation); killed, or for an equivalent one clean and reached
+    (its lines executed by a ./stress-cov build of the shifted tree)."""
+    start = time.time()
+    missing = [m.name for m in mutants if m.run is None]
+    if missing:
+        die(f"no killed-by:/reached-by: run recorded in {', '.join(missing)}")
+    wanted = {"stress"} | {m.binary for m in mutants}
+    if any(m.equivalent for m in mutants):
+        wanted.add("stress-cov")
+    absent = [b for b in sorted(wanted) if not os.path.exists(os.path.join(ROOT, b))]
+    if absent:
+        die(f"--shifted needs {', '.join(absent)} built (make {' '.join(absent)})", 3)
+    scratch = make_scratch(a.out, "tree-shifted", shifted=True, binaries=sorted(wanted))
+    ok, err = build(scratch, sorted(wanted))
+    if not ok:
+        die(f"the shifted tree does not build:\n{err}")
+    print(f"shifted tree built in {time.time() - start:.0f} s", flush=True)
+    held = bad = 0
+    table = ["| mutant | run | verdict | s |", "|---|---|---|---|"]
+    for m in mutants:
+        t0 = time.time()
+        binary, row, mode = m.run
+        verdict = ""
+        if m.equivalent:
+            mutated_text(m, scratch)  # m.changed, in the shifted tree's lines
+            prefix = os.path.join(a.out, "shifted-coverage", m.name)
+            shutil.rmtree(prefix, ignore_errors=True)
+            env = dict(os.environ, GCOV_PREFIX=prefix, GCOV_PREFIX_STRIP="0")
+            subprocess.run([os.path.join(scratch, "stress-cov"),
+                            *run_args(row, mode, EQUIVALENT_SECONDS, m.seed)],
+                           cwd=scratch, env=env, capture_output=True)
+            hit = gcov_lines(prefix + os.path.join(scratch, "build-cov"),
+                             os.path.join(scratch, "build-cov"), scratch)
+            verdict = "reached, " if reached(m, hit) else "unreached, "
+        with Applied(scratch, m):
+            ok, err = build(scratch, [binary])
+            seconds = EQUIVALENT_SECONDS if m.equivalent else a.seconds
+            got = (verdict_of(run_one(scratch, binary, row, mode, seconds, m.seed))
+                   if ok else "does not build")
+        if m.equivalent:
+            verdict += got or "clean"
+            good = verdict == "reached, clean"
+        else:
+            verdict = got or "survived"
+            good = verdict.startswith("killed")
+        held += good
+        bad += not good
+        line = (f"| {m.name} | {describe(row, mode, binary)} seed {m.seed} | {verdict} "
+                f"| {time.time() - t0:.0f} |")
+        table.append(line)
+        print(line, flush=True)
+    summary = (f"mutants (shifted {SHIFT_LINES} lines): {held} of {len(mutants)} hold "
+               f"(kills kill, equivalent ones reached and clean); {bad} do not; "
+               f"{time.time() - start:.0f} s")
+    with open(os.path.join(a.out, "mutants-shifted.md"), "w") as f:
+        f.write("\n".join(table) + "\n\n" + summary + "\n")
+    print(summary)
+    return 0 if not bad else 1
+
+
+def load_mutants(directory, globs):
+    names = sorted(f[:-len(".mutant")] for f in os.listdir(directory) if f.endswith(".mutant"))
+    stale = sorted(f for f in os.listdir(directory) if f.endswith(".patch"))
+    if stale:
+        die(f"{directory}: {', '.join(stale)}: mutants are .mutant files now")
+    chosen = [n for n in names if any(fnmatch.fnmatch(n, g) for g in globs)]
+    if not chosen:
+        die(f"no mutant matches '{','.join(globs)}'")
+    mutants = []
+    for n in chosen:
+        try:
+            mutants.append(Mutant(os.path.join(directory, n + ".mutant")))
+        except MutantError as e:
+            die(str(e))
+    return mutants
+
+
+def sanitizer_binaries(wanted):
+    """The sanitizer builds there are, with a word when there are none."""
+    if not wanted:
+        return []
+    there = [b for b in ("stress-asan", "stress-tsan") if os.path.exists(os.path.join(ROOT, b))]
+    if not there:
+        print("mutants: no ./stress-asan or ./stress-tsan built: plain ./stress runs only",
+              flush=True)
+    return there
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", default="*",
                     help="run the mutants whose name matches one of these globs (a,b*,...)")
-    ap.add_argument("--seconds", type=float, default=1, help="each run's duration (default 1)")
+    ap.add_argument("--dir", default=os.path.join(ROOT, "tests", "mutants"),
+                    help="the directory of .mutant files (default tests/mutants)")
+    ap.add_argument("--seconds", type=float,
+                    help="each run's duration (default 1; with --shifted, 10: the most a "
+                    "recorded kill may take, the run stopping at it)")
     ap.add_argument("--seed", type=int, default=1, help="each run's seed (default 1)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--out", default=os.path.join(ROOT, "mutants-out"),
@@ -315,9 +653,18 @@ def main():
                     help=f"sched/memory,... (default all: {','.join(MODES)})")
     ap.add_argument("--every-mode", action="store_true",
                     help="killed only if each of --modes kills it on its own")
+    ap.add_argument("--sanitizers", action="store_true",
+                    help="after the plain ./stress runs, the suite under ./stress-asan and "
+                    "./stress-tsan too (those built); a report is a kill of its own label")
     ap.add_argument("--check-only", action="store_true",
-                    help="only check that every patch parses and applies")
+                    help="only check that every mutant applies, at one place (no build)")
+    ap.add_argument("--shifted", action="store_true",
+                    help=f"in a copy with {SHIFT_LINES} lines more atop every file under "
+                    f"{' and '.join(SHIFT_DIRS)}/: with --check-only, that every mutant applies "
+                    "there at the same place; else that each one's recorded run still kills it")
     a = ap.parse_args()
+    if a.seconds is None:
+        a.seconds = 10 if a.shifted and not a.check_only else 1
     if a.seconds <= 0 or a.jobs < 1:
         die("--seconds must be above 0 and --jobs at least 1")
     a.out = os.path.abspath(a.out)
@@ -325,22 +672,23 @@ def main():
     for mode in modes:
         if mode not in MODES:
             die(f"--modes: '{mode}' is not one of {', '.join(MODES)}")
-    globs = a.only.split(",")
-    paths = sorted(p for p in (os.path.join(ROOT, "tests", "mutants", f)
-                               for f in os.listdir(os.path.join(ROOT, "tests", "mutants")))
-                   if p.endswith(".patch") and
-                   any(fnmatch.fnmatch(os.path.basename(p)[:-6], g) for g in globs))
-    if not paths:
-        die(f"no mutant matches '{a.only}'")
-    mutants = [Mutant(p) for p in paths]
+    mutants = load_mutants(os.path.abspath(a.dir), a.only.split(","))
     os.makedirs(a.out, exist_ok=True)
-    scratch = make_scratch(a.out)
-    for m in mutants:
-        if patch(scratch, m.path).returncode or patch(scratch, m.path, reverse=True).returncode:
-            die(f"{m.path} does not apply to the tree")
     if a.check_only:
-        print(f"mutants: {len(mutants)} patches parse and apply")
-        return 0
+        shifted = make_scratch(a.out, "tree-shifted-sources", shifted=True) if a.shifted else None
+        bad = check_applies(mutants, ROOT, shifted)
+        where = " here and in the shifted tree" if a.shifted else ""
+        print(f"mutants: {len(mutants) - bad} of {len(mutants)} apply{where}")
+        return 2 if bad else 0
+    for m in mutants:
+        try:
+            mutated_text(m, ROOT)
+        except MutantError as e:
+            die(str(e))
+    if a.shifted:
+        return run_shifted(mutants, a)
+    binaries = ["stress", *sanitizer_binaries(a.sanitizers)]
+    scratch = make_scratch(a.out, binaries=binaries)
     start = time.time()
     if a.rows:
         rows = [(*r.split("/", 1), tuple(["--actors", a.actors] if a.actors else []))
@@ -354,36 +702,38 @@ def main():
         print(f"coverage: {sum(c is not None for c in cov)} fixed-variant rows "
               f"in {time.time() - start:.0f} s", flush=True)
     table = ["| mutant | what it breaks | verdict | by | runs | s |", "|---|---|---|---|---|---|"]
-    killed = survived = unreached = eq_ok = eq_killed = crashed = unbuilt = 0
+    by_label = {}
+    survived = unreached = eq_ok = eq_killed = crashed = unbuilt = 0
     for m in mutants:
         t0 = time.time()
-        if patch(scratch, m.path).returncode:
-            die(f"{m.path} does not apply")
-        ok, err = build(scratch)
-        suite = rows if cov is None else kill_suite(m, rows, cov)
-        if not ok:
-            # Reported and counted, and the others still run.
-            print(f"mutants: {m.path} does not build:\n{err}", file=sys.stderr)
-            verdict, row, mode, runs = "does not build", None, None, 0
-        elif not suite:
-            verdict, row, mode, runs = "unreached", None, None, 0
-        elif a.every_mode:
-            verdict, row, mode, runs = hunt_every_mode(scratch, suite, modes, a)
-        else:
-            verdict, row, mode, runs = hunt(scratch, suite, modes, a.seconds, a.seed, a.jobs)
-        patch(scratch, m.path, reverse=True)
-        by = describe(row, mode) if row else "-"
+        with Applied(scratch, m):
+            ok, err = build(scratch, binaries)
+            suite = rows if cov is None else kill_suite(m, rows, cov)
+            if not ok:
+                # Reported and counted, and the others still run.
+                print(f"mutants: {m.name} does not build:\n{err}", file=sys.stderr)
+                verdict, row, mode, binary, runs = "does not build", None, None, None, 0
+            elif not suite:
+                verdict, row, mode, binary, runs = "unreached", None, None, None, 0
+            elif a.every_mode:
+                verdict, row, mode, binary, runs = hunt_every_mode(scratch, suite, modes, a)
+            else:
+                verdict, row, mode, binary, runs = hunt(scratch, suite, modes, a.seconds,
+                                                        a.seed, a.jobs, binaries)
+        by = describe(row, mode, binary) if row else "-"
         if verdict == "does not build":
             unbuilt += 1
         elif m.equivalent:
-            if verdict == "killed":
+            if verdict.startswith("killed"):
                 eq_killed += 1
-                verdict = "killed, but claimed equivalent"
+                verdict += ", but claimed equivalent"
             else:
                 eq_ok += 1
                 verdict = f"equivalent ({verdict})"
-        elif verdict == "killed":
-            killed += 1
+        elif verdict.startswith("killed"):
+            label = (verdict[len("killed by "):] if verdict != "killed" else
+                     "plain ./stress" if binary == "stress" else f"./{binary}'s oracle")
+            by_label[label] = by_label.get(label, 0) + 1
         elif verdict == "unreached":
             unreached += 1
         elif verdict == "survived":
@@ -394,10 +744,14 @@ def main():
                 f"| {time.time() - t0:.0f} |")
         table.append(line)
         print(line, flush=True)
-    build(scratch)
+    build(scratch, binaries)
+    killed = sum(by_label.values())
     scored = killed + survived + unreached + crashed
     rate = 100.0 * killed / scored if scored else 100.0
-    summary = (f"mutants: killed {killed} of {scored} non-equivalent ({rate:.0f}%); "
+    how = ", ".join(f"{n} by {label}" for label, n in sorted(
+        by_label.items(), key=lambda kv: kv[0] != "plain ./stress"))
+    summary = (f"mutants: killed {killed} of {scored} non-equivalent ({rate:.0f}%"
+               + (f": {how}" if how else "") + "); "
                f"survived {survived}, unreached {unreached}, harness errors {crashed}; "
                f"equivalent {eq_ok}" + (f", {eq_killed} claimed equivalent but killed"
                                         if eq_killed else "")
