@@ -18,6 +18,7 @@
 
 #include "../../arch/arch.h"
 #include "../../engine/run.h"
+#include "../../arch/arm64_pgtable.h"
 #include "../../model/stage2_policy.h"
 #include "../../workers/vm.h"
 
@@ -449,6 +450,45 @@ static void unmap_skips_tlbi_returns_nothing_to_flush(void **state)
 	assert_int_equal(pte_of(f, 20), 0);
 }
 
+/*
+ * A map walker that stepped into a table before a collapse retired it, and
+ * reads the table's entry only after it was freed (a retirement that did
+ * not wait for the grace period): the entry is poison, the walker reports
+ * walker-used-freed-table and returns -EAGAIN without writing into it. The
+ * 2M entry is set back to the table by hand: the pointer the late walker
+ * still holds.
+ */
+static void a_walker_in_a_freed_table_reports_and_backs_off(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = kvm_of(f);
+	_Atomic uint64_t *slot;
+	uint64_t table, block;
+
+	map_pages(f, BLOCK_GFN + 3, BLOCK_GFN + 4);
+	slot = stage2_slot_at(kvm, BLOCK_GFN, PG_LEVEL_2M);
+	table = atomic_load(slot);
+	assert_int_equal(
+		kvm_pgtable_stage2_map(kvm, BLOCK_GFN, PG_LEVEL_2M, BLOCK_PFN, 0, STAGE2_PROT_W),
+		0);
+	spt_rcu_barrier();
+	assert_int_equal(atomic_load(&spt_child_table(table)->spte[4]), SPTE_POISON);
+
+	block = atomic_exchange(slot, table);
+	f->nr_steps = 0;
+	assert_int_equal(kvm_pgtable_stage2_map(kvm, BLOCK_GFN + 4, PG_LEVEL_4K, BLOCK_PFN + 4, 0,
+						STAGE2_PROT_W),
+			 -EAGAIN);
+	expect_no_steps(f);
+	assert_int_equal(atomic_load(&f->vm.oracle.nr_violations), 1);
+	assert_int_equal(f->vm.oracle.kept[0].kind, VIOL_WALKER_USED_FREED_TABLE);
+	assert_int_equal(f->vm.oracle.kept[0].gfn, BLOCK_GFN + 4);
+	assert_int_equal(f->vm.oracle.kept[0].level, PG_LEVEL_4K);
+	assert_int_equal(atomic_load(&spt_child_table(table)->spte[4]), SPTE_POISON);
+	atomic_store(slot, block);
+	spt_quarantine_drain();
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -474,6 +514,7 @@ int main(void)
 		T(aging_invalidates_the_leaf_it_makes_old),
 		T(vmid_flush_on_ret_leaves_the_tlbi_to_core_code),
 		T(unmap_skips_tlbi_returns_nothing_to_flush),
+		T(a_walker_in_a_freed_table_reports_and_backs_off),
 	};
 #undef T
 
