@@ -489,6 +489,78 @@ static void a_walker_in_a_freed_table_reports_and_backs_off(void **state)
 	spt_quarantine_drain();
 }
 
+/* The host's notifier calls, as the ranges it was told of. */
+struct heard {
+	int starts, ends;
+	uint64_t start, end;
+};
+
+static void heard_start(void *arg, uint64_t start, uint64_t end)
+{
+	struct heard *h = arg;
+
+	h->starts++;
+	h->start = start;
+	h->end = end;
+}
+
+static void heard_end(void *arg, uint64_t start, uint64_t end)
+{
+	struct heard *h = arg;
+
+	h->ends++;
+	assert_int_equal(start, h->start);
+	assert_int_equal(end, h->end);
+}
+
+/*
+ * khugepaged's collapse of a block the host split: one notifier
+ * invalidation over the whole block, then the block is one THP again (a
+ * fault may map it as a stage-2 block), its pages keep their data, and the
+ * small frames are freed (their generations move on). A block that is a
+ * THP already, or holds no page, is left alone.
+ */
+static void the_host_collapses_a_split_thp_again(void **state)
+{
+	struct heard h = { 0 };
+	const struct hostmem_notifier n = { heard_start, heard_end, &h };
+	struct thread_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct hostmem hm = { 0 };
+	struct page_ref small, huge;
+
+	(void)state;
+	assert_non_null(ctx);
+	current_thread = ctx;
+	assert_int_equal(hostmem_init(&hm, 1024), 0);
+	assert_int_equal(hostmem_enable_huge(&hm, PG_LEVEL_2M, &n), 0);
+	assert_int_equal(hostmem_huge_blocks(&hm), 2);
+	hostmem_get_page(&hm, 5);
+	atomic_store(hostmem_content(&hm, 6), 42);
+	hostmem_free_frame(&hm, hostmem_unmap(&hm, 5)); /* splits the THP */
+	assert_int_equal(h.starts, 1);
+	small = hostmem_get_page(&hm, 6);
+	assert_int_equal(hostmem_mapping_level(&hm, 6, small.pfn), PG_LEVEL_4K);
+
+	assert_true(hostmem_collapse_thp(&hm, 0));
+	assert_int_equal(h.starts, 2);
+	assert_int_equal(h.ends, 2);
+	assert_int_equal(h.start, 0);
+	assert_int_equal(h.end, 512);
+	huge = hostmem_get_page(&hm, 6);
+	assert_int_equal(hostmem_mapping_level(&hm, 6, huge.pfn), PG_LEVEL_2M);
+	assert_int_not_equal(hostmem_get_page(&hm, 5).pfn, HVA_NO_FRAME);
+	assert_int_equal(atomic_load(hostmem_content(&hm, 6)), 42);
+	assert_int_equal(hostmem_frame_gen(&hm, small.pfn), small.gen + 1);
+	assert_int_equal(counter_read(&ctx->counters, CNT_THP_COLLAPSES), 1);
+
+	assert_false(hostmem_collapse_thp(&hm, 0));
+	assert_false(hostmem_collapse_thp(&hm, 1));
+	assert_int_equal(h.starts, 2);
+	hostmem_destroy(&hm);
+	current_thread = NULL;
+	free(ctx);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -515,6 +587,7 @@ int main(void)
 		T(vmid_flush_on_ret_leaves_the_tlbi_to_core_code),
 		T(unmap_skips_tlbi_returns_nothing_to_flush),
 		T(a_walker_in_a_freed_table_reports_and_backs_off),
+		cmocka_unit_test(the_host_collapses_a_split_thp_again),
 	};
 #undef T
 
