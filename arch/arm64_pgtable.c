@@ -243,6 +243,13 @@ static int map_walker_try_leaf(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t
 	uint64_t old = READ_ONCE(*ptep);
 	int ret;
 
+	/* The walk's first read inside the goal level's table: the table
+	 * may have been freed since map_walk_to() stepped into it. */
+	if (spt_walked_freed_table(old, gfn, level)) {
+		count(CNT_S2_EAGAIN, 1);
+		return -EAGAIN;
+	}
+
 	bool perms_only = !pte_needs_update(old, new);
 
 	if (perms_only && !(p->rebreak_perms && old != new)) {
@@ -307,6 +314,20 @@ static uint64_t split_block(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t ol
 }
 
 /*
+ * The walker has followed a table entry (kvm_pte_follow() in
+ * __kvm_pgtable_visit()) and will next read an entry of the child table:
+ * a walker preempted here, inside its RCU read-side section, is what the
+ * table's grace period waits for. Free mode may stretch the gap, as at any
+ * schedule point. Under a controlled scheduler it is no switch point, so
+ * every existing schedule stays the same.
+ */
+static void stepped_into_table(void)
+{
+	if (!lostflush_ctl && current_thread && current_thread->perturb)
+		sched_perturb(current_thread, 1);
+}
+
+/*
  * kvm_pgtable_walk() of the map walker from the root down to the goal
  * level: the slot there, or NULL (-EAGAIN: a racing walker holds an entry
  * on the way, or won it). Each level's load is an acquire, pairing with
@@ -320,7 +341,9 @@ static _Atomic uint64_t *map_walk_to(struct kvm *kvm, gfn_t gfn, int goal)
 		_Atomic uint64_t *ptep = &t->spte[spte_index(gfn, l)];
 		uint64_t pte = smp_load_acquire(ptep);
 
-		if (stage2_pte_locked(pte))
+		/* Poison: a table freed under this walk; installing a table
+		 * or breaking a block here would write into freed memory. */
+		if (stage2_pte_locked(pte) || spt_walked_freed_table(pte, gfn, l))
 			return NULL;
 		if (!stage2_pte_valid(pte))
 			pte = install_table(ptep, pte, l);
@@ -329,6 +352,7 @@ static _Atomic uint64_t *map_walk_to(struct kvm *kvm, gfn_t gfn, int goal)
 		if (!pte)
 			return NULL;
 		t = spt_child_table(pte);
+		stepped_into_table();
 	}
 	return &t->spte[spte_index(gfn, goal)];
 }
@@ -340,7 +364,7 @@ _Atomic uint64_t *stage2_slot_at(struct kvm *kvm, gfn_t gfn, int level)
 	for (int l = SPTE_ROOT_LEVEL; l > level; l--) {
 		uint64_t pte = smp_load_acquire(&t->spte[spte_index(gfn, l)]);
 
-		if (!pte_is_table(pte, l))
+		if (spt_walked_freed_table(pte, gfn, l) || !pte_is_table(pte, l))
 			return NULL;
 		t = spt_child_table(pte);
 	}

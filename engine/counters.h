@@ -12,7 +12,7 @@
 
 /* Counter ids are the subject's (model/counter_ids.h); the engine counts
  * one thing itself, in the last slot. */
-#define COUNTER_SLOTS 43
+#define COUNTER_SLOTS 44
 #define CNT_PERTURBATIONS (COUNTER_SLOTS - 1) /* schedule points that delayed */
 
 /* Written by one thread, read (relaxed) by the progress display. */

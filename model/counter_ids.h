@@ -52,6 +52,7 @@
 	X(S2_EAGAIN, "s2_eagain", "stage-2 faults that found the work done or locked (-EAGAIN)") \
 	X(S2_SPLITS, "s2_splits", "stage-2 blocks split into tables")                            \
 	X(S2_COLLAPSES, "s2_collapses", "stage-2 tables collapsed into blocks")                  \
+	X(THP_COLLAPSES, "thp_collapses", "host THPs collapsed again from small pages")          \
 	X(S2_REBREAKS, "s2_perm_rebreaks", "valid stage-2 leaves remade for permissions only")   \
 	X(DCACHE_PAGES, "dcache_clean_pages", "pages cleaned and invalidated to PoC")            \
 	X(ICACHE_PAGES, "icache_inval_pages", "pages invalidated in the I-cache to PoU")         \

@@ -364,3 +364,93 @@ void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn)
 	else
 		release_frame(hm, pfn);
 }
+
+uint64_t hostmem_huge_blocks(const struct hostmem *hm)
+{
+	return hm->huge_pages ? hm->nr_pages / hm->huge_pages : 0;
+}
+
+/* hpage_collapse_scan_pmd()'s verdict, roughly: small pages to collapse,
+ * and no THP there already. map_lock held. */
+static bool block_collapsible(struct hostmem *hm, uint64_t blk)
+{
+	return (blk + 1) * hm->huge_pages <= hm->nr_pages &&
+	       atomic_load_explicit(&hm->thp[blk], memory_order_relaxed) == HVA_NO_FRAME &&
+	       hm->hva_backed[blk];
+}
+
+/* A pool block allocated for a collapse that lost its race: wholly free
+ * again, never mapped. */
+static void release_huge_block(struct hostmem *hm, kvm_pfn_t base)
+{
+	for (uint64_t i = 0; i < hm->huge_pages; i++)
+		release_huge_frame(hm, base + i);
+}
+
+/*
+ * The switch of the host page table, map_lock held: every page of the
+ * block gets its frame in the new THP (the data is the hva's and goes with
+ * it: __collapse_huge_page_copy(); a page that had none is filled, as a
+ * none PTE within max_ptes_none is), and the frames it replaces are
+ * returned in old[] to be freed later. Returns how many.
+ */
+static uint64_t switch_to_thp(struct hostmem *hm, uint64_t blk, kvm_pfn_t base, kvm_pfn_t *old)
+{
+	uint64_t first = blk * hm->huge_pages, n = 0;
+
+	frames_filled(hm, base, hm->huge_pages);
+	/* Release: whoever reads a pfn from hva_pfn[] sees its generation. */
+	for (uint64_t i = 0; i < hm->huge_pages; i++) {
+		kvm_pfn_t was = atomic_exchange_explicit(&hm->hva_pfn[first + i], base + i,
+							 memory_order_acq_rel);
+
+		if (was != HVA_NO_FRAME)
+			old[n++] = was;
+	}
+	hm->hva_backed[blk] = (uint32_t)hm->huge_pages;
+	atomic_store_explicit(&hm->thp[blk], base, memory_order_release);
+	return n;
+}
+
+/*
+ * collapse_huge_page(): allocate the THP, then
+ * mmu_notifier_invalidate_range_start() over the block's range, switch the
+ * page table (pmdp_collapse_flush() and set_pmd_at(), here under
+ * map_lock), mmu_notifier_invalidate_range_end(); the small pages are
+ * freed after that, as __collapse_huge_page_copy() frees them once the
+ * secondary MMUs have dropped every translation of them. The notifier
+ * takes mmu_lock, so it runs with map_lock dropped, and the block is
+ * checked again under it: an unmap or a fault may have changed it.
+ */
+bool hostmem_collapse_thp(struct hostmem *hm, uint64_t blk)
+{
+	uint64_t first = blk * hm->huge_pages, last = first + hm->huge_pages, n = 0;
+	kvm_pfn_t base, *old;
+	bool collapsible;
+
+	pthread_mutex_lock(&hm->map_lock);
+	collapsible = hm->huge_pages && block_collapsible(hm, blk);
+	pthread_mutex_unlock(&hm->map_lock);
+	if (!collapsible)
+		return false;
+	base = alloc_huge_block(hm);
+	if (base == HVA_NO_FRAME)
+		return false;
+	old = malloc(hm->huge_pages * sizeof(*old));
+	HARNESS_NEED(old, "memory", "the small frames of a THP collapse");
+	hm->notifier.invalidate_start(hm->notifier.arg, first, last);
+	pthread_mutex_lock(&hm->map_lock);
+	collapsible = block_collapsible(hm, blk);
+	if (collapsible)
+		n = switch_to_thp(hm, blk, base, old);
+	pthread_mutex_unlock(&hm->map_lock);
+	hm->notifier.invalidate_end(hm->notifier.arg, first, last);
+	if (!collapsible)
+		release_huge_block(hm, base);
+	for (uint64_t i = 0; i < n; i++)
+		hostmem_free_frame(hm, old[i]);
+	free(old);
+	if (collapsible)
+		count(CNT_THP_COLLAPSES, 1);
+	return collapsible;
+}

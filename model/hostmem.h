@@ -102,6 +102,16 @@ struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva);
 kvm_pfn_t hostmem_unmap(struct hostmem *hm, uint64_t hva);
 /* Free a frame: its generation moves on; every old translation is now stale. */
 void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn);
+/*
+ * khugepaged's collapse_huge_page() of hva block blk (THPs on): a new THP
+ * backs the whole block, the MMU notifier hearing of the block's range
+ * around the switch, and the small frames are freed once the invalidation
+ * has ended. False if it did nothing: the block is a THP already, holds no
+ * page, lies past the mapping, or the pool has no free block.
+ */
+bool hostmem_collapse_thp(struct hostmem *hm, uint64_t blk);
+/* Whole hva blocks the mapping holds (0 with THPs off). */
+uint64_t hostmem_huge_blocks(const struct hostmem *hm);
 
 static inline uint32_t hostmem_frame_gen(struct hostmem *hm, kvm_pfn_t pfn)
 {

@@ -302,4 +302,20 @@ void spt_free_table_now(struct spt_table *t);
 /* Free what a controlled execution retired; every fiber has returned. */
 void kvm_free_retired_tables(struct kvm *kvm);
 
+/*
+ * What every entry of a freed page table holds while it waits in the
+ * quarantine (model/spt_quarantine.c): no real PTE is this value (bit 56
+ * is in no field of one), and it is not present (bits 0 and 62 clear), so
+ * a walker that misses the check below finds nothing rather than follows
+ * a wild pointer. SLUB's POISON_FREE bytes, less those two bits.
+ */
+#define SPTE_POISON 0x2b6b6b6b6b6b6b6aULL
+/* A software walker (or a vCPU's hardware walk) read pte from the entry
+ * for gfn at level: true if the entry is a freed table's poison, and the
+ * read is reported as walker-used-freed-table. The walker then gives up,
+ * as it would on an entry a racing walker holds. */
+bool spt_walked_freed_table(uint64_t pte, gfn_t gfn, int level);
+/* Free every table the quarantine still holds. */
+void spt_quarantine_drain(void);
+
 #endif

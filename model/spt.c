@@ -69,6 +69,8 @@ static uint64_t walk_root(struct spt_table *root, gfn_t gfn, int *level, bool th
 		uint64_t spte = through_model ? smp_load_acquire(slot)
 					      : atomic_load_explicit(slot, memory_order_acquire);
 
+		if (spt_walked_freed_table(spte, gfn, l))
+			return 0;
 		if (!is_shadow_present_pte(spte))
 			return 0;
 		if (is_last_spte(spte, l)) {
@@ -110,6 +112,10 @@ _Atomic uint64_t *spt_slot_root(struct spt_table *root, gfn_t gfn, int level)
 		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];
 		uint64_t spte = smp_load_acquire(slot);
 
+		/* Poison, not 0: installing a child here would write into a
+		 * freed table. */
+		if (spt_walked_freed_table(spte, gfn, l))
+			return NULL;
 		/* A frozen SPTE: this walk is inside a table that was taken
 		 * out of the tree; give up, the access retries from the root. */
 		if (spte == SPTE_FROZEN)
@@ -168,7 +174,7 @@ uint64_t spt_zap_gfn_root(struct spt_table *root, gfn_t gfn, int *level)
 		_Atomic uint64_t *slot = &t->spte[spte_index(gfn, l)];
 		uint64_t spte = smp_load_acquire(slot);
 
-		if (!is_shadow_present_pte(spte)) {
+		if (spt_walked_freed_table(spte, gfn, l) || !is_shadow_present_pte(spte)) {
 			*level = l;
 			return 0;
 		}

@@ -13,6 +13,9 @@
 struct spt_table *spt_alloc_table(void);
 /* Free a table and every table below it (level: the table's). */
 void spt_free_tree(struct spt_table *t, int level);
+/* Poison a freed table and hold it in the quarantine, freeing the
+ * oldest table there if it is full (model/spt_quarantine.c). */
+void spt_quarantine_table(struct spt_table *t);
 /* The table a non-leaf SPTE points at. */
 struct spt_table *spte_to_table(uint64_t spte);
 

@@ -130,17 +130,23 @@ void spt_rcu_barrier(void)
 		nanosleep(&nap, NULL);
 }
 
-static void spt_table_free(struct spt_table *t, struct thread_ctx *by)
+static void count_table_freed(struct thread_ctx *by)
 {
 	if (by)
 		atomic_fetch_add_explicit(&by->counters.v[CNT_TABLES_FREED], 1,
 					  memory_order_relaxed);
-	free(t);
 }
 
+/* A retired table is poisoned and quarantined rather than freed: a walker
+ * that was still inside it when it went, which only a retirement that
+ * skipped its grace period allows, reads the poison and is reported
+ * (model/spt_quarantine.c). Upstream's tdp_mmu_free_sp() and
+ * kvm_pgtable_stage2_free_unlinked() hand the page back to the page
+ * allocator. */
 static void spt_page_free(struct spt_page *sp)
 {
-	spt_table_free(sp->table, sp->retired_by);
+	count_table_freed(sp->retired_by);
+	spt_quarantine_table(sp->table);
 	free(sp);
 }
 
@@ -178,9 +184,13 @@ void spt_retire_table(struct kvm *kvm, struct spt_table *t)
 	urcu_memb_call_rcu(&sp->rcu, spt_free_rcu_callback);
 }
 
+/* A plain free(): a table no walk ever reached (a lost install race), or
+ * a buggy variant's table freed before its flush, which only
+ * ThreadSanitizer is asked to see. */
 void spt_free_table_now(struct spt_table *t)
 {
-	spt_table_free(t, current_thread);
+	count_table_freed(current_thread);
+	free(t);
 }
 
 void kvm_free_retired_tables(struct kvm *kvm)

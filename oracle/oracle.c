@@ -18,14 +18,21 @@ const char *violation_name(enum violation_kind kind)
 	return kind < NR_VIOLATION_KINDS ? violation_names[kind] : "?";
 }
 
+/* The oracle that judges walks through freed tables: the run's. */
+static struct oracle *_Atomic freed_table_judge;
+
 void oracle_init(struct oracle *o, struct hostmem *mem, uint64_t t0_ns)
 {
 	*o = (struct oracle){ .mem = mem, .t0_ns = t0_ns };
 	pthread_mutex_init(&o->lock, NULL);
+	atomic_store(&freed_table_judge, o);
 }
 
 void oracle_destroy(struct oracle *o)
 {
+	struct oracle *self = o;
+
+	atomic_compare_exchange_strong(&freed_table_judge, &self, NULL);
 	pthread_mutex_destroy(&o->lock);
 }
 
@@ -167,6 +174,24 @@ bool oracle_check_tracked_write_fill(struct oracle *o, int vcpu_id, gfn_t gfn, k
 	return false;
 }
 
+void oracle_report_freed_table_walk(gfn_t gfn, int level)
+{
+	struct oracle *o = atomic_load(&freed_table_judge);
+	struct violation v = {
+		.kind = VIOL_WALKER_USED_FREED_TABLE,
+		.vcpu_id = -1,
+		.gfn = gfn,
+		.level = level,
+	};
+
+	if (!o)
+		return;
+	v.t_ns = trace_now_ns() - o->t0_ns;
+	v.accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0;
+	snprintf(v.walker, sizeof(v.walker), "%s", current_thread ? current_thread->name : "?");
+	oracle_report(o, &v);
+}
+
 bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
 		      bool write)
 {
@@ -204,6 +229,16 @@ void violation_print(FILE *out, const struct violation *v)
 			"or its TLBI; at %.6f s\n",
 			violation_name(v->kind), v->vcpu_id, v->current_epoch, v->gfn,
 			v->entry_epoch, (double)v->t_ns / 1e9);
+		return;
+	}
+	if (v->kind == VIOL_WALKER_USED_FREED_TABLE) {
+		fprintf(out,
+			"!!! %s: %s walking gfn %#" PRIx64 " read its level-%d entry from a page "
+			"table already freed\n"
+			"!!!   (poisoned): the table was retired without waiting for every walker "
+			"to leave it; at %.6f s\n",
+			violation_name(v->kind), v->walker, v->gfn, v->level,
+			(double)v->t_ns / 1e9);
 		return;
 	}
 	fprintf(out,

@@ -16,11 +16,15 @@
  *   write unlogged     dirty-log harvest             lost-dirty-write
  *   fresh contents     arm64 CMO before make         stale-cache-seen
  *   one translation    break-before-make             conflicting-translations
+ *   walk a table       retirement + grace period     walker-used-freed-table
  *
  * The first three are checked online at every use; a dirty-log run also
  * ends with the quiesced check (model/dirty_log.h), which reports a lost
  * dirty write it finds there with `quiesced` set. The arm64 two are
- * checked by the arm64 paths: at each use, and at each TLB fill.
+ * checked by the arm64 paths: at each use, and at each TLB fill. The last
+ * is checked by the page-table walkers themselves: an entry they read
+ * holds a freed table's poison (model/spt_quarantine.c). It is not a TLB
+ * entry's right, so it names the walking thread, not a vCPU.
  */
 #ifndef LOSTFLUSH_ORACLE_H
 #define LOSTFLUSH_ORACLE_H
@@ -36,12 +40,13 @@
 #include "../model/tlb.h"
 #include "write_rights.h"
 
-#define VIOLATION_KINDS(X)                                  \
-	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")     \
-	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking") \
-	X(LOST_DIRTY_WRITE, "lost-dirty-write")             \
-	X(STALE_CACHE_SEEN, "stale-cache-seen")             \
-	X(CONFLICTING_TRANSLATIONS, "conflicting-translations")
+#define VIOLATION_KINDS(X)                                      \
+	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")         \
+	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking")     \
+	X(LOST_DIRTY_WRITE, "lost-dirty-write")                 \
+	X(STALE_CACHE_SEEN, "stale-cache-seen")                 \
+	X(CONFLICTING_TRANSLATIONS, "conflicting-translations") \
+	X(WALKER_USED_FREED_TABLE, "walker-used-freed-table")
 
 enum violation_kind {
 #define VIOLATION_ENUM(id, name) VIOL_##id,
@@ -67,6 +72,8 @@ struct violation {
 	/* Controlled modes: scheduler decisions taken before it (the schedule
 	 * up to the violation is decision log[0 .. decision)). */
 	uint64_t decision;
+	/* walker-used-freed-table: the walking thread (vcpu_id is -1). */
+	char walker[16];
 	/* Found by the quiesced end check, not at an access: entry_epoch is
 	 * the migration destination's copy of the page, current_epoch the
 	 * source's content. */
@@ -128,6 +135,11 @@ bool oracle_check_cache_use(struct oracle *o, const struct cache_model *c, int v
 			    const struct tlb_entry *e, gfn_t gfn, enum guest_access_kind kind);
 bool oracle_check_single_translation(struct oracle *o, int vcpu_id, const struct tlb *tlb,
 				     const struct tlb_entry *filled);
+/* A page-table walker on this thread read the entry for gfn at level of a
+ * table already freed (its poison): reported to the oracle initialised
+ * last and not yet destroyed, if any. Freed tables are the process's, as
+ * the heap is, so no walker knows which run's oracle judges it. */
+void oracle_report_freed_table_walk(gfn_t gfn, int level);
 /* Record a violation found by any check (counted; the first ones kept). */
 void oracle_report(struct oracle *o, const struct violation *v);
 

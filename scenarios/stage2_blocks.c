@@ -55,6 +55,10 @@
  * faults again) instead of returning -EAGAIN and relaxing. Clean; its cost
  * is in s2_breaks, tlbi_ipa, dcache_clean_pages and faults against fixed's.
  *
+ * In free mode the host's khugepaged (K) collapses every block the host
+ * split back into a THP: with an invalidator (host reclaim splitting the
+ * THP) the blocks come back, and so do the stage-2 collapses over them.
+ *
  * Each execution also ends with dirty_log_test's check: arm64's logging
  * (read faults map read-only while logging, a write fault marks the page
  * after it maps it writable) loses no write.
@@ -171,10 +175,39 @@ static void stage2_blocks_defaults(struct vm_config *cfg, const struct run_confi
  * in every few harvests. */
 #define REAPER_CYCLE 2
 
+/* khugepaged sleeps 10 s between scans (khugepaged_scan_sleep_millisecs);
+ * a run lasts seconds, so here it looks every few milliseconds. */
+#define KHUGEPAGED_PAUSE_US 2000
+
+/*
+ * The host's khugepaged: every block the host split (an invalidator's
+ * unmap, as reclaim splitting the THP) is collapsed into a THP again
+ * (collapse_huge_page(): the MMU notifier over the block, then a fault
+ * maps a stage-2 block over the table of pages). Without it the first
+ * unmap ended the run's blocks for good. Free mode only: a controlled
+ * execution's schedule stays as it was, and without an invalidator
+ * nothing is split, so it finds nothing to do.
+ */
+static void khugepaged_worker(struct run *run, void *arg)
+{
+	struct hostmem *mem = &run_vm(run)->kvm.mem;
+
+	(void)arg;
+	while (worker_keep_going()) {
+		worker_pause(KHUGEPAGED_PAUSE_US);
+		if (torture_must_stop())
+			break;
+		for (uint64_t blk = 0; blk < hostmem_huge_blocks(mem); blk++)
+			hostmem_collapse_thp(mem, blk);
+	}
+}
+
 static void stage2_blocks_workers(struct run *run, const struct scenario_variant *v)
 {
 	(void)v;
 	run_add_worker(run, "R", reaper_worker, (void *)(uintptr_t)REAPER_CYCLE);
+	if (run->cfg.sched == SCHED_FREE)
+		run_add_worker(run, "K", khugepaged_worker, NULL);
 	run_vm(run)->quiesced_check = dirty_log_quiesced_check;
 }
 

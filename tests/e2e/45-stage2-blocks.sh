@@ -8,6 +8,19 @@ for v in fixed rebreak-perms; do
 	seeds_meet "stage2-blocks-$v-clean-free" 2 2 --scenario stage2-blocks --variant "$v" \
 		--duration 1s --expect clean
 done
+# The host collapses what an invalidator's unmap split (khugepaged): free
+# runs with an invalidator keep mapping blocks over tables of pages, and
+# stay clean. Before it the first unmap ended the blocks: s2_collapses 0.
+expect_exit stage2-blocks-khugepaged-clean 0 ./stress --scenario stage2-blocks --variant fixed \
+	--actors invalidator=1 --duration 2s --seed 1 -q --report "$out_dir/stage2-blocks-thp.json"
+if python3 - "$out_dir/stage2-blocks-thp.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["runs"][0]["counters"]
+assert c["thp_collapses"] > 0 and c["s2_collapses"] > 0, c
+PY
+then pass stage2-blocks-khugepaged-brings-blocks-back; else
+	fail stage2-blocks-khugepaged-brings-blocks-back "see $out_dir/stage2-blocks-thp.json"
+fi
 for s in random pct:3 cover; do
 	for mem in sc weak; do
 		seeds_meet "stage2-blocks-fixed-clean-$s-$mem" 2 2 --scenario stage2-blocks \

@@ -18,6 +18,7 @@
 
 #include "../../arch/arch.h"
 #include "../../engine/run.h"
+#include "../../arch/arm64_pgtable.h"
 #include "../../model/stage2_policy.h"
 #include "../../model/tlbi.h"
 #include "../../workers/vm.h"
@@ -476,6 +477,117 @@ static void unmap_skips_tlbi_returns_nothing_to_flush(void **state)
 	assert_int_equal(pte_of(f, 20), 0);
 }
 
+/*
+ * A map walker that stepped into a table before a collapse retired it, and
+ * reads the table's entry only after it was freed (a retirement that did
+ * not wait for the grace period): the entry is poison, the walker reports
+ * walker-used-freed-table and returns -EAGAIN without writing into it. The
+ * 2M entry is set back to the table by hand: the pointer the late walker
+ * still holds.
+ */
+static void a_walker_in_a_freed_table_reports_and_backs_off(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = kvm_of(f);
+	_Atomic uint64_t *slot;
+	uint64_t table, block;
+
+	map_pages(f, BLOCK_GFN + 3, BLOCK_GFN + 4);
+	slot = stage2_slot_at(kvm, BLOCK_GFN, PG_LEVEL_2M);
+	table = atomic_load(slot);
+	assert_int_equal(
+		kvm_pgtable_stage2_map(kvm, BLOCK_GFN, PG_LEVEL_2M, BLOCK_PFN, 0, STAGE2_PROT_W),
+		0);
+	spt_rcu_barrier();
+	assert_int_equal(atomic_load(&spt_child_table(table)->spte[4]), SPTE_POISON);
+
+	block = atomic_exchange(slot, table);
+	f->nr_steps = 0;
+	assert_int_equal(kvm_pgtable_stage2_map(kvm, BLOCK_GFN + 4, PG_LEVEL_4K, BLOCK_PFN + 4, 0,
+						STAGE2_PROT_W),
+			 -EAGAIN);
+	expect_no_steps(f);
+	assert_int_equal(atomic_load(&f->vm.oracle.nr_violations), 1);
+	assert_int_equal(f->vm.oracle.kept[0].kind, VIOL_WALKER_USED_FREED_TABLE);
+	assert_int_equal(f->vm.oracle.kept[0].gfn, BLOCK_GFN + 4);
+	assert_int_equal(f->vm.oracle.kept[0].level, PG_LEVEL_4K);
+	assert_int_equal(atomic_load(&spt_child_table(table)->spte[4]), SPTE_POISON);
+	atomic_store(slot, block);
+	spt_quarantine_drain();
+}
+
+/* The host's notifier calls, as the ranges it was told of. */
+struct heard {
+	int starts, ends;
+	uint64_t start, end;
+};
+
+static void heard_start(void *arg, uint64_t start, uint64_t end)
+{
+	struct heard *h = arg;
+
+	h->starts++;
+	h->start = start;
+	h->end = end;
+}
+
+static void heard_end(void *arg, uint64_t start, uint64_t end)
+{
+	struct heard *h = arg;
+
+	h->ends++;
+	assert_int_equal(start, h->start);
+	assert_int_equal(end, h->end);
+}
+
+/*
+ * khugepaged's collapse of a block the host split: one notifier
+ * invalidation over the whole block, then the block is one THP again (a
+ * fault may map it as a stage-2 block), its pages keep their data, and the
+ * small frames are freed (their generations move on). A block that is a
+ * THP already, or holds no page, is left alone.
+ */
+static void the_host_collapses_a_split_thp_again(void **state)
+{
+	struct heard h = { 0 };
+	const struct hostmem_notifier n = { heard_start, heard_end, &h };
+	struct thread_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct hostmem hm = { 0 };
+	struct page_ref small, huge;
+
+	(void)state;
+	assert_non_null(ctx);
+	current_thread = ctx;
+	assert_int_equal(hostmem_init(&hm, 1024), 0);
+	assert_int_equal(hostmem_enable_huge(&hm, PG_LEVEL_2M, &n), 0);
+	assert_int_equal(hostmem_huge_blocks(&hm), 2);
+	hostmem_get_page(&hm, 5);
+	atomic_store(hostmem_content(&hm, 6), 42);
+	hostmem_free_frame(&hm, hostmem_unmap(&hm, 5)); /* splits the THP */
+	assert_int_equal(h.starts, 1);
+	small = hostmem_get_page(&hm, 6);
+	assert_int_equal(hostmem_mapping_level(&hm, 6, small.pfn), PG_LEVEL_4K);
+
+	assert_true(hostmem_collapse_thp(&hm, 0));
+	assert_int_equal(h.starts, 2);
+	assert_int_equal(h.ends, 2);
+	assert_int_equal(h.start, 0);
+	assert_int_equal(h.end, 512);
+	huge = hostmem_get_page(&hm, 6);
+	assert_int_equal(hostmem_mapping_level(&hm, 6, huge.pfn), PG_LEVEL_2M);
+	assert_int_not_equal(hostmem_get_page(&hm, 5).pfn, HVA_NO_FRAME);
+	assert_int_equal(atomic_load(hostmem_content(&hm, 6)), 42);
+	assert_int_equal(hostmem_frame_gen(&hm, small.pfn), small.gen + 1);
+	assert_int_equal(counter_read(&ctx->counters, CNT_THP_COLLAPSES), 1);
+
+	assert_false(hostmem_collapse_thp(&hm, 0));
+	assert_false(hostmem_collapse_thp(&hm, 1));
+	assert_int_equal(h.starts, 2);
+	hostmem_destroy(&hm);
+	current_thread = NULL;
+	free(ctx);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -502,6 +614,8 @@ int main(void)
 		T(aging_invalidates_the_leaf_it_makes_old),
 		T(vmid_flush_on_ret_leaves_the_tlbi_to_core_code),
 		T(unmap_skips_tlbi_returns_nothing_to_flush),
+		T(a_walker_in_a_freed_table_reports_and_backs_off),
+		cmocka_unit_test(the_host_collapses_a_split_thp_again),
 	};
 #undef T
 
