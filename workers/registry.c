@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "registry.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -161,29 +162,42 @@ void run_set_actor_counts(struct run *run, const struct actor_counts *a)
 	set_count(run, "ager", a->ager);
 }
 
+/* The roles --actors counts, each with the field of struct actor_counts
+ * that holds its count. */
+static const struct {
+	const char *kind;
+	size_t count;
+} actor_roles[] = {
+	{ "invalidator", offsetof(struct actor_counts, invalidator) },
+	{ "flusher", offsetof(struct actor_counts, flusher) },
+	{ "zapper", offsetof(struct actor_counts, zapper) },
+	{ "reaper", offsetof(struct actor_counts, reaper) },
+	{ "tracker", offsetof(struct actor_counts, tracker) },
+	{ "ager", offsetof(struct actor_counts, ager) },
+};
+#define NR_ACTOR_ROLES (sizeof(actor_roles) / sizeof(actor_roles[0]))
+
+static uint32_t actor_count(const struct actor_counts *a, size_t role)
+{
+	return *(const uint32_t *)((const char *)a + actor_roles[role].count);
+}
+
 int workers_after_actor_counts(const struct run *run, const struct actor_counts *a, char *roles,
 			       size_t len)
 {
-	const struct {
-		const char *kind;
-		uint32_t want;
-	} role[] = {
-		{ "invalidator", a->invalidator }, { "flusher", a->flusher },
-		{ "zapper", a->zapper },	   { "reaper", a->reaper },
-		{ "tracker", a->tracker },	   { "ager", a->ager },
-	};
 	int total = run->nr_workers, last;
 	size_t used = 0;
 
 	roles[0] = '\0';
-	for (size_t i = 0; i < sizeof(role) / sizeof(role[0]); i++) {
-		int have = count_of(run, worker_kind_named(role[i].kind), &last);
-		int n = role[i].want == ACTORS_AS_SCENARIO ? have : (int)role[i].want;
+	for (size_t i = 0; i < NR_ACTOR_ROLES; i++) {
+		int have = count_of(run, worker_kind_named(actor_roles[i].kind), &last);
+		uint32_t want = actor_count(a, i);
+		int n = want == ACTORS_AS_SCENARIO ? have : (int)want;
 
 		total += n - have;
 		if (n && used < len)
 			used += (size_t)snprintf(roles + used, len - used, "%s%s=%d",
-						 used ? ", " : "", role[i].kind, n);
+						 used ? ", " : "", actor_roles[i].kind, n);
 	}
 	return total;
 }
@@ -200,20 +214,12 @@ static const char *kind_missing_hook(const struct worker_kind *k, const struct m
 const char *actors_unsupported(const struct actor_counts *a, const struct kvm_config *cfg,
 			       const char **role)
 {
-	const struct {
-		const char *kind;
-		uint32_t count;
-	} asked[] = {
-		{ "invalidator", a->invalidator }, { "flusher", a->flusher },
-		{ "zapper", a->zapper },	   { "reaper", a->reaper },
-		{ "tracker", a->tracker },	   { "ager", a->ager },
-	};
-
-	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
-		const struct worker_kind *k = worker_kind_named(asked[i].kind);
+	for (size_t i = 0; i < NR_ACTOR_ROLES; i++) {
+		const struct worker_kind *k = worker_kind_named(actor_roles[i].kind);
+		uint32_t count = actor_count(a, i);
 		const char *hook;
 
-		if (!asked[i].count || asked[i].count == ACTORS_AS_SCENARIO)
+		if (!count || count == ACTORS_AS_SCENARIO)
 			continue;
 		*role = k->name;
 		if (k->needs_dirty_tracking && !cfg->log_policy)

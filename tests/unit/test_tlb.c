@@ -154,6 +154,13 @@ static void flush_all_counts_valid(void **state)
 	tlb_destroy(&tlb);
 }
 
+/* A 2M block at 2 * PAGES_2M, filled by an access in its middle. */
+static struct tlb_entry *fill_2m_block(struct tlb *tlb)
+{
+	return tlb_fill(tlb, 2 * PAGES_2M + 300, make_leaf_spte(5120, 2, PG_LEVEL_2M, true),
+			PG_LEVEL_2M);
+}
+
 static void huge_entry_covers_2m(void **state)
 {
 	const gfn_t base = 2 * PAGES_2M;
@@ -163,7 +170,7 @@ static void huge_entry_covers_2m(void **state)
 	(void)state;
 	init_tlb(&tlb, TLB_HUGE_ENTRY);
 	/* Filled by an access in the middle: cached for the whole page. */
-	e = tlb_fill(&tlb, base + 300, make_leaf_spte(5120, 2, PG_LEVEL_2M, true), PG_LEVEL_2M);
+	e = fill_2m_block(&tlb);
 	assert_int_equal(e->gfn, base);
 	assert_int_equal(e->pfn, 5120);
 	assert_int_equal(e->level, PG_LEVEL_2M);
@@ -245,7 +252,7 @@ static void splinter_caches_one_piece(void **state)
 
 	(void)state;
 	init_tlb(&tlb, TLB_HUGE_SPLINTER);
-	e = tlb_fill(&tlb, base + 300, make_leaf_spte(5120, 2, PG_LEVEL_2M, true), PG_LEVEL_2M);
+	e = fill_2m_block(&tlb);
 	assert_int_equal(e->gfn, base + 300);
 	assert_int_equal(e->level, PG_LEVEL_4K);
 	/* The piece's own frame, not the huge page's first. */
@@ -265,14 +272,14 @@ static void splinter_flush_of_other_piece_keeps_it(void **state)
 
 	(void)state;
 	init_tlb(&tlb, TLB_HUGE_SPLINTER);
-	tlb_fill(&tlb, base + 300, make_leaf_spte(5120, 2, PG_LEVEL_2M, true), PG_LEVEL_2M);
+	fill_2m_block(&tlb);
 	assert_int_equal(tlb_flush_range(&tlb, base + 10, 1), 0);
 	assert_int_equal(tlb_flush_range(&tlb, base, 300), 0);
 	assert_non_null(tlb_lookup(&tlb, base + 300));
 	/* Its own 4K page, or the whole huge page, does drop it. */
 	assert_int_equal(tlb_flush_range(&tlb, base + 300, 1), 1);
 	assert_null(tlb_lookup(&tlb, base + 300));
-	tlb_fill(&tlb, base + 300, make_leaf_spte(5120, 2, PG_LEVEL_2M, true), PG_LEVEL_2M);
+	fill_2m_block(&tlb);
 	assert_int_equal(tlb_flush_range(&tlb, base, PAGES_2M), 1);
 	assert_null(tlb_lookup(&tlb, base + 300));
 	tlb_destroy(&tlb);
@@ -288,7 +295,7 @@ static void splinter_piece_keeps_its_leaf_level(void **state)
 
 	(void)state;
 	init_tlb(&tlb, TLB_HUGE_SPLINTER);
-	e = tlb_fill(&tlb, base + 300, make_leaf_spte(5120, 2, PG_LEVEL_2M, true), PG_LEVEL_2M);
+	e = fill_2m_block(&tlb);
 	assert_int_equal(e->level, PG_LEVEL_4K);
 	assert_int_equal(e->walk_level, PG_LEVEL_2M);
 	assert_int_equal(tlb_flush_range_at_level(&tlb, base + 300, 1, PG_LEVEL_4K), 0);
