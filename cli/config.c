@@ -131,31 +131,14 @@ static void apply_actors(struct config *cfg, const struct options *o,
  */
 static void give_added_actors_work(struct config *cfg, const struct options *o)
 {
-#define ROLE(role, budget, n)                                                             \
-	{                                                                                 \
-		offsetof(struct actor_counts, role), offsetof(struct workload, budget), n \
-	}
-	static const struct {
-		size_t count, budget;
-		uint32_t work;
-	} roles[] = {
-		ROLE(invalidator, exec_invalidations, 2),
-		ROLE(flusher, exec_flushes, 2),
-		ROLE(zapper, exec_zaps, 1),
-		ROLE(reaper, exec_harvests, 3),
-		ROLE(tracker, exec_tracks, 2),
-		ROLE(ager, exec_agings, 2),
-	};
-#undef ROLE
-
 	if (cfg->run.sched == SCHED_FREE || !o->given[OPT_ACTORS])
 		return;
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		uint32_t n = *(const uint32_t *)((const char *)&cfg->vm.actors + roles[i].count);
-		uint32_t *budget = (uint32_t *)((char *)&cfg->vm.work + roles[i].budget);
+	for (size_t i = 0; i < NR_ACTOR_ROLES; i++) {
+		uint32_t n = actor_count(&cfg->vm.actors, i);
+		uint32_t *budget = (uint32_t *)((char *)&cfg->vm.work + actor_roles[i].budget);
 
 		if (n != ACTORS_AS_SCENARIO && n > 0 && !*budget)
-			*budget = roles[i].work;
+			*budget = actor_roles[i].added_work;
 	}
 	if (o->given[OPT_WORKLOAD])
 		HARNESS_ASSERT(!spec_apply(&workload_spec, &cfg->vm.work, o->workload),

@@ -123,6 +123,9 @@ static struct ctl_config strategy_of(const struct run *run, uint64_t estimate)
 	};
 
 	if (run->cfg.guide) {
+		/* A replay runs its execution whole: cut at the duration, it
+		 * would end clean where the schedule it follows fails. */
+		cc.deadline_ns = 0;
 		cc.strategy = CTL_GUIDED;
 		cc.guide = run->cfg.guide;
 		cc.guide_len = run->cfg.guide_len;

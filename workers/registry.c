@@ -152,34 +152,32 @@ static void set_count(struct run *run, const char *kind, uint32_t want)
 		run_add_named_workers(run, kind);
 }
 
-void run_set_actor_counts(struct run *run, const struct actor_counts *a)
-{
-	set_count(run, "invalidator", a->invalidator);
-	set_count(run, "flusher", a->flusher);
-	set_count(run, "zapper", a->zapper);
-	set_count(run, "reaper", a->reaper);
-	set_count(run, "tracker", a->tracker);
-	set_count(run, "ager", a->ager);
-}
-
-/* The roles --actors counts, each with the field of struct actor_counts
- * that holds its count. */
-static const struct {
-	const char *kind;
-	size_t count;
-} actor_roles[] = {
-	{ "invalidator", offsetof(struct actor_counts, invalidator) },
-	{ "flusher", offsetof(struct actor_counts, flusher) },
-	{ "zapper", offsetof(struct actor_counts, zapper) },
-	{ "reaper", offsetof(struct actor_counts, reaper) },
-	{ "tracker", offsetof(struct actor_counts, tracker) },
-	{ "ager", offsetof(struct actor_counts, ager) },
+#define ACTOR_ROLE(role, budget, work)                                                         \
+	{                                                                                      \
+#role, offsetof(struct actor_counts, role), offsetof(struct workload, budget), \
+			work                                                                   \
+	}
+/* The smallest budget the catalogue gives each role where a scenario has
+ * it: what the role gets when --actors adds it to one that has none. */
+const struct actor_role actor_roles[NR_ACTOR_ROLES] = {
+	ACTOR_ROLE(invalidator, exec_invalidations, 2),
+	ACTOR_ROLE(flusher, exec_flushes, 2),
+	ACTOR_ROLE(zapper, exec_zaps, 1),
+	ACTOR_ROLE(reaper, exec_harvests, 3),
+	ACTOR_ROLE(tracker, exec_tracks, 2),
+	ACTOR_ROLE(ager, exec_agings, 2),
 };
-#define NR_ACTOR_ROLES (sizeof(actor_roles) / sizeof(actor_roles[0]))
+#undef ACTOR_ROLE
 
-static uint32_t actor_count(const struct actor_counts *a, size_t role)
+uint32_t actor_count(const struct actor_counts *a, size_t role)
 {
 	return *(const uint32_t *)((const char *)a + actor_roles[role].count);
+}
+
+void run_set_actor_counts(struct run *run, const struct actor_counts *a)
+{
+	for (size_t i = 0; i < NR_ACTOR_ROLES; i++)
+		set_count(run, actor_roles[i].kind, actor_count(a, i));
 }
 
 int workers_after_actor_counts(const struct run *run, const struct actor_counts *a, char *roles,

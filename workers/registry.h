@@ -34,6 +34,19 @@ void worker_kind_names(char *buf, size_t len);
 /* Add one worker of each kind named in `names` (comma-separated), labelled
  * by kind and count. -1 (nothing added) if a name is no kind's. */
 int run_add_named_workers(struct run *run, const char *names);
+/* The roles --actors counts: the worker kind, the field of struct
+ * actor_counts that holds its count, and, for controlled executions, the
+ * field of struct workload that holds its budget and the budget it gets
+ * when --actors adds it to a scenario that gives it none. */
+struct actor_role {
+	const char *kind;
+	size_t count, budget;
+	uint32_t added_work;
+};
+#define NR_ACTOR_ROLES 6
+extern const struct actor_role actor_roles[NR_ACTOR_ROLES];
+uint32_t actor_count(const struct actor_counts *a, size_t role);
+
 /* Make the run's count of each role what `a` says (ACTORS_AS_SCENARIO:
  * leave it): add workers of the kind by name, or take out its last ones. */
 void run_set_actor_counts(struct run *run, const struct actor_counts *a);
