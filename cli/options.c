@@ -177,7 +177,11 @@ static int set_sched(struct options *o, const char *arg)
 
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		if (!strcmp(arg, plain[i].name)) {
+			/* The last --sched wins whole: a pct:D:K before it
+			 * leaves no depth or steps behind. */
 			o->sched = plain[i].mode;
+			o->pct_depth = CTL_DEFAULT_DEPTH;
+			o->pct_steps = 0;
 			return 0;
 		}
 	if (strncmp(arg, "pct", 3) != 0 || (arg[3] && arg[3] != ':'))
