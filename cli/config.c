@@ -125,13 +125,15 @@ static void apply_actors(struct config *cfg, const struct options *o,
  * In a controlled execution a worker does its role's budget of work
  * (--workload invalidations=N, ...), then exits; a scenario without a role
  * of its own gives it none. A role added with --actors would then run and
- * do nothing, and the run would look as if it had raced against it. It
- * gets what the catalogue gives that role where a scenario has it (the
- * smallest such budget); a budget given with --workload, 0 included, wins.
+ * do nothing, and the run would look as if it had raced against it; so
+ * would one a variant adds (its .actors). It gets what the catalogue gives
+ * that role where a scenario has it (the smallest such budget); a budget
+ * given with --workload, 0 included, wins.
  */
-static void give_added_actors_work(struct config *cfg, const struct options *o)
+static void give_added_actors_work(struct config *cfg, const struct options *o,
+				   const struct scenario_variant *v)
 {
-	if (cfg->run.sched == SCHED_FREE || !o->given[OPT_ACTORS])
+	if (cfg->run.sched == SCHED_FREE || (!o->given[OPT_ACTORS] && !v->actors))
 		return;
 	for (size_t i = 0; i < NR_ACTOR_ROLES; i++) {
 		uint32_t n = actor_count(&cfg->vm.actors, i);
@@ -187,7 +189,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	apply_given(cfg, o);
 	apply_perturbation(cfg, o, v);
 	apply_actors(cfg, o, v);
-	give_added_actors_work(cfg, o);
+	give_added_actors_work(cfg, o, v);
 	cfg->run.seed = seed;
 	/* A count of executions, given without a duration, is run whole: its
 	 * replay line must not stop short on a slower machine. */
