@@ -289,6 +289,13 @@ static uint64_t install_table(_Atomic uint64_t *ptep, uint64_t old, int level)
  * makes an empty table; the block's other pages fault again, at 4K while
  * the memslot is logged. With no_break the table replaces the block in one
  * store, and TLBs keep the block.
+ *
+ * The pages no fault maps again leave stage 2 here, as an unmap's do, so
+ * they are owed the unmap walker's clean (stage2_unmap_walker(): after
+ * the TLBI, unless FWB): a later unmap of them finds no leaf, and cleans
+ * nothing. Upstream cleans nothing here (split_skips_clean), and without
+ * FWB a write with caches off through the block is lost to the host's
+ * read-back (stage2-blocks/lazy-split).
  */
 static uint64_t split_block(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old, gfn_t gfn,
 			    int level)
@@ -306,6 +313,9 @@ static uint64_t split_block(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t ol
 	} else {
 		if (!try_break_pte(kvm, ptep, old, gfn, level))
 			return 0;
+		if (!stage2_policy_of(kvm)->split_skips_clean)
+			stage2_dcache_clean_inval_poc(kvm, spte_to_pfn(old),
+						      gfn_round_for_level(gfn, level), level);
 		table = spt_new_table_spte();
 		make_pte(ptep, table, gfn, level);
 	}

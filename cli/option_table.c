@@ -162,9 +162,9 @@ const struct option_def option_table[NR_OPTIONS] = {
 	[OPT_WORKLOAD] = { "workload", 0, OK_SPEC, "K=V,...", .spec = &workload_spec,
 			   .field = F(workload), .flags = CARRIED,
 			   .help = "the workers' pace, over the scenario's defaults: "
-				   "invlpg=P and write=P (per guest access), fetch=P and "
-				   "uncached=P "
-				   "(arm64: of reads), slice=N (accesses "
+				   "invlpg=P and write=P (per guest access), fetch=P (arm64: "
+				   "of reads) and uncached=P (arm64: of reads and of writes, "
+				   "caches off), slice=N (accesses "
 				   "per guest entry), unmap-pages=N, hot=N (as --hot-gfns), "
 				   "invalidate-us=N, flusher-us=N, zapper-us=N, reaper-us=N, "
 				   "tracker-us=N, ager-us=N (pauses between a worker's steps, "

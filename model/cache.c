@@ -61,6 +61,9 @@ void cache_host_wrote(struct cache_model *c, kvm_pfn_t pfn)
 	uint32_t now = atomic_fetch_add_explicit(&c->clock, 1, memory_order_acq_rel) + 1;
 
 	atomic_store_explicit(&f->host_version, now, memory_order_release);
+	/* The host's new data is in the cache: what the guest wrote before
+	 * is overwritten, not hidden. */
+	atomic_store_explicit(&f->nc_write_unseen, false, memory_order_release);
 }
 
 void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)
@@ -71,7 +74,35 @@ void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)
 		atomic_store_explicit(&f->poc_version,
 				      atomic_load_explicit(&f->host_version, memory_order_acquire),
 				      memory_order_release);
+		/* The invalidate drops every line: the next fill, however
+		 * early, reads PoC, which holds the guest's writes. */
+		atomic_store_explicit(&f->nc_write_unseen, false, memory_order_release);
 	}
+}
+
+void cache_guest_wrote(struct cache_model *c, kvm_pfn_t pfn, enum guest_access_kind kind,
+		       int vcpu_id, gfn_t gfn)
+{
+	struct frame_cache *f = frame(c, pfn);
+	/* FWB makes the guest's non-cacheable accesses cacheable. */
+	bool unseen = kind == ACCESS_NONCACHEABLE && !c->features.fwb;
+
+	if (unseen) {
+		atomic_store_explicit(&f->nc_writer, vcpu_id, memory_order_relaxed);
+		atomic_store_explicit(&f->nc_gfn, gfn, memory_order_relaxed);
+	}
+	atomic_store_explicit(&f->nc_write_unseen, unseen, memory_order_release);
+}
+
+bool cache_read_back_fresh(struct cache_model *c, kvm_pfn_t pfn, int *writer, gfn_t *gfn)
+{
+	struct frame_cache *f = frame(c, pfn);
+
+	if (!atomic_exchange_explicit(&f->nc_write_unseen, false, memory_order_acq_rel))
+		return true;
+	*writer = atomic_load_explicit(&f->nc_writer, memory_order_relaxed);
+	*gfn = atomic_load_explicit(&f->nc_gfn, memory_order_relaxed);
+	return false;
 }
 
 /* What the Point of Unification holds: the D-cache's data with IDC (or

@@ -19,6 +19,17 @@
  *   IDC  no D-cache clean to PoU is needed for instruction coherency
  *        (CTR_EL0.IDC).
  *   DIC  no I-cache invalidation to PoU is needed (CTR_EL0.DIC).
+ *
+ * The other direction (363ef89f8e9b): a guest writing with caches off puts
+ * its data at PoC, behind any line the D-cache holds for the frame, and the
+ * CPU may allocate such a line at any moment through the host's cacheable
+ * linear map (a speculative fill holds PoC's data of that moment). The host
+ * reads a frame back through the cache (pageout's write to swap through a
+ * coherent device, migration's copy), so the unmap walker cleans and
+ * invalidates the page to PoC once no guest can write it any more
+ * (stage2_unmap_walker(): after the leaf's TLBI, unless FWB). The model
+ * keeps the worst case: a guest's non-cacheable write stays unseen by the
+ * cacheable view until a clean+invalidate to PoC follows it.
  */
 #ifndef LOSTFLUSH_CACHE_H
 #define LOSTFLUSH_CACHE_H
@@ -35,6 +46,11 @@ struct cpu_features {
 
 /* A set of features as bits (--cpu-features takes one by its name). */
 enum { CPU_FEATURE_IDC = 1, CPU_FEATURE_DIC = 2, CPU_FEATURE_FWB = 4, NR_CPU_FEATURE_SETS = 8 };
+/* The sets (as a mask of 1 << set) that lack feature f: those a bug that
+ * f hides can show under. */
+#define CPU_FEATURE_SETS_WITHOUT(f)                                                      \
+	((!(0 & (f)) << 0) | (!(1 & (f)) << 1) | (!(2 & (f)) << 2) | (!(3 & (f)) << 3) | \
+	 (!(4 & (f)) << 4) | (!(5 & (f)) << 5) | (!(6 & (f)) << 6) | (!(7 & (f)) << 7))
 /* The set's features; FWB brings IDC with it. */
 struct cpu_features cpu_features_of(int bits);
 int cpu_features_bits(struct cpu_features f);
@@ -48,6 +64,12 @@ struct frame_cache {
 	_Atomic uint32_t host_version;	 /* the clock at the frame's last host write */
 	_Atomic uint32_t poc_version;	 /* host_version at the last clean to PoC */
 	_Atomic uint32_t icache_version; /* what the PoU held at the last I-cache invalidation */
+	/* A guest write with caches off since the last clean+invalidate to
+	 * PoC (or newer write through the cache): a line may hide it from
+	 * the host. Who wrote it, for the report. */
+	_Atomic bool nc_write_unseen;
+	_Atomic int nc_writer;
+	_Atomic gfn_t nc_gfn;
 };
 
 struct cache_model {
@@ -80,6 +102,17 @@ void cache_host_wrote(struct cache_model *c, kvm_pfn_t pfn);
 void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr);
 /* icache_inval_pou() over [pfn, pfn + nr). */
 void cache_inval_icache_pou(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr);
+
+/* A guest write of that kind to the frame (by vCPU vcpu_id, at gfn): one
+ * with caches off (FWB aside) is unseen by the host's cacheable view until
+ * the next clean+invalidate; one through the cache supersedes it. */
+void cache_guest_wrote(struct cache_model *c, kvm_pfn_t pfn, enum guest_access_kind kind,
+		       int vcpu_id, gfn_t gfn);
+/* The host reads the frame back through its cacheable mapping before it
+ * frees it: false if a guest's non-cacheable write may be hidden from that
+ * read (*writer and *gfn: whose, and where). The frame's data is then
+ * read: nothing stays unseen. */
+bool cache_read_back_fresh(struct cache_model *c, kvm_pfn_t pfn, int *writer, gfn_t *gfn);
 
 /* Whether an access of that kind to the frame sees the host's latest data;
  * *seen and *latest: the versions it sees and the host wrote. */

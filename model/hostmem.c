@@ -9,6 +9,7 @@
 #include "../engine/sched.h"
 #include "../engine/thread.h"
 #include "counter_ids.h"
+#include "../oracle/oracle.h"
 #include "trace_events.h"
 
 /* Twice as many frames as pages: a freed frame goes to the back of the
@@ -354,6 +355,8 @@ kvm_pfn_t hostmem_unmap(struct hostmem *hm, uint64_t hva)
 
 void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn)
 {
+	if (hm->cache && hm->read_back_judge)
+		oracle_check_read_back(hm->read_back_judge, hm->cache, pfn);
 	/* Release: a vCPU that sees the new generation also sees everything
 	 * the freeing thread did before (the notifier's flush). */
 	atomic_fetch_add_explicit(&hm->frame_gen[pfn], 1, memory_order_release);

@@ -39,6 +39,8 @@
 #define HVA_NO_FRAME 0 /* hva_pfn[] entry of an unbacked page; pfns start at 1 */
 
 /* What the host mm tells its MMU notifier around a THP split. */
+struct oracle;
+
 struct hostmem_notifier {
 	void (*invalidate_start)(void *arg, uint64_t hva_start, uint64_t hva_end);
 	void (*invalidate_end)(void *arg, uint64_t hva_start, uint64_t hva_end);
@@ -54,6 +56,9 @@ struct hostmem {
 	/* arm64: the caches the host's writes go through (model/cache.h):
 	 * filling a frame for an hva is a write. NULL on x86. */
 	struct cache_model *cache;
+	/* arm64: judges the host's read-back of each frame it frees, through
+	 * the cache (oracle_check_read_back()). NULL: not judged. */
+	struct oracle *read_back_judge;
 	pthread_mutex_t free_lock;
 	kvm_pfn_t next_fresh; /* frames from here up were never allocated */
 	kvm_pfn_t *free_list; /* FIFO ring of freed pfns, oldest first */
@@ -100,7 +105,9 @@ int hostmem_mapping_level(struct hostmem *hm, uint64_t hva, kvm_pfn_t pfn);
 struct page_ref hostmem_get_page(struct hostmem *hm, uint64_t hva);
 /* Clear the host PTE for hva (the mm's unmap); returns the frame it held. */
 kvm_pfn_t hostmem_unmap(struct hostmem *hm, uint64_t hva);
-/* Free a frame: its generation moves on; every old translation is now stale. */
+/* Free a frame: its generation moves on; every old translation is now stale.
+ * The host reads its data back first (the page keeps it in its next frame:
+ * pageout's write to swap, migration's copy), through the cache. */
 void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn);
 /*
  * khugepaged's collapse_huge_page() of hva block blk (THPs on): a new THP

@@ -49,7 +49,8 @@
 	X(S2_BREAK, "s2-break")                 \
 	X(S2_MAKE, "s2-make")                   \
 	X(CMO_DCACHE, "dcache-clean-poc")       \
-	X(CMO_ICACHE, "icache-inval-pou")
+	X(CMO_ICACHE, "icache-inval-pou")       \
+	X(WRITE_UNCACHED, "write-caches-off")
 
 enum trace_event {
 #define TRACE_ENUM(id, name) TR_##id,

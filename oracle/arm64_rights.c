@@ -15,6 +15,12 @@
  *                    is broken, and the old one invalidated by TLBI,
  *                    before the new one is made. Judged at each fill; a
  *                    stale entry that no fill overlaps is not a conflict.
+ *   host reads data  what a guest wrote with caches off reaches the host's
+ *                    read-back of the frame: the unmap walker cleans and
+ *                    invalidates it to PoC after the leaf's TLBI, so no
+ *                    line allocated before the guest's last write survives
+ *                    (stage2_unmap_walker(), 363ef89f8e9b). Judged when the
+ *                    host frees the frame.
  */
 #include "oracle.h"
 
@@ -73,6 +79,26 @@ bool oracle_check_single_translation(struct oracle *o, int vcpu_id, const struct
 				 .current_epoch = filled->level,
 				 .t_ns = t - o->t0_ns,
 				 .entry_age_ns = t - other->fill_ns,
+				 .accesses = accesses(o),
+			 });
+	return false;
+}
+
+bool oracle_check_read_back(struct oracle *o, struct cache_model *c, kvm_pfn_t pfn)
+{
+	int writer = -1;
+	gfn_t gfn = 0;
+
+	if (cache_read_back_fresh(c, pfn, &writer, &gfn))
+		return true;
+	oracle_report(o, &(struct violation){
+				 .kind = VIOL_LOST_UNCACHED_WRITE,
+				 .vcpu_id = writer,
+				 .gfn = gfn,
+				 .pfn = pfn,
+				 .level = PG_LEVEL_4K,
+				 .write = true,
+				 .t_ns = trace_now_ns() - o->t0_ns,
 				 .accesses = accesses(o),
 			 });
 	return false;

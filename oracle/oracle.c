@@ -231,6 +231,15 @@ void violation_print(FILE *out, const struct violation *v)
 			v->entry_epoch, (double)v->t_ns / 1e9);
 		return;
 	}
+	if (v->kind == VIOL_LOST_UNCACHED_WRITE) {
+		fprintf(out,
+			"!!! %s: the host read pfn %#" PRIx64 " back (to free it) through its "
+			"cacheable mapping, but vCPU %d's write\n"
+			"!!!   to gfn %#" PRIx64 " with caches off may sit behind a D-cache "
+			"line: no clean+invalidate to PoC followed it; at %.6f s\n",
+			violation_name(v->kind), v->pfn, v->vcpu_id, v->gfn, (double)v->t_ns / 1e9);
+		return;
+	}
 	if (v->kind == VIOL_WALKER_USED_FREED_TABLE) {
 		fprintf(out,
 			"!!! %s: %s walking gfn %#" PRIx64 " read its level-%d entry from a page "

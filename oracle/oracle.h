@@ -17,6 +17,7 @@
  *   fresh contents     arm64 CMO before make         stale-cache-seen
  *   one translation    break-before-make             conflicting-translations
  *   walk a table       retirement + grace period     walker-used-freed-table
+ *   host reads data    arm64 CMO after unmap's TLBI  lost-uncached-write
  *
  * The first three are checked online at every use; a dirty-log run also
  * ends with the quiesced check (model/dirty_log.h), which reports a lost
@@ -24,7 +25,9 @@
  * checked by the arm64 paths: at each use, and at each TLB fill. The last
  * is checked by the page-table walkers themselves: an entry they read
  * holds a freed table's poison (model/spt_quarantine.c). It is not a TLB
- * entry's right, so it names the walking thread, not a vCPU.
+ * entry's right, so it names the walking thread, not a vCPU. The host's
+ * read-back is judged when the host frees a frame (the data goes with the
+ * page: model/hostmem.h), as the host reads it then.
  */
 #ifndef LOSTFLUSH_ORACLE_H
 #define LOSTFLUSH_ORACLE_H
@@ -46,7 +49,8 @@
 	X(LOST_DIRTY_WRITE, "lost-dirty-write")                 \
 	X(STALE_CACHE_SEEN, "stale-cache-seen")                 \
 	X(CONFLICTING_TRANSLATIONS, "conflicting-translations") \
-	X(WALKER_USED_FREED_TABLE, "walker-used-freed-table")
+	X(WALKER_USED_FREED_TABLE, "walker-used-freed-table")   \
+	X(LOST_UNCACHED_WRITE, "lost-uncached-write")
 
 enum violation_kind {
 #define VIOLATION_ENUM(id, name) VIOL_##id,
@@ -135,6 +139,12 @@ bool oracle_check_cache_use(struct oracle *o, const struct cache_model *c, int v
 			    const struct tlb_entry *e, gfn_t gfn, enum guest_access_kind kind);
 bool oracle_check_single_translation(struct oracle *o, int vcpu_id, const struct tlb *tlb,
 				     const struct tlb_entry *filled);
+/* Right "the host reads what the guest wrote": the host reads frame pfn
+ * back through its cacheable mapping (it is freeing it) and no D-cache
+ * line may hide a guest's write made with caches off (lost-uncached-write:
+ * the unmap cleaned the page to PoC before the guest's last write through
+ * a stale translation, or not at all). True if legal. */
+bool oracle_check_read_back(struct oracle *o, struct cache_model *c, kvm_pfn_t pfn);
 /* A page-table walker on this thread read the entry for gfn at level of a
  * table already freed (its poison): reported to the oracle initialised
  * last and not yet destroyed, if any. Freed tables are the process's, as

@@ -55,6 +55,32 @@
  * faults again) instead of returning -EAGAIN and relaxing. Clean; its cost
  * is in s2_breaks, tlbi_ipa, dcache_clean_pages and faults against fixed's.
  *
+ * lazy-split (upstream's stage2_map_walk_leaf(): the block's other pages
+ * are "faulted back lazily"), without FWB, the host reclaiming (N):
+ *
+ *   v1 (caches off)           v0 (write fault on B)      N (unmap A, B)
+ *   -----------------------   ------------------------   -------------------
+ *   TLB: block over A, B
+ *   write A with caches off:
+ *   to PoC, behind any line
+ *   the CPU holds for A's
+ *   frame
+ *                             break the block, TLBI
+ *                             <- no clean of the block
+ *                             make a table; map B 4K
+ *                                                        unmap B's leaf:
+ *                                                        TLBI, clean B;
+ *                                                        A has no leaf:
+ *                                                        nothing cleaned
+ *                                                        free A's frame, read
+ *                                                        back through the
+ *                                                        cache: a stale line
+ *                                                          !!! lost-uncached-write
+ *
+ * fixed cleans the block to PoC after the split's TLBI, as the unmap
+ * walker cleans what it clears: upstream has no such clean, a finding of
+ * this model (the notes say more).
+ *
  * In free mode the host's khugepaged (K) collapses every block the host
  * split back into a THP: with an invalidator (host reclaim splitting the
  * THP) the blocks come back, and so do the stage-2 collapses over them.
@@ -64,7 +90,9 @@
  * after it maps it writable) loses no write.
  *
  * Variants:
- *   fixed             upstream: split and collapse by break-before-make
+ *   fixed             upstream: split and collapse by break-before-make, and
+ *                     the split's clean of the block
+ *   lazy-split        upstream's split, which cleans nothing
  *   cmo-in-abort      the CMOs in user_mem_abort() on every fault (before seed
  *                     002): what several vCPUs on one block pay, and the
  *                     block a permission fault collapses left uncleaned
@@ -82,14 +110,31 @@ static const struct stage2_policy cmo_in_abort = { .cmo_in_abort = true };
 static const struct stage2_policy rebreak_perms = { .rebreak_perms = true };
 static const struct stage2_policy collapse_no_tlbi = { .collapse_skips_tlbi = true };
 static const struct stage2_policy no_break = { .no_break = true };
+static const struct stage2_policy lazy_split = { .split_skips_clean = true };
 
 static const struct scenario_variant variants[] = {
 	{
 		.name = "fixed",
 		.summary = "blocks split and collapsed by break-before-make",
-		.note = "upstream stage2_map_walk_leaf() and stage2_map_walk_table_pre(); must "
-			"run clean, and lose no dirty write",
+		.note = "upstream stage2_map_walk_leaf() and stage2_map_walk_table_pre(), "
+			"with the split's clean of the block to PoC after its TLBI (lazy-split "
+			"is upstream's, without it); must run clean, and lose no dirty write",
 		.policy = &flush_policy_tdp,
+	},
+	{
+		.name = "lazy-split",
+		.summary = "a block split into an empty table with no clean to PoC (upstream)",
+		.note = "stage2_map_walk_leaf() as upstream has it: the block's pages no fault "
+			"maps again leave stage 2 uncleaned, and the unmap that later runs for "
+			"them finds no leaf to clean; without FWB a write with caches off "
+			"through the block is lost to the host's read-back",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.shows_with_cpu_features = CPU_FEATURE_SETS_WITHOUT(CPU_FEATURE_FWB),
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &lazy_split,
+		/* The host's reclaim: the read-back the lost write needs. */
+		.actors = "invalidator=1",
 	},
 	{
 		.name = "cmo-in-abort",

@@ -32,13 +32,32 @@
  *   invalidate_range_end; free P
  *                                     use A -> P   !!! stale-tlb-after-free
  *
+ * vmid-flush-on-ret without FWB (363ef89f8e9b: the unmap's clean must
+ * follow its TLBI, which is why stage2_unmap_defer_tlb_flush() defers the
+ * TLBIs only with FWB, where there is no clean):
+ *
+ *   N (notifier, unmap A)             v1 (caches off)
+ *   -------------------------------   ---------------------------------
+ *                                     TLB: A -> P
+ *   clear A's PTE
+ *   clean+invalidate P to PoC
+ *                                     write A -> P with caches off: to
+ *                                     PoC, behind any line the CPU
+ *                                     allocates for P from now on
+ *   core code: VMID-wide TLBI
+ *   invalidate_range_end; the host
+ *   reads P back through the cache    !!! lost-uncached-write
+ *
  * Variants:
- *   fixed              upstream's order: break, TLBI, clean, invalidate, make
+ *   fixed              upstream's order: break, TLBI, clean, invalidate, make;
+ *                      unmap: clear, TLBI, clean
  *   cmo-in-abort       the CMOs in user_mem_abort() on every fault, before the
  *                      map call (before the seed): clean, and what it costs
  *   vmid-flush-on-ret  unmap and clear_flush_young (an ager runs) leave the
  *                      invalidation to core code's VMID-wide flush (seed 000's
- *                      arm64 half, as upstream ages): clean, and what it costs
+ *                      arm64 half, as upstream ages): without FWB the unmap's
+ *                      clean comes before its TLBI; with FWB clean, and what
+ *                      it costs
  *   age-targeted       the ager's TLBI done by the arch walker, by IPA per leaf
  *                      (seed 000's ask): clean, vmid-flush-on-ret's baseline
  *   make-before-cmo    the PTE made valid before its CMOs
@@ -51,10 +70,10 @@
 
 #include "../workers/workers.h"
 
-/* The feature sets without DIC (bit CPU_FEATURE_DIC clear). */
-#define NO_DIC_SETS                                                      \
-	((1U << 0) | (1U << CPU_FEATURE_IDC) | (1U << CPU_FEATURE_FWB) | \
-	 (1U << (CPU_FEATURE_FWB | CPU_FEATURE_IDC)))
+/* Without FWB the unmap walker owes a D-cache clean; without DIC a fetch
+ * owes the I-cache invalidation. */
+#define NO_FWB_SETS CPU_FEATURE_SETS_WITHOUT(CPU_FEATURE_FWB)
+#define NO_DIC_SETS CPU_FEATURE_SETS_WITHOUT(CPU_FEATURE_DIC)
 
 static const struct stage2_policy cmo_in_abort = { .cmo_in_abort = true };
 static const struct stage2_policy make_before_cmo = { .make_before_cmo = true };
@@ -82,9 +101,15 @@ static const struct scenario_variant variants[] = {
 		.name = "vmid-flush-on-ret",
 		.summary = "unmap and clear_flush_young leave the TLBI to core code's VMID flush",
 		.note = "seed 000's arm64 half, unmap and clear_flush_young (an ager runs): "
-			"clean, but each drops every TLB entry of the VMID (tlbi_vmid, "
-			"vmid_flush_dropped against age-targeted's tlbi_ipa); under nested "
-			"virtualization the shadow stage 2 goes too",
+			"without FWB the unmap walker cleans each page to PoC before the TLBI, so "
+			"a vCPU writing with caches off through its stale entry after the clean "
+			"leaves its data behind a line the host reads back (why "
+			"stage2_unmap_defer_tlb_flush() defers only with FWB); with FWB clean, "
+			"but each flush drops every TLB entry of the VMID (tlbi_vmid, "
+			"vmid_flush_dropped against age-targeted's tlbi_ipa)",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.shows_with_cpu_features = NO_FWB_SETS,
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &vmid_flush_on_ret,
 		.extra_workers = "ager",

@@ -14,10 +14,10 @@ import sys
 def where_it_shows(c):
     parts = []
     sw = c["shows_with"]
-    full = {"tlb_huge": 2, "log": 3, "ad_bits": 2, "range_flush": 2}
+    full = {"tlb_huge": 2, "log": 3, "ad_bits": 2, "range_flush": 2, "cpu_features": 8}
     for key, option in (("tlb_huge", "--tlb-huge"), ("log", "--log"), ("ad_bits", "--ad-bits"),
-                        ("range_flush", "--range-flush")):
-        if len(sw[key]) < full[key]:
+                        ("range_flush", "--range-flush"), ("cpu_features", "--cpu-features")):
+        if key in sw and len(sw[key]) < full[key]:
             parts.append("%s %s" % (option, " or ".join(sw[key])))
     if c["shows_from"] == "tso":
         parts.append("--memory tso or weak")

@@ -53,6 +53,10 @@ struct vcpu_state {
 	/* Its own stream, so the guest program draws what it drew before the
 	 * IPI took time. */
 	struct rng ipi_rng;
+	/* arm64: whether a write goes with caches off, from a stream of its
+	 * own for the same reason: the program draws what it drew before
+	 * writes had a kind. */
+	struct rng write_kind_rng;
 };
 
 /* The IPI has landed: the vCPU leaves guest mode now. Until then it goes
@@ -94,6 +98,10 @@ static struct guest_op next_guest_op(struct vcpu_state *s)
 		else if (rng_chance(rng, rng_threshold(w->uncached_ratio)))
 			op.kind = ACCESS_NONCACHEABLE;
 	}
+	/* A guest with caches off writes as it reads: to PoC. */
+	if (run_vm(s->run)->kvm.cache && op.write &&
+	    rng_chance(&s->write_kind_rng, rng_threshold(w->uncached_ratio)))
+		op.kind = ACCESS_NONCACHEABLE;
 	return op;
 }
 
@@ -212,12 +220,22 @@ static bool guest_access_once(struct vcpu_state *s, const struct guest_op *op)
 		return false;
 	count(CNT_ACCESSES, 1);
 	oracle_check_use(&run_vm(s->run)->oracle, s->vcpu->vcpu_id, e, op->gfn, op->write);
-	if (kvm->cache)
+	/* A write reads nothing, so it sees no stale data; it may leave
+	 * some for the host (cache_guest_wrote()). */
+	if (kvm->cache && !op->write)
 		oracle_check_cache_use(&run_vm(s->run)->oracle, kvm->cache, s->vcpu->vcpu_id, e,
 				       op->gfn, op->kind);
 	/* The data is the page's (model/hostmem.h): the entry's frame
 	 * matters only to the oracle's checks above. */
 	content = hostmem_content(&kvm->mem, gfn_to_hva(kvm, op->gfn));
+	if (op->write && kvm->cache) {
+		/* A write with caches off is in the timeline: what a later
+		 * read-back may miss (a hit traces nothing else). */
+		if (op->kind == ACCESS_NONCACHEABLE)
+			trace(TR_WRITE_UNCACHED, op->gfn, tlb_entry_pfn(e, op->gfn));
+		cache_guest_wrote(kvm->cache, tlb_entry_pfn(e, op->gfn), op->kind, s->vcpu->vcpu_id,
+				  op->gfn);
+	}
 	if (op->write)
 		atomic_store_explicit(content, next_write_value(s), memory_order_relaxed);
 	else
@@ -307,6 +325,7 @@ void vcpu_worker(struct run *run, void *arg)
 	struct vcpu_state s = { .run = run, .vcpu = run_vm(run)->kvm.vcpus[(intptr_t)arg] };
 
 	rng_seed(&s.ipi_rng, worker_stream_key(), 0x697069 /* "ipi" */);
+	rng_seed(&s.write_kind_rng, worker_stream_key(), 0x6e63 /* "nc" */);
 
 	worker_set_budget(run_vm(run)->cfg.work.exec_guest_entries);
 	while (worker_keep_going()) {

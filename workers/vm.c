@@ -14,6 +14,13 @@ static uint64_t accesses_so_far(void *run)
 	return run_counter(run, CNT_ACCESSES);
 }
 
+/* The host's read-back of a frame it frees is judged by this VM's oracle
+ * (arm64, where the caches are modelled). */
+static void vm_judge_read_back(struct vm *vm)
+{
+	vm->kvm.mem.read_back_judge = &vm->oracle;
+}
+
 static int vm_build(struct run *run)
 {
 	struct vm *vm = run_vm(run);
@@ -25,6 +32,7 @@ static int vm_build(struct run *run)
 	vm->oracle.keep_going = run->cfg.keep_going;
 	vm->oracle.accesses_so_far = accesses_so_far;
 	vm->oracle.accesses_arg = run;
+	vm_judge_read_back(vm);
 	return 0;
 }
 
@@ -35,6 +43,7 @@ static void vm_reset(struct run *run)
 	kvm_destroy(&vm->kvm);
 	HARNESS_ASSERT(!kvm_create(&vm->kvm, &vm->cfg.kvm), "cannot rebuild the model");
 	oracle_forget(&vm->oracle);
+	vm_judge_read_back(vm);
 }
 
 static void vm_destroy(struct run *run)

@@ -1,7 +1,8 @@
 # stage2-blocks: arm64 blocks split and collapsed under dirty logging. The
 # variants that skip a break or the collapse's TLBI are caught (25-claims
 # holds their 20-seed rows) as conflicting translations, the pre-seed CMOs
-# as stale cache; upstream's order and the pre-694d071f8d85 rebreak run
+# as stale cache, upstream's lazy split as a lost uncached write; the fixed
+# order and the pre-694d071f8d85 rebreak run
 # clean and lose no dirty write; the counters show what the pre-seed CMOs
 # and the rebreak cost.
 for v in fixed rebreak-perms; do
@@ -27,6 +28,36 @@ for s in random pct:3 cover; do
 			--variant fixed --sched "$s" --memory "$mem" --duration 300ms --expect clean
 	done
 done
+# With the host's reclaim beside the faults (an invalidator), the pages a
+# split leaves unmapped are freed and read back: the split's clean after
+# its TLBI keeps a write made with caches off through the block; upstream's
+# lazy split, which cleans nothing, loses it (25-claims holds its rows),
+# and with FWB, which needs no clean, does not.
+for s in random pct:3 cover; do
+	for mem in sc weak; do
+		seeds_meet "stage2-blocks-fixed-reclaim-clean-$s-$mem" 2 2 --scenario stage2-blocks \
+			--variant fixed --actors invalidator=1 --sched "$s" --memory "$mem" \
+			--executions 20000 --duration 300s --expect clean
+	done
+done
+# The invalidator the variant adds has work in a controlled execution too
+# (the scenario has none of its own, so its budget was 0: it idled).
+./stress --scenario stage2-blocks --variant lazy-split --cpu-features fwb --sched random \
+	--executions 50 --seed 1 -q --report "$out_dir/stage2-blocks-lazy-split.json" >/dev/null 2>&1
+if python3 - "$out_dir/stage2-blocks-lazy-split.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["runs"][0]["counters"]
+assert c["invalidations"] > 0 and c["frames_freed"] > 0, c
+PY
+then pass stage2-blocks-variant-actor-has-work; else
+	fail stage2-blocks-variant-actor-has-work "see $out_dir/stage2-blocks-lazy-split.json"
+fi
+expect_exit stage2-blocks-lazy-split-caught-random 0 ./stress --scenario stage2-blocks \
+	--variant lazy-split --sched random --executions 50000 --seed 1
+expect_output stage2-blocks-lazy-split-names-the-lost-write "!!! lost-uncached-write: the host read"
+seeds_meet stage2-blocks-lazy-split-hidden-fwb 2 2 --scenario stage2-blocks \
+	--variant lazy-split --cpu-features fwb --sched random --executions 20000 \
+	--duration 300s --expect clean
 for v in collapse-no-tlbi no-break; do
 	expect_exit "stage2-blocks-$v-caught-random" 0 ./stress --scenario stage2-blocks \
 		--variant "$v" --sched random --duration 10s --seed 1

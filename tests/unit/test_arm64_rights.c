@@ -5,7 +5,10 @@
  * overlaps another valid entry of the TLB is conflicting-translations;
  * the legal neighbours of each (a cacheable access, a host write after the
  * fill, a fault in flight on another frame, FWB, a stale entry no fill
- * overlaps, a block invalidated before its pages are filled) are not.
+ * overlaps, a block invalidated before its pages are filled) are not. A
+ * guest write with caches off that no clean+invalidate followed is
+ * lost-uncached-write at the host's read-back; one cleaned, superseded by
+ * a write through the cache, or made under FWB is not.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -245,6 +248,68 @@ static void invalidated_or_unrelated_entries_do_not_conflict(void **state)
 	assert_int_equal(reported(f), 0);
 }
 
+static void uncached_write_not_cleaned_is_lost_at_read_back(void **state)
+{
+	struct fixture *f = *state;
+
+	cache_host_wrote(&f->cache, 50); /* the fault's fill */
+	cache_clean_inval_poc(&f->cache, 50, 1);
+	cache_guest_wrote(&f->cache, 50, ACCESS_NONCACHEABLE, VCPU, 11);
+	assert_false(oracle_check_read_back(&f->o, &f->cache, 50));
+	assert_int_equal(reported(f), 1);
+	assert_int_equal(f->o.kept[0].kind, VIOL_LOST_UNCACHED_WRITE);
+	assert_int_equal(f->o.kept[0].vcpu_id, VCPU);
+	assert_int_equal(f->o.kept[0].gfn, 11);
+	assert_int_equal(f->o.kept[0].pfn, 50);
+	/* Read back once: the data is the host's now, nothing is left to
+	 * lose on the next read. */
+	assert_true(oracle_check_read_back(&f->o, &f->cache, 50));
+	assert_int_equal(reported(f), 1);
+}
+
+static void uncached_write_cleaned_after_is_read_back(void **state)
+{
+	struct fixture *f = *state;
+
+	cache_guest_wrote(&f->cache, 51, ACCESS_NONCACHEABLE, VCPU, 12);
+	cache_clean_inval_poc(&f->cache, 50, 4); /* the unmap's clean, over a block */
+	assert_true(oracle_check_read_back(&f->o, &f->cache, 51));
+	/* A write through the cache after it: the line holds newer data. */
+	cache_guest_wrote(&f->cache, 52, ACCESS_NONCACHEABLE, VCPU, 13);
+	cache_guest_wrote(&f->cache, 52, ACCESS_CACHEABLE, VCPU, 13);
+	assert_true(oracle_check_read_back(&f->o, &f->cache, 52));
+	/* The host filled it again (a new owner): what it wrote is current. */
+	cache_guest_wrote(&f->cache, 53, ACCESS_NONCACHEABLE, VCPU, 14);
+	cache_host_wrote(&f->cache, 53);
+	assert_true(oracle_check_read_back(&f->o, &f->cache, 53));
+	assert_int_equal(reported(f), 0);
+}
+
+static void fwb_uncached_write_is_read_back(void **state)
+{
+	struct fixture *f = *state;
+
+	cache_guest_wrote(&f->cache, 54, ACCESS_NONCACHEABLE, VCPU, 15);
+	assert_true(oracle_check_read_back(&f->o, &f->cache, 54));
+	assert_int_equal(reported(f), 0);
+}
+
+/* The host's free is where the read-back is judged: a hostmem that knows
+ * its judge reports the lost write when the frame is freed. */
+static void frame_free_judges_the_read_back(void **state)
+{
+	struct fixture *f = *state;
+	struct page_ref ref = hostmem_get_page(&f->mem, 3);
+
+	f->mem.cache = &f->cache;
+	f->mem.read_back_judge = &f->o;
+	cache_guest_wrote(&f->cache, ref.pfn, ACCESS_NONCACHEABLE, VCPU, 3);
+	hostmem_free_frame(&f->mem, hostmem_unmap(&f->mem, 3));
+	assert_int_equal(reported(f), 1);
+	assert_int_equal(f->o.kept[0].kind, VIOL_LOST_UNCACHED_WRITE);
+	f->mem.cache = NULL;
+}
+
 static void reports_print_what_they_found(void **state)
 {
 	struct fixture *f = *state;
@@ -260,6 +325,9 @@ static void reports_print_what_they_found(void **state)
 						  .level = 1,
 						  .entry_epoch = 0,
 						  .current_epoch = 1 });
+	violation_print(
+		out, &(struct violation){
+			     .kind = VIOL_LOST_UNCACHED_WRITE, .vcpu_id = 3, .gfn = 9, .pfn = 44 });
 	violation_print(out, &(struct violation){ .kind = VIOL_CONFLICTING_TRANSLATIONS,
 						  .vcpu_id = 1,
 						  .gfn = 5,
@@ -268,6 +336,8 @@ static void reports_print_what_they_found(void **state)
 	fclose(out);
 	assert_non_null(strstr(buf, "stale-cache-seen: vCPU 2 read gfn 0x7 -> pfn 0x28"));
 	assert_non_null(strstr(buf, "saw data version 0, older than the 1"));
+	assert_non_null(strstr(buf, "lost-uncached-write: the host read pfn 0x2c back"));
+	assert_non_null(strstr(buf, "vCPU 3's write\n!!!   to gfn 0x9 with caches off"));
 	assert_non_null(strstr(buf, "conflicting-translations: vCPU 1 filled a level-1 entry "
 				    "for gfn 0x5 while a level-2 entry"));
 	(void)f;
@@ -296,6 +366,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(block_over_valid_pages_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(invalidated_or_unrelated_entries_do_not_conflict,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(uncached_write_not_cleaned_is_lost_at_read_back,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(uncached_write_cleaned_after_is_read_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(fwb_uncached_write_is_read_back, setup_fwb,
+						teardown),
+		cmocka_unit_test_setup_teardown(frame_free_judges_the_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(reports_print_what_they_found, setup, teardown),
 	};
 
