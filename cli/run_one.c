@@ -190,6 +190,15 @@ static void fill_outcome(struct run_result *r, const struct options *o, const st
 	r->as_expected = r->verdict != VERDICT_NOT_AS_EXPECTED;
 	if (r->interrupted && r->verdict == VERDICT_UNJUDGED && !r->not_judged_reason)
 		r->not_judged_reason = "interrupted before it was decided";
+	/* --duration ended inside the first controlled execution: a cut
+	 * execution judges nothing and is not counted, so the run has seen
+	 * nothing to call clean. */
+	if (run->cfg.sched != SCHED_FREE && !run->executions_run && !r->nr_violations &&
+	    r->verdict != VERDICT_UNJUDGED) {
+		r->verdict = VERDICT_UNJUDGED;
+		r->as_expected = true;
+		r->not_judged_reason = "no execution completed within --duration";
+	}
 	r->nr_kept = oracle->nr_kept;
 	memcpy(r->kept, oracle->kept, sizeof(r->kept));
 	if (oracle->nr_kept) {

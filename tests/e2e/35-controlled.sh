@@ -85,3 +85,14 @@ expect_exit controlled-long-executions 0 timeout 20 ./stress -q --scenario invlp
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ $ms -lt 6000 ] && pass "controlled-long-executions-end-near-1s ($ms ms)" ||
 	fail controlled-long-executions-end-near-1s "$ms ms"
+
+# A run whose --duration ends inside its first execution has judged
+# nothing (a cut execution is not counted): it says so, and calls the
+# variant neither clean nor missed.
+for v in fixed late-snapshot; do
+	expect_exit "controlled-cut-first-execution-$v" 0 ./stress --scenario invlpg-defer \
+		--variant "$v" --workload entries=1000 --vcpus 64 --sched random --duration 1ms \
+		--seed 1
+	expect_output "controlled-cut-first-execution-$v-not-judged" \
+		"no execution completed within --duration -> not judged"
+done
