@@ -66,7 +66,8 @@ static int stage2_fault_locked(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref
 
 /*
  * user_mem_abort(): snapshot mmu_invalidate_seq, look the pfn up, then
- * under the read-held mmu_lock check for a racing invalidation and map at
+ * under the read-held mmu_lock check for a racing invalidation
+ * (mmu_invalidate_retry(), any range) and map at
  * the level the memslot and the host allow (4K while the memslot is
  * logged: force_pte), or relax the permissions of a leaf that lacks only
  * W or X. -EAGAIN ends the fault: the vCPU re-enters and faults again if
@@ -92,7 +93,9 @@ static bool stage2_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
 	sched_point();
 	mmu_lock(kvm, MMU_LOCK_READ);
-	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
+	/* The whole-VM form, as upstream's user_mem_abort() has it: any
+	 * invalidation in progress retries, not only one over gfn. */
+	if (mmu_invalidate_retry(kvm, mmu_seq)) {
 		mmu_unlock(kvm, MMU_LOCK_READ);
 		trace(TR_FAULT_RETRY, gfn, mmu_seq);
 		count(CNT_FAULT_RETRIES, 1);

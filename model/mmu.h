@@ -243,6 +243,7 @@ void kvm_mmu_invalidate_begin(struct kvm *kvm);
 void kvm_mmu_invalidate_range_add(struct kvm *kvm, gfn_t start, gfn_t end);
 void kvm_mmu_invalidate_end(struct kvm *kvm);
 unsigned long kvm_mmu_invalidate_seq_read(struct kvm *kvm);
+bool mmu_invalidate_retry(struct kvm *kvm, unsigned long mmu_seq);
 bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq, gfn_t gfn);
 
 /* SPTE tables. */

@@ -128,6 +128,18 @@ unsigned long kvm_mmu_invalidate_seq_read(struct kvm *kvm)
 	return seq;
 }
 
+/* mmu_invalidate_retry(), include/linux/kvm_host.h; mmu_lock held. Any
+ * invalidation in progress retries the fault, whatever its range: arm64's
+ * user_mem_abort() asks this, where x86 asks the gfn form. */
+bool mmu_invalidate_retry(struct kvm *kvm, unsigned long mmu_seq)
+{
+	if (READ_ONCE(kvm->mmu_invalidate_in_progress))
+		return true;
+	/* Pairs with the smp_wmb() in kvm_mmu_invalidate_end(). */
+	smp_rmb();
+	return READ_ONCE(kvm->mmu_invalidate_seq) != mmu_seq;
+}
+
 /* mmu_invalidate_retry_gfn(), include/linux/kvm_host.h; mmu_lock held. */
 bool mmu_invalidate_retry_gfn(struct kvm *kvm, unsigned long mmu_seq, gfn_t gfn)
 {

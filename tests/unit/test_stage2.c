@@ -275,20 +275,79 @@ static int level_of(struct fixture *f, gfn_t gfn)
 }
 
 /* A fault at 4K into a valid block (logging on): break the block, TLBI it
- * by IPA at its level, make an empty table, then map the page; the
- * block's other pages are unmapped until they fault. */
+ * by IPA at its level, clean it to PoC (its other pages leave stage 2
+ * until they fault, as an unmap's do), make an empty table, then map the
+ * page. */
 static void a_page_fault_into_a_block_splits_it(void **state)
 {
 	struct fixture *f = *state;
+	uint64_t cleaned;
 
 	map_block(f);
+	cleaned = f->ctx->counters.v[CNT_DCACHE_PAGES];
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN + 5, PG_LEVEL_4K,
+						BLOCK_PFN + 5, 0, STAGE2_PROT_W),
+			 0);
+	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_IPA, STAGE2_CMO_DCACHE, STAGE2_MAKE, STAGE2_BREAK,
+		     STAGE2_CMO_DCACHE, STAGE2_MAKE);
+	/* The block's 512 pages, then the new leaf's one. */
+	assert_int_equal(f->ctx->counters.v[CNT_DCACHE_PAGES] - cleaned, 513);
+	assert_int_equal(level_of(f, BLOCK_GFN + 5), PG_LEVEL_4K);
+	assert_int_equal(pte_of(f, BLOCK_GFN + 6), 0);
+}
+
+/* Upstream's lazy split cleans nothing: a write with caches off through
+ * the block, to a page no fault maps again, stays hidden from the host's
+ * read-back when the host frees its frame. */
+static void lazy_split_leaves_the_block_uncleaned(void **state)
+{
+	static const struct stage2_policy p = { .split_skips_clean = true };
+	struct fixture *f = *state;
+
+	kvm_of(f)->cfg.stage2 = &p;
+	map_block(f);
+	cache_guest_wrote(kvm_of(f)->cache, BLOCK_PFN + 6, ACCESS_NONCACHEABLE, 0, BLOCK_GFN + 6);
 	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN + 5, PG_LEVEL_4K,
 						BLOCK_PFN + 5, 0, STAGE2_PROT_W),
 			 0);
 	expect_steps(f, STAGE2_BREAK, STAGE2_TLBI_IPA, STAGE2_MAKE, STAGE2_BREAK, STAGE2_CMO_DCACHE,
 		     STAGE2_MAKE);
-	assert_int_equal(level_of(f, BLOCK_GFN + 5), PG_LEVEL_4K);
-	assert_int_equal(pte_of(f, BLOCK_GFN + 6), 0);
+	assert_false(oracle_check_read_back(&f->vm.oracle, kvm_of(f)->cache, BLOCK_PFN + 6));
+	kvm_of(f)->cfg.stage2 = NULL;
+}
+
+/* The fixed split cleans the block after its TLBI: the same write reaches
+ * the read-back. */
+static void the_split_cleans_what_leaves_stage2(void **state)
+{
+	struct fixture *f = *state;
+
+	map_block(f);
+	cache_guest_wrote(kvm_of(f)->cache, BLOCK_PFN + 6, ACCESS_NONCACHEABLE, 0, BLOCK_GFN + 6);
+	assert_int_equal(kvm_pgtable_stage2_map(kvm_of(f), BLOCK_GFN + 5, PG_LEVEL_4K,
+						BLOCK_PFN + 5, 0, STAGE2_PROT_W),
+			 0);
+	assert_true(oracle_check_read_back(&f->vm.oracle, kvm_of(f)->cache, BLOCK_PFN + 6));
+}
+
+/* user_mem_abort() asks mmu_invalidate_retry(): an invalidation in
+ * progress over other gfns retries the fault too. */
+static void a_fault_retries_on_any_invalidation_in_progress(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = kvm_of(f);
+
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	kvm_mmu_invalidate_begin(kvm);
+	kvm_mmu_invalidate_range_add(kvm, 100, 101);
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	assert_false(fault(f, 5, false));
+	assert_false(is_shadow_present_pte(pte_of(f, 5)));
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	kvm_mmu_invalidate_end(kvm);
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	assert_true(fault(f, 5, false));
+	assert_true(is_shadow_present_pte(pte_of(f, 5)));
 }
 
 /* The TLBI a split logged last. */
@@ -604,6 +663,9 @@ int main(void)
 		T(cmo_in_abort_pays_on_every_fault),
 		T(no_break_replaces_valid_by_valid),
 		T(a_page_fault_into_a_block_splits_it),
+		T(lazy_split_leaves_the_block_uncleaned),
+		T(the_split_cleans_what_leaves_stage2),
+		T(a_fault_retries_on_any_invalidation_in_progress),
 		T(a_split_invalidates_the_block_at_its_level),
 		T(a_block_fault_over_a_table_collapses_it),
 		T(collapse_no_tlbi_skips_the_vmid_tlbi),
