@@ -2,7 +2,9 @@
 /*
  * stage2-blocks: arm64 stage-2 blocks under dirty logging. THP backs the
  * guest, so a fault maps a 2M block; every vCPU's hot pages lie in one
- * block, so several vCPUs fault the same block PTE at once. A reaper turns
+ * block, so several vCPUs fault the same block PTE at once. The host
+ * reclaims beside them (an invalidator unmaps a page or two now and then:
+ * the THP splits, the frames are read back and freed). A reaper turns
  * logging on and off: on, the write-protected block is split at the first
  * write (a fault maps 4K: force_pte), and pages come back one by one; off,
  * the next fault maps 2M again over the table of pages and collapses it
@@ -133,8 +135,6 @@ static const struct scenario_variant variants[] = {
 		.claims.shows_with_cpu_features = CPU_FEATURE_SETS_WITHOUT(CPU_FEATURE_FWB),
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &lazy_split,
-		/* The host's reclaim: the read-back the lost write needs. */
-		.actors = "invalidator=1",
 	},
 	{
 		.name = "cmo-in-abort",
@@ -206,8 +206,13 @@ static void stage2_blocks_defaults(struct vm_config *cfg, const struct run_confi
 		.fetch_ratio = 0.3,
 		.uncached_ratio = 0.2,
 		.reaper_pause_us = 100,
+		/* The host's reclaim: a THP split now and then, and a frame
+		 * read back and freed; khugepaged brings the block back. */
+		.unmap_pages_max = 2,
+		.invalidate_pause_us = 1000,
 		.exec_guest_entries = 6,
 		.exec_harvests = 4,
+		.exec_invalidations = 1,
 	};
 	if (rc->sched != SCHED_FREE) {
 		cfg->kvm.nr_vcpus = 2;
@@ -267,6 +272,6 @@ const struct scenario scenario_stage2_blocks = {
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = stage2_blocks_defaults,
-	.workers = "",
+	.workers = "invalidator",
 	.add_workers = stage2_blocks_workers,
 };

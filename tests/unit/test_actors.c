@@ -3,7 +3,9 @@
  * --actors: a role's count set over a scenario's roster gives the run that
  * roster would have been had it named that many, names, places and random
  * streams alike, so a run with `--actors invalidator=1` replays what a
- * one-invalidator scenario ran.
+ * one-invalidator scenario ran. A role added where the scenario budgets
+ * none, by --actors or by the variant, gets work in a controlled
+ * execution.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,8 @@
 #include <cmocka.h>
 
 #include "../../arch/arch.h"
+#include "../../cli/config.h"
+#include "../../scenarios/list.h"
 #include "../../engine/run.h"
 #include "../../workers/registry.h"
 #include "../../workers/vm.h"
@@ -118,12 +122,38 @@ static void as_scenario_changes_nothing(void **state)
 	fixture_free(named);
 }
 
+/* stage2-blocks budgets no aging; a variant that adds an ager gives it
+ * the catalogue's budget for one, in controlled executions only. */
+static uint32_t agings_budget(const char *variant_actors, int sched)
+{
+	struct scenario_variant v = scenario_stage2_blocks.variants[0];
+	struct options o;
+	struct config cfg;
+
+	v.actors = variant_actors;
+	options_init(&o, "stress");
+	o.sched = sched;
+	build_config(&cfg, &o, &scenario_stage2_blocks, &v, 1);
+	return cfg.vm.work.exec_agings;
+}
+
+static void a_role_the_variant_adds_gets_work(void **state)
+{
+	(void)state;
+	assert_int_equal(agings_budget(NULL, SCHED_RANDOM), 0);
+	assert_true(agings_budget("ager=1", SCHED_RANDOM) > 0);
+	assert_true(agings_budget("ager=1", SCHED_COVER) > 0);
+	/* Free mode has no budgets: a worker runs until the run ends. */
+	assert_int_equal(agings_budget("ager=1", SCHED_FREE), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fewer_is_the_shorter_roster),
 		cmocka_unit_test(more_and_none),
 		cmocka_unit_test(as_scenario_changes_nothing),
+		cmocka_unit_test(a_role_the_variant_adds_gets_work),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
