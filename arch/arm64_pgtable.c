@@ -18,7 +18,7 @@
  *
  *   v0 (fault on A)                 v1 (guest, caches off)
  *   ----------------------------    ------------------------------------
- *   break; TLBI; make valid         <- make-before-cmo: CMOs not done
+ *   break; TLBI; make valid         <- made valid before its CMOs
  *                                   reads A through the valid PTE: PoC
  *                                   holds data older than the host wrote
  *                                     !!! stale-cache-seen
@@ -180,7 +180,7 @@ static void make_pte(_Atomic uint64_t *ptep, uint64_t new, gfn_t gfn, int level)
 	step(STAGE2_MAKE, gfn, level);
 }
 
-/* The no-break variant: valid replaced by valid in one store, with no
+/* With no_break: valid replaced by valid in one store, with no
  * TLBI; the new leaf's CMOs are still made before it. */
 static int replace_without_break(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old,
 				 uint64_t new, gfn_t gfn, int level)
@@ -295,7 +295,7 @@ static uint64_t install_table(_Atomic uint64_t *ptep, uint64_t old, int level)
  * the TLBI, unless FWB): a later unmap of them finds no leaf, and cleans
  * nothing. Upstream cleans nothing here (split_skips_clean), and without
  * FWB a write with caches off through the block is lost to the host's
- * read-back (stage2-blocks/lazy-split).
+ * read-back.
  */
 static uint64_t split_block(struct kvm *kvm, _Atomic uint64_t *ptep, uint64_t old, gfn_t gfn,
 			    int level)

@@ -83,8 +83,8 @@ static void handle_removed_pt(struct spt_table *t, gfn_t base, int level,
  * the flush's wait for guest exits says it has left T. Upstream calls
  * call_rcu() inside handle_removed_pt(), before the flush, which is as
  * safe only because kvm_tdp_mmu_map()'s own rcu_read_lock() covers the
- * flush: no grace period ends before it. Freeing before the flush
- * (free-before-flush) frees T under v1's walk.
+ * flush: no grace period ends before it. Freeing before the flush (a
+ * walk policy's choice) frees T under v1's walk.
  */
 static void tdp_replace_table(struct kvm_vcpu *vcpu, _Atomic uint64_t *slot, uint64_t old,
 			      gfn_t base, uint64_t spte, int level, const struct walk_policy *walk)

@@ -134,9 +134,10 @@ static uint64_t vm_signature(const struct run *run, uint64_t h)
 		/* Following reorderings, whether a vCPU has been asked to
 		 * flush: under store buffers it is not implied by the
 		 * requester's last event, as the request may still wait in its
-		 * buffer. Measured on missing-wmb, 15 of 20 seeds with it, 12
-		 * without; for other races it only splits states
-		 * (nonatomic-inc under sc: 13 of 20 with it, 19 without). */
+		 * buffer. Measured on a missing write barrier, 15 of 20 seeds
+		 * with it, 12 without; for other races it only splits states
+		 * (a non-atomic increment under sc: 13 of 20 with it, 19
+		 * without). */
 		if (run->cfg.cover_reorderings && mm_enabled())
 			held |= (uint64_t)atomic_load_explicit(&vcpu->requests,
 							       memory_order_relaxed)

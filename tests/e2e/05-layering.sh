@@ -15,8 +15,8 @@ if grep -rnE 'tlbs_dirty|tlbs_flushed|remote_tlbs_dirty|plain_remote' engine mod
 else
 	pass layering-no-scenario-state-below
 fi
-# Nor do they name a scenario or a variant: what the catalogue holds stays
-# in scenarios/. Names that are also the model's plain words (a fixed form,
+# Nor does anything below scenarios/ name a scenario or a variant: what
+# the catalogue holds stays in scenarios/ (README, Layout). Names that are also the model's plain words (a fixed form,
 # a full flush, the dirty log, no flush) cannot be told apart and are left
 # out.
 names=$(./stress --list --json | python3 -c '
@@ -26,7 +26,7 @@ for s in json.load(sys.stdin):
     for name in [s["name"]] + [v["name"] for v in s["variants"]]:
         if name not in plain:
             print(name)')
-named=$(grep -rnwF "$names" engine model oracle | head -5)
+named=$(grep -rnwF "$names" engine model oracle arch workers | head -5)
 if [ -n "$names" ] && [ -z "$named" ]; then
 	pass "layering-no-scenario-named-below ($(echo "$names" | wc -l) names)"
 else
