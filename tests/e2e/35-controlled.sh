@@ -6,7 +6,7 @@
 # same number of schedule points, with the same trace hash (every step of
 # every thread), a hundred times out of a hundred.
 ./stress --scenario invlpg-defer --variant late-snapshot --sched random --seed 1 \
-	--duration 10s >"$out_dir/replay-first.log" 2>&1
+	--executions 500000 --duration 300s >"$out_dir/replay-first.log" 2>&1
 replay=$(sed -n 's/^Replay: //p' "$out_dir/replay-first.log")
 want=$(grep -E '^!!! stale|^Failing execution' "$out_dir/replay-first.log" | head -2)
 same=0
@@ -45,7 +45,8 @@ expect_output controlled-bad-depth-named "'pct:99' is not allowed: .*D from 1 to
 # all (here a --workload override), and finds the same trace hash.
 rm -f "$out_dir/replay-src.json"
 ./stress --scenario invlpg-defer --variant clear-after-request --sched random --seed 3 \
-	--workload invlpg=0.2 --duration 10s -q --report "$out_dir/replay-src.json" \
+	--workload invlpg=0.2 --executions 500000 --duration 300s -q \
+	--report "$out_dir/replay-src.json" \
 	>"$out_dir/replay-src.log" 2>&1
 want=$(grep '^Failing execution' "$out_dir/replay-src.log")
 expect_exit controlled-replay-from-report 0 ./stress --replay "$out_dir/replay-src.json" -q

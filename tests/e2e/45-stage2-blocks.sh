@@ -52,19 +52,19 @@ seeds_meet stage2-blocks-lazy-split-hidden-fwb 2 2 --scenario stage2-blocks \
 	--duration 300s --expect clean
 for v in collapse-no-tlbi no-break; do
 	expect_exit "stage2-blocks-$v-caught-random" 0 ./stress --scenario stage2-blocks \
-		--variant "$v" --sched random --duration 10s --seed 1
+		--variant "$v" --sched random --executions 50000 --duration 300s --seed 1
 	expect_output "stage2-blocks-$v-names-the-conflict" "!!! conflicting-translations: vCPU"
 done
 # Before the seed a permission fault cleaned nothing, also one that
 # collapses a table into a block: a page of it no fault cleaned is stale.
 expect_exit stage2-blocks-cmo-in-abort-caught-random 0 ./stress --scenario stage2-blocks \
-	--variant cmo-in-abort --sched random --duration 10s --seed 1
+	--variant cmo-in-abort --sched random --executions 50000 --duration 300s --seed 1
 expect_output stage2-blocks-cmo-in-abort-names-stale-cache "!!! stale-cache-seen: vCPU"
 
 # A failing execution replays exactly: split and collapse trace no table
 # address (the heap's, different in every process).
 expect_exit stage2-blocks-collapse-no-tlbi-reported 0 ./stress --scenario stage2-blocks \
-	--variant collapse-no-tlbi --sched pct:4 --seed 3 --duration 10s \
+	--variant collapse-no-tlbi --sched pct:4 --seed 3 --executions 500000 --duration 300s \
 	--report "$out_dir/stage2-blocks-collapse.json"
 first=$(grep -o 'trace hash [0-9a-f]*' <<<"$last_out")
 expect_exit stage2-blocks-collapse-no-tlbi-replays 0 ./stress \

@@ -16,7 +16,7 @@ for v in fixed cmo-in-abort; do
 done
 for v in make-before-cmo relax-x-no-icache; do
 	expect_exit "stage2-cmo-$v-caught-random" 0 ./stress --scenario stage2-cmo --variant "$v" \
-		--sched random --duration 10s --seed 1
+		--sched random --executions 10000 --duration 300s --seed 1
 	expect_output "stage2-cmo-$v-names-stale-cache" "!!! stale-cache-seen: vCPU"
 done
 # A leaf left in TLBs is used after the host freed its frame. Without FWB
@@ -24,7 +24,8 @@ done
 # seen first, at the host's read-back (lost-uncached-write); FWB leaves only
 # the use after the free.
 expect_exit stage2-cmo-unmap-skips-tlbi-caught-random 0 ./stress --scenario stage2-cmo \
-	--variant unmap-skips-tlbi --sched random --cpu-features fwb --duration 10s --seed 1
+	--variant unmap-skips-tlbi --sched random --cpu-features fwb --executions 10000 \
+	--duration 300s --seed 1
 expect_output stage2-cmo-unmap-skips-tlbi-names-stale-tlb "!!! stale-tlb-after-free: vCPU"
 
 # Seed 000's arm64 half (an ager runs): core code's VMID-wide flush is
