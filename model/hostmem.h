@@ -38,9 +38,9 @@
 
 #define HVA_NO_FRAME 0 /* hva_pfn[] entry of an unbacked page; pfns start at 1 */
 
-/* What the host mm tells its MMU notifier around a THP split. */
 struct oracle;
 
+/* What the host mm tells its MMU notifier around a THP split. */
 struct hostmem_notifier {
 	void (*invalidate_start)(void *arg, uint64_t hva_start, uint64_t hva_end);
 	void (*invalidate_end)(void *arg, uint64_t hva_start, uint64_t hva_end);

@@ -16,9 +16,9 @@ else
 	pass layering-no-scenario-state-below
 fi
 # Nor does anything below scenarios/ name a scenario or a variant: what
-# the catalogue holds stays in scenarios/ (README, Layout). Names that are also the model's plain words (a fixed form,
-# a full flush, the dirty log, no flush) cannot be told apart and are left
-# out.
+# the catalogue holds stays in scenarios/ (README, Layout). Names that are
+# also the model's plain words (a fixed form, a full flush, the dirty log,
+# no flush) cannot be told apart and are left out.
 names=$(./stress --list --json | python3 -c '
 import json, sys
 plain = {"fixed", "full-flush", "dirty-log", "no-flush"}

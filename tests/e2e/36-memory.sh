@@ -51,7 +51,8 @@ expect_exit minimize-needs-controlled 2 ./stress --scenario invlpg-defer --minim
 # the report follows it to the same trace hash.
 rm -f "$out_dir/minimize.json"
 ./stress --scenario invlpg-defer --variant late-snapshot --sched random --seed 1 \
-	--executions 500000 --duration 300s --minimize --report "$out_dir/minimize.json" >"$out_dir/minimize.log" 2>&1
+	--executions 500000 --duration 300s --minimize --report "$out_dir/minimize.json" \
+	>"$out_dir/minimize.log" 2>&1
 if python3 - "$out_dir/minimize.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
@@ -81,7 +82,8 @@ fi
 # A thread the violation does not need is left out: dirty-log's ager and a
 # second vCPU play no part in a harvest that forgets its flush.
 ./stress --scenario dirty-log --variant no-flush --sched random --seed 2 --executions 500000 \
-	--duration 300s --minimize --report "$out_dir/minimize-threads.json" >"$out_dir/minimize-threads.log" 2>&1
+	--duration 300s --minimize --report "$out_dir/minimize-threads.json" \
+	>"$out_dir/minimize-threads.log" 2>&1
 if python3 - "$out_dir/minimize-threads.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]

@@ -2,9 +2,8 @@
 # variants that skip a break or the collapse's TLBI are caught (25-claims
 # holds their 20-seed rows) as conflicting translations, the pre-seed CMOs
 # as stale cache, upstream's lazy split as a lost uncached write; the fixed
-# order and the pre-694d071f8d85 rebreak run
-# clean and lose no dirty write; the counters show what the pre-seed CMOs
-# and the rebreak cost.
+# order and the pre-694d071f8d85 rebreak run clean and lose no dirty write;
+# the counters show what the pre-seed CMOs and the rebreak cost.
 for v in fixed rebreak-perms; do
 	seeds_meet "stage2-blocks-$v-clean-free" 2 2 --scenario stage2-blocks --variant "$v" \
 		--duration 1s --expect clean
