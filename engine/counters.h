@@ -10,9 +10,11 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-/* Counter ids are the subject's (model/counter_ids.h); the engine counts
- * one thing itself, in the last slot. */
-#define COUNTER_SLOTS 44
+/* Counter ids are the subject's (model/counter_ids.h), numbered from 0;
+ * the engine counts one thing itself, in the last slot. The capacity is
+ * the engine's and the count the subject's: a new model counter is one
+ * line in the subject's list, and a slot no one names is not reported. */
+#define COUNTER_SLOTS 64
 #define CNT_PERTURBATIONS (COUNTER_SLOTS - 1) /* schedule points that delayed */
 
 /* Written by one thread, read (relaxed) by the progress display. */

@@ -39,6 +39,10 @@
 	X(TABLES_FREED, "page_tables_freed", "non-leaf page tables freed after a grace period")  \
 	X(WP_FAULTS, "wrprot_faults", "write faults on write-protected SPTEs")                   \
 	X(FAST_FAULTS, "fast_page_faults", "write access restored by the lockless fast path")    \
+	X(SPURIOUS_FAULTS, "spurious_faults",                                                    \
+	  "slow faults that found the SPTE already allowing the access")                         \
+	X(FAULT_DOWNGRADES, "fault_mmu_writable_lost",                                           \
+	  "fault installs that took MMU-writable away (6.13's WARN)")                            \
 	X(HARVESTS, "dirty_log_harvests", "dirty-log harvests returned to userspace")            \
 	X(DIRTY_REAPED, "dirty_pages_reaped", "dirty pages reported by harvests")                \
 	X(TRACK_WRPROTS, "tracking_wrprots", "gfns write-protected for write-tracking")          \
@@ -58,20 +62,21 @@
 	X(ICACHE_PAGES, "icache_inval_pages", "pages invalidated in the I-cache to PoU")         \
 	X(VMID_DROPPED, "vmid_flush_dropped",                                                    \
 	  "TLB entries VMID-wide TLBIs dropped (a nested guest's shadow stage 2 goes too)")      \
-	E(PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
+	E(CNT_PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 
 enum counter_id {
 #define COUNTER_ENUM(id, name, help) CNT_##id,
-#define COUNTER_SLOT(id, name, help) CNT_SLOT_##id,
-	COUNTERS(COUNTER_ENUM, COUNTER_SLOT)
+#define COUNTER_SKIP(id, name, help)
+	COUNTERS(COUNTER_ENUM, COUNTER_SKIP)
 #undef COUNTER_ENUM
-#undef COUNTER_SLOT
-		NR_COUNTERS
+		NR_MODEL_COUNTERS
 };
 
-_Static_assert(CNT_SLOT_PERTURBATIONS == CNT_PERTURBATIONS && NR_COUNTERS == COUNTER_SLOTS,
-	       "the engine's counter keeps its slot");
+_Static_assert(NR_MODEL_COUNTERS < CNT_PERTURBATIONS,
+	       "the model's counters fit below the engine's slot (engine/counters.h)");
 
-extern const char *const counter_names[NR_COUNTERS];
+/* Every slot's report name; NULL for a slot no one counts in. Reports
+ * list the named slots in order: the model's, then the engine's. */
+extern const char *const counter_names[COUNTER_SLOTS];
 
 #endif

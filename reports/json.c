@@ -166,9 +166,10 @@ static json_t *run_json_base(const struct run_result *r)
 	snprintf(seed, sizeof(seed), "%#llx", (unsigned long long)r->seed);
 	for (int i = 0; i < r->nr_kept; i++)
 		json_array_append_new(viol, violation_json(&r->kept[i]));
-	for (int id = 0; id < NR_COUNTERS; id++)
-		json_object_set_new(counters, counter_names[id],
-				    json_integer((json_int_t)r->counters[id]));
+	for (int id = 0; id < COUNTER_SLOTS; id++)
+		if (counter_names[id])
+			json_object_set_new(counters, counter_names[id],
+					    json_integer((json_int_t)r->counters[id]));
 	return json_pack(
 		"{s:s, s:s, s:s, s:s, s:f, s:f, s:b, s:s, s:s?, s:s, s:b, s:I, s:o,"
 		" s:o, s:o, s:o, s:{s:I, s:f}, s:{s:i, s:I, s:I, s:i}, s:s}",

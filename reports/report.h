@@ -96,7 +96,7 @@ struct run_result {
 	struct violation kept[ORACLE_MAX_KEPT];
 	uint64_t first_violation_ns;
 	uint64_t accesses_to_first_violation;
-	uint64_t counters[NR_COUNTERS];
+	uint64_t counters[COUNTER_SLOTS]; /* by slot; named ones reported */
 	/* Configuration actually run. */
 	int vcpus;
 	uint64_t gfns, hot_gfns;

@@ -32,7 +32,9 @@ static void print_counters(FILE *out, const struct run_result *r)
 {
 	int col = fprintf(out, "Counters:");
 
-	for (int id = 0; id < NR_COUNTERS; id++) {
+	for (int id = 0; id < COUNTER_SLOTS; id++) {
+		if (!counter_names[id])
+			continue;
 		char item[80];
 		int len = snprintf(item, sizeof(item), " %s=%" PRIu64, counter_names[id],
 				   r->counters[id]);
