@@ -3,7 +3,7 @@
 #   make check    install what is missing, build, run every test; the output
 #                 ends "N passed, N failed"
 #   make check-quick  the unit tests and the suites that take seconds
-#   make          ./stress (gcc, -O2, warnings are errors)
+#   make          ./stress (gcc, -O2, warnings are errors) and docs/scenarios.md
 #   make tsan     ./stress-tsan (clang -fsanitize=thread)
 #   make asan     ./stress-asan (clang -fsanitize=address,undefined)
 #   make fuzz     the libFuzzer targets, 60 s each (FUZZ_SECONDS)
@@ -55,7 +55,10 @@ FUZZ_SECONDS ?= 60
 .PHONY: all tsan asan fuzz run check check-quick test unit bench setup clean nightly mutants \
 	lint format format-check
 
-all: stress
+# docs/scenarios.md is generated from ./stress --list --json: `make`
+# rewrites it whenever the catalogue changes, so a new scenario or variant
+# brings its page along (06-docs fails on a committed page that is stale).
+all: stress docs/scenarios.md
 # After the first rule: `make` alone builds stress, not the first object a
 # dependency file names.
 -include $(shell find build build-tsan build-asan build-cov -name '*.d' 2>/dev/null)
@@ -70,6 +73,9 @@ build-tsan/%.o: %.c Makefile
 
 stress: build/cli/main.o $(OBJS)
 	$(CC) $(BASE_CFLAGS) -o $@ $^ $(LDLIBS)
+
+docs/scenarios.md: stress scripts/scenarios_doc.py
+	python3 scripts/scenarios_doc.py ./stress > $@.tmp && mv $@.tmp $@
 
 stress-tsan: build-tsan/cli/main.o $(TSAN_OBJS)
 	$(TSAN_CC) $(BASE_CFLAGS) -fsanitize=thread -o $@ $^ $(LDLIBS)

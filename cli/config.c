@@ -73,6 +73,8 @@ static void apply_variant_shape(struct config *cfg, const struct scenario_varian
 	if (w)
 		HARNESS_ASSERT(!spec_apply(&workload_spec, &cfg->vm.work, w),
 			       "variant %s has a bad workload '%s'", v->name, w);
+	if (v->vm_settings)
+		v->vm_settings(&cfg->vm, &cfg->run);
 }
 
 /* What the user gave wins over the scenario and the variant. */

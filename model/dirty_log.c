@@ -214,6 +214,36 @@ static bool wrprot_mask(struct kvm *kvm, struct dirty_log *d, uint64_t word, uns
 	return changed;
 }
 
+/* The dirty-log path's flush as the VM's flush policy has it: its flush
+ * (which may settle a deferred mark), made before mmu_lock is dropped when
+ * the policy says dirty_log_flushes_under_lock, otherwise after it, as
+ * today's kvm_get_dirty_log_protect() does. The ring's reset takes
+ * mmu_lock per entry, so it always flushes after the last. */
+static bool log_flushes_under_lock(const struct kvm *kvm, const struct dirty_log *d)
+{
+	return d->mode != LOG_RING && kvm->policy && kvm->policy->dirty_log_flushes_under_lock;
+}
+
+static void log_flush(struct kvm *kvm)
+{
+	if (kvm->policy && kvm->policy->flush)
+		kvm->policy->flush(kvm);
+	else
+		kvm_flush_remote_tlbs(kvm);
+}
+
+static bool must_flush(const struct dirty_log *d, bool reaped, bool changed)
+{
+	if (d->mode == LOG_RING)
+		return reaped && d->policy->ring_reset_flushes;
+	switch (d->policy->harvest_flush) {
+	case HARVEST_FLUSH_IF_REAPED: return reaped;
+	case HARVEST_FLUSH_IF_WRPROT: return changed;
+	case HARVEST_NO_FLUSH: return false;
+	}
+	return true;
+}
+
 /* kvm_get_dirty_log_protect() without manual protect: fetch-and-clear each
  * word, write-protect what it held. Returns whether anything was reaped. */
 static bool harvest_get(struct kvm *kvm, struct dirty_log *d, bool *changed)
@@ -231,6 +261,8 @@ static bool harvest_get(struct kvm *kvm, struct dirty_log *d, bool *changed)
 		mask = xchg(&d->bitmap[i], 0UL);
 		*changed |= wrprot_mask(kvm, d, i, mask);
 	}
+	if (log_flushes_under_lock(kvm, d) && must_flush(d, reaped, *changed))
+		log_flush(kvm);
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 	return reaped;
 }
@@ -257,20 +289,10 @@ static bool harvest_clear(struct kvm *kvm, struct dirty_log *d, bool *changed)
 		reaped = true;
 		*changed |= wrprot_mask(kvm, d, i, mask);
 	}
+	if (log_flushes_under_lock(kvm, d) && must_flush(d, reaped, *changed))
+		log_flush(kvm);
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 	return reaped;
-}
-
-static bool must_flush(const struct dirty_log *d, bool reaped, bool changed)
-{
-	if (d->mode == LOG_RING)
-		return reaped && d->policy->ring_reset_flushes;
-	switch (d->policy->harvest_flush) {
-	case HARVEST_FLUSH_IF_REAPED: return reaped;
-	case HARVEST_FLUSH_IF_WRPROT: return changed;
-	case HARVEST_NO_FLUSH: return false;
-	}
-	return true;
 }
 
 static uint64_t page_content(struct kvm *kvm, gfn_t gfn)
@@ -306,8 +328,8 @@ static uint64_t harvest_return(struct kvm *kvm, struct dirty_log *d, bool reaped
 {
 	/* Outside mmu_lock, before returning: kvm_flush_remote_tlbs_memslot()
 	 * (x86 has no per-memslot flush without range support: all of it). */
-	if (must_flush(d, reaped, changed))
-		kvm_flush_remote_tlbs(kvm);
+	if (!log_flushes_under_lock(kvm, d) && must_flush(d, reaped, changed))
+		log_flush(kvm);
 	trace(TR_HARVEST_DONE, d->nr_reported, 0);
 	declare_revocations_done(kvm, d);
 	/* Userspace copies what the harvest reported, after it returned. */
@@ -390,9 +412,11 @@ static void write_protect_all(struct kvm *kvm, struct dirty_log *d)
 		changed |= c;
 		revoke_for_log(kvm, d, gfn);
 	}
+	if (log_flushes_under_lock(kvm, d) && (d->policy->enable_always_flushes || changed))
+		log_flush(kvm);
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
-	if (d->policy->enable_always_flushes || changed)
-		kvm_flush_remote_tlbs(kvm);
+	if (!log_flushes_under_lock(kvm, d) && (d->policy->enable_always_flushes || changed))
+		log_flush(kvm);
 	declare_revocations_done(kvm, d);
 }
 

@@ -101,10 +101,4 @@ void flush_policy_if_zapped(struct kvm *kvm, bool zapped)
 		kvm_flush_remote_tlbs(kvm);
 }
 
-const struct flush_policy flush_policy_tdp = {
-	.vcpu_lock = MMU_LOCK_READ,
-	.flush = kvm_flush_remote_tlbs,
-	.flush_cond = flush_policy_if_zapped,
-	.notifier_locked = flush_policy_if_zapped,
-	.notifier_unlocked = flush_policy_nop,
-};
+const struct flush_policy flush_policy_tdp = { FLUSH_POLICY_TDP };

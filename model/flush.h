@@ -69,8 +69,10 @@ struct flush_policy {
 	 * the model's (x86 with Hyper-V's range hypercall, or -EOPNOTSUPP
 	 * without). */
 	int (*arch_flush_range)(struct kvm *kvm, gfn_t gfn, uint64_t nr);
-	/* Does the dirty-log path flush before dropping mmu_lock (today) or
-	 * after (2009's kvm_vm_ioctl_get_dirty_log())? */
+	/* Does the dirty-log path (the flusher worker, a bitmap harvest,
+	 * logging's enable) flush before dropping mmu_lock, or after it
+	 * (2009's kvm_vm_ioctl_get_dirty_log(), and today's
+	 * kvm_get_dirty_log_protect())? Either way with `flush` above. */
 	bool dirty_log_flushes_under_lock;
 	/* The variant's own state (a deferred-flush mark, a counter): made
 	 * zeroed with the VM, state_size bytes at kvm->policy_state; the model
@@ -90,7 +92,13 @@ void flush_policy_if_zapped(struct kvm *kvm, bool zapped);
 
 /* Today's TDP MMU: vCPUs fault under a read-held mmu_lock, nothing is
  * deferred, and a zapper or the notifier makes one full flush if it zapped
- * anything. */
+ * anything. FLUSH_POLICY_TDP is its designated initializers, so a variant
+ * says only what it changes: { FLUSH_POLICY_TDP, .field = ... } (a later
+ * initializer overrides an earlier one). */
+#define FLUSH_POLICY_TDP                                                                 \
+	.vcpu_lock = MMU_LOCK_READ, .flush = kvm_flush_remote_tlbs,                      \
+	.flush_cond = flush_policy_if_zapped, .notifier_locked = flush_policy_if_zapped, \
+	.notifier_unlocked = flush_policy_nop
 extern const struct flush_policy flush_policy_tdp;
 
 #endif

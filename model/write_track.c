@@ -40,6 +40,13 @@ static void write_track_flush(struct kvm *kvm)
 		kvm_flush_remote_tlbs(kvm);
 }
 
+static bool write_track_must_flush(struct kvm *kvm, bool needed)
+{
+	const struct write_track_policy *p = kvm->cfg.track_policy;
+
+	return p && p->must_flush ? p->must_flush(kvm, needed) : needed;
+}
+
 bool kvm_gfn_is_write_tracked(struct kvm *kvm, gfn_t gfn)
 {
 	return READ_ONCE(kvm->track->count[gfn]) != 0;
@@ -80,7 +87,7 @@ void kvm_write_track_add_gfn(struct kvm *kvm, gfn_t gfn)
 		atomic_store_explicit(&kvm->rights->gfn[gfn].track_pending, epoch,
 				      memory_order_relaxed);
 		count(CNT_TRACK_WRPROTS, 1);
-		if (flush)
+		if (write_track_must_flush(kvm, flush))
 			write_track_flush(kvm);
 	} else {
 		epoch = atomic_load_explicit(&kvm->rights->gfn[gfn].track_pending,

@@ -30,6 +30,11 @@ struct write_track_policy {
 	 * no deferred mark. A variant under a deferred-flush policy may pass
 	 * its settling flush here instead. */
 	void (*flush)(struct kvm *kvm);
+	/* Whether the write-protect flushes before it returns, given
+	 * whether its SPTE changes need it (`needed`): a policy may flush
+	 * for a reason of its own, such as a deferred flush still pending
+	 * (mmu_lock held for write). NULL: exactly when they need it. */
+	bool (*must_flush)(struct kvm *kvm, bool needed);
 };
 
 struct write_track {

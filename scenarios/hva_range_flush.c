@@ -48,20 +48,20 @@ static uint64_t range_minus_one(gfn_t start, gfn_t end)
 	return end - start - 1;
 }
 
-/* The TDP MMU's lock discipline: faults under a read-held mmu_lock; the
- * deferred-mark hooks are unused (nothing here defers a flush). */
-#define RANGE_POLICY(nr_fn, fallback)                                                       \
-	{                                                                                   \
-		.vcpu_lock = MMU_LOCK_READ, .mark_remote_dirty = NULL,                      \
-		.flush = kvm_flush_remote_tlbs, .flush_cond = flush_policy_if_zapped,       \
-		.notifier_locked = flush_policy_nop, .notifier_unlocked = flush_policy_nop, \
-		.notifier_range_nr = (nr_fn), .range_flush_fallback = (fallback),           \
-	}
+/* The TDP MMU's policy, with the notifier flushing each memslot's range
+ * under mmu_lock instead of one full flush: the seed's patch. Each variant
+ * is only what it changes. */
+#define RANGE_POLICY                                                                             \
+	FLUSH_POLICY_TDP, .notifier_locked = flush_policy_nop, .notifier_range_nr = range_exact, \
+			  .range_flush_fallback = true
 
-static const struct flush_policy range_fixed = RANGE_POLICY(range_exact, true);
-static const struct flush_policy range_seed_plus_one = RANGE_POLICY(range_plus_one, true);
-static const struct flush_policy range_under_by_one = RANGE_POLICY(range_minus_one, true);
-static const struct flush_policy range_no_fallback = RANGE_POLICY(range_exact, false);
+static const struct flush_policy range_fixed = { RANGE_POLICY };
+static const struct flush_policy range_seed_plus_one = { RANGE_POLICY,
+							 .notifier_range_nr = range_plus_one };
+static const struct flush_policy range_under_by_one = { RANGE_POLICY,
+							.notifier_range_nr = range_minus_one };
+static const struct flush_policy range_no_fallback = { RANGE_POLICY,
+						       .range_flush_fallback = false };
 
 static const struct scenario_variant variants[] = {
 	{

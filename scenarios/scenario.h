@@ -118,6 +118,10 @@ struct scenario_variant {
 	/* Workers this variant adds to its scenario's, by kind
 	 * (workers/registry.h), comma-separated: "invalidator,zapper". */
 	const char *extra_workers;
+	/* The VM this variant's race needs over its scenario's defaults()
+	 * (roots, memslots, a knob of its own), run after them and after
+	 * the shape above; options the user gives still win. NULL: none. */
+	void (*vm_settings)(struct vm_config *cfg, const struct run_config *rc);
 	/* Role counts over its scenario's rosters, in --actors syntax, for a
 	 * race that an actor it does not need slows (user options still
 	 * win); NULL for none. */

@@ -89,9 +89,7 @@
 /* The fixed walk: carry the pending flush across roots, flush it before
  * every yield, and flush by range itself, covering each zapped leaf's
  * whole extent. Each buggy walk is only what it changes. */
-#define ZAP_LEAFS_WALK                                                        \
-	.carry_flush = true, .flush_before_yield = true, .range_flush = true, \
-	.flush_leaf_extent = true
+#define ZAP_LEAFS_WALK TDP_WALK_POLICY, .range_flush = true, .flush_leaf_extent = true
 
 static const struct walk_policy walk_fixed = { ZAP_LEAFS_WALK };
 static const struct walk_policy walk_lost_pending_flush = { ZAP_LEAFS_WALK, .carry_flush = false };

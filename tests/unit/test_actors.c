@@ -147,6 +147,34 @@ static void a_role_the_variant_adds_gets_work(void **state)
 	assert_int_equal(agings_budget("ager=1", SCHED_FREE), 0);
 }
 
+/* A variant's own VM settings: over its scenario's defaults, under what
+ * the user gives. */
+static void four_roots(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->kvm.nr_roots = 4;
+	cfg->kvm.nr_vcpus = 4;
+}
+
+static void a_variant_sets_the_vm_the_user_still_wins(void **state)
+{
+	struct scenario_variant v = scenario_spte_mmu_writable.variants[0];
+	struct options o;
+	struct config cfg;
+
+	(void)state;
+	v.vm_settings = four_roots;
+	options_init(&o, "stress");
+	build_config(&cfg, &o, &scenario_spte_mmu_writable, &v, 1);
+	assert_int_equal(cfg.vm.kvm.nr_roots, 4);
+	assert_int_equal(cfg.vm.kvm.nr_vcpus, 4);
+	o.vcpus = 3;
+	o.given[OPT_VCPUS] = true;
+	build_config(&cfg, &o, &scenario_spte_mmu_writable, &v, 1);
+	assert_int_equal(cfg.vm.kvm.nr_roots, 4);
+	assert_int_equal(cfg.vm.kvm.nr_vcpus, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +182,7 @@ int main(void)
 		cmocka_unit_test(more_and_none),
 		cmocka_unit_test(as_scenario_changes_nothing),
 		cmocka_unit_test(a_role_the_variant_adds_gets_work),
+		cmocka_unit_test(a_variant_sets_the_vm_the_user_still_wins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
