@@ -22,13 +22,20 @@ int fault_mapping_level(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn);
  * one, or W for a write where MMU-writable allows it); false if the slow
  * path must run. */
 bool tdp_fast_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
-/* make_spte() for a fault on gfn, under mmu_lock: writable unless gfn is
- * write-tracked, and marked dirty when it is writable and logging is on.
- * *emulate: a write to a tracked gfn, which KVM performs itself. */
-uint64_t tdp_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, int level,
+/* make_spte() for a fault on gfn, under mmu_lock (x86, either MMU):
+ * writable unless the pfn came back read-only or gfn is write-tracked, and
+ * marked dirty when it is writable and logging is on. *emulate: a write to
+ * a tracked gfn, which KVM performs itself. */
+uint64_t x86_make_fault_spte(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, int level,
 			     bool write, bool *emulate);
-/* tdp_mmu_set_spte_atomic() of a fault's leaf over what is there. */
-void tdp_install_fault_leaf(_Atomic uint64_t *slot, gfn_t gfn, uint64_t new_spte);
+/* tdp_mmu_map_handle_target_level() of a fault's 4K leaf at slot, under a
+ * read-held mmu_lock: make_spte() (writable unless the pfn came back
+ * read-only or gfn is write-tracked, marked dirty when logged), installed
+ * by cmpxchg over what the walk read, flushed when MMU-writable is lost,
+ * as walk says. Sets vcpu->write_emulated for a write to a tracked gfn. */
+struct walk_policy;
+void tdp_map_target_leaf(struct kvm_vcpu *vcpu, _Atomic uint64_t *slot, gfn_t gfn,
+			 struct page_ref page, bool write, const struct walk_policy *walk);
 /* EPT A/D bits in hardware (arch/x86_ept_ad.c): a walk that fills a TLB
  * entry from `leaf` sets A; the first write through an entry that has not
  * seen D set sets D and, if D was clear, logs the gfn (PML). False: the
@@ -36,7 +43,7 @@ void tdp_install_fault_leaf(_Atomic uint64_t *slot, gfn_t gfn, uint64_t new_spte
 void ept_walk_sets_accessed(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int level);
 bool ept_write_sets_dirty(struct kvm_vcpu *vcpu, gfn_t gfn, const struct tlb_entry *e);
 
-/* The write_protect_gfn and age_gfn ops of x86_tdp_ops. */
+/* The write_protect_gfn op of both x86 MMUs, and x86_tdp_ops' age_gfn. */
 bool tdp_write_protect_gfn(struct kvm *kvm, gfn_t gfn, bool for_tracking, bool *changed);
 bool tdp_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear);
 /* 6.13's leaf_spte_change_needs_tlb_flush() (081976992f43): flush iff

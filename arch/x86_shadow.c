@@ -2,7 +2,9 @@
 /*
  * The x86 shadow MMU, as far as the scenarios need it: the fault path
  * (direct_page_fault() / FNAME(page_fault) shape: snapshot, look up the pfn,
- * lock, retry check, install), guest invlpg (FNAME(invlpg), the 2009 form that
+ * lock, retry check, install), write-protection for write-tracking and
+ * dirty logging (rmap_write_protect(), one shared rule with the TDP MMU's
+ * SPTE walk), guest invlpg (FNAME(invlpg), the 2009 form that
  * defers the remote flush), and rmap-style zapping for the notifier.
  *
  * The guest's own page tables are the identity (gva == gfn): a shadow page
@@ -25,8 +27,9 @@ static bool shadow_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	enum mmu_lock_mode lock = kvm->policy->vcpu_lock;
 	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
 	struct page_ref page;
+	uint64_t spte;
+	bool emulate;
 
-	(void)write;
 	trace(TR_FAULT, gfn, mmu_seq);
 	count(CNT_FAULTS, 1);
 	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
@@ -38,8 +41,11 @@ static bool shadow_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 		count(CNT_FAULT_RETRIES, 1);
 		return false;
 	}
-	/* Host pages are writable here, so every fault maps writable. */
-	spt_set_leaf(kvm, gfn, PG_LEVEL_4K, make_leaf_spte(page.pfn, page.gen, PG_LEVEL_4K, true));
+	/* Writable unless the pfn came back read-only or the gfn is
+	 * write-tracked (mmu_set_spte() -> make_spte()). */
+	spte = x86_make_fault_spte(vcpu, gfn, page, PG_LEVEL_4K, write, &emulate);
+	spt_set_leaf(kvm, gfn, PG_LEVEL_4K, spte);
+	vcpu->write_emulated = emulate;
 	mmu_unlock(kvm, lock);
 	return true;
 }
@@ -96,4 +102,7 @@ const struct mmu_arch_ops x86_shadow_ops = {
 	.invlpg = shadow_invlpg,
 	.unmap_gfn_range = shadow_unmap_gfn_range,
 	.zap_gfn = shadow_zap_gfn,
+	/* Shadow pages of a tracked gfn are write-protected through its rmap
+	 * (kvm_mmu_slot_gfn_write_protect() -> rmap_write_protect()). */
+	.write_protect_gfn = tdp_write_protect_gfn,
 };

@@ -24,10 +24,7 @@
 /* Upstream's: carry the pending flush across roots, flush fully before a
  * yield, leave the final flush to the caller (the notifier flushes as its
  * policy says), and free a replaced table after its flush. */
-static const struct walk_policy tdp_upstream = {
-	.carry_flush = true,
-	.flush_before_yield = true,
-};
+static const struct walk_policy tdp_upstream = { TDP_WALK_POLICY };
 
 static const struct walk_policy *walk_of(const struct kvm *kvm)
 {
@@ -162,13 +159,8 @@ static void tdp_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct page_ref page, bool
 			return;
 	}
 	slot = spt_slot_root(vcpu->root, gfn, PG_LEVEL_4K);
-	if (slot) {
-		bool emulate;
-		uint64_t spte = tdp_make_fault_spte(vcpu, gfn, page, PG_LEVEL_4K, write, &emulate);
-
-		tdp_install_fault_leaf(slot, gfn, spte);
-		vcpu->write_emulated = emulate;
-	}
+	if (slot)
+		tdp_map_target_leaf(vcpu, slot, gfn, page, write, walk);
 }
 
 /* fast_page_fault() between walk_shadow_page_lockless_begin() and _end(),
@@ -241,7 +233,9 @@ static void tdp_zap_note(struct tdp_zap *z, gfn_t gfn, int level, gfn_t start, g
 {
 	gfn_t lo = gfn_round_for_level(gfn, level), hi = lo + pages_per_level(level);
 
-	if (!z->walk->flush_leaf_extent) {
+	if (z->walk->zap_flush_extent) {
+		z->walk->zap_flush_extent(gfn, level, start, end, &lo, &hi);
+	} else if (!z->walk->flush_leaf_extent) {
 		lo = lo > start ? lo : start;
 		hi = hi < end ? hi : end;
 	}

@@ -20,6 +20,7 @@ static const struct spec_key workload_keys[] = {
 	{ "write", SPEC_PROBABILITY, 0, 0, W(write_ratio) },
 	{ "fetch", SPEC_PROBABILITY, 0, 0, W(fetch_ratio) },
 	{ "uncached", SPEC_PROBABILITY, 0, 0, W(uncached_ratio) },
+	{ "ro-pfn", SPEC_PROBABILITY, 0, 0, W(ro_pfn_ratio) },
 	{ "slice", SPEC_COUNT, 1, 1000000, W(slice) },
 	{ "hot", SPEC_COUNT, 1, MAX_GFNS, W(hot_gfns) },
 	{ "unmap-pages", SPEC_COUNT, 1, 64, W(unmap_pages_max) },

@@ -83,6 +83,11 @@ struct kvm_vcpu {
 	/* arm64: the fault being handled is an instruction fetch's (set by
 	 * the vCPU before it calls the fault path; only its thread). */
 	bool fault_exec;
+	/* x86: the read fault's pfn lookup returned the page read-only
+	 * (hva_to_pfn(): a read fault asks for write access too, and
+	 * fast GUP's promotion may fail, e.g. while the primary PTE's
+	 * Accessed bit changes). Set by the vCPU; only its thread. */
+	bool fault_pfn_read_only;
 	/* Gfns PML has logged since the vCPU last entered the guest (only its
 	 * thread): with the ring, a full PML buffer exits (dirty_log.h). */
 	uint32_t pml_marks;

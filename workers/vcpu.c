@@ -57,6 +57,9 @@ struct vcpu_state {
 	 * own for the same reason: the program draws what it drew before
 	 * writes had a kind. */
 	struct rng write_kind_rng;
+	/* x86: whether a read fault's pfn comes back read-only, from a
+	 * stream of its own for the same reason. */
+	struct rng gup_rng;
 };
 
 /* The IPI has landed: the vCPU leaves guest mode now. Until then it goes
@@ -307,7 +310,12 @@ static void handle_exit(struct vcpu_state *s, enum exit_reason why)
 	const struct mmu_arch_ops *arch = run_vm(s->run)->kvm.arch;
 
 	if (why == EXIT_FAULT) {
+		const struct workload *w = &run_vm(s->run)->cfg.work;
+
 		s->vcpu->fault_exec = s->pending.kind == ACCESS_FETCH;
+		s->vcpu->fault_pfn_read_only =
+			!s->pending.write &&
+			rng_chance(&s->gup_rng, rng_threshold(w->ro_pfn_ratio));
 		arch->page_fault(s->vcpu, s->pending.gfn, s->pending.write);
 		/* A write to a write-tracked gfn: KVM's emulator performs it,
 		 * and the guest moves on. */
@@ -326,6 +334,7 @@ void vcpu_worker(struct run *run, void *arg)
 
 	rng_seed(&s.ipi_rng, worker_stream_key(), 0x697069 /* "ipi" */);
 	rng_seed(&s.write_kind_rng, worker_stream_key(), 0x6e63 /* "nc" */);
+	rng_seed(&s.gup_rng, worker_stream_key(), 0x677570 /* "gup" */);
 
 	worker_set_budget(run_vm(run)->cfg.work.exec_guest_entries);
 	while (worker_keep_going()) {

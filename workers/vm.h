@@ -23,6 +23,10 @@ struct workload {
 	/* arm64: of guest reads, the fetches, and of the others those made
 	 * through a non-cacheable stage-1 mapping. */
 	double fetch_ratio, uncached_ratio;
+	/* x86 TDP: of read faults, those whose pfn lookup returns the page
+	 * read-only (fast GUP's write promotion failed), so the fault maps
+	 * a leaf that is not MMU-writable. */
+	double ro_pfn_ratio;
 	uint32_t unmap_pages_max;     /* pages per notifier invalidation, at most */
 	uint32_t invalidate_pause_us; /* pause between invalidations, at most */
 	uint32_t flusher_pause_us;    /* pause between dirty-log flushes, at most */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The unit tests' logged VM: one vCPU (never in guest mode, so no flush
- * waits on it) on a 64-gfn TDP VM with dirty logging and write-tracking,
+ * waits on it) on a 64-gfn TDP (or, when asked, shadow) VM with dirty logging and write-tracking,
  * upstream's dirty-log policy, driven by hand from the calling thread, which
  * gets a zeroed context (schedule points are no-ops and count into it).
  */
@@ -24,7 +24,8 @@ struct fixture {
 	struct thread_ctx *ctx;
 };
 
-static inline int logged_vm_setup(void **state, enum dirty_log_mode mode, bool ad_bits)
+static inline int logged_vm_setup_on(void **state, enum dirty_log_mode mode, bool ad_bits,
+				     const struct mmu_arch_ops *arch)
 {
 	const struct run_config cfg = { .keep_going = true };
 	const struct kvm_config kvm = {
@@ -35,7 +36,7 @@ static inline int logged_vm_setup(void **state, enum dirty_log_mode mode, bool a
 		.log_policy = &logged_vm_upstream,
 		.log_mode = mode,
 		.ad_bits = ad_bits,
-		.arch = &x86_tdp_ops,
+		.arch = arch,
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
 
@@ -49,6 +50,11 @@ static inline int logged_vm_setup(void **state, enum dirty_log_mode mode, bool a
 	current_thread = f->ctx;
 	*state = f;
 	return 0;
+}
+
+static inline int logged_vm_setup(void **state, enum dirty_log_mode mode, bool ad_bits)
+{
+	return logged_vm_setup_on(state, mode, ad_bits, &x86_tdp_ops);
 }
 
 static inline int logged_vm_teardown(void **state)

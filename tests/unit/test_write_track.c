@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "../../model/counter_ids.h"
+#include "../../model/flush.h"
 #include "../../model/write_track.h"
 #include "../../oracle/oracle.h"
 #include "../../oracle/write_rights.h"
@@ -144,10 +146,66 @@ static void fill_during_revocation_or_new_period_is_legal(void **state)
 	assert_int_equal(o->nr_kept, 0);
 }
 
+/* A policy's own reason to flush: the write-protect of a gfn no SPTE maps
+ * needs none by the rule, and flushes because the policy says so. */
+static bool always(struct kvm *kvm, bool needed)
+{
+	(void)kvm;
+	(void)needed;
+	return true;
+}
+
+static const struct write_track_policy flush_always = { .must_flush = always };
+
+static void a_policy_may_flush_when_no_spte_change_needs_it(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = &f->vm.kvm;
+	uint64_t before = counter_read(&f->ctx->counters, CNT_FLUSHES);
+
+	kvm_write_track_add_gfn(kvm, G);
+	assert_int_equal(counter_read(&f->ctx->counters, CNT_FLUSHES), before);
+	kvm_write_track_remove_gfn(kvm, G);
+	kvm->cfg.track_policy = &flush_always;
+	kvm_write_track_add_gfn(kvm, G);
+	assert_int_equal(counter_read(&f->ctx->counters, CNT_FLUSHES), before + 1);
+}
+
+static int setup_shadow(void **state)
+{
+	return logged_vm_setup_on(state, LOG_BITMAP, false, &x86_shadow_ops);
+}
+
+/* The shadow MMU write-protects a tracked gfn through its rmap: the leaf
+ * loses W and MMU-writable, the change is flushed, and a write fault
+ * while the gfn is tracked maps it read-only and is emulated. */
+static void shadow_mmu_write_protects_a_tracked_gfn(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = &f->vm.kvm;
+	struct kvm_vcpu *vcpu = kvm->vcpus[0];
+	uint64_t flushes = counter_read(&f->ctx->counters, CNT_FLUSHES);
+	int level;
+
+	kvm->policy = &flush_policy_tdp; /* faults under a read-held mmu_lock */
+	assert_true(kvm->arch->page_fault(vcpu, G, true));
+	assert_true(is_mmu_writable_spte(spt_peek_root(vcpu->root, G, &level)));
+	kvm_write_track_add_gfn(kvm, G);
+	assert_false(is_mmu_writable_spte(spt_peek_root(vcpu->root, G, &level)));
+	assert_int_equal(counter_read(&f->ctx->counters, CNT_FLUSHES), flushes + 1);
+	assert_true(kvm->arch->page_fault(vcpu, G, true));
+	assert_true(vcpu->write_emulated);
+	assert_false(is_writable_pte(spt_peek_root(vcpu->root, G, &level)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(first_add_revokes_and_completes, setup, teardown),
+		cmocka_unit_test_setup_teardown(shadow_mmu_write_protects_a_tracked_gfn,
+						setup_shadow, teardown),
+		cmocka_unit_test_setup_teardown(a_policy_may_flush_when_no_spte_change_needs_it,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(nested_add_completes_the_first_revocation, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(release_then_add_revokes_again, setup, teardown),
