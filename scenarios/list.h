@@ -17,7 +17,8 @@
 	X(dirty_log)         \
 	X(spte_mmu_writable) \
 	X(stage2_cmo)        \
-	X(stage2_blocks)
+	X(stage2_blocks)     \
+	X(tdp_lockless)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

@@ -34,6 +34,7 @@ done
 settings_of() {
 	case $1 in
 	dirty-log | spte-mmu-writable) echo "--log=bitmap --log=clear --log=ring --ad-bits=on" ;;
+	tdp-lockless) echo "- --ad-bits=on" ;;
 	zap-leafs) echo "--tlb-huge=entry --tlb-huge=splinter" ;;
 	*) echo "-" ;;
 	esac
