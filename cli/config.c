@@ -186,6 +186,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->vm.kvm.track_policy = v->track_policy;
 	cfg->vm.kvm.request_policy = v->request_policy;
 	cfg->vm.kvm.stage2 = v->stage2_policy;
+	cfg->vm.kvm.gmem_policy = v->gmem_policy;
 	s->defaults(&cfg->vm, &cfg->run, v);
 	apply_variant_shape(cfg, v);
 	apply_given(cfg, o);

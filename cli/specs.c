@@ -30,6 +30,7 @@ static const struct spec_key workload_keys[] = {
 	{ "reaper-us", SPEC_COUNT, 0, PAUSE_US_MAX, W(reaper_pause_us) },
 	{ "tracker-us", SPEC_COUNT, 0, PAUSE_US_MAX, W(tracker_pause_us) },
 	{ "ager-us", SPEC_COUNT, 0, PAUSE_US_MAX, W(ager_pause_us) },
+	{ "punch-us", SPEC_COUNT, 0, PAUSE_US_MAX, W(punch_pause_us) },
 	{ "entries", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_guest_entries) },
 	{ "invalidations", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_invalidations) },
 	{ "flushes", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_flushes) },
@@ -37,6 +38,7 @@ static const struct spec_key workload_keys[] = {
 	{ "harvests", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_harvests) },
 	{ "tracks", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_tracks) },
 	{ "agings", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_agings) },
+	{ "punches", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_punches) },
 };
 
 static const struct spec_key perturb_keys[] = {
@@ -60,6 +62,7 @@ static const struct spec_key actor_keys[] = {
 	{ "reaper", SPEC_COUNT, 0, 2, A(reaper) },
 	{ "tracker", SPEC_COUNT, 0, 8, A(tracker) },
 	{ "ager", SPEC_COUNT, 0, 8, A(ager) },
+	{ "puncher", SPEC_COUNT, 0, 8, A(puncher) },
 };
 
 const struct spec_def workload_spec = { "--workload", workload_keys,

@@ -103,6 +103,9 @@ struct kvm_memory_slot {
 	gfn_t base_gfn;
 	uint64_t npages;
 	uint64_t hva_base; /* host page number of base_gfn */
+	/* Backed by a guest_memfd (model/guest_memfd.h): no host mapping,
+	 * so the MMU notifier never covers it; hva_base is its file offset. */
+	bool gmem;
 };
 
 struct spt_table {
@@ -164,6 +167,10 @@ struct kvm_config {
 	 * NULL: upstream's) and the CPU's cache features (model/cache.h). */
 	const struct stage2_policy *stage2;
 	struct cpu_features cpu;
+	/* Every memslot is backed by a guest_memfd, and how its hole punch
+	 * orders its steps (model/guest_memfd.h; NULL: 6.18's). */
+	bool gmem;
+	const struct gmem_policy *gmem_policy;
 };
 
 #define KVM_MAX_ROOTS 4
@@ -209,6 +216,10 @@ struct kvm {
 	 * tables"): under a controlled scheduler, kept here until the
 	 * execution ends (free mode hands them to call_rcu()). */
 	struct spt_page *retired;
+
+	/* The guest_memfd's filemap_invalidate_lock (model/guest_memfd.c). */
+	pthread_mutex_t gmem_file_lock;
+	bool ctl_gmem_file_held;
 
 	struct kvm_config cfg;
 	const struct mmu_arch_ops *arch;

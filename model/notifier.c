@@ -56,7 +56,10 @@ void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start
 	for (int i = 0; i < kvm->nr_memslots; i++) {
 		gfn_t start, end;
 
-		if (!slot_gfn_range(&kvm->memslots[i], hva_start, hva_end, &start, &end))
+		/* A guest_memfd slot has no host mapping for the notifier to
+		 * cover: its invalidations are the file's own. */
+		if (kvm->memslots[i].gmem ||
+		    !slot_gfn_range(&kvm->memslots[i], hva_start, hva_end, &start, &end))
 			continue;
 		kvm_mmu_invalidate_range_add(kvm, start, end);
 		zapped |= kvm->arch->unmap_gfn_range(kvm, start, end);

@@ -18,7 +18,8 @@
 	X(spte_mmu_writable) \
 	X(stage2_cmo)        \
 	X(stage2_blocks)     \
-	X(tdp_lockless)
+	X(tdp_lockless)      \
+	X(gmem_punch_hole)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

@@ -14,6 +14,7 @@
 #include "../arch/arch.h"
 #include "../model/dirty_log.h"
 #include "../model/flush.h"
+#include "../model/guest_memfd.h"
 #include "../model/request.h"
 #include "../model/stage2_policy.h"
 #include "../model/write_track.h"
@@ -95,6 +96,9 @@ struct scenario_variant {
 	/* arm64: the stage-2 fault path's order (model/stage2_policy.h);
 	 * NULL: upstream's. */
 	const struct stage2_policy *stage2_policy;
+	/* guest_memfd: the hole punch's order (model/guest_memfd.h); NULL:
+	 * 6.18's. */
+	const struct gmem_policy *gmem_policy;
 	/* Free mode: the pace this variant needs over the scenario's
 	 * defaults, in --workload syntax (user options still win); NULL for
 	 * none. */

@@ -18,6 +18,7 @@ static const struct worker_kind kinds[] = {
 	{ "reaper", "R", reaper_worker, { OPS(write_protect_gfn), END }, true },
 	{ "tracker", "T", tracker_worker, { OPS(write_protect_gfn), END }, true },
 	{ "ager", "A", ager_worker, { OPS(age_gfn), END }, false },
+	{ "puncher", "P", puncher_worker, { OPS(unmap_gfn_range), END }, false },
 };
 
 #define NR_KINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))
@@ -166,6 +167,7 @@ const struct actor_role actor_roles[NR_ACTOR_ROLES] = {
 	ACTOR_ROLE(reaper, exec_harvests, 3),
 	ACTOR_ROLE(tracker, exec_tracks, 2),
 	ACTOR_ROLE(ager, exec_agings, 2),
+	ACTOR_ROLE(puncher, exec_punches, 1),
 };
 #undef ACTOR_ROLE
 
@@ -224,6 +226,8 @@ const char *actors_unsupported(const struct actor_counts *a, const struct kvm_co
 			return "dirty logging and write-tracking";
 		if (k->fn == tracker_worker && cfg->arch->no_write_tracking)
 			return "write-tracking";
+		if (k->fn == puncher_worker && !cfg->gmem)
+			return "guest_memfd memslots";
 		hook = kind_missing_hook(k, cfg->arch);
 		if (hook)
 			return hook;

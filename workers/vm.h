@@ -34,16 +34,17 @@ struct workload {
 	uint32_t reaper_pause_us;     /* pause between dirty-log harvests, at most */
 	uint32_t tracker_pause_us;    /* pause between write-track steps, at most */
 	uint32_t ager_pause_us;	      /* pause between agings, at most */
+	uint32_t punch_pause_us;      /* pause between guest_memfd hole punches */
 	/* Controlled modes: each worker's loop iterations in one execution. */
 	uint32_t exec_guest_entries, exec_invalidations, exec_flushes, exec_zaps;
-	uint32_t exec_harvests, exec_tracks, exec_agings;
+	uint32_t exec_harvests, exec_tracks, exec_agings, exec_punches;
 };
 
 /* How many workers of each role a run has beyond its vCPUs (--actors);
  * ACTORS_AS_SCENARIO keeps the scenario's and variant's count. */
 #define ACTORS_AS_SCENARIO UINT32_MAX
 struct actor_counts {
-	uint32_t invalidator, flusher, zapper, reaper, tracker, ager;
+	uint32_t invalidator, flusher, zapper, reaper, tracker, ager, puncher;
 };
 
 struct vm_config {
