@@ -28,8 +28,6 @@
 #include "guest_memfd.h"
 
 #include "../engine/check.h"
-#include "../engine/ctl.h"
-#include "../engine/memmodel.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
 #include "arch_ops.h"
@@ -37,35 +35,6 @@
 #include "mmu.h"
 
 static const struct gmem_policy gmem_upstream;
-
-/* filemap_invalidate_lock() of the guest_memfd: a mutex on real threads, a
- * predicate on fibers, as mmu_lock is. */
-static bool ctl_file_unlocked(void *arg)
-{
-	return !((const struct kvm *)arg)->ctl_gmem_file_held;
-}
-
-static void filemap_invalidate_lock(struct kvm *kvm)
-{
-	sched_point();
-	if (lostflush_ctl) {
-		ctl_wait_until(lostflush_ctl, current_thread->index, ctl_file_unlocked, kvm,
-			       "the guest_memfd's filemap_invalidate_lock");
-		kvm->ctl_gmem_file_held = true;
-	} else {
-		pthread_mutex_lock(&kvm->gmem_file_lock);
-	}
-}
-
-static void filemap_invalidate_unlock(struct kvm *kvm)
-{
-	if (lostflush_ctl) {
-		mm_release_all();
-		kvm->ctl_gmem_file_held = false;
-	} else {
-		pthread_mutex_unlock(&kvm->gmem_file_lock);
-	}
-}
 
 static const struct gmem_policy *gmem_policy_of(const struct kvm *kvm)
 {
@@ -161,7 +130,7 @@ void kvm_gmem_punch_hole(struct kvm *kvm, gfn_t start, gfn_t end)
 
 	HARNESS_ASSERT(start < end, "empty hole [%#llx, %#llx)", (unsigned long long)start,
 		       (unsigned long long)end);
-	filemap_invalidate_lock(kvm);
+	sleeplock_lock(&kvm->gmem_file_lock);
 	trace(TR_INVALIDATE_START, start, end - start);
 	count(CNT_INVALIDATIONS, 1);
 	if (p->truncate_before_invalidate)
@@ -174,5 +143,5 @@ void kvm_gmem_punch_hole(struct kvm *kvm, gfn_t start, gfn_t end)
 	if (began && !p->end_before_truncate)
 		kvm_gmem_invalidate_end(kvm);
 	trace(TR_INVALIDATE_END, start, end - start);
-	filemap_invalidate_unlock(kvm);
+	sleeplock_unlock(&kvm->gmem_file_lock);
 }

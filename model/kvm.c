@@ -174,7 +174,7 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 	pthread_rwlockattr_init(&attr);
 	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&kvm->mmu_lock, &attr);
-	pthread_mutex_init(&kvm->gmem_file_lock, NULL);
+	sleeplock_init(&kvm->gmem_file_lock, "the guest_memfd's filemap_invalidate_lock");
 	pthread_rwlockattr_destroy(&attr);
 	atomic_init(&kvm->mmu_invalidate_range_start, INVALID_GFN);
 	atomic_init(&kvm->mmu_invalidate_range_end, INVALID_GFN);
@@ -238,7 +238,7 @@ void kvm_destroy(struct kvm *kvm)
 	free(kvm->policy_state);
 	hostmem_destroy(&kvm->mem);
 	pthread_rwlock_destroy(&kvm->mmu_lock);
-	pthread_mutex_destroy(&kvm->gmem_file_lock);
+	sleeplock_destroy(&kvm->gmem_file_lock);
 }
 
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)

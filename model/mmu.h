@@ -21,6 +21,7 @@
 #include "cache.h"
 #include "dirty_log_mode.h"
 #include "hostmem.h"
+#include "sleeplock.h"
 #include "spte.h"
 #include "tlb.h"
 #include "trace_events.h"
@@ -218,8 +219,7 @@ struct kvm {
 	struct spt_page *retired;
 
 	/* The guest_memfd's filemap_invalidate_lock (model/guest_memfd.c). */
-	pthread_mutex_t gmem_file_lock;
-	bool ctl_gmem_file_held;
+	struct sleeplock gmem_file_lock;
 
 	struct kvm_config cfg;
 	const struct mmu_arch_ops *arch;
