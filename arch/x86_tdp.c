@@ -15,6 +15,7 @@
 #include "arch.h"
 
 #include "../model/flush.h"
+#include "../model/memslots.h"
 #include "../model/walk_policy.h"
 #include "../engine/sched.h"
 #include "../engine/thread.h"
@@ -181,15 +182,25 @@ static bool tdp_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	const struct walk_policy *walk = walk_of(vcpu->kvm);
 	struct kvm *kvm = vcpu->kvm;
 	unsigned long mmu_seq = kvm_mmu_invalidate_seq_read(kvm);
+	struct kvm_memory_slot *slot;
 	struct page_ref page;
+	bool retry;
 
 	trace(TR_FAULT, gfn, mmu_seq);
 	count(CNT_FAULTS, 1);
+	/* The vCPU holds kvm->srcu: the slot stays readable to the end. */
+	slot = kvm_faultin_memslot(vcpu, gfn, &retry);
+	if (!slot) {
+		vcpu->mmio_emulated = !retry;
+		if (retry)
+			count(CNT_FAULT_RETRIES, 1);
+		return !retry;
+	}
 	/* fast_page_fault() first, where anything takes write access away
 	 * (dirty logging, write-tracking, aging): most such faults end there. */
 	if (kvm->rights && tdp_fast_page_fault_rcu(vcpu, gfn, write))
 		return true;
-	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
+	page = hostmem_get_page(&kvm->mem, slot_gfn_to_hva(kvm, slot, gfn));
 	sched_point();
 	mmu_lock(kvm, MMU_LOCK_READ);
 	if (mmu_invalidate_retry_gfn(kvm, mmu_seq, gfn)) {
@@ -351,6 +362,7 @@ static bool tdp_zap_gfn(struct kvm *kvm, gfn_t gfn)
  * policy. */
 const struct mmu_arch_ops x86_tdp_ops = {
 	.name = "x86-tdp",
+	.memslot_changes = true,
 	.page_fault = tdp_page_fault,
 	.invlpg = tdp_invlpg,
 	.unmap_gfn_range = tdp_unmap_gfn_range,

@@ -187,12 +187,16 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->vm.kvm.request_policy = v->request_policy;
 	cfg->vm.kvm.stage2 = v->stage2_policy;
 	cfg->vm.kvm.gmem_policy = v->gmem_policy;
+	cfg->vm.kvm.memslot_policy = v->memslot_policy;
 	s->defaults(&cfg->vm, &cfg->run, v);
 	apply_variant_shape(cfg, v);
 	apply_given(cfg, o);
 	apply_perturbation(cfg, o, v);
 	apply_actors(cfg, o, v);
 	give_added_actors_work(cfg, o, v);
+	/* A memslots worker added to a VM that had none. */
+	if (cfg->vm.actors.memslots != ACTORS_AS_SCENARIO && cfg->vm.actors.memslots)
+		cfg->vm.kvm.memslot_changes = true;
 	cfg->run.seed = seed;
 	/* A count of executions, given without a duration, is run whole: its
 	 * replay line must not stop short on a slower machine. */

@@ -168,16 +168,17 @@ const struct option_def option_table[NR_OPTIONS] = {
 				   "pfn comes back read-only), slice=N (accesses "
 				   "per guest entry), unmap-pages=N, hot=N (as --hot-gfns), "
 				   "invalidate-us=N, flusher-us=N, zapper-us=N, reaper-us=N, "
-				   "tracker-us=N, ager-us=N, punch-us=N (pauses between a "
-				   "worker's steps, at most); controlled modes: entries=N, "
-				   "invalidations=N, flushes=N, zaps=N, harvests=N, tracks=N, "
-				   "agings=N, punches=N (each worker's steps per execution)" },
+				   "tracker-us=N, ager-us=N, punch-us=N, slot-us=N (pauses "
+				   "between a worker's steps, at most); controlled modes: "
+				   "entries=N, invalidations=N, flushes=N, zaps=N, harvests=N, "
+				   "tracks=N, agings=N, punches=N, slot-changes=N (each worker's "
+				   "steps per execution)" },
 	[OPT_ACTORS] = { "actors", 0, OK_SPEC, "ROLE=N,...", .spec = &actors_spec,
 			 .field = F(actors), .flags = CARRIED,
 			 .help = "workers of each role beside the vCPUs, over the scenario's "
 				 "(--list shows them): invalidator=N, flusher=N, zapper=N, "
-				 "tracker=N, ager=N, puncher=N (0 to 8; a puncher needs "
-				 "guest_memfd memslots), reaper=N (0 to 2; two with --log "
+				 "tracker=N, ager=N, puncher=N, memslots=N (0 to 8; a puncher "
+				 "needs guest_memfd memslots), reaper=N (0 to 2; two with --log "
 				 "ring: one collects, the other resets); 0 takes a role out" },
 	[OPT_KEEP_GOING] = { "keep-going", 0, OK_FLAG, .field = F(keep_going),
 			     .flags = OPTF_SHAPES_RUN,

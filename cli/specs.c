@@ -31,6 +31,7 @@ static const struct spec_key workload_keys[] = {
 	{ "tracker-us", SPEC_COUNT, 0, PAUSE_US_MAX, W(tracker_pause_us) },
 	{ "ager-us", SPEC_COUNT, 0, PAUSE_US_MAX, W(ager_pause_us) },
 	{ "punch-us", SPEC_COUNT, 0, PAUSE_US_MAX, W(punch_pause_us) },
+	{ "slot-us", SPEC_COUNT, 0, PAUSE_US_MAX, W(slot_pause_us) },
 	{ "entries", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_guest_entries) },
 	{ "invalidations", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_invalidations) },
 	{ "flushes", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_flushes) },
@@ -39,6 +40,7 @@ static const struct spec_key workload_keys[] = {
 	{ "tracks", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_tracks) },
 	{ "agings", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_agings) },
 	{ "punches", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_punches) },
+	{ "slot-changes", SPEC_COUNT, 0, EXEC_STEPS_MAX, W(exec_slot_changes) },
 };
 
 static const struct spec_key perturb_keys[] = {
@@ -63,6 +65,7 @@ static const struct spec_key actor_keys[] = {
 	{ "tracker", SPEC_COUNT, 0, 8, A(tracker) },
 	{ "ager", SPEC_COUNT, 0, 8, A(ager) },
 	{ "puncher", SPEC_COUNT, 0, 8, A(puncher) },
+	{ "memslots", SPEC_COUNT, 0, 8, A(memslots) },
 };
 
 const struct spec_def workload_spec = { "--workload", workload_keys,

@@ -21,6 +21,9 @@ struct mmu_arch_ops {
 	/* write_protect_gfn serves dirty logging only: the MMU has no
 	 * write-tracking (x86's page-track), so no tracker runs on it. */
 	bool no_write_tracking;
+	/* The fault path looks its slot up inside kvm->srcu and retries on
+	 * an invalid one (model/memslots.h), so slots may come and go. */
+	bool memslot_changes;
 	/* Resolve a guest fault on gfn; false if it must be retried
 	 * (mmu_invalidate_retry). Called outside guest mode, no lock held. */
 	bool (*page_fault)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);

@@ -32,6 +32,7 @@
 #include "../engine/thread.h"
 #include "arch_ops.h"
 #include "flush.h"
+#include "memslots.h"
 #include "mmu.h"
 
 static const struct gmem_policy gmem_upstream;
@@ -69,12 +70,13 @@ static void range_add(struct kvm *kvm, gfn_t start, gfn_t end)
  */
 bool kvm_gmem_invalidate_begin(struct kvm *kvm, gfn_t start, gfn_t end)
 {
+	struct kvm_memslots *set = kvm_memslots(kvm);
 	bool found = false, flush = false;
 
-	for (int i = 0; i < kvm->nr_memslots; i++) {
+	for (int i = 0; i < set->nr; i++) {
 		gfn_t lo, hi;
 
-		if (!kvm->memslots[i].gmem || !slot_gfns(&kvm->memslots[i], start, end, &lo, &hi))
+		if (!set->slots[i].gmem || !slot_gfns(&set->slots[i], start, end, &lo, &hi))
 			continue;
 		if (!found) {
 			mmu_lock(kvm, MMU_LOCK_WRITE);

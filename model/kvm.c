@@ -12,31 +12,10 @@
 #include "../engine/check.h"
 #include "arch_ops.h"
 #include "flush.h"
+#include "memslots.h"
 #include "notifier.h"
 #include "spt.h"
 #include "tlbi.h"
-
-static int memslots_init(struct kvm *kvm)
-{
-	uint64_t per_slot = kvm->cfg.nr_gfns / (uint64_t)kvm->cfg.nr_memslots;
-
-	kvm->nr_memslots = kvm->cfg.nr_memslots;
-	kvm->memslots = calloc((size_t)kvm->nr_memslots, sizeof(*kvm->memslots));
-	if (!kvm->memslots)
-		return -1;
-	for (int i = 0; i < kvm->nr_memslots; i++) {
-		struct kvm_memory_slot *s = &kvm->memslots[i];
-
-		s->id = i;
-		s->base_gfn = (gfn_t)i * per_slot;
-		s->npages = i == kvm->nr_memslots - 1 ? kvm->cfg.nr_gfns - s->base_gfn : per_slot;
-		/* Host pages are laid out in slot order, so hva == gfn here;
-		 * callers still go through the slot, as KVM does. */
-		s->hva_base = s->base_gfn;
-		s->gmem = kvm->cfg.gmem;
-	}
-	return 0;
-}
 
 /* Timelines name the variables the memory model buffers. */
 static void name_shared_variables(struct kvm *kvm)
@@ -185,7 +164,7 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 	for (int i = 0; i < kvm->nr_roots; i++)
 		kvm->roots[i] = spt_alloc_table();
 	kvm->root = kvm->roots[0];
-	if (memslots_init(kvm) || hostmem_init_for(kvm, cfg))
+	if (kvm_memslots_init(kvm) || hostmem_init_for(kvm, cfg))
 		return -1;
 	kvm->vcpus = calloc((size_t)cfg->nr_vcpus, sizeof(struct kvm_vcpu *));
 	if (!kvm->vcpus)
@@ -234,28 +213,9 @@ void kvm_destroy(struct kvm *kvm)
 	for (int i = 0; i < kvm->nr_roots; i++)
 		if (kvm->roots[i])
 			spt_free_tree(kvm->roots[i], SPTE_ROOT_LEVEL);
-	free(kvm->memslots);
+	kvm_memslots_destroy(kvm);
 	free(kvm->policy_state);
 	hostmem_destroy(&kvm->mem);
 	pthread_rwlock_destroy(&kvm->mmu_lock);
 	sleeplock_destroy(&kvm->gmem_file_lock);
-}
-
-struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
-{
-	for (int i = 0; i < kvm->nr_memslots; i++) {
-		struct kvm_memory_slot *s = &kvm->memslots[i];
-
-		if (gfn >= s->base_gfn && gfn < s->base_gfn + s->npages)
-			return s;
-	}
-	return NULL;
-}
-
-uint64_t gfn_to_hva(struct kvm *kvm, gfn_t gfn)
-{
-	struct kvm_memory_slot *s = gfn_to_memslot(kvm, gfn);
-
-	HARNESS_ASSERT(s, "gfn %#llx is in no memslot", (unsigned long long)gfn);
-	return s->hva_base + (gfn - s->base_gfn);
 }

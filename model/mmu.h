@@ -81,6 +81,9 @@ struct kvm_vcpu {
 	/* The fault path performed the faulting write itself (a tracked gfn):
 	 * the guest's access is done, not retried. Only this vCPU's thread. */
 	bool write_emulated;
+	/* The access hit no memslot: KVM emulated it as MMIO, with no
+	 * memory behind it (kvm_handle_noslot_fault()). Only its thread. */
+	bool mmio_emulated;
 	/* arm64: the fault being handled is an instruction fetch's (set by
 	 * the vCPU before it calls the fault path; only its thread). */
 	bool fault_exec;
@@ -104,6 +107,7 @@ struct kvm_memory_slot {
 	gfn_t base_gfn;
 	uint64_t npages;
 	uint64_t hva_base; /* host page number of base_gfn */
+	uint32_t flags;	   /* KVM_MEMSLOT_INVALID while it is being deleted */
 	/* Backed by a guest_memfd (model/guest_memfd.h): no host mapping,
 	 * so the MMU notifier never covers it; hva_base is its file offset. */
 	bool gmem;
@@ -172,6 +176,11 @@ struct kvm_config {
 	 * orders its steps (model/guest_memfd.h; NULL: 6.18's). */
 	bool gmem;
 	const struct gmem_policy *gmem_policy;
+	/* How a memslot delete and the fault path treat a slot going away
+	 * (model/memslots.h; NULL: 6.18's). */
+	const struct memslot_policy *memslot_policy;
+	/* A memslots worker deletes and creates slots while the VM runs. */
+	bool memslot_changes;
 };
 
 #define KVM_MAX_ROOTS 4
@@ -197,8 +206,22 @@ struct kvm {
 	struct spt_table *root; /* roots[0]: the only one a shadow MMU has */
 	struct spt_table *roots[KVM_MAX_ROOTS];
 	int nr_roots;
-	struct kvm_memory_slot *memslots;
+	/* The active memslot set (model/memslots.h), read inside kvm->srcu;
+	 * slot ids 0 .. nr_memslots - 1. */
+	struct kvm_memslots *_Atomic memslots;
 	int nr_memslots;
+	struct sleeplock slots_lock;
+	/* Freed sets, poisoned, oldest first (model/memslots.c). */
+	struct kvm_memslots **freed_sets;
+	int freed_oldest, nr_freed_sets;
+	/* kvm->srcu under a controlled scheduler (model/srcu.c). */
+	int ctl_srcu_idx;
+	long ctl_srcu_readers[2];
+	/* MMU-notifier invalidations between range_start() and range_end():
+	 * a memslot swap waits for none (model/memslots.h). */
+	pthread_mutex_t mn_invalidate_lock;
+	pthread_cond_t mn_memslots_update;
+	long mn_active_invalidate_count;
 	struct hostmem mem;
 	struct kvm_vcpu **vcpus;
 	int nr_vcpus;

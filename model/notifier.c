@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "notifier.h"
 
+#include "memslots.h"
+#include "srcu.h"
+
 #include "arch_ops.h"
 #include "../engine/check.h"
 #include "flush.h"
@@ -51,15 +54,25 @@ void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start
 
 	trace(TR_INVALIDATE_START, hva_start, hva_end - hva_start);
 	count(CNT_INVALIDATIONS, 1);
+	int idx;
+	struct kvm_memslots *set;
+
+	/* Counted in flight before the slots are walked, so no memslot swap
+	 * comes between this start and its end (52ac8b358b0c). */
+	kvm_mn_invalidate_enter(kvm);
+	/* __kvm_handle_hva_range() walks the slots inside kvm->srcu. */
+	idx = kvm_srcu_read_lock(kvm);
+	set = kvm_memslots(kvm);
+
 	mmu_lock(kvm, MMU_LOCK_WRITE);
 	kvm_mmu_invalidate_begin(kvm);
-	for (int i = 0; i < kvm->nr_memslots; i++) {
+	for (int i = 0; i < set->nr; i++) {
 		gfn_t start, end;
 
 		/* A guest_memfd slot has no host mapping for the notifier to
 		 * cover: its invalidations are the file's own. */
-		if (kvm->memslots[i].gmem ||
-		    !slot_gfn_range(&kvm->memslots[i], hva_start, hva_end, &start, &end))
+		if (!set->slots[i].npages || set->slots[i].gmem ||
+		    !slot_gfn_range(&set->slots[i], hva_start, hva_end, &start, &end))
 			continue;
 		kvm_mmu_invalidate_range_add(kvm, start, end);
 		zapped |= kvm->arch->unmap_gfn_range(kvm, start, end);
@@ -71,6 +84,7 @@ void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, uint64_t hva_start
 		kvm_flush_remote_tlbs(kvm);
 	kvm->policy->notifier_locked(kvm, zapped);
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	kvm_srcu_read_unlock(kvm, idx);
 	kvm->policy->notifier_unlocked(kvm, zapped);
 }
 
@@ -80,6 +94,7 @@ void kvm_mmu_notifier_invalidate_range_end(struct kvm *kvm, uint64_t hva_start, 
 	mmu_lock(kvm, MMU_LOCK_WRITE);
 	kvm_mmu_invalidate_end(kvm);
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
+	kvm_mn_invalidate_exit(kvm);
 	trace(TR_INVALIDATE_END, hva_start, hva_end - hva_start);
 }
 

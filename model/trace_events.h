@@ -50,7 +50,10 @@
 	X(S2_MAKE, "s2-make")                   \
 	X(CMO_DCACHE, "dcache-clean-poc")       \
 	X(CMO_ICACHE, "icache-inval-pou")       \
-	X(WRITE_UNCACHED, "write-caches-off")
+	X(WRITE_UNCACHED, "write-caches-off")   \
+	X(MEMSLOTS_SWAP, "memslots-swap")       \
+	X(MEMSLOT_DELETE, "memslot-delete")     \
+	X(MEMSLOT_CREATE, "memslot-create")
 
 enum trace_event {
 #define TRACE_ENUM(id, name) TR_##id,

@@ -192,6 +192,30 @@ void oracle_report_freed_table_walk(gfn_t gfn, int level)
 	oracle_report(o, &v);
 }
 
+void oracle_report_freed_memslots_walk(gfn_t gfn)
+{
+	oracle_report_freed_table_walk(gfn, 0);
+}
+
+void oracle_report_spte_survived_delete(gfn_t gfn, kvm_pfn_t pfn, int level)
+{
+	struct oracle *o = atomic_load(&freed_table_judge);
+	struct violation v = {
+		.kind = VIOL_SPTE_SURVIVED_SLOT_DELETE,
+		.vcpu_id = -1,
+		.gfn = gfn,
+		.pfn = pfn,
+		.level = level,
+	};
+
+	if (!o)
+		return;
+	v.t_ns = trace_now_ns() - o->t0_ns;
+	v.accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0;
+	snprintf(v.walker, sizeof(v.walker), "%s", current_thread ? current_thread->name : "?");
+	oracle_report(o, &v);
+}
+
 bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
 		      bool write)
 {
@@ -238,6 +262,25 @@ void violation_print(FILE *out, const struct violation *v)
 			"!!!   to gfn %#" PRIx64 " with caches off may sit behind a D-cache "
 			"line: no clean+invalidate to PoC followed it; at %.6f s\n",
 			violation_name(v->kind), v->pfn, v->vcpu_id, v->gfn, (double)v->t_ns / 1e9);
+		return;
+	}
+	if (v->kind == VIOL_WALKER_USED_FREED_TABLE && v->level == 0) {
+		fprintf(out,
+			"!!! %s: %s looking up the memslot of gfn %#" PRIx64 " read a memslot "
+			"set already freed\n"
+			"!!!   (poisoned): the set was swapped out without waiting for its "
+			"readers (synchronize_srcu); at %.6f s\n",
+			violation_name(v->kind), v->walker, v->gfn, (double)v->t_ns / 1e9);
+		return;
+	}
+	if (v->kind == VIOL_SPTE_SURVIVED_SLOT_DELETE) {
+		fprintf(out,
+			"!!! %s: gfn %#" PRIx64 " still maps pfn %#" PRIx64 " (level %d) after "
+			"its memslot's delete returned\n"
+			"!!!   (%s checked): a fault mapped the slot after its zap, or no zap "
+			"covered it; at %.6f s\n",
+			violation_name(v->kind), v->gfn, (uint64_t)v->pfn, v->level, v->walker,
+			(double)v->t_ns / 1e9);
 		return;
 	}
 	if (v->kind == VIOL_WALKER_USED_FREED_TABLE) {

@@ -50,7 +50,8 @@
 	X(STALE_CACHE_SEEN, "stale-cache-seen")                 \
 	X(CONFLICTING_TRANSLATIONS, "conflicting-translations") \
 	X(WALKER_USED_FREED_TABLE, "walker-used-freed-table")   \
-	X(LOST_UNCACHED_WRITE, "lost-uncached-write")
+	X(LOST_UNCACHED_WRITE, "lost-uncached-write")           \
+	X(SPTE_SURVIVED_SLOT_DELETE, "spte-survived-slot-delete")
 
 enum violation_kind {
 #define VIOLATION_ENUM(id, name) VIOL_##id,
@@ -150,6 +151,13 @@ bool oracle_check_read_back(struct oracle *o, struct cache_model *c, kvm_pfn_t p
  * last and not yet destroyed, if any. Freed tables are the process's, as
  * the heap is, so no walker knows which run's oracle judges it. */
 void oracle_report_freed_table_walk(gfn_t gfn, int level);
+/* The same for a memslot set already freed (level 0 in the report): a
+ * reader looking up gfn's slot after the set's grace period ended. */
+void oracle_report_freed_memslots_walk(gfn_t gfn);
+/* Right "a deleted slot is unmapped": kvm_set_memslot()'s delete has
+ * returned and a root still maps gfn, a gfn of the deleted slot, to pfn
+ * at level (spte-survived-slot-delete). Reported to the same oracle. */
+void oracle_report_spte_survived_delete(gfn_t gfn, kvm_pfn_t pfn, int level);
 /* Record a violation found by any check (counted; the first ones kept). */
 void oracle_report(struct oracle *o, const struct violation *v);
 

@@ -19,7 +19,8 @@
 	X(stage2_cmo)        \
 	X(stage2_blocks)     \
 	X(tdp_lockless)      \
-	X(gmem_punch_hole)
+	X(gmem_punch_hole)   \
+	X(memslot_delete)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

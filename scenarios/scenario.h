@@ -15,6 +15,7 @@
 #include "../model/dirty_log.h"
 #include "../model/flush.h"
 #include "../model/guest_memfd.h"
+#include "../model/memslots.h"
 #include "../model/request.h"
 #include "../model/stage2_policy.h"
 #include "../model/write_track.h"
@@ -99,6 +100,9 @@ struct scenario_variant {
 	/* guest_memfd: the hole punch's order (model/guest_memfd.h); NULL:
 	 * 6.18's. */
 	const struct gmem_policy *gmem_policy;
+	/* Memslot changes: the delete's steps and the fault path's check
+	 * (model/memslots.h); NULL: 6.18's. */
+	const struct memslot_policy *memslot_policy;
 	/* Free mode: the pace this variant needs over the scenario's
 	 * defaults, in --workload syntax (user options still win); NULL for
 	 * none. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The host mm reclaiming hot pages one small range at a time: each unmap runs
  * the MMU notifier and then frees the frames (model/notifier.c). */
+#include "../model/memslots.h"
 #include "../model/notifier.h"
 #include "workers.h"
 
@@ -13,7 +14,7 @@ void invalidator_worker(struct run *run, void *arg)
 	while (worker_keep_going()) {
 		gfn_t gfn = pick_hot_gfn(run);
 		uint64_t nr = 1 + rng_below(&current_thread->rng, w->unmap_pages_max);
-		uint64_t hva = gfn_to_hva(&run_vm(run)->kvm, gfn);
+		uint64_t hva = gfn_layout_hva(gfn);
 
 		if (hva + nr > run_vm(run)->kvm.mem.nr_pages)
 			nr = run_vm(run)->kvm.mem.nr_pages - hva;

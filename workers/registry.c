@@ -19,6 +19,7 @@ static const struct worker_kind kinds[] = {
 	{ "tracker", "T", tracker_worker, { OPS(write_protect_gfn), END }, true },
 	{ "ager", "A", ager_worker, { OPS(age_gfn), END }, false },
 	{ "puncher", "P", puncher_worker, { OPS(unmap_gfn_range), END }, false },
+	{ "memslots", "M", memslot_worker, { OPS(unmap_gfn_range), END }, false },
 };
 
 #define NR_KINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))
@@ -168,6 +169,7 @@ const struct actor_role actor_roles[NR_ACTOR_ROLES] = {
 	ACTOR_ROLE(tracker, exec_tracks, 2),
 	ACTOR_ROLE(ager, exec_agings, 2),
 	ACTOR_ROLE(puncher, exec_punches, 1),
+	ACTOR_ROLE(memslots, exec_slot_changes, 1),
 };
 #undef ACTOR_ROLE
 
@@ -228,6 +230,8 @@ const char *actors_unsupported(const struct actor_counts *a, const struct kvm_co
 			return "write-tracking";
 		if (k->fn == puncher_worker && !cfg->gmem)
 			return "guest_memfd memslots";
+		if (k->fn == memslot_worker && !cfg->arch->memslot_changes)
+			return "memslot changes in its fault path";
 		hook = kind_missing_hook(k, cfg->arch);
 		if (hook)
 			return hook;

@@ -43,7 +43,7 @@ struct actor_role {
 	size_t count, budget;
 	uint32_t added_work;
 };
-#define NR_ACTOR_ROLES 7
+#define NR_ACTOR_ROLES 8
 extern const struct actor_role actor_roles[NR_ACTOR_ROLES];
 uint32_t actor_count(const struct actor_counts *a, size_t role);
 

@@ -16,6 +16,8 @@
 #include "../model/arch_ops.h"
 #include "../model/tlbi.h"
 #include "../model/dirty_log.h"
+#include "../model/memslots.h"
+#include "../model/srcu.h"
 #include "../oracle/oracle.h"
 #include "../model/request.h"
 #include "../model/write_track.h"
@@ -230,7 +232,7 @@ static bool guest_access_once(struct vcpu_state *s, const struct guest_op *op)
 				       op->gfn, op->kind);
 	/* The data is the page's (model/hostmem.h): the entry's frame
 	 * matters only to the oracle's checks above. */
-	content = hostmem_content(&kvm->mem, gfn_to_hva(kvm, op->gfn));
+	content = hostmem_content(&kvm->mem, gfn_layout_hva(op->gfn));
 	if (op->write && kvm->cache) {
 		/* A write with caches off is in the timeline: what a later
 		 * read-back may miss (a hit traces nothing else). */
@@ -311,6 +313,9 @@ static void handle_exit(struct vcpu_state *s, enum exit_reason why)
 
 	if (why == EXIT_FAULT) {
 		const struct workload *w = &run_vm(s->run)->cfg.work;
+		struct kvm *kvm = &run_vm(s->run)->kvm;
+		/* vcpu_run() holds kvm->srcu outside guest mode. */
+		int idx = kvm_srcu_read_lock(kvm);
 
 		s->vcpu->fault_exec = s->pending.kind == ACCESS_FETCH;
 		s->vcpu->fault_pfn_read_only =
@@ -324,6 +329,11 @@ static void handle_exit(struct vcpu_state *s, enum exit_reason why)
 			s->has_pending = false;
 			kvm_vcpu_write_guest(s->vcpu, s->pending.gfn, next_write_value(s));
 		}
+		if (s->vcpu->mmio_emulated) {
+			s->vcpu->mmio_emulated = false;
+			s->has_pending = false;
+		}
+		kvm_srcu_read_unlock(kvm, idx);
 	} else if (why == EXIT_INVLPG)
 		arch->invlpg(s->vcpu, s->pending.gfn);
 }

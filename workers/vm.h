@@ -35,16 +35,17 @@ struct workload {
 	uint32_t tracker_pause_us;    /* pause between write-track steps, at most */
 	uint32_t ager_pause_us;	      /* pause between agings, at most */
 	uint32_t punch_pause_us;      /* pause between guest_memfd hole punches */
+	uint32_t slot_pause_us;	      /* pause after a memslot delete or create */
 	/* Controlled modes: each worker's loop iterations in one execution. */
 	uint32_t exec_guest_entries, exec_invalidations, exec_flushes, exec_zaps;
-	uint32_t exec_harvests, exec_tracks, exec_agings, exec_punches;
+	uint32_t exec_harvests, exec_tracks, exec_agings, exec_punches, exec_slot_changes;
 };
 
 /* How many workers of each role a run has beyond its vCPUs (--actors);
  * ACTORS_AS_SCENARIO keeps the scenario's and variant's count. */
 #define ACTORS_AS_SCENARIO UINT32_MAX
 struct actor_counts {
-	uint32_t invalidator, flusher, zapper, reaper, tracker, ager, puncher;
+	uint32_t invalidator, flusher, zapper, reaper, tracker, ager, puncher, memslots;
 };
 
 struct vm_config {

@@ -29,6 +29,7 @@ void tracker_worker(struct run *run, void *arg);
 /* Ager: test_young and clear_young on hot gfns, no flush. */
 void ager_worker(struct run *run, void *arg);
 void puncher_worker(struct run *run, void *arg);
+void memslot_worker(struct run *run, void *arg);
 
 /* Add one vcpu_worker per vCPU of the run's VM, named v0, v1, ... */
 void add_vcpu_workers(struct run *run);

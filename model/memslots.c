@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The memslot set under SRCU, and kvm_set_memslot()'s delete and create
+ * (model/memslots.h). The window the delete closes:
+ *
+ *   M delete slot S                      v0: fault on G in S
+ *   -----------------------------------  ------------------------------------
+ *                                        srcu_read_lock; slot = S (valid)
+ *   S' = S | INVALID; publish the set
+ *   synchronize_srcu: waits for v0 ----> seq; pfn; mmu_lock; map G; unlock
+ *                                        srcu_read_unlock
+ *   zap (all, or S's leaves); flush
+ *                                        srcu_read_lock; slot = S' (invalid):
+ *                                        retry, and again, until S is gone
+ *   publish the set without S; synchronize
+ *   return: no SPTE of S's gfns is left
+ *                                        slot = none: an MMIO access
+ *
+ * A fault that mapped an invalid slot could install after the zap; a swap
+ * that did not wait could leave v0 mapping after it, or reading a set
+ * already freed; a zap without its flush leaves v0's TLB entry. In each
+ * case a translation of S outlives the delete, and userspace frees S's
+ * memory once the delete has returned.
+ */
+#include "memslots.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/check.h"
+#include "../engine/ctl.h"
+#include "../engine/sched.h"
+#include "../engine/thread.h"
+#include "../oracle/oracle.h"
+#include "arch_ops.h"
+#include "flush.h"
+#include "mmu.h"
+#include "srcu.h"
+
+/* What a freed set's generation reads: no real one gets there. */
+#define MEMSLOTS_POISON 0x6b6b6b6b6b6b6b6bULL
+/* Freed sets held back before free(): a reader that missed its grace
+ * period reads the poison, not a reused allocation (as freed tables,
+ * model/spt_quarantine.c). */
+#define MEMSLOTS_QUARANTINE 64
+
+static const struct memslot_policy memslots_upstream;
+
+static const struct memslot_policy *policy_of(const struct kvm *kvm)
+{
+	return kvm->cfg.memslot_policy ? kvm->cfg.memslot_policy : &memslots_upstream;
+}
+
+static struct kvm_memslots *set_alloc(int nr)
+{
+	struct kvm_memslots *set = calloc(1, sizeof(*set) + (size_t)nr * sizeof(*set->slots));
+
+	if (!set)
+		return NULL;
+	set->nr = nr;
+	set->slots = (struct kvm_memory_slot *)(set + 1);
+	return set;
+}
+
+struct kvm_memslots *kvm_memslots(struct kvm *kvm)
+{
+	return atomic_load_explicit(&kvm->memslots, memory_order_acquire);
+}
+
+static bool set_poisoned(const struct kvm_memslots *set)
+{
+	return atomic_load_explicit(&set->generation, memory_order_relaxed) == MEMSLOTS_POISON;
+}
+
+int kvm_memslots_init(struct kvm *kvm)
+{
+	uint64_t per_slot = kvm->cfg.nr_gfns / (uint64_t)kvm->cfg.nr_memslots;
+	struct kvm_memslots *set = set_alloc(kvm->cfg.nr_memslots);
+
+	if (!set)
+		return -1;
+	kvm->nr_memslots = kvm->cfg.nr_memslots;
+	for (int i = 0; i < set->nr; i++) {
+		struct kvm_memory_slot *s = &set->slots[i];
+
+		s->id = i;
+		s->base_gfn = (gfn_t)i * per_slot;
+		s->npages = i == set->nr - 1 ? kvm->cfg.nr_gfns - s->base_gfn : per_slot;
+		/* Host pages are laid out in slot order, so hva == gfn here
+		 * (gfn_layout_hva()); callers still go through the slot, as
+		 * KVM does. */
+		s->hva_base = s->base_gfn;
+		s->gmem = kvm->cfg.gmem;
+	}
+	atomic_store(&kvm->memslots, set);
+	sleeplock_init(&kvm->slots_lock, "kvm->slots_lock");
+	pthread_mutex_init(&kvm->mn_invalidate_lock, NULL);
+	pthread_cond_init(&kvm->mn_memslots_update, NULL);
+	return 0;
+}
+
+void kvm_memslots_destroy(struct kvm *kvm)
+{
+	while (kvm->nr_freed_sets) {
+		free(kvm->freed_sets[kvm->freed_oldest]);
+		kvm->freed_oldest = (kvm->freed_oldest + 1) % MEMSLOTS_QUARANTINE;
+		kvm->nr_freed_sets--;
+	}
+	free(kvm->freed_sets);
+	free(atomic_load(&kvm->memslots));
+	sleeplock_destroy(&kvm->slots_lock);
+	pthread_mutex_destroy(&kvm->mn_invalidate_lock);
+	pthread_cond_destroy(&kvm->mn_memslots_update);
+}
+
+/* Poison a set no reader may still hold and queue it; under slots_lock. */
+static void set_free(struct kvm *kvm, struct kvm_memslots *set)
+{
+	if (!kvm->freed_sets) {
+		kvm->freed_sets = calloc(MEMSLOTS_QUARANTINE, sizeof(*kvm->freed_sets));
+		HARNESS_ASSERT(kvm->freed_sets, "no memory for the memslot quarantine");
+	}
+	memset(set->slots, 0x6b, (size_t)set->nr * sizeof(*set->slots));
+	atomic_store_explicit(&set->generation, MEMSLOTS_POISON, memory_order_relaxed);
+	if (kvm->nr_freed_sets == MEMSLOTS_QUARANTINE) {
+		free(kvm->freed_sets[kvm->freed_oldest]);
+		kvm->freed_sets[kvm->freed_oldest] = set;
+		kvm->freed_oldest = (kvm->freed_oldest + 1) % MEMSLOTS_QUARANTINE;
+		return;
+	}
+	kvm->freed_sets[(kvm->freed_oldest + kvm->nr_freed_sets++) % MEMSLOTS_QUARANTINE] = set;
+}
+
+struct kvm_memory_slot *memslots_lookup(struct kvm_memslots *set, gfn_t gfn)
+{
+	if (set_poisoned(set)) {
+		oracle_report_freed_memslots_walk(gfn);
+		return NULL;
+	}
+	for (int i = 0; i < set->nr; i++) {
+		struct kvm_memory_slot *s = &set->slots[i];
+
+		if (s->npages && gfn >= s->base_gfn && gfn < s->base_gfn + s->npages)
+			return s;
+	}
+	return NULL;
+}
+
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
+{
+	return memslots_lookup(kvm_memslots(kvm), gfn);
+}
+
+uint64_t gfn_to_hva(struct kvm *kvm, gfn_t gfn)
+{
+	struct kvm_memory_slot *s = gfn_to_memslot(kvm, gfn);
+
+	HARNESS_ASSERT(s, "gfn %#llx is in no memslot", (unsigned long long)gfn);
+	return s->hva_base + (gfn - s->base_gfn);
+}
+
+uint64_t slot_gfn_to_hva(struct kvm *kvm, const struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	(void)kvm;
+	return slot->hva_base + (gfn - slot->base_gfn);
+}
+
+struct kvm_memory_slot *kvm_faultin_memslot(struct kvm_vcpu *vcpu, gfn_t gfn, bool *retry)
+{
+	struct kvm *kvm = vcpu->kvm;
+	struct kvm_memslots *set = kvm_memslots(kvm);
+	struct kvm_memory_slot *slot;
+
+	*retry = set_poisoned(set);
+	slot = memslots_lookup(set, gfn); /* reports a freed set */
+	if (!slot)
+		return NULL;
+	/* Between kvm_vcpu_gfn_to_memslot() and kvm_mmu_faultin_pfn()'s
+	 * look at the slot's flags the memslots worker may swap the set: a
+	 * schedule point where one runs, and only there, so every other
+	 * VM's executions stay as they were. */
+	if (kvm->cfg.memslot_changes)
+		sched_point();
+	if (set_poisoned(set)) {
+		oracle_report_freed_memslots_walk(gfn);
+		*retry = true;
+		return NULL;
+	}
+	if ((slot->flags & KVM_MEMSLOT_INVALID) && !policy_of(kvm)->fault_ignores_invalid) {
+		*retry = true;
+		return NULL;
+	}
+	return slot;
+}
+
+void kvm_mn_invalidate_enter(struct kvm *kvm)
+{
+	if (lostflush_ctl) {
+		kvm->mn_active_invalidate_count++;
+		return;
+	}
+	pthread_mutex_lock(&kvm->mn_invalidate_lock);
+	kvm->mn_active_invalidate_count++;
+	pthread_mutex_unlock(&kvm->mn_invalidate_lock);
+}
+
+void kvm_mn_invalidate_exit(struct kvm *kvm)
+{
+	if (lostflush_ctl) {
+		kvm->mn_active_invalidate_count--;
+		return;
+	}
+	pthread_mutex_lock(&kvm->mn_invalidate_lock);
+	/* rcuwait_wake_up(&kvm->mn_memslots_update_rcuwait) */
+	if (!--kvm->mn_active_invalidate_count)
+		pthread_cond_broadcast(&kvm->mn_memslots_update);
+	pthread_mutex_unlock(&kvm->mn_invalidate_lock);
+}
+
+static bool no_invalidation_in_flight(void *arg)
+{
+	return !((const struct kvm *)arg)->mn_active_invalidate_count;
+}
+
+/* Publish next once no MMU-notifier invalidation is in flight (the wait
+ * under mn_invalidate_lock in kvm_swap_active_memslots()). */
+static void publish_memslots(struct kvm *kvm, struct kvm_memslots *next)
+{
+	if (policy_of(kvm)->swap_ignores_invalidations) {
+		atomic_store_explicit(&kvm->memslots, next, memory_order_release);
+		return;
+	}
+	if (lostflush_ctl) {
+		ctl_wait_until(lostflush_ctl, current_thread->index, no_invalidation_in_flight, kvm,
+			       "kvm_swap_active_memslots: invalidations in flight");
+		atomic_store_explicit(&kvm->memslots, next, memory_order_release);
+		return;
+	}
+	pthread_mutex_lock(&kvm->mn_invalidate_lock);
+	while (kvm->mn_active_invalidate_count)
+		pthread_cond_wait(&kvm->mn_memslots_update, &kvm->mn_invalidate_lock);
+	atomic_store_explicit(&kvm->memslots, next, memory_order_release);
+	pthread_mutex_unlock(&kvm->mn_invalidate_lock);
+}
+
+/* kvm_swap_active_memslots(): publish, wait for the old set's readers
+ * (synchronize_srcu_expedited()), free it. Under slots_lock. */
+static void swap_active_memslots(struct kvm *kvm, struct kvm_memslots *next)
+{
+	struct kvm_memslots *old = kvm_memslots(kvm);
+	uint64_t generation = atomic_load_explicit(&old->generation, memory_order_relaxed) + 1;
+
+	atomic_store_explicit(&next->generation, generation, memory_order_relaxed);
+	publish_memslots(kvm, next);
+	trace(TR_MEMSLOTS_SWAP, TRACE_NO_GFN, generation);
+	if (!policy_of(kvm)->swap_skips_synchronize)
+		kvm_synchronize_srcu(kvm);
+	set_free(kvm, old);
+}
+
+/* A copy of the active set with slot id as given. */
+static struct kvm_memslots *set_with(struct kvm *kvm, int id, const struct kvm_memory_slot *s)
+{
+	struct kvm_memslots *cur = kvm_memslots(kvm), *next = set_alloc(cur->nr);
+
+	HARNESS_ASSERT(next, "no memory for a memslot set");
+	memcpy(next->slots, cur->slots, (size_t)cur->nr * sizeof(*cur->slots));
+	next->slots[id] = *s;
+	return next;
+}
+
+/* kvm_arch_flush_shadow_memslot(). */
+static void flush_shadow_memslot(struct kvm *kvm, const struct kvm_memory_slot *s)
+{
+	const struct memslot_policy *p = policy_of(kvm);
+	gfn_t start = p->zap_slot_only ? s->base_gfn : 0;
+	gfn_t end = p->zap_slot_only ? s->base_gfn + s->npages : kvm->cfg.nr_gfns;
+	bool flush;
+
+	mmu_lock(kvm, MMU_LOCK_WRITE);
+	flush = kvm->arch->unmap_gfn_range(kvm, start, end);
+	if (flush && !(p->zap_slot_only && p->zap_skips_flush))
+		kvm_flush_remote_tlbs(kvm);
+	mmu_unlock(kvm, MMU_LOCK_WRITE);
+}
+
+void kvm_memslot_check_deleted(struct kvm *kvm, const struct kvm_memory_slot *s)
+{
+	for (int r = 0; r < kvm->nr_roots; r++)
+		for (gfn_t gfn = s->base_gfn; gfn < s->base_gfn + s->npages; gfn++) {
+			int level;
+			uint64_t spte = spt_peek_root(kvm->roots[r], gfn, &level);
+
+			if (is_shadow_present_pte(spte))
+				oracle_report_spte_survived_delete(gfn, spte_to_pfn(spte), level);
+		}
+}
+
+void kvm_delete_memslot(struct kvm *kvm, int id)
+{
+	struct kvm_memory_slot old, invalid, gone = { .id = id };
+
+	sleeplock_lock(&kvm->slots_lock);
+	old = kvm_memslots(kvm)->slots[id];
+	if (!old.npages) {
+		sleeplock_unlock(&kvm->slots_lock);
+		return;
+	}
+	trace(TR_MEMSLOT_DELETE, old.base_gfn, old.npages);
+	invalid = old;
+	invalid.flags |= KVM_MEMSLOT_INVALID;
+	swap_active_memslots(kvm, set_with(kvm, id, &invalid));
+	flush_shadow_memslot(kvm, &old);
+	swap_active_memslots(kvm, set_with(kvm, id, &gone));
+	count(CNT_MEMSLOT_CHANGES, 1);
+	sleeplock_unlock(&kvm->slots_lock);
+	kvm_memslot_check_deleted(kvm, &old);
+}
+
+void kvm_create_memslot(struct kvm *kvm, int id, gfn_t base_gfn, uint64_t npages)
+{
+	struct kvm_memory_slot s = {
+		.id = id,
+		.base_gfn = base_gfn,
+		.npages = npages,
+		.hva_base = base_gfn,
+		.gmem = kvm->cfg.gmem,
+	};
+
+	sleeplock_lock(&kvm->slots_lock);
+	/* Another memslots worker made it first: -EEXIST. */
+	if (kvm_memslots(kvm)->slots[id].npages) {
+		sleeplock_unlock(&kvm->slots_lock);
+		return;
+	}
+	trace(TR_MEMSLOT_CREATE, base_gfn, npages);
+	swap_active_memslots(kvm, set_with(kvm, id, &s));
+	count(CNT_MEMSLOT_CHANGES, 1);
+	sleeplock_unlock(&kvm->slots_lock);
+}
