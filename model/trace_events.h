@@ -52,8 +52,8 @@
 	X(CMO_ICACHE, "icache-inval-pou")       \
 	X(WRITE_UNCACHED, "write-caches-off")   \
 	X(MEMSLOTS_SWAP, "memslots-swap")       \
-	X(MEMSLOT_DELETE, "memslot-delete")     \
-	X(MEMSLOT_CREATE, "memslot-create")
+	X(MEMSLOT_DELETE, "delete-memslot")     \
+	X(MEMSLOT_CREATE, "create-memslot")
 
 enum trace_event {
 #define TRACE_ENUM(id, name) TR_##id,
