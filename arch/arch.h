@@ -41,6 +41,8 @@ void tdp_map_target_leaf(struct kvm_vcpu *vcpu, _Atomic uint64_t *slot, gfn_t gf
  * seen D set sets D and, if D was clear, logs the gfn (PML). False: the
  * leaf no longer maps the entry's frame writable, and the write faults. */
 void ept_walk_sets_accessed(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int level);
+/* Aged: A clear (A/D bits), or access-tracked (without). */
+bool ept_spte_is_old(const struct kvm *kvm, uint64_t spte);
 bool ept_write_sets_dirty(struct kvm_vcpu *vcpu, gfn_t gfn, const struct tlb_entry *e);
 
 /* The write_protect_gfn op of both x86 MMUs, and x86_tdp_ops' age_gfn. */
@@ -85,6 +87,10 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 /* The hardware access-flag update (FEAT_HAFDBS): a walk that finds the
  * leaf old makes it young again. */
 void stage2_walk_sets_af(struct kvm *kvm, gfn_t gfn, uint64_t leaf, int level);
+/* The walk_sets_accessed and spte_is_old ops of arm64_stage2_ops: the
+ * access flag, kept inverted (S2_PTE_OLD). */
+void stage2_walk_found(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int level);
+bool stage2_spte_is_old(const struct kvm *kvm, uint64_t spte);
 
 extern const struct mmu_arch_ops arm64_stage2_ops;
 extern const struct mmu_arch_ops x86_shadow_ops;

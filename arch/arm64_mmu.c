@@ -15,6 +15,7 @@
 #include "../engine/thread.h"
 #include "../model/dirty_log.h"
 #include "../model/flush.h"
+#include "../model/tlbi.h"
 
 /* A permission fault: the leaf is valid and lacks a permission the
  * fault asks for (the hardware reports FSC_PERM). */
@@ -227,13 +228,37 @@ static bool stage2_age_gfn(struct kvm *kvm, gfn_t gfn, bool clear)
 	return young;
 }
 
+/* kvm_arch_flush_remote_tlbs(): __kvm_tlb_flush_vmid(), a broadcast TLBI
+ * of the whole VMID; no request, no kick. */
+static void stage2_flush_remote_tlbs(struct kvm *kvm)
+{
+	count(CNT_TLBI_VMID, 1);
+	count(CNT_FLUSHES, 1);
+	tlbi_broadcast(kvm, 0, TLBI_ALL);
+}
+
+/* kvm_arch_flush_remote_tlbs_range(): kvm_tlb_flush_vmid_range(),
+ * broadcast. */
+static int stage2_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
+{
+	count(CNT_TLBI_RANGE, 1);
+	count(CNT_RANGE_FLUSHES, 1);
+	count(CNT_RANGE_PAGES, nr);
+	tlbi_broadcast(kvm, gfn, nr);
+	return 0;
+}
+
 const struct mmu_arch_ops arm64_stage2_ops = {
 	.name = "arm64-stage2",
 	.broadcast_tlbi = true,
+	.flush_remote_tlbs = stage2_flush_remote_tlbs,
+	.flush_remote_tlbs_range = stage2_flush_remote_tlbs_range,
 	.page_fault = stage2_page_fault,
 	.invlpg = stage2_guest_tlbi,
 	.unmap_gfn_range = stage2_unmap_gfn_range,
 	.write_protect_gfn = stage2_write_protect_gfn,
 	.no_write_tracking = true,
 	.age_gfn = stage2_age_gfn,
+	.walk_sets_accessed = stage2_walk_found,
+	.spte_is_old = stage2_spte_is_old,
 };

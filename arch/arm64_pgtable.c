@@ -437,6 +437,18 @@ int kvm_pgtable_stage2_relax_perms(struct kvm_vcpu *vcpu, gfn_t gfn, unsigned pr
 	return 0;
 }
 
+bool stage2_spte_is_old(const struct kvm *kvm, uint64_t spte)
+{
+	(void)kvm;
+	return spte & S2_PTE_OLD;
+}
+
+void stage2_walk_found(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int level)
+{
+	if (leaf & S2_PTE_OLD)
+		stage2_walk_sets_af(vcpu->kvm, gfn, leaf, level);
+}
+
 void stage2_walk_sets_af(struct kvm *kvm, gfn_t gfn, uint64_t leaf, int level)
 {
 	_Atomic uint64_t *ptep = stage2_slot_at(kvm, gfn, level);

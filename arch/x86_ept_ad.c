@@ -45,9 +45,17 @@ void ept_walk_sets_accessed(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int
 {
 	uint64_t was;
 
+	/* Without A/D bits the walk sets nothing: aging access-tracks. */
+	if (!vcpu->kvm->cfg.ad_bits)
+		return;
 	if (!(leaf & SPTE_ACCESSED))
 		set_leaf_bit(vcpu->root, gfn, level, leaf & FRAME_MASK, SPTE_PRESENT, SPTE_ACCESSED,
 			     &was);
+}
+
+bool ept_spte_is_old(const struct kvm *kvm, uint64_t spte)
+{
+	return kvm->cfg.ad_bits ? !(spte & SPTE_ACCESSED) : is_access_track_spte(spte);
 }
 
 bool ept_write_sets_dirty(struct kvm_vcpu *vcpu, gfn_t gfn, const struct tlb_entry *e)

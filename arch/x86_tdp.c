@@ -370,5 +370,6 @@ const struct mmu_arch_ops x86_tdp_ops = {
 	.write_protect_gfn = tdp_write_protect_gfn,
 	.age_gfn = tdp_age_gfn,
 	.walk_sets_accessed = ept_walk_sets_accessed,
+	.spte_is_old = ept_spte_is_old,
 	.write_sets_dirty = ept_write_sets_dirty,
 };

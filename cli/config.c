@@ -314,7 +314,7 @@ int config_check(const struct config *cfg, const struct options *o, const struct
 			 cfg->vm.kvm.arch->name);
 		return -1;
 	}
-	if (cfg->vm.kvm.ad_bits && !cfg->vm.kvm.arch->walk_sets_accessed) {
+	if (cfg->vm.kvm.ad_bits && !cfg->vm.kvm.arch->write_sets_dirty) {
 		complain("%s is not allowed for %s/%s: %s has no Accessed/Dirty bits",
 			 o->given[OPT_AD_BITS] ? option_origin(o, OPT_AD_BITS, from, sizeof(from))
 					       : "--ad-bits on",

@@ -24,6 +24,12 @@ struct mmu_arch_ops {
 	/* The fault path looks its slot up inside kvm->srcu and retries on
 	 * an invalid one (model/memslots.h), so slots may come and go. */
 	bool memslot_changes;
+	/* kvm_arch_flush_remote_tlbs() and kvm_arch_flush_remote_tlbs_range()
+	 * where the arch has its own (arm64: broadcast TLBIs); NULL: the
+	 * generic requests (kvm_flush_remote_tlbs(), and the range through
+	 * the flush policy's or the model's hypercall). */
+	void (*flush_remote_tlbs)(struct kvm *kvm);
+	int (*flush_remote_tlbs_range)(struct kvm *kvm, gfn_t gfn, uint64_t nr);
 	/* Resolve a guest fault on gfn; false if it must be retried
 	 * (mmu_invalidate_retry). Called outside guest mode, no lock held. */
 	bool (*page_fault)(struct kvm_vcpu *vcpu, gfn_t gfn, bool write);
@@ -45,13 +51,16 @@ struct mmu_arch_ops {
 	/* kvm_age_gfn() / kvm_test_age_gfn(): was gfn accessed since it was
 	 * last aged; with clear, age it (no flush). Lockless. */
 	bool (*age_gfn)(struct kvm *kvm, gfn_t gfn, bool clear);
-	/* The hardware's Accessed/Dirty bits (EPT's), used when the VM turns
-	 * them on (kvm_config.ad_bits): a walk that fills a TLB entry from
-	 * `leaf` sets A; the first write through an entry that has not seen D
-	 * set sets D (and PML logs the gfn), false when the leaf no longer
-	 * maps the entry's frame writable and the write faults. NULL: the MMU
-	 * has no A/D bits. */
+	/* The hardware's Accessed/Dirty bits (EPT's, when the VM turns them
+	 * on, kvm_config.ad_bits; arm64's access flag, FEAT_HAFDBS): a walk
+	 * that fills a TLB entry from `leaf` sets A; the first write through an entry that has not
+	 * seen D set sets D (and PML logs the gfn), false when the leaf no longer maps the entry's
+	 * frame writable and the write faults. NULL: the MMU has no A/D bits. */
 	void (*walk_sets_accessed)(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t leaf, int level);
+	/* The leaf says aging found it unused since (A clear, access-tracked,
+	 * arm64's access flag clear): a TLB hit through it is a stale
+	 * Accessed the vCPU counts. NULL: the MMU does not age. */
+	bool (*spte_is_old)(const struct kvm *kvm, uint64_t spte);
 	bool (*write_sets_dirty)(struct kvm_vcpu *vcpu, gfn_t gfn, const struct tlb_entry *e);
 };
 

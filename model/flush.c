@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "flush.h"
 
-#include "tlbi.h"
+#include "arch_ops.h"
 
 #include <errno.h>
 
@@ -11,12 +11,9 @@
 
 void kvm_flush_remote_tlbs(struct kvm *kvm)
 {
-	/* arm64's kvm_arch_flush_remote_tlbs(): __kvm_tlb_flush_vmid(), a
-	 * broadcast TLBI of the whole VMID; no request, no kick. */
-	if (kvm->tlbi) {
-		count(CNT_TLBI_VMID, 1);
-		count(CNT_FLUSHES, 1);
-		tlbi_broadcast(kvm, 0, TLBI_ALL);
+	/* kvm_arch_flush_remote_tlbs(), where the arch has its own. */
+	if (kvm->arch->flush_remote_tlbs) {
+		kvm->arch->flush_remote_tlbs(kvm);
 		return;
 	}
 	trace(TR_REQUEST, TRACE_NO_GFN, KVM_REQ_TLB_FLUSH);
@@ -62,14 +59,8 @@ int hv_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
 
 int kvm_arch_flush_remote_tlbs_range(struct kvm *kvm, gfn_t gfn, uint64_t nr)
 {
-	/* arm64: kvm_tlb_flush_vmid_range(), broadcast. */
-	if (kvm->tlbi) {
-		count(CNT_TLBI_RANGE, 1);
-		count(CNT_RANGE_FLUSHES, 1);
-		count(CNT_RANGE_PAGES, nr);
-		tlbi_broadcast(kvm, gfn, nr);
-		return 0;
-	}
+	if (kvm->arch->flush_remote_tlbs_range)
+		return kvm->arch->flush_remote_tlbs_range(kvm, gfn, nr);
 	if (kvm->policy && kvm->policy->arch_flush_range)
 		return kvm->policy->arch_flush_range(kvm, gfn, nr);
 	return hv_flush_remote_tlbs_range(kvm, gfn, nr);

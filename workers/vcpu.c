@@ -119,11 +119,8 @@ static void count_stale_accessed(struct vcpu_state *s, gfn_t gfn)
 	uint64_t spte = spt_peek_root(s->vcpu->root, gfn, &level);
 
 	const struct kvm *kvm = &run_vm(s->run)->kvm;
-	bool aged = kvm->cfg.ad_bits ? !(spte & SPTE_ACCESSED)
-		    : kvm->tlbi	     ? (spte & S2_PTE_OLD) != 0
-				     : is_access_track_spte(spte);
 
-	if (aged)
+	if (kvm->arch->spte_is_old && kvm->arch->spte_is_old(kvm, spte))
 		count(CNT_STALE_ACCESSED, 1);
 }
 
@@ -179,10 +176,8 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 			&run_vm(s->run)->oracle, s->vcpu->vcpu_id, op->gfn, spte_to_pfn(spte),
 			before, oracle_tracked_right(kvm->rights, kvm->track->count, op->gfn));
 	e = tlb_fill(tlb, op->gfn, spte, level);
-	if (run_vm(s->run)->kvm.cfg.ad_bits)
-		run_vm(s->run)->kvm.arch->walk_sets_accessed(s->vcpu, op->gfn, spte, level);
-	if (kvm->tlbi && (spte & S2_PTE_OLD))
-		stage2_walk_sets_af(kvm, op->gfn, spte, level);
+	if (kvm->arch->walk_sets_accessed)
+		kvm->arch->walk_sets_accessed(s->vcpu, op->gfn, spte, level);
 	/* After the walk: an epoch read before it could predate a
 	 * write-protect the walk already saw past. */
 	if (run_vm(s->run)->kvm.rights)
