@@ -232,6 +232,14 @@ const char *actors_unsupported(const struct actor_counts *a, const struct kvm_co
 			return "guest_memfd memslots";
 		if (k->fn == memslot_worker && !cfg->arch->memslot_changes)
 			return "memslot changes in its fault path";
+		/* Not modelled: a dirty log across a delete (the model's log is
+		 * the VM's, not the slot's), and a guest_memfd slot's unbinding
+		 * from its file. */
+		if (k->fn == memslot_worker && (cfg->log_policy || cfg->gmem))
+			return "memslot changes beside dirty logging or guest_memfd";
+		/* A guest_memfd has no host mapping for the host to reclaim. */
+		if (k->fn == invalidator_worker && cfg->gmem)
+			return "host mapping of its guest_memfd memory";
 		hook = kind_missing_hook(k, cfg->arch);
 		if (hook)
 			return hook;

@@ -208,7 +208,8 @@ expect_output hard-no-memory-named 'not enough memory: the VM model of 10000000 
 # before the run, naming what the VM lacks (a reaper on a VM without dirty
 # logging crashed; an ager on x86-shadow died as the harness's own bug).
 for s in $(./stress --list --json | python3 -c 'import json,sys; print(" ".join(s["name"] for s in json.load(sys.stdin)))'); do
-	for r in invalidator flusher zapper reaper tracker ager; do
+	# Every role --actors takes, from its table (cli/specs.c).
+	for r in $(sed -n 's/^\t{ "\([a-z]*\)", SPEC_COUNT, 0, [0-9], A(.*/\1/p' cli/specs.c); do
 		for m in "free --duration 100ms" "random --executions 50"; do
 			# shellcheck disable=SC2086 # $m is the scheduler and its length
 			./stress -q --scenario "$s" --actors "$r=1" --sched $m --seed 1 \
