@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "../../arch/arch.h"
 #include "../../model/flush.h"
 #include "../../model/request.h"
 #include "../../engine/thread.h"
@@ -39,6 +40,8 @@ static int setup(void **state, bool arch_range_flush)
 		.tlb_entries = 64,
 		.tlb_huge = TLB_HUGE_ENTRY,
 		.arch_range_flush = arch_range_flush,
+		/* x86: the flushes are requests, the range a hypercall. */
+		.arch = &x86_tdp_ops,
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
 
