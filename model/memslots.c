@@ -117,7 +117,7 @@ void kvm_memslots_destroy(struct kvm *kvm)
 static void set_free(struct kvm *kvm, struct kvm_memslots *set)
 {
 	if (!kvm->freed_sets) {
-		kvm->freed_sets = calloc(MEMSLOTS_QUARANTINE, sizeof(*kvm->freed_sets));
+		kvm->freed_sets = calloc(MEMSLOTS_QUARANTINE, sizeof(struct kvm_memslots *));
 		HARNESS_ASSERT(kvm->freed_sets, "no memory for the memslot quarantine");
 	}
 	memset(set->slots, 0x6b, (size_t)set->nr * sizeof(*set->slots));
