@@ -174,22 +174,26 @@ bool oracle_check_tracked_write_fill(struct oracle *o, int vcpu_id, gfn_t gfn, k
 	return false;
 }
 
-void oracle_report_freed_table_walk(gfn_t gfn, int level)
+/* A violation found by a walker, not at a vCPU's access: reported to the
+ * oracle made last, named by the walking thread. */
+static void report_by_walker(struct violation *v)
 {
 	struct oracle *o = atomic_load(&freed_table_judge);
-	struct violation v = {
-		.kind = VIOL_WALKER_USED_FREED_TABLE,
-		.vcpu_id = -1,
-		.gfn = gfn,
-		.level = level,
-	};
 
 	if (!o)
 		return;
-	v.t_ns = trace_now_ns() - o->t0_ns;
-	v.accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0;
-	snprintf(v.walker, sizeof(v.walker), "%s", current_thread ? current_thread->name : "?");
-	oracle_report(o, &v);
+	v->vcpu_id = -1;
+	v->t_ns = trace_now_ns() - o->t0_ns;
+	v->accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0;
+	snprintf(v->walker, sizeof(v->walker), "%s", current_thread ? current_thread->name : "?");
+	oracle_report(o, v);
+}
+
+void oracle_report_freed_table_walk(gfn_t gfn, int level)
+{
+	struct violation v = { .kind = VIOL_WALKER_USED_FREED_TABLE, .gfn = gfn, .level = level };
+
+	report_by_walker(&v);
 }
 
 void oracle_report_freed_memslots_walk(gfn_t gfn)
@@ -199,21 +203,11 @@ void oracle_report_freed_memslots_walk(gfn_t gfn)
 
 void oracle_report_spte_survived_delete(gfn_t gfn, kvm_pfn_t pfn, int level)
 {
-	struct oracle *o = atomic_load(&freed_table_judge);
 	struct violation v = {
-		.kind = VIOL_SPTE_SURVIVED_SLOT_DELETE,
-		.vcpu_id = -1,
-		.gfn = gfn,
-		.pfn = pfn,
-		.level = level,
+		.kind = VIOL_SPTE_SURVIVED_SLOT_DELETE, .gfn = gfn, .pfn = pfn, .level = level
 	};
 
-	if (!o)
-		return;
-	v.t_ns = trace_now_ns() - o->t0_ns;
-	v.accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0;
-	snprintf(v.walker, sizeof(v.walker), "%s", current_thread ? current_thread->name : "?");
-	oracle_report(o, &v);
+	report_by_walker(&v);
 }
 
 bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The unit tests' logged VM: one vCPU (never in guest mode, so no flush
- * waits on it) on a 64-gfn TDP (or, when asked, shadow) VM with dirty logging and write-tracking,
- * upstream's dirty-log policy, driven by hand from the calling thread, which
- * gets a zeroed context (schedule points are no-ops and count into it).
+ * The unit tests' VMs driven by hand from the calling thread, which gets a
+ * zeroed context (schedule points are no-ops and count into it): any VM a
+ * test describes (hand_vm_setup()), and the logged VM, one vCPU (never in
+ * guest mode, so no flush waits on it) on a 64-gfn TDP (or, when asked,
+ * shadow) VM with dirty logging, write-tracking and upstream's dirty-log
+ * policy.
  */
 #ifndef LOSTFLUSH_TEST_LOGGED_VM_H
 #define LOSTFLUSH_TEST_LOGGED_VM_H
@@ -24,10 +26,27 @@ struct fixture {
 	struct thread_ctx *ctx;
 };
 
+/* Any VM the caller describes, driven by hand from the calling thread. */
+static inline int hand_vm_setup(void **state, const struct kvm_config *kvm)
+{
+	const struct run_config cfg = { .keep_going = true };
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
+	f->vm.cfg.kvm = *kvm;
+	if (!f->ctx || run_init(&f->run, &cfg, &f->vm, &vm_subject_ops))
+		return -1;
+	memset(f->ctx, 0, sizeof(*f->ctx));
+	current_thread = f->ctx;
+	*state = f;
+	return 0;
+}
+
 static inline int logged_vm_setup_on(void **state, enum dirty_log_mode mode, bool ad_bits,
 				     const struct mmu_arch_ops *arch)
 {
-	const struct run_config cfg = { .keep_going = true };
 	const struct kvm_config kvm = {
 		.nr_gfns = 64,
 		.nr_memslots = 1,
@@ -38,18 +57,8 @@ static inline int logged_vm_setup_on(void **state, enum dirty_log_mode mode, boo
 		.ad_bits = ad_bits,
 		.arch = arch,
 	};
-	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f)
-		return -1;
-	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
-	f->vm.cfg.kvm = kvm;
-	if (!f->ctx || run_init(&f->run, &cfg, &f->vm, &vm_subject_ops))
-		return -1;
-	memset(f->ctx, 0, sizeof(*f->ctx));
-	current_thread = f->ctx;
-	*state = f;
-	return 0;
+	return hand_vm_setup(state, &kvm);
 }
 
 static inline int logged_vm_setup(void **state, enum dirty_log_mode mode, bool ad_bits)

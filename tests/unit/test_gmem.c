@@ -20,20 +20,12 @@
 #include "../../model/flush.h"
 #include "../../model/guest_memfd.h"
 #include "../../model/notifier.h"
-#include "../../engine/run.h"
-#include "../../workers/vm.h"
-
-struct fixture {
-	struct run run;
-	struct vm vm;
-	struct thread_ctx *ctx;
-};
+#include "logged_vm.h"
 
 static const struct gmem_policy keeps_last = { .range_keeps_last_slot = true };
 
 static int setup(void **state)
 {
-	const struct run_config cfg = { .keep_going = true };
 	const struct kvm_config kvm = {
 		.nr_gfns = 64,
 		.nr_memslots = 32, /* [0, 2), [2, 4), ... */
@@ -43,29 +35,13 @@ static int setup(void **state)
 		.arch = &x86_tdp_ops,
 		.policy = &flush_policy_tdp,
 	};
-	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f)
-		return -1;
-	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
-	f->vm.cfg.kvm = kvm;
-	if (!f->ctx || run_init(&f->run, &cfg, &f->vm, &vm_subject_ops))
-		return -1;
-	memset(f->ctx, 0, sizeof(*f->ctx));
-	current_thread = f->ctx;
-	*state = f;
-	return 0;
+	return hand_vm_setup(state, &kvm);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	current_thread = NULL;
-	run_destroy(&f->run);
-	free(f->ctx);
-	free(f);
-	return 0;
+	return logged_vm_teardown(state);
 }
 
 static uint64_t spte_of(struct fixture *f, gfn_t gfn)

@@ -22,21 +22,15 @@
 #include "../../model/flush.h"
 #include "../../model/memslots.h"
 #include "../../oracle/oracle.h"
-#include "../../engine/run.h"
-#include "../../workers/vm.h"
+#include "logged_vm.h"
 
 #define G 5 /* in slot 1 */
 
-struct fixture {
-	struct run run;
-	struct vm vm;
-	struct thread_ctx *ctx;
-	struct oracle o;
-};
+/* The judge of walkers and deletes: the oracle made last. */
+static struct oracle judge;
 
 static int setup(void **state)
 {
-	const struct run_config cfg = { .keep_going = true };
 	const struct kvm_config kvm = {
 		.nr_gfns = 8,
 		.nr_memslots = 2,
@@ -46,33 +40,19 @@ static int setup(void **state)
 		.policy = &flush_policy_tdp,
 		.memslot_changes = true,
 	};
-	struct fixture *f = calloc(1, sizeof(*f));
+	int r = hand_vm_setup(state, &kvm);
 
-	if (!f)
-		return -1;
-	f->ctx = aligned_alloc(64, sizeof(*f->ctx));
-	f->vm.cfg.kvm = kvm;
-	if (!f->ctx || run_init(&f->run, &cfg, &f->vm, &vm_subject_ops))
-		return -1;
-	memset(f->ctx, 0, sizeof(*f->ctx));
-	current_thread = f->ctx;
-	/* The judge of walkers and deletes: the oracle made last. */
-	oracle_init(&f->o, &f->vm.kvm.mem, 0);
-	f->o.keep_going = true;
-	*state = f;
+	if (r)
+		return r;
+	oracle_init(&judge, &((struct fixture *)*state)->vm.kvm.mem, 0);
+	judge.keep_going = true;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	oracle_destroy(&f->o);
-	current_thread = NULL;
-	run_destroy(&f->run);
-	free(f->ctx);
-	free(f);
-	return 0;
+	oracle_destroy(&judge);
+	return logged_vm_teardown(state);
 }
 
 static uint64_t spte_of(struct fixture *f, gfn_t gfn)
@@ -93,7 +73,7 @@ static void a_delete_leaves_no_spte_of_the_slot(void **state)
 	kvm_delete_memslot(kvm, 1);
 	assert_false(is_shadow_present_pte(spte_of(f, G)));
 	assert_int_equal(counter_read(&f->ctx->counters, CNT_FLUSHES), flushes + 1);
-	assert_int_equal(atomic_load(&f->o.nr_violations), 0);
+	assert_int_equal(atomic_load(&judge.nr_violations), 0);
 	assert_null(gfn_to_memslot(kvm, G));
 }
 
@@ -133,13 +113,13 @@ static void a_planted_spte_after_a_delete_is_reported(void **state)
 	struct kvm_memory_slot old = *gfn_to_memslot(kvm, G);
 
 	kvm_delete_memslot(kvm, 1);
-	assert_int_equal(atomic_load(&f->o.nr_violations), 0);
+	assert_int_equal(atomic_load(&judge.nr_violations), 0);
 	spt_set_leaf(kvm, G, PG_LEVEL_4K, make_leaf_spte(3, 0, PG_LEVEL_4K, true));
 	kvm_memslot_check_deleted(kvm, &old);
-	assert_int_equal(atomic_load(&f->o.nr_violations), 1);
-	assert_string_equal(violation_name(f->o.kept[0].kind), "spte-survived-slot-delete");
-	assert_int_equal(f->o.kept[0].gfn, G);
-	assert_int_equal(f->o.kept[0].pfn, 3);
+	assert_int_equal(atomic_load(&judge.nr_violations), 1);
+	assert_string_equal(violation_name(judge.kept[0].kind), "spte-survived-slot-delete");
+	assert_int_equal(judge.kept[0].gfn, G);
+	assert_int_equal(judge.kept[0].pfn, 3);
 }
 
 /* A reader that kept the set from before a delete (it held no SRCU read
@@ -152,10 +132,10 @@ static void a_reader_of_a_freed_set_is_reported(void **state)
 
 	kvm_delete_memslot(kvm, 1);
 	assert_null(memslots_lookup(old, 1));
-	assert_int_equal(atomic_load(&f->o.nr_violations), 1);
-	assert_int_equal(f->o.kept[0].kind, VIOL_WALKER_USED_FREED_TABLE);
-	assert_int_equal(f->o.kept[0].level, 0);
-	assert_int_equal(f->o.kept[0].gfn, 1);
+	assert_int_equal(atomic_load(&judge.nr_violations), 1);
+	assert_int_equal(judge.kept[0].kind, VIOL_WALKER_USED_FREED_TABLE);
+	assert_int_equal(judge.kept[0].level, 0);
+	assert_int_equal(judge.kept[0].gfn, 1);
 }
 
 int main(void)
