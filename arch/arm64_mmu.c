@@ -15,6 +15,7 @@
 #include "../engine/thread.h"
 #include "../model/dirty_log.h"
 #include "../model/flush.h"
+#include "../model/memslots.h"
 #include "../model/tlbi.h"
 
 /* A permission fault: the leaf is valid and lacks a permission the
@@ -84,14 +85,24 @@ static bool stage2_page_fault(struct kvm_vcpu *vcpu, gfn_t gfn, bool write)
 	 * but a read fault in a logged memslot maps read-only, so that the
 	 * first write faults and is logged ("Only actually map the page as
 	 * writable if this was a write fault"). */
-	bool writable;
+	bool writable, invalid;
 	unsigned prot = 0;
 	struct page_ref page;
+	struct kvm_memory_slot *slot;
 	int level, ret;
 
 	trace(TR_FAULT, gfn, mmu_seq);
 	count(CNT_FAULTS, 1);
-	page = hostmem_get_page(&kvm->mem, gfn_to_hva(kvm, gfn));
+	/* kvm_handle_guest_abort(), inside kvm->srcu: a gfn with no slot, or
+	 * whose slot is being deleted or moved (gfn_to_hva_memslot_prot()
+	 * gives KVM_HVA_ERR_BAD for an invalid slot), is an MMIO access
+	 * (io_mem_abort()), where x86 retries. */
+	slot = kvm_faultin_memslot(vcpu, gfn, &invalid);
+	if (!slot) {
+		vcpu->mmio_emulated = true;
+		return true;
+	}
+	page = hostmem_get_page(&kvm->mem, slot_gfn_to_hva(kvm, slot, gfn));
 	sched_point();
 	mmu_lock(kvm, MMU_LOCK_READ);
 	/* The whole-VM form, as upstream's user_mem_abort() has it: any
@@ -258,6 +269,8 @@ const struct mmu_arch_ops arm64_stage2_ops = {
 	.unmap_gfn_range = stage2_unmap_gfn_range,
 	.write_protect_gfn = stage2_write_protect_gfn,
 	.no_write_tracking = true,
+	.memslot_changes = true,
+	.memslot_zaps_slot_only = true,
 	.age_gfn = stage2_age_gfn,
 	.walk_sets_accessed = stage2_walk_found,
 	.spte_is_old = stage2_spte_is_old,

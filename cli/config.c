@@ -206,6 +206,20 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->run.progress = !o->quiet && isatty(STDERR_FILENO);
 }
 
+static int workers_besides_vcpus(const struct config *cfg, const struct scenario *s,
+				 const struct scenario_variant *v, char *roles, size_t len);
+
+/* The run of cfg would start a worker of role (a role named in *roles). */
+static bool roster_has(const struct config *cfg, const struct scenario *s,
+		       const struct scenario_variant *v, const char *role)
+{
+	char roles[256], want[32];
+
+	workers_besides_vcpus(cfg, s, v, roles, sizeof(roles));
+	snprintf(want, sizeof(want), "%s=", role);
+	return strstr(roles, want) != NULL;
+}
+
 /* A role whose worker would call what the VM does not have. */
 static bool actors_refused(const struct config *cfg, const struct options *o,
 			   const struct scenario *s, const struct scenario_variant *v)
@@ -218,6 +232,23 @@ static bool actors_refused(const struct config *cfg, const struct options *o,
 		complain("%s is not allowed for %s/%s with --log %s: two reapers split "
 			 "the dirty ring's collection from its reset, so they need --log ring",
 			 from, s->name, v->name, dirty_log_mode_name(cfg->vm.kvm.log_mode));
+		return true;
+	}
+	/* Not modelled: the model's ring entries name a gfn, upstream's a
+	 * slot and an offset that a move carries along. */
+	if (cfg->vm.kvm.memslot_changes && cfg->vm.kvm.log_policy &&
+	    cfg->vm.kvm.log_mode == LOG_RING) {
+		complain("--log ring is not allowed for %s/%s with memslot changes: the "
+			 "model's dirty ring names gfns, not slots and offsets; use --log get "
+			 "or --log clear",
+			 s->name, v->name);
+		return true;
+	}
+	if (!lacks && cfg->vm.kvm.memslot_changes && roster_has(cfg, s, v, "tracker")) {
+		complain("%s is not allowed for %s/%s: its write-tracker would track gfns "
+			 "across memslot changes, which the model does not (upstream keeps "
+			 "the counts per slot)",
+			 from, s->name, v->name);
 		return true;
 	}
 	if (!lacks)

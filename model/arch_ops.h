@@ -21,9 +21,13 @@ struct mmu_arch_ops {
 	/* write_protect_gfn serves dirty logging only: the MMU has no
 	 * write-tracking (x86's page-track), so no tracker runs on it. */
 	bool no_write_tracking;
-	/* The fault path looks its slot up inside kvm->srcu and retries on
+	/* The fault path looks its slot up inside kvm->srcu and does not map
 	 * an invalid one (model/memslots.h), so slots may come and go. */
 	bool memslot_changes;
+	/* kvm_arch_flush_shadow_memslot() unmaps the slot's range alone, its
+	 * TLBIs issued by the unmap (arm64's kvm_stage2_unmap_range()); x86
+	 * zaps everything unless KVM_X86_QUIRK_SLOT_ZAP_ALL is off. */
+	bool memslot_zaps_slot_only;
 	/* kvm_arch_flush_remote_tlbs() and kvm_arch_flush_remote_tlbs_range()
 	 * where the arch has its own (arm64: broadcast TLBIs); NULL: the
 	 * generic requests (kvm_flush_remote_tlbs(), and the range through

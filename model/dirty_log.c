@@ -16,6 +16,7 @@
 #include "../engine/check.h"
 #include "../engine/ctl.h"
 #include "flush.h"
+#include "memslots.h"
 #include "../engine/interrupt.h"
 #include "../engine/memmodel.h"
 #include "../engine/sched.h"
@@ -295,12 +296,30 @@ static bool harvest_clear(struct kvm *kvm, struct dirty_log *d, bool *changed)
 	return reaped;
 }
 
-static uint64_t page_content(struct kvm *kvm, gfn_t gfn)
+/* Userspace reads through the hva: a page the host reclaimed comes back
+ * with its data. */
+static uint64_t hva_content(struct kvm *kvm, uint64_t hva)
 {
-	/* Userspace reads through the hva: a page the host reclaimed comes
-	 * back with its data. */
-	return atomic_load_explicit(hostmem_content(&kvm->mem, gfn_to_hva(kvm, gfn)),
-				    memory_order_relaxed);
+	return atomic_load_explicit(hostmem_content(&kvm->mem, hva), memory_order_relaxed);
+}
+
+/* The migration's destination holds pages by host address, as a VMM's
+ * RAM blocks do, so a slot's pages keep their copies when it moves. */
+static void copy_hva(struct kvm *kvm, struct dirty_log *d, uint64_t hva)
+{
+	d->dest[hva] = hva_content(kvm, hva);
+}
+
+/* Copy every page of slot s (the migration's first pass over it); false
+ * if the run stopped it part-way. */
+static bool copy_slot(struct kvm *kvm, struct dirty_log *d, const struct kvm_memory_slot *s)
+{
+	for (gfn_t gfn = s->base_gfn; gfn < s->base_gfn + s->npages; gfn++) {
+		if (walk_cut_short(gfn, torture_must_stop))
+			return false;
+		copy_hva(kvm, d, slot_gfn_to_hva(kvm, s, gfn));
+	}
+	return true;
 }
 
 static void revocation_done(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
@@ -317,9 +336,13 @@ static void declare_revocations_done(struct kvm *kvm, struct dirty_log *d)
 	drain_bits(kvm, d, d->revoked, revocation_done);
 }
 
+/* A reported gfn: userspace finds its slot and copies the page. */
 static void copy_page(struct kvm *kvm, struct dirty_log *d, gfn_t gfn)
 {
-	d->dest[gfn] = page_content(kvm, gfn);
+	struct kvm_memory_slot *s = gfn_to_memslot(kvm, gfn);
+
+	if (s)
+		copy_hva(kvm, d, slot_gfn_to_hva(kvm, s, gfn));
 }
 
 /* The harvest's ioctl returns (after its flush), and userspace copies what
@@ -339,7 +362,22 @@ static uint64_t harvest_return(struct kvm *kvm, struct dirty_log *d, bool reaped
 	return d->nr_reported;
 }
 
-uint64_t dirty_log_harvest(struct kvm *kvm)
+/* The dirty-log ioctls and KVM_SET_USER_MEMORY_REGION take slots_lock;
+ * the lock is taken only where memslots change, so the other VMs' runs
+ * stay as they were. */
+static void log_slots_lock(struct kvm *kvm)
+{
+	if (kvm->cfg.memslot_changes)
+		sleeplock_lock(&kvm->slots_lock);
+}
+
+static void log_slots_unlock(struct kvm *kvm)
+{
+	if (kvm->cfg.memslot_changes)
+		sleeplock_unlock(&kvm->slots_lock);
+}
+
+static uint64_t harvest_locked(struct kvm *kvm)
 {
 	struct dirty_log *d = kvm->dirty_log;
 	bool changed = false, reaped;
@@ -353,6 +391,16 @@ uint64_t dirty_log_harvest(struct kvm *kvm)
 	else
 		reaped = harvest_get(kvm, d, &changed);
 	return harvest_return(kvm, d, reaped, changed);
+}
+
+uint64_t dirty_log_harvest(struct kvm *kvm)
+{
+	uint64_t reported;
+
+	log_slots_lock(kvm);
+	reported = harvest_locked(kvm);
+	log_slots_unlock(kvm);
+	return reported;
 }
 
 uint64_t dirty_log_collect(struct kvm *kvm)
@@ -420,9 +468,10 @@ static void write_protect_all(struct kvm *kvm, struct dirty_log *d)
 	declare_revocations_done(kvm, d);
 }
 
-void dirty_log_enable(struct kvm *kvm)
+static void enable_locked(struct kvm *kvm)
 {
 	struct dirty_log *d = kvm->dirty_log;
+	struct kvm_memslots *set;
 
 	trace(TR_HARVEST, d->mode, 1);
 	/* The memslot flag first: a fault after this point marks. */
@@ -436,40 +485,93 @@ void dirty_log_enable(struct kvm *kvm)
 	} else {
 		write_protect_all(kvm, d);
 	}
-	/* Migration's first pass: every page. */
-	for (gfn_t gfn = 0; gfn < d->nr_gfns; gfn++) {
-		if (walk_cut_short(gfn, torture_must_stop))
+	/* Migration's first pass: every page of every slot. */
+	set = kvm_memslots(kvm);
+	for (int i = 0; i < set->nr; i++)
+		if (!copy_slot(kvm, d, &set->slots[i]))
 			return;
-		d->dest[gfn] = page_content(kvm, gfn);
-	}
 	/* Whole: the stop flag only ever goes up in a run, so a write-protect
 	 * walk cut short would have cut this one short too. */
 	atomic_store(&d->copied, true);
+}
+
+void dirty_log_enable(struct kvm *kvm)
+{
+	log_slots_lock(kvm);
+	enable_locked(kvm);
+	log_slots_unlock(kvm);
+}
+
+/* ---- memslot changes -------------------------------------------------------- */
+
+static bool logging(const struct dirty_log *d)
+{
+	return d && atomic_load_explicit(&d->enabled, memory_order_acquire);
+}
+
+void dirty_log_memslot_deleted(struct kvm *kvm, const struct kvm_memory_slot *old)
+{
+	struct dirty_log *d = kvm->dirty_log;
+
+	if (!logging(d))
+		return;
+	for (gfn_t gfn = old->base_gfn; gfn < old->base_gfn + old->npages; gfn++)
+		clear_bit((int)(gfn % WORD_BITS), &d->bitmap[gfn / WORD_BITS]);
+}
+
+void dirty_log_memslot_created(struct kvm *kvm, const struct kvm_memory_slot *s)
+{
+	struct dirty_log *d = kvm->dirty_log;
+
+	if (!logging(d))
+		return;
+	if (d->mode == LOG_CLEAR)
+		for (gfn_t gfn = s->base_gfn; gfn < s->base_gfn + s->npages; gfn++)
+			set_bit((int)(gfn % WORD_BITS), &d->bitmap[gfn / WORD_BITS]);
+	copy_slot(kvm, d, s);
+}
+
+void dirty_log_memslot_moved(struct kvm *kvm, const struct kvm_memory_slot *old,
+			     const struct kvm_memory_slot *moved, bool fresh_bitmap)
+{
+	struct dirty_log *d = kvm->dirty_log;
+
+	if (!logging(d))
+		return;
+	for (uint64_t i = 0; i < old->npages; i++) {
+		gfn_t from = old->base_gfn + i, to = moved->base_gfn + i;
+
+		if (test_and_clear_bit((int)(from % WORD_BITS), &d->bitmap[from / WORD_BITS]) &&
+		    !fresh_bitmap)
+			set_bit((int)(to % WORD_BITS), &d->bitmap[to / WORD_BITS]);
+	}
 }
 
 void dirty_log_disable(struct kvm *kvm)
 {
 	struct dirty_log *d = kvm->dirty_log;
 
+	log_slots_lock(kvm);
 	atomic_store_explicit(&d->enabled, false, memory_order_seq_cst);
 	atomic_store(&d->copied, false);
+	log_slots_unlock(kvm);
 }
 
 /* ---- the quiesced check --------------------------------------------------- */
 
-uint64_t dirty_log_quiesced_check(struct kvm *kvm, struct oracle *oracle)
+/* Every page of slot s against the destination's copy; a signal cuts the
+ * walk short. Returns the pages that differ. */
+static uint64_t compare_slot(struct kvm *kvm, struct oracle *oracle,
+			     const struct kvm_memory_slot *s)
 {
 	struct dirty_log *d = kvm->dirty_log;
 	uint64_t differ = 0;
 
-	if (!d || !atomic_load(&d->enabled) || !atomic_load(&d->copied))
-		return 0;
-	dirty_log_harvest(kvm);
-	/* The workers have stopped: only a signal cuts this walk short. */
-	for (gfn_t gfn = 0; gfn < d->nr_gfns && !walk_cut_short(gfn, interrupt_requested); gfn++) {
-		uint64_t src = page_content(kvm, gfn);
+	for (gfn_t gfn = s->base_gfn;
+	     gfn < s->base_gfn + s->npages && !walk_cut_short(gfn, interrupt_requested); gfn++) {
+		uint64_t hva = slot_gfn_to_hva(kvm, s, gfn), src = hva_content(kvm, hva);
 
-		if (src == d->dest[gfn])
+		if (src == d->dest[hva])
 			continue;
 		differ++;
 		oracle_report(oracle, &(struct violation){
@@ -478,11 +580,27 @@ uint64_t dirty_log_quiesced_check(struct kvm *kvm, struct oracle *oracle)
 					      .gfn = gfn,
 					      .level = PG_LEVEL_4K,
 					      .write = true,
-					      .entry_epoch = d->dest[gfn],
+					      .entry_epoch = d->dest[hva],
 					      .current_epoch = src,
 					      .t_ns = trace_now_ns() - oracle->t0_ns,
 					      .quiesced = true,
 				      });
 	}
+	return differ;
+}
+
+uint64_t dirty_log_quiesced_check(struct kvm *kvm, struct oracle *oracle)
+{
+	struct dirty_log *d = kvm->dirty_log;
+	struct kvm_memslots *set;
+	uint64_t differ = 0;
+
+	if (!d || !atomic_load(&d->enabled) || !atomic_load(&d->copied))
+		return 0;
+	dirty_log_harvest(kvm);
+	/* The workers have stopped: what a slot holds is what the VM has. */
+	set = kvm_memslots(kvm);
+	for (int i = 0; i < set->nr; i++)
+		differ += compare_slot(kvm, oracle, &set->slots[i]);
 	return differ;
 }

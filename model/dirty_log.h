@@ -28,6 +28,7 @@
 #include "spte.h"
 
 struct kvm;
+struct kvm_memory_slot;
 struct kvm_vcpu;
 struct oracle;
 
@@ -138,6 +139,26 @@ uint64_t dirty_log_reset_rings(struct kvm *kvm);
 /* The resetter starts once logging is on and its first copy made; false:
  * the collector ended first, or the run stops. */
 bool dirty_log_wait_copied(struct kvm *kvm);
+
+/*
+ * A memslot change while logging is on, called by kvm_set_memslot() under
+ * slots_lock once its last swap has waited for its readers, so no vCPU
+ * marks the old gfns any more; the harvests hold slots_lock too, as
+ * KVM_GET_DIRTY_LOG and KVM_CLEAR_DIRTY_LOG do. Each slot's bitmap is the
+ * VM's bitmap at the slot's gfns.
+ *
+ * Deleted: kvm_free_memslot() frees the slot's bitmap, and userspace
+ * stops migrating its memory. Created: a new bitmap (all set with
+ * KVM_DIRTY_LOG_INITIALLY_SET), and userspace copies the new slot whole
+ * before it relies on the log, as at logging's start. Moved: the slot
+ * keeps its bitmap (kvm_prepare_memory_region(): new->dirty_bitmap =
+ * old->dirty_bitmap), now at the new gfns; fresh_bitmap gives it an empty
+ * one instead.
+ */
+void dirty_log_memslot_deleted(struct kvm *kvm, const struct kvm_memory_slot *old);
+void dirty_log_memslot_created(struct kvm *kvm, const struct kvm_memory_slot *s);
+void dirty_log_memslot_moved(struct kvm *kvm, const struct kvm_memory_slot *old,
+			     const struct kvm_memory_slot *moved, bool fresh_bitmap);
 
 /* kvm_vcpu_write_guest(): KVM writes guest memory through the host
  * mapping, then marks the gfn dirty. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../engine/check.h"
+#include "../oracle/slot_rights.h"
 #include "arch_ops.h"
 #include "flush.h"
 #include "memslots.h"
@@ -81,8 +82,10 @@ int kvm_config_check(const struct kvm_config *cfg, char *why, size_t len)
 {
 	uint64_t frames = hostmem_frames_needed(cfg->nr_gfns, cfg->max_huge_level);
 
-	if (cfg->nr_memslots < 1 || (uint64_t)cfg->nr_memslots > cfg->nr_gfns) {
-		snprintf(why, len, "%d memslots cannot share %llu gfns", cfg->nr_memslots,
+	if (cfg->nr_memslots < 1 ||
+	    (uint64_t)cfg->nr_memslots + cfg->memslot_moves > cfg->nr_gfns) {
+		snprintf(why, len, "%d memslots%s cannot share %llu gfns", cfg->nr_memslots,
+			 cfg->memslot_moves ? " and the spare gfns a move needs" : "",
 			 (unsigned long long)cfg->nr_gfns);
 		return -1;
 	}
@@ -189,6 +192,8 @@ int kvm_create(struct kvm *kvm, const struct kvm_config *cfg)
 		return -1;
 	if (cfg->log_policy && kvm_dirty_tracking_create(kvm))
 		return -1;
+	if (cfg->memslot_changes && !(kvm->slot_rights = slot_rights_create(cfg->nr_gfns)))
+		return -1;
 	if (cfg->arch && cfg->arch->broadcast_tlbi && arm64_state_create(kvm, cfg))
 		return -1;
 	return 0;
@@ -201,6 +206,8 @@ void kvm_destroy(struct kvm *kvm)
 	spt_rcu_barrier();
 	kvm_free_retired_tables(kvm);
 	kvm_dirty_tracking_destroy(kvm);
+	slot_rights_destroy(kvm->slot_rights);
+	kvm->slot_rights = NULL;
 	arm64_state_destroy(kvm);
 	for (int i = 0; kvm->vcpus && i < kvm->nr_vcpus; i++) {
 		if (!kvm->vcpus[i])

@@ -32,7 +32,9 @@
 #include "../engine/sched.h"
 #include "../engine/thread.h"
 #include "../oracle/oracle.h"
+#include "../oracle/slot_rights.h"
 #include "arch_ops.h"
+#include "dirty_log.h"
 #include "flush.h"
 #include "mmu.h"
 #include "srcu.h"
@@ -72,26 +74,43 @@ static bool set_poisoned(const struct kvm_memslots *set)
 	return atomic_load_explicit(&set->generation, memory_order_relaxed) == MEMSLOTS_POISON;
 }
 
+/* Where the last slot moves, its spare gfns take a slot's share. */
+static uint64_t pages_per_slot(const struct kvm_config *cfg)
+{
+	return cfg->nr_gfns / (uint64_t)(cfg->nr_memslots + (cfg->memslot_moves ? 1 : 0));
+}
+
+struct kvm_memory_slot kvm_memslot_initial(const struct kvm *kvm, int id)
+{
+	uint64_t per_slot = pages_per_slot(&kvm->cfg);
+	struct kvm_memory_slot s = {
+		.id = id,
+		.base_gfn = (gfn_t)id * per_slot,
+		.gmem = kvm->cfg.gmem,
+	};
+
+	s.npages = id == kvm->cfg.nr_memslots - 1 && !kvm->cfg.memslot_moves
+			   ? kvm->cfg.nr_gfns - s.base_gfn
+			   : per_slot;
+	/* Host pages are laid out in slot order, so hva == gfn here
+	 * (gfn_layout_hva()); callers still go through the slot, as KVM
+	 * does. */
+	s.hva_base = s.base_gfn;
+	return s;
+}
+
 int kvm_memslots_init(struct kvm *kvm)
 {
-	uint64_t per_slot = kvm->cfg.nr_gfns / (uint64_t)kvm->cfg.nr_memslots;
+	uint64_t per_slot = pages_per_slot(&kvm->cfg);
 	struct kvm_memslots *set = set_alloc(kvm->cfg.nr_memslots);
 
 	if (!set)
 		return -1;
 	kvm->nr_memslots = kvm->cfg.nr_memslots;
-	for (int i = 0; i < set->nr; i++) {
-		struct kvm_memory_slot *s = &set->slots[i];
-
-		s->id = i;
-		s->base_gfn = (gfn_t)i * per_slot;
-		s->npages = i == set->nr - 1 ? kvm->cfg.nr_gfns - s->base_gfn : per_slot;
-		/* Host pages are laid out in slot order, so hva == gfn here
-		 * (gfn_layout_hva()); callers still go through the slot, as
-		 * KVM does. */
-		s->hva_base = s->base_gfn;
-		s->gmem = kvm->cfg.gmem;
-	}
+	kvm->move_base = kvm->cfg.memslot_moves ? (gfn_t)kvm->nr_memslots * per_slot : 0;
+	kvm->move_pages = kvm->cfg.memslot_moves ? per_slot : 0;
+	for (int i = 0; i < set->nr; i++)
+		set->slots[i] = kvm_memslot_initial(kvm, i);
 	atomic_store(&kvm->memslots, set);
 	sleeplock_init(&kvm->slots_lock, "kvm->slots_lock");
 	pthread_mutex_init(&kvm->mn_invalidate_lock, NULL);
@@ -144,6 +163,13 @@ struct kvm_memory_slot *memslots_lookup(struct kvm_memslots *set, gfn_t gfn)
 			return s;
 	}
 	return NULL;
+}
+
+uint64_t gfn_layout_hva(const struct kvm *kvm, gfn_t gfn)
+{
+	if (gfn >= kvm->move_base && gfn < kvm->move_base + kvm->move_pages)
+		return gfn - kvm->move_pages;
+	return gfn;
 }
 
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
@@ -269,31 +295,49 @@ static struct kvm_memslots *set_with(struct kvm *kvm, int id, const struct kvm_m
 	return next;
 }
 
-/* kvm_arch_flush_shadow_memslot(). */
+/* kvm_arch_flush_shadow_memslot(kvm, s). */
 static void flush_shadow_memslot(struct kvm *kvm, const struct kvm_memory_slot *s)
 {
 	const struct memslot_policy *p = policy_of(kvm);
-	gfn_t start = p->zap_slot_only ? s->base_gfn : 0;
-	gfn_t end = p->zap_slot_only ? s->base_gfn + s->npages : kvm->cfg.nr_gfns;
+	bool slot_only = p->zap_slot_only || kvm->arch->memslot_zaps_slot_only;
+	gfn_t start = slot_only ? s->base_gfn : 0;
+	gfn_t end = slot_only ? s->base_gfn + s->npages : kvm->cfg.nr_gfns;
 	bool flush;
 
 	mmu_lock(kvm, MMU_LOCK_WRITE);
 	flush = kvm->arch->unmap_gfn_range(kvm, start, end);
-	if (flush && !(p->zap_slot_only && p->zap_skips_flush))
+	if (flush && !(slot_only && p->zap_skips_flush))
 		kvm_flush_remote_tlbs(kvm);
 	mmu_unlock(kvm, MMU_LOCK_WRITE);
 }
 
-void kvm_memslot_check_deleted(struct kvm *kvm, const struct kvm_memory_slot *s)
+/* Gfns [start, end) left their slot and the change has returned: no SPTE
+ * may map them, and the oracle's books say so from now on. */
+static void gfns_taken_away(struct kvm *kvm, gfn_t start, gfn_t end)
 {
 	for (int r = 0; r < kvm->nr_roots; r++)
-		for (gfn_t gfn = s->base_gfn; gfn < s->base_gfn + s->npages; gfn++) {
+		for (gfn_t gfn = start; gfn < end; gfn++) {
 			int level;
 			uint64_t spte = spt_peek_root(kvm->roots[r], gfn, &level);
 
 			if (is_shadow_present_pte(spte))
 				oracle_report_spte_survived_delete(gfn, spte_to_pfn(spte), level);
 		}
+	if (kvm->slot_rights)
+		slot_rights_take_away(kvm->slot_rights, start, end);
+}
+
+/* The oracle's books: s's gfns are a slot's from the moment it is
+ * published, so a fault right after the publish maps them legally. */
+static void grant_gfns(struct kvm *kvm, const struct kvm_memory_slot *s)
+{
+	if (kvm->slot_rights)
+		slot_rights_grant(kvm->slot_rights, s->base_gfn, s->base_gfn + s->npages);
+}
+
+void kvm_memslot_check_deleted(struct kvm *kvm, const struct kvm_memory_slot *s)
+{
+	gfns_taken_away(kvm, s->base_gfn, s->base_gfn + s->npages);
 }
 
 void kvm_delete_memslot(struct kvm *kvm, int id)
@@ -312,9 +356,13 @@ void kvm_delete_memslot(struct kvm *kvm, int id)
 	swap_active_memslots(kvm, set_with(kvm, id, &invalid));
 	flush_shadow_memslot(kvm, &old);
 	swap_active_memslots(kvm, set_with(kvm, id, &gone));
+	/* kvm_free_memslot(): the slot's dirty bitmap goes with it. */
+	dirty_log_memslot_deleted(kvm, &old);
 	count(CNT_MEMSLOT_CHANGES, 1);
-	sleeplock_unlock(&kvm->slots_lock);
+	/* The promise as the delete returns, checked before slots_lock goes:
+	 * a create by another memslots worker after it gives the gfns back. */
 	kvm_memslot_check_deleted(kvm, &old);
+	sleeplock_unlock(&kvm->slots_lock);
 }
 
 void kvm_create_memslot(struct kvm *kvm, int id, gfn_t base_gfn, uint64_t npages)
@@ -334,7 +382,57 @@ void kvm_create_memslot(struct kvm *kvm, int id, gfn_t base_gfn, uint64_t npages
 		return;
 	}
 	trace(TR_MEMSLOT_CREATE, base_gfn, npages);
+	grant_gfns(kvm, &s);
 	swap_active_memslots(kvm, set_with(kvm, id, &s));
+	dirty_log_memslot_created(kvm, &s);
 	count(CNT_MEMSLOT_CHANGES, 1);
+	sleeplock_unlock(&kvm->slots_lock);
+}
+
+/* kvm_check_memslot_overlap(): another slot holds a gfn of the range. */
+static bool overlaps_another(struct kvm *kvm, int id, gfn_t base_gfn, uint64_t npages)
+{
+	struct kvm_memslots *set = kvm_memslots(kvm);
+
+	for (int i = 0; i < set->nr; i++) {
+		const struct kvm_memory_slot *s = &set->slots[i];
+
+		if (i != id && s->npages && base_gfn < s->base_gfn + s->npages &&
+		    s->base_gfn < base_gfn + npages)
+			return true;
+	}
+	return false;
+}
+
+void kvm_move_memslot(struct kvm *kvm, int id, gfn_t base_gfn)
+{
+	struct kvm_memory_slot old, invalid, moved;
+
+	sleeplock_lock(&kvm->slots_lock);
+	old = kvm_memslots(kvm)->slots[id];
+	if (!old.npages || old.base_gfn == base_gfn ||
+	    overlaps_another(kvm, id, base_gfn, old.npages)) {
+		sleeplock_unlock(&kvm->slots_lock);
+		return;
+	}
+	trace(TR_MEMSLOT_MOVE, old.base_gfn, base_gfn);
+	invalid = old;
+	invalid.flags |= KVM_MEMSLOT_INVALID;
+	moved = old;
+	moved.base_gfn = base_gfn;
+	/* kvm_invalidate_memslot(): as the delete's first two steps. */
+	swap_active_memslots(kvm, set_with(kvm, id, &invalid));
+	flush_shadow_memslot(kvm, policy_of(kvm)->move_zaps_new_range ? &moved : &old);
+	/* kvm_move_memslot(): the slot at its new base replaces the invalid
+	 * one, and the swap waits for the readers that saw it. */
+	grant_gfns(kvm, &moved);
+	swap_active_memslots(kvm, set_with(kvm, id, &moved));
+	dirty_log_memslot_moved(kvm, &old, &moved, policy_of(kvm)->move_drops_dirty_bitmap);
+	count(CNT_MEMSLOT_CHANGES, 1);
+	/* As the delete does: the old gfns, but what the new range covers
+	 * again. */
+	for (gfn_t gfn = old.base_gfn; gfn < old.base_gfn + old.npages; gfn++)
+		if (gfn < base_gfn || gfn >= base_gfn + old.npages)
+			gfns_taken_away(kvm, gfn, gfn + 1);
 	sleeplock_unlock(&kvm->slots_lock);
 }

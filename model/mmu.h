@@ -35,6 +35,7 @@ struct request_policy;
 struct write_track_policy;
 struct write_track;
 struct write_rights;
+struct slot_rights;
 struct tlbi_log;
 struct cache_model;
 struct stage2_policy;
@@ -181,6 +182,9 @@ struct kvm_config {
 	const struct memslot_policy *memslot_policy;
 	/* A memslots worker deletes and creates slots while the VM runs. */
 	bool memslot_changes;
+	/* ... and moves the last slot: the slots leave the gfns above it
+	 * free for it, as many as it has (model/memslots.h). */
+	bool memslot_moves;
 };
 
 #define KVM_MAX_ROOTS 4
@@ -210,6 +214,10 @@ struct kvm {
 	 * slot ids 0 .. nr_memslots - 1. */
 	struct kvm_memslots *_Atomic memslots;
 	int nr_memslots;
+	/* Where the last slot moves to (memslot_moves; 0 pages: nowhere):
+	 * gfns no slot holds at the start, laid out over its memory. */
+	gfn_t move_base;
+	uint64_t move_pages;
 	struct sleeplock slots_lock;
 	/* Freed sets, poisoned, oldest first (model/memslots.c). */
 	struct kvm_memslots **freed_sets;
@@ -231,6 +239,9 @@ struct kvm {
 	struct dirty_log *dirty_log;
 	struct write_track *track;
 	struct write_rights *rights; /* the oracle's books on write rights */
+	/* ... and on reaching gfns through their memslots, where memslots
+	 * change (NULL elsewhere). */
+	struct slot_rights *slot_rights;
 	/* arm64: the broadcast TLBIs' log (model/tlbi.h) and the caches the
 	 * fault path maintains (model/cache.h); NULL on x86. */
 	struct tlbi_log *tlbi;

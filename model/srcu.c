@@ -32,6 +32,20 @@ static char srcu_readers;
 #define srcu_tsan_acquire() ((void)0)
 #endif
 
+/*
+ * __srcu_read_lock()'s smp_mb() B after its count and __srcu_read_unlock()'s
+ * smp_mb() C before its own: without C, a reader's store (a dirty bit it
+ * set) could still sit in its store buffer when the grace period that
+ * waited for it ends, and the updater would read around it. Modelled only
+ * where memslots change, the one place a grace period is waited for, so
+ * every other VM's executions stay as they were.
+ */
+static void srcu_reader_barrier(struct kvm *kvm)
+{
+	if (kvm->cfg.memslot_changes)
+		smp_mb();
+}
+
 int kvm_srcu_read_lock(struct kvm *kvm)
 {
 	int idx;
@@ -43,6 +57,7 @@ int kvm_srcu_read_lock(struct kvm *kvm)
 	}
 	idx = kvm->ctl_srcu_idx;
 	kvm->ctl_srcu_readers[idx]++;
+	srcu_reader_barrier(kvm);
 	return idx;
 }
 
@@ -53,6 +68,7 @@ void kvm_srcu_read_unlock(struct kvm *kvm, int idx)
 		urcu_memb_read_unlock();
 		return;
 	}
+	srcu_reader_barrier(kvm);
 	kvm->ctl_srcu_readers[idx]--;
 }
 

@@ -28,12 +28,13 @@ enum tlb_huge_mode { TLB_HUGE_ENTRY, TLB_HUGE_SPLINTER, NR_TLB_HUGE_MODES };
 const char *tlb_huge_name(enum tlb_huge_mode mode);
 
 struct tlb_entry {
-	gfn_t gfn;	    /* first gfn the entry covers (aligned to level) */
-	kvm_pfn_t pfn;	    /* frame of gfn */
-	uint64_t fill_ns;   /* when it was filled, for the report */
-	uint32_t frame_gen; /* generation tag the SPTE carried */
-	uint32_t wp_epoch;  /* write-right epoch at the fill (oracle/write_rights.h) */
-	uint8_t level;	    /* pages covered: pages_per_level(level) */
+	gfn_t gfn;	     /* first gfn the entry covers (aligned to level) */
+	kvm_pfn_t pfn;	     /* frame of gfn */
+	uint64_t fill_ns;    /* when it was filled, for the report */
+	uint32_t frame_gen;  /* generation tag the SPTE carried */
+	uint32_t wp_epoch;   /* write-right epoch at the fill (oracle/write_rights.h) */
+	uint32_t slot_epoch; /* memslot-right epoch at the fill (oracle/slot_rights.h) */
+	uint8_t level;	     /* pages covered: pages_per_level(level) */
 	/* The level of the leaf it was filled from, which a splintered
 	 * block's 4K pieces keep: what a TLBI's level hint is matched with. */
 	uint8_t walk_level;

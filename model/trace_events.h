@@ -53,7 +53,8 @@
 	X(WRITE_UNCACHED, "write-caches-off")   \
 	X(MEMSLOTS_SWAP, "memslots-swap")       \
 	X(MEMSLOT_DELETE, "delete-memslot")     \
-	X(MEMSLOT_CREATE, "create-memslot")
+	X(MEMSLOT_CREATE, "create-memslot")     \
+	X(MEMSLOT_MOVE, "move-memslot")
 
 enum trace_event {
 #define TRACE_ENUM(id, name) TR_##id,

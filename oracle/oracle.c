@@ -94,6 +94,30 @@ static bool check_frame_mapped(struct oracle *o, int vcpu_id, const struct tlb_e
 	return false;
 }
 
+/* A use of e for gfn under a right revoked at current_epoch, after the
+ * entry's entry_epoch. */
+static void report_stale_use(struct oracle *o, enum violation_kind kind, int vcpu_id,
+			     const struct tlb_entry *e, gfn_t gfn, bool write, uint64_t entry_epoch,
+			     uint64_t current_epoch)
+{
+	uint64_t t = trace_now_ns();
+
+	oracle_report(
+		o, &(struct violation){
+			   .kind = kind,
+			   .vcpu_id = vcpu_id,
+			   .gfn = gfn,
+			   .pfn = tlb_entry_pfn(e, gfn),
+			   .level = e->level,
+			   .write = write,
+			   .entry_epoch = entry_epoch,
+			   .current_epoch = current_epoch,
+			   .t_ns = t - o->t0_ns,
+			   .entry_age_ns = t - e->fill_ns,
+			   .accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0,
+		   });
+}
+
 /* Rights "write a gfn" and "write it unlogged": the newest completed
  * write-protect of gfn must be older than the entry. Huge entries are not
  * judged: write-protection maps the gfns it protects at 4K. */
@@ -103,7 +127,6 @@ static bool check_write_right(struct oracle *o, int vcpu_id, const struct tlb_en
 	struct write_right *r;
 	uint32_t log_done, track_done;
 	enum violation_kind kind;
-	uint64_t t;
 
 	if (!rights || e->level != PG_LEVEL_4K)
 		return true;
@@ -113,22 +136,8 @@ static bool check_write_right(struct oracle *o, int vcpu_id, const struct tlb_en
 	if (e->wp_epoch >= log_done && e->wp_epoch >= track_done)
 		return true;
 	kind = e->wp_epoch < track_done ? VIOL_WRITE_ESCAPED_TRACKING : VIOL_LOST_DIRTY_WRITE;
-	t = trace_now_ns();
-	oracle_report(
-		o, &(struct violation){
-			   .kind = kind,
-			   .vcpu_id = vcpu_id,
-			   .gfn = gfn,
-			   .pfn = tlb_entry_pfn(e, gfn),
-			   .level = e->level,
-			   .write = true,
-			   .entry_epoch = e->wp_epoch,
-			   .current_epoch =
-				   kind == VIOL_WRITE_ESCAPED_TRACKING ? track_done : log_done,
-			   .t_ns = t - o->t0_ns,
-			   .entry_age_ns = t - e->fill_ns,
-			   .accesses = o->accesses_so_far ? o->accesses_so_far(o->accesses_arg) : 0,
-		   });
+	report_stale_use(o, kind, vcpu_id, e, gfn, true, e->wp_epoch,
+			 kind == VIOL_WRITE_ESCAPED_TRACKING ? track_done : log_done);
 	return false;
 }
 
@@ -210,10 +219,33 @@ void oracle_report_spte_survived_delete(gfn_t gfn, kvm_pfn_t pfn, int level)
 	report_by_walker(&v);
 }
 
+/* Right "reach a gfn": the newest memslot change that took gfn away and
+ * returned must be older than the entry, and a change since must have
+ * given gfn back. Checked after the frame's right: where userspace has
+ * freed the memory too, the free is the older story. */
+static bool check_slot_right(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
+			     bool write)
+{
+	struct slot_rights *rights = o->slot_rights ? *o->slot_rights : NULL;
+	uint32_t gone;
+
+	if (!rights)
+		return true;
+	gone = atomic_load_explicit(&rights->gone[gfn], memory_order_acquire);
+	if (e->slot_epoch >= gone &&
+	    atomic_load_explicit(&rights->granted[gfn], memory_order_acquire) >= gone)
+		return true;
+	report_stale_use(o, VIOL_STALE_TLB_AFTER_SLOT_CHANGE, vcpu_id, e, gfn, write, e->slot_epoch,
+			 gone);
+	return false;
+}
+
 bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, gfn_t gfn,
 		      bool write)
 {
 	if (!check_frame_mapped(o, vcpu_id, e, gfn, write))
+		return false;
+	if (!check_slot_right(o, vcpu_id, e, gfn, write))
 		return false;
 	return !write || check_write_right(o, vcpu_id, e, gfn);
 }
@@ -270,7 +302,7 @@ void violation_print(FILE *out, const struct violation *v)
 	if (v->kind == VIOL_SPTE_SURVIVED_SLOT_DELETE) {
 		fprintf(out,
 			"!!! %s: gfn %#" PRIx64 " still maps pfn %#" PRIx64 " (level %d) after "
-			"its memslot's delete returned\n"
+			"the memslot change that took it away returned\n"
 			"!!!   (%s checked): a fault mapped the slot after its zap, or no zap "
 			"covered it; at %.6f s\n",
 			violation_name(v->kind), v->gfn, (uint64_t)v->pfn, v->level, v->walker,

@@ -18,8 +18,9 @@
  *   one translation    break-before-make             conflicting-translations
  *   walk a table       retirement + grace period     walker-used-freed-table
  *   host reads data    arm64 CMO after unmap's TLBI  lost-uncached-write
+ *   reach a gfn        memslot delete or move        stale-tlb-after-slot-change
  *
- * The first three are checked online at every use; a dirty-log run also
+ * The first three and the memslot right are checked online at every use; a dirty-log run also
  * ends with the quiesced check (model/dirty_log.h), which reports a lost
  * dirty write it finds there with `quiesced` set. The arm64 two are
  * checked by the arm64 paths: at each use, and at each TLB fill. The last
@@ -41,17 +42,19 @@
 #include "../model/cache.h"
 #include "../model/hostmem.h"
 #include "../model/tlb.h"
+#include "slot_rights.h"
 #include "write_rights.h"
 
-#define VIOLATION_KINDS(X)                                      \
-	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")         \
-	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking")     \
-	X(LOST_DIRTY_WRITE, "lost-dirty-write")                 \
-	X(STALE_CACHE_SEEN, "stale-cache-seen")                 \
-	X(CONFLICTING_TRANSLATIONS, "conflicting-translations") \
-	X(WALKER_USED_FREED_TABLE, "walker-used-freed-table")   \
-	X(LOST_UNCACHED_WRITE, "lost-uncached-write")           \
-	X(SPTE_SURVIVED_SLOT_DELETE, "spte-survived-slot-delete")
+#define VIOLATION_KINDS(X)                                        \
+	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")           \
+	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking")       \
+	X(LOST_DIRTY_WRITE, "lost-dirty-write")                   \
+	X(STALE_CACHE_SEEN, "stale-cache-seen")                   \
+	X(CONFLICTING_TRANSLATIONS, "conflicting-translations")   \
+	X(WALKER_USED_FREED_TABLE, "walker-used-freed-table")     \
+	X(LOST_UNCACHED_WRITE, "lost-uncached-write")             \
+	X(SPTE_SURVIVED_SLOT_DELETE, "spte-survived-slot-delete") \
+	X(STALE_TLB_AFTER_SLOT_CHANGE, "stale-tlb-after-slot-change")
 
 enum violation_kind {
 #define VIOLATION_ENUM(id, name) VIOL_##id,
@@ -92,6 +95,9 @@ struct oracle {
 	/* The write-right books, where the model keeps them (NULL inside:
 	 * no write rights are revoked in this run). */
 	struct write_rights *const *rights;
+	/* The memslot books (oracle/slot_rights.h), or NULL inside: no
+	 * memslot changes in this run. */
+	struct slot_rights *const *slot_rights;
 	uint64_t t0_ns;
 	bool keep_going; /* count every violation instead of stopping at one */
 	/* Controlled modes: the decisions of the execution a quiesced check
@@ -156,7 +162,8 @@ void oracle_report_freed_table_walk(gfn_t gfn, int level);
 void oracle_report_freed_memslots_walk(gfn_t gfn);
 /* Right "a deleted slot is unmapped": kvm_set_memslot()'s delete has
  * returned and a root still maps gfn, a gfn of the deleted slot, to pfn
- * at level (spte-survived-slot-delete). Reported to the same oracle. */
+ * at level (spte-survived-slot-delete); a move's old gfns too. Reported to
+ * the same oracle. */
 void oracle_report_spte_survived_delete(gfn_t gfn, kvm_pfn_t pfn, int level);
 /* Record a violation found by any check (counted; the first ones kept). */
 void oracle_report(struct oracle *o, const struct violation *v);

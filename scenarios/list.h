@@ -20,7 +20,8 @@
 	X(stage2_blocks)     \
 	X(tdp_lockless)      \
 	X(gmem_punch_hole)   \
-	X(memslot_delete)
+	X(memslot_delete)    \
+	X(memslot_move)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

@@ -21,6 +21,8 @@
  *   publish the set without S; synchronize
  *   return: G still mapped
  *     !!! spte-survived-slot-delete
+ *                                          access G through its TLB
+ *                                            !!! stale-tlb-after-slot-change
  *   munmap S's memory: the notifier finds
  *   no slot, frees G's frame
  *                                          access G through its TLB
@@ -43,11 +45,28 @@
  *                                                             access 4 through its TLB
  *                                                               !!! stale-tlb-after-free
  *
+ * arm64 runs the same delete on stage-2: kvm_arch_flush_shadow_memslot()
+ * unmaps the slot's range (kvm_stage2_unmap_range()), whose walker issues
+ * each leaf's TLBI, and a fault on the invalid slot is an MMIO abort.
+ * arm64-unmap-skips-tlbi leaves the TLBIs out:
+ *
+ *   M delete slot S                        v0
+ *   -------------------------------------  ------------------------------------
+ *                                          fault on G in S: map G; TLB G -> P
+ *   S' = S | INVALID; publish; synchronize
+ *   unmap S's range: clear G's leaf,
+ *   no TLBI
+ *   publish the set without S; synchronize
+ *   return
+ *                                          access G through its TLB
+ *                                            !!! stale-tlb-after-slot-change
+ *
  * swap-without-synchronize publishes each set without waiting for its
  * readers: a fault that looked S up before the mark maps it after the zap,
  * or reads a set already freed (walker-used-freed-table). slot-zap-no-flush
  * (KVM_X86_QUIRK_SLOT_ZAP_ALL off, the zap without its flush) leaves the
- * vCPUs' TLB entries for S behind once its memory is freed.
+ * vCPUs' TLB entries for S behind the delete's return
+ * (stale-tlb-after-slot-change) and the memory userspace frees after it.
  */
 #include "scenario.h"
 
@@ -58,6 +77,7 @@ static const struct memslot_policy slots_swap_during_invalidation = { .swap_igno
 									      true };
 static const struct memslot_policy slots_zap_no_flush = { .zap_slot_only = true,
 							  .zap_skips_flush = true };
+static const struct stage2_policy stage2_unmap_skips_tlbi = { .unmap_skips_tlbi = true };
 
 static const struct scenario_variant variants[] = {
 	{
@@ -124,12 +144,31 @@ static const struct scenario_variant variants[] = {
 		.policy = &flush_policy_tdp,
 		.memslot_policy = &slots_zap_no_flush,
 	},
+	{
+		.name = "arm64-unmap",
+		.summary = "arm64 stage-2: mark INVALID, swap and wait, unmap the slot's range "
+			   "with its TLBIs, swap and wait",
+		.note = "kvm_arch_flush_shadow_memslot() -> kvm_stage2_unmap_range(); a fault "
+			"on an invalid slot is an MMIO abort (kvm_handle_guest_abort()); must run "
+			"clean",
+		.arch = &arm64_stage2_ops,
+		.policy = &flush_policy_tdp,
+	},
+	{
+		.name = "arm64-unmap-skips-tlbi",
+		.summary = "arm64: the slot's unmap clears its leaves without their TLBIs",
+		.note = "stage2_unmap_walker() without its TLBI, which is all the slot's unmap "
+			"owes the TLBs: the entries outlive the delete",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.arch = &arm64_stage2_ops,
+		.policy = &flush_policy_tdp,
+		.stage2_policy = &stage2_unmap_skips_tlbi,
+	},
 };
 
-static void memslot_delete_defaults(struct vm_config *cfg, const struct run_config *rc,
-				    const struct scenario_variant *v)
+void memslot_churn_defaults(struct vm_config *cfg, const struct run_config *rc)
 {
-	(void)v;
 	cfg->kvm.nr_vcpus = 2;
 	/* Two slots of four gfns: the second comes and goes. */
 	cfg->kvm.nr_gfns = 8;
@@ -151,14 +190,21 @@ static void memslot_delete_defaults(struct vm_config *cfg, const struct run_conf
 		cfg->work.slice = 6;
 }
 
+static void memslot_delete_defaults(struct vm_config *cfg, const struct run_config *rc,
+				    const struct scenario_variant *v)
+{
+	(void)v;
+	memslot_churn_defaults(cfg, rc);
+}
+
 const struct scenario scenario_memslot_delete = {
 	.name = "memslot-delete",
 	.summary = "memslots under SRCU: a slot deleted and created while vCPUs fault",
 	.origin = "kvm_set_memslot() and kvm_arch_flush_shadow_memslot() (6.18); "
 		  "memslot_modification_stress_test",
 	.arch = &x86_tdp_ops,
-	.arch_note = "the x86 TDP MMU's fault path looks its slot up inside kvm->srcu; the "
-		     "others' do not yet",
+	.arch_note = "the x86 TDP MMU's and arm64 stage-2's fault paths look their slot up "
+		     "inside kvm->srcu; the shadow MMU's does not yet",
 	.variants = variants,
 	.nr_variants = ARRAY_SIZE(variants),
 	.defaults = memslot_delete_defaults,

@@ -173,6 +173,11 @@ static inline const char *scenario_workers(const struct scenario *s, enum sched_
 	return sched != SCHED_FREE && s->controlled_workers ? s->controlled_workers : s->workers;
 }
 
+/* memslot-delete's VM and pace, which memslot-move builds on: two vCPUs,
+ * two slots of four gfns whose second changes, the host's reclaim beside
+ * them (scenarios/memslot_delete.c). */
+void memslot_churn_defaults(struct vm_config *cfg, const struct run_config *rc);
+
 #define AD_BITS_OFF (1U << 0)
 #define AD_BITS_ON (1U << 1)
 

@@ -35,6 +35,7 @@ settings_of() {
 	case $1 in
 	dirty-log | spte-mmu-writable) echo "--log=bitmap --log=clear --log=ring --ad-bits=on" ;;
 	tdp-lockless) echo "- --ad-bits=on" ;;
+	memslot-move) echo "- --log=clear --ad-bits=on" ;;
 	zap-leafs) echo "--tlb-huge=entry --tlb-huge=splinter" ;;
 	*) echo "-" ;;
 	esac

@@ -90,6 +90,36 @@ its $bound executions (log: $out_dir/$name.$seed.log)"
 	fi
 }
 
+# clean_in_every_mode NAME EXECUTIONS ARGS...: a fixed variant (ARGS) runs
+# clean in free mode (3 seeds of 1 s) and under random, pct:3 and cover in
+# every memory model (2 seeds of EXECUTIONS executions each).
+clean_in_every_mode() {
+	local name=$1 executions=$2 s mem
+	shift 2
+	seeds_meet "$name-clean-free" 3 3 "$@" --duration 1s --expect clean
+	for s in random pct:3 cover; do
+		for mem in sc tso weak; do
+			seeds_meet "$name-clean-$s-$mem" 2 2 "$@" --sched "$s" --memory "$mem" \
+				--executions "$executions" --duration 300s --expect clean
+		done
+	done
+}
+
+# violation_named NAME KIND ARGS...: seed 1 of ARGS under --sched random
+# reports KIND (the interleaving a scenario's file draws, and the violation
+# it names); pass --keep-going where another kind may come first.
+violation_named() {
+	local name=$1 kind=$2
+	shift 2
+	./stress "$@" --sched random --executions 200000 --duration 300s --seed 1 \
+		>"$out_dir/$name.log" 2>&1
+	if grep -q "^!!! $kind:" "$out_dir/$name.log"; then
+		pass "$name"
+	else
+		fail "$name" "no $kind (log: $out_dir/$name.log)"
+	fi
+}
+
 # stopped_short LOG BOUND: a controlled run bounded by BOUND executions
 # ended for a reason of its own (a violation, its executions done), not
 # because the wall-clock safety net beside the bound ran out first: on a

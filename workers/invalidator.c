@@ -14,7 +14,7 @@ void invalidator_worker(struct run *run, void *arg)
 	while (worker_keep_going()) {
 		gfn_t gfn = pick_hot_gfn(run);
 		uint64_t nr = 1 + rng_below(&current_thread->rng, w->unmap_pages_max);
-		uint64_t hva = gfn_layout_hva(gfn);
+		uint64_t hva = gfn_layout_hva(&run_vm(run)->kvm, gfn);
 
 		if (hva + nr > run_vm(run)->kvm.mem.nr_pages)
 			nr = run_vm(run)->kvm.mem.nr_pages - hva;

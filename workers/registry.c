@@ -232,11 +232,13 @@ const char *actors_unsupported(const struct actor_counts *a, const struct kvm_co
 			return "guest_memfd memslots";
 		if (k->fn == memslot_worker && !cfg->arch->memslot_changes)
 			return "memslot changes in its fault path";
-		/* Not modelled: a dirty log across a delete (the model's log is
-		 * the VM's, not the slot's), and a guest_memfd slot's unbinding
-		 * from its file. */
-		if (k->fn == memslot_worker && (cfg->log_policy || cfg->gmem))
-			return "memslot changes beside dirty logging or guest_memfd";
+		/* Not modelled: a guest_memfd slot's unbinding from its file
+		 * (and the dirty ring across memslot changes: cli/config.c). */
+		if (k->fn == memslot_worker && cfg->gmem)
+			return "memslot changes beside guest_memfd";
+		/* Nor write-tracking's counts, which upstream keeps per slot. */
+		if (k->fn == tracker_worker && cfg->memslot_changes)
+			return "write-tracking across memslot changes";
 		/* A guest_memfd has no host mapping for the host to reclaim. */
 		if (k->fn == invalidator_worker && cfg->gmem)
 			return "host mapping of its guest_memfd memory";

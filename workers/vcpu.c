@@ -182,6 +182,8 @@ static struct tlb_entry *translate(struct vcpu_state *s, const struct guest_op *
 	 * write-protect the walk already saw past. */
 	if (run_vm(s->run)->kvm.rights)
 		e->wp_epoch = write_epoch_now(run_vm(s->run)->kvm.rights);
+	if (kvm->slot_rights)
+		e->slot_epoch = slot_epoch_now(kvm->slot_rights);
 	if (kvm->cache)
 		arm64_fill(s, e, spte, op->gfn);
 	s->fills++;
@@ -227,7 +229,7 @@ static bool guest_access_once(struct vcpu_state *s, const struct guest_op *op)
 				       op->gfn, op->kind);
 	/* The data is the page's (model/hostmem.h): the entry's frame
 	 * matters only to the oracle's checks above. */
-	content = hostmem_content(&kvm->mem, gfn_layout_hva(op->gfn));
+	content = hostmem_content(&kvm->mem, gfn_layout_hva(kvm, op->gfn));
 	if (op->write && kvm->cache) {
 		/* A write with caches off is in the timeline: what a later
 		 * read-back may miss (a hit traces nothing else). */

@@ -29,6 +29,7 @@ static int vm_build(struct run *run)
 		return -1;
 	oracle_init(&vm->oracle, &vm->kvm.mem, 0);
 	vm->oracle.rights = &vm->kvm.rights;
+	vm->oracle.slot_rights = &vm->kvm.slot_rights;
 	vm->oracle.keep_going = run->cfg.keep_going;
 	vm->oracle.accesses_so_far = accesses_so_far;
 	vm->oracle.accesses_arg = run;

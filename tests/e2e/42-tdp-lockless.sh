@@ -51,17 +51,6 @@ else
 fi
 
 # The right violation for each interleaving drawn in the scenario's file.
-violation_named() {
-	local name=$1 kind=$2
-	shift 2
-	./stress "$@" --sched random --executions 200000 --duration 300s --seed 1 \
-		>"$out_dir/$name.log" 2>&1
-	if grep -q "^!!! $kind:" "$out_dir/$name.log"; then
-		pass "$name"
-	else
-		fail "$name" "no $kind (log: $out_dir/$name.log)"
-	fi
-}
 violation_named tdp-lockless-downgrade-escapes-tracking write-escaped-tracking \
 	--scenario tdp-lockless --variant fault-downgrade-no-flush
 violation_named tdp-lockless-spurious-only-escapes-tracking write-escaped-tracking \

@@ -16,6 +16,8 @@
 #include "../../arch/arch.h"
 #include "../../model/dirty_log.h"
 #include "../../engine/run.h"
+#include "../../model/spt.h"
+#include "../../oracle/slot_rights.h"
 #include "../../workers/vm.h"
 
 static const struct dirty_log_policy logged_vm_upstream = DIRTY_LOG_POLICY();
@@ -42,6 +44,33 @@ static inline int hand_vm_setup(void **state, const struct kvm_config *kvm)
 	current_thread = f->ctx;
 	*state = f;
 	return 0;
+}
+
+/* The SPTE vCPU 0's root holds for gfn. */
+static inline uint64_t hand_vm_spte(struct fixture *f, gfn_t gfn)
+{
+	int level;
+
+	return spt_peek_root(f->vm.kvm.vcpus[0]->root, gfn, &level);
+}
+
+/* What a vCPU's TLB would hold for gfn if it filled now from vCPU 0's
+ * SPTE: a 4K entry with the epochs of this moment. */
+static inline struct tlb_entry hand_vm_tlb_entry(struct fixture *f, gfn_t gfn)
+{
+	struct kvm *kvm = &f->vm.kvm;
+	kvm_pfn_t pfn = spte_to_pfn(hand_vm_spte(f, gfn));
+
+	return (struct tlb_entry){
+		.gfn = gfn,
+		.pfn = pfn,
+		.frame_gen = frame_gen_tag(hostmem_frame_gen(&kvm->mem, pfn)),
+		.slot_epoch = kvm->slot_rights ? slot_epoch_now(kvm->slot_rights) : 0,
+		.level = PG_LEVEL_4K,
+		.walk_level = PG_LEVEL_4K,
+		.valid = true,
+		.writable = true,
+	};
 }
 
 static inline int logged_vm_setup_on(void **state, enum dirty_log_mode mode, bool ad_bits,

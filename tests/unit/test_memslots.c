@@ -4,9 +4,10 @@
  * leaves no SPTE of it; a fault on a slot being deleted retries and on no
  * slot is an MMIO access; the delete's check reports a planted SPTE that
  * survived it; a reader that kept a freed memslot set reports
- * walker-used-freed-table; a swap waits for the MMU-notifier invalidations
- * in flight. On a one-vCPU TDP VM of two slots, [0, 4) and [4, 8), driven
- * by hand.
+ * walker-used-freed-table; a TLB entry from before a delete, used after it,
+ * is reported (stale-tlb-after-slot-change); a swap waits for the
+ * MMU-notifier invalidations in flight. On a one-vCPU TDP VM of two
+ * slots, [0, 4) and [4, 8), driven by hand.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,6 +47,7 @@ static int setup(void **state)
 		return r;
 	oracle_init(&judge, &((struct fixture *)*state)->vm.kvm.mem, 0);
 	judge.keep_going = true;
+	judge.slot_rights = &((struct fixture *)*state)->vm.kvm.slot_rights;
 	return 0;
 }
 
@@ -55,13 +57,6 @@ static int teardown(void **state)
 	return logged_vm_teardown(state);
 }
 
-static uint64_t spte_of(struct fixture *f, gfn_t gfn)
-{
-	int level;
-
-	return spt_peek_root(f->vm.kvm.vcpus[0]->root, gfn, &level);
-}
-
 static void a_delete_leaves_no_spte_of_the_slot(void **state)
 {
 	struct fixture *f = *state;
@@ -69,9 +64,9 @@ static void a_delete_leaves_no_spte_of_the_slot(void **state)
 	uint64_t flushes = counter_read(&f->ctx->counters, CNT_FLUSHES);
 
 	assert_true(kvm->arch->page_fault(kvm->vcpus[0], G, true));
-	assert_true(is_shadow_present_pte(spte_of(f, G)));
+	assert_true(is_shadow_present_pte(hand_vm_spte(f, G)));
 	kvm_delete_memslot(kvm, 1);
-	assert_false(is_shadow_present_pte(spte_of(f, G)));
+	assert_false(is_shadow_present_pte(hand_vm_spte(f, G)));
 	assert_int_equal(counter_read(&f->ctx->counters, CNT_FLUSHES), flushes + 1);
 	assert_int_equal(atomic_load(&judge.nr_violations), 0);
 	assert_null(gfn_to_memslot(kvm, G));
@@ -86,7 +81,7 @@ static void a_fault_on_no_slot_is_mmio(void **state)
 	kvm_delete_memslot(kvm, 1);
 	assert_true(kvm->arch->page_fault(kvm->vcpus[0], G, true));
 	assert_true(kvm->vcpus[0]->mmio_emulated);
-	assert_false(is_shadow_present_pte(spte_of(f, G)));
+	assert_false(is_shadow_present_pte(hand_vm_spte(f, G)));
 	kvm_create_memslot(kvm, 1, 4, 4);
 	assert_non_null(gfn_to_memslot(kvm, G));
 }
@@ -101,7 +96,7 @@ static void a_fault_on_an_invalid_slot_retries(void **state)
 	kvm_memslots(kvm)->slots[1].flags |= KVM_MEMSLOT_INVALID;
 	assert_false(kvm->arch->page_fault(kvm->vcpus[0], G, true));
 	assert_false(kvm->vcpus[0]->mmio_emulated);
-	assert_false(is_shadow_present_pte(spte_of(f, G)));
+	assert_false(is_shadow_present_pte(hand_vm_spte(f, G)));
 	kvm_memslots(kvm)->slots[1].flags = 0;
 }
 
@@ -120,6 +115,26 @@ static void a_planted_spte_after_a_delete_is_reported(void **state)
 	assert_string_equal(violation_name(judge.kept[0].kind), "spte-survived-slot-delete");
 	assert_int_equal(judge.kept[0].gfn, G);
 	assert_int_equal(judge.kept[0].pfn, 3);
+}
+
+/* The memory is still there (userspace has not freed it yet): only the
+ * memslot right says the entry outlived the delete. */
+static void a_tlb_entry_from_before_a_delete_is_reported(void **state)
+{
+	struct fixture *f = *state;
+	struct kvm *kvm = &f->vm.kvm;
+	struct tlb_entry e;
+
+	assert_true(kvm->arch->page_fault(kvm->vcpus[0], G, false));
+	e = hand_vm_tlb_entry(f, G);
+	assert_true(oracle_check_use(&judge, 0, &e, G, false));
+	kvm_delete_memslot(kvm, 1);
+	assert_false(oracle_check_use(&judge, 0, &e, G, false));
+	assert_int_equal(judge.kept[0].kind, VIOL_STALE_TLB_AFTER_SLOT_CHANGE);
+	/* A gfn of the slot that stays is not touched. */
+	e.gfn = 1;
+	e.slot_epoch = 0;
+	assert_true(oracle_check_use(&judge, 0, &e, 1, false));
 }
 
 /* A reader that kept the set from before a delete (it held no SRCU read
@@ -147,6 +162,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_fault_on_an_invalid_slot_retries, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_planted_spte_after_a_delete_is_reported, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(a_tlb_entry_from_before_a_delete_is_reported, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(a_reader_of_a_freed_set_is_reported, setup,
 						teardown),
