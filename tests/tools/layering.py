@@ -15,7 +15,7 @@ import sys
 FLOORS = {
     "engine": 0,
     "model": 1, "oracle": 1,
-    "arch": 2,
+    "arch": 2, "real": 2,
     "workers": 3,
     "scenarios": 4,
     "reports": 5,

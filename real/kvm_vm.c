@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A real VM on /dev/kvm (real/kvm_vm.h): the layout, the page tables and
+ * the 64-bit entry state, as tools/testing/selftests/kvm's x86 library
+ * sets them up (vcpu_init_sregs(), kvm_setup_tss_64bit()).
+ */
+#include "kvm_vm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+/* Debian 12's headers are 6.1's: what came after is spelled out here. */
+#ifndef KVM_SET_USER_MEMORY_REGION2
+struct kvm_userspace_memory_region2 {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 guest_memfd_offset;
+	__u32 guest_memfd;
+	__u32 pad1;
+	__u64 pad2[14];
+};
+#define KVM_SET_USER_MEMORY_REGION2 _IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
+#endif
+#ifndef KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE
+#define KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE (1 << 0)
+#endif
+
+#define PTE_P (1ULL << 0)
+#define PTE_RW (1ULL << 1)
+#define PTE_PS (1ULL << 7)
+#define PML4_GPA 0x1000ULL
+#define PDPT_GPA 0x2000ULL
+#define PD_GPA 0x3000ULL
+#define GDT_GPA 0x4000ULL
+#define TSS_GPA 0x5000ULL
+
+#define CR0_PE (1ULL << 0)
+#define CR0_NE (1ULL << 5)
+#define CR0_PG (1ULL << 31)
+#define CR4_PAE (1ULL << 5)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+
+static int fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	n = strlen(why);
+	if (err && n < len)
+		snprintf(why + n, len - n, ": %s", strerror(err));
+	return -1;
+}
+
+int real_kvm_usable(char *why, size_t len)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), version;
+
+	if (fd < 0)
+		return fail(why, len, "cannot open /dev/kvm");
+	version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	close(fd);
+	if (version != KVM_API_VERSION) {
+		errno = 0;
+		return fail(why, len, "/dev/kvm speaks KVM API %d, not %d", version,
+			    KVM_API_VERSION);
+	}
+	return 0;
+}
+
+static void *guest_memory(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* KVM_SET_USER_MEMORY_REGION2 where the kernel has it (6.8 on), else the
+ * first form: the same slot for anonymous memory. */
+static int set_slot(struct real_vm *vm, uint32_t slot, uint32_t flags, uint64_t gpa, void *mem,
+		    uint64_t size)
+{
+	struct kvm_userspace_memory_region2 r2 = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)mem,
+	};
+	struct kvm_userspace_memory_region r1 = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)mem,
+	};
+
+	if (!ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION2, &r2))
+		return 0;
+	if (errno != ENOTTY && errno != EINVAL)
+		return -1;
+	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r1);
+}
+
+/* 2M pages over the first GiB, identity-mapped. */
+static void build_page_tables(uint8_t *system)
+{
+	uint64_t *pml4 = (uint64_t *)(system + PML4_GPA);
+	uint64_t *pdpt = (uint64_t *)(system + PDPT_GPA);
+	uint64_t *pd = (uint64_t *)(system + PD_GPA);
+
+	pml4[0] = PDPT_GPA | PTE_P | PTE_RW;
+	pdpt[0] = PD_GPA | PTE_P | PTE_RW;
+	for (uint64_t i = 0; i < 512; i++)
+		pd[i] = (i << 21) | PTE_P | PTE_RW | PTE_PS;
+}
+
+static int create_memory(struct real_vm *vm, char *why, size_t len)
+{
+	uint64_t ws_size = vm->cfg.nr_pages * REAL_PAGE_SIZE;
+	size_t code = (size_t)(real_guest_code_end - real_guest_code_start);
+
+	vm->system = guest_memory(REAL_SYSTEM_SIZE);
+	vm->ws = guest_memory(ws_size);
+	if (!vm->system || !vm->ws)
+		return fail(why, len, "cannot map %llu bytes of guest memory",
+			    (unsigned long long)(REAL_SYSTEM_SIZE + ws_size));
+	build_page_tables(vm->system);
+	memcpy(vm->system + REAL_CODE_GPA, real_guest_code_start, code);
+	if (vm->cfg.manual_protect) {
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+			.args = { KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE |
+				  KVM_DIRTY_LOG_INITIALLY_SET },
+		};
+
+		if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
+			return fail(why, len, "KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)");
+	}
+	if (set_slot(vm, REAL_SLOT_SYSTEM, 0, 0, vm->system, REAL_SYSTEM_SIZE))
+		return fail(why, len, "KVM_SET_USER_MEMORY_REGION (the system slot)");
+	if (set_slot(vm, REAL_SLOT_WS, vm->cfg.log_dirty ? KVM_MEM_LOG_DIRTY_PAGES : 0, REAL_WS_GPA,
+		     vm->ws, ws_size))
+		return fail(why, len, "KVM_SET_USER_MEMORY_REGION (the working set)");
+	return 0;
+}
+
+/* KVM refuses EFER.LME to a vCPU whose CPUID has no long mode. */
+static int set_cpuid(struct real_vm *vm, struct real_vcpu *v, char *why, size_t len)
+{
+	int nent = 256, r;
+	struct kvm_cpuid2 *cpuid =
+		calloc(1, sizeof(*cpuid) + (size_t)nent * sizeof(struct kvm_cpuid_entry2));
+
+	if (!cpuid)
+		return fail(why, len, "no memory for CPUID");
+	cpuid->nent = (uint32_t)nent;
+	r = ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid);
+	if (!r)
+		r = ioctl(v->fd, KVM_SET_CPUID2, cpuid);
+	free(cpuid);
+	return r ? fail(why, len, "KVM_GET_SUPPORTED_CPUID / KVM_SET_CPUID2") : 0;
+}
+
+static struct kvm_segment segment(uint16_t selector, uint8_t type, bool code)
+{
+	return (struct kvm_segment){
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = selector,
+		.type = type,
+		.present = 1,
+		.dpl = 0,
+		.db = code ? 0 : 1,
+		.s = 1,
+		.l = code ? 1 : 0,
+		.g = 1,
+	};
+}
+
+/* Long mode at once: paging on, the segments' hidden parts set (no GDT
+ * load ever happens), a busy 64-bit TSS as VM entry wants. */
+static int set_sregs(struct real_vcpu *v, char *why, size_t len)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &s))
+		return fail(why, len, "KVM_GET_SREGS");
+	s.cr0 = CR0_PE | CR0_NE | CR0_PG;
+	s.cr3 = PML4_GPA;
+	s.cr4 = CR4_PAE;
+	s.efer = EFER_LME | EFER_LMA;
+	s.cs = segment(0x8, 11, true);
+	s.ds = s.es = s.fs = s.gs = s.ss = segment(0x10, 3, false);
+	s.tr = (struct kvm_segment){
+		.base = TSS_GPA,
+		.limit = 0x67,
+		.selector = 0x18,
+		.type = 11,
+		.present = 1,
+	};
+	s.ldt = (struct kvm_segment){ .unusable = 1 };
+	s.gdt.base = GDT_GPA;
+	s.gdt.limit = 0xfff;
+	s.idt.base = 0;
+	s.idt.limit = 0;
+	if (ioctl(v->fd, KVM_SET_SREGS, &s))
+		return fail(why, len, "KVM_SET_SREGS (64-bit mode)");
+	return 0;
+}
+
+static int set_regs(struct real_vm *vm, struct real_vcpu *v, char *why, size_t len)
+{
+	/* A non-zero xorshift state of the vCPU's own. */
+	uint64_t seed = (vm->cfg.seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(v->id + 1))) | 1;
+	struct kvm_regs r = {
+		.rip = REAL_CODE_GPA,
+		.rsp = REAL_STACKS_GPA + (uint64_t)(v->id + 1) * REAL_PAGE_SIZE,
+		.rflags = 2,
+		.rdi = (uint64_t)v->id,
+		.rsi = REAL_WS_GPA,
+		.rdx = vm->cfg.nr_pages - 1,
+		.r8 = seed,
+		.r9 = REAL_SHARED_GPA,
+		.r10 = vm->cfg.writes,
+	};
+
+	if (ioctl(v->fd, KVM_SET_REGS, &r))
+		return fail(why, len, "KVM_SET_REGS");
+	return 0;
+}
+
+static int create_vcpu(struct real_vm *vm, int id, char *why, size_t len)
+{
+	struct real_vcpu *v = &vm->vcpus[id];
+	int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	v->id = id;
+	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
+	if (v->fd < 0)
+		return fail(why, len, "KVM_CREATE_VCPU %d", id);
+	vm->nr_vcpus = id + 1;
+	if (size <= 0)
+		return fail(why, len, "KVM_GET_VCPU_MMAP_SIZE");
+	v->run_size = (size_t)size;
+	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		return fail(why, len, "mmap of vCPU %d's kvm_run", id);
+	}
+	if (set_cpuid(vm, v, why, len) || set_sregs(v, why, len) || set_regs(vm, v, why, len))
+		return -1;
+	return 0;
+}
+
+static bool config_valid(const struct real_vm_config *cfg, char *why, size_t len)
+{
+	errno = 0;
+	if (cfg->nr_vcpus < 1 || cfg->nr_vcpus > REAL_MAX_VCPUS)
+		return !fail(why, len, "%d vCPUs: 1 to %d", cfg->nr_vcpus, REAL_MAX_VCPUS);
+	if (!cfg->nr_pages || (cfg->nr_pages & (cfg->nr_pages - 1)) ||
+	    REAL_WS_GPA + cfg->nr_pages * REAL_PAGE_SIZE > (1ULL << 30))
+		return !fail(why, len, "%llu working-set pages: a power of two, at most %llu",
+			     (unsigned long long)cfg->nr_pages,
+			     (unsigned long long)(((1ULL << 30) - REAL_WS_GPA) / REAL_PAGE_SIZE));
+	return true;
+}
+
+int real_vm_create(struct real_vm *vm, const struct real_vm_config *cfg, char *why, size_t len)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = vm->vm_fd = -1;
+	vm->cfg = *cfg;
+	if (!config_valid(cfg, why, len))
+		return -1;
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return fail(why, len, "cannot open /dev/kvm");
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return fail(why, len, "KVM_CREATE_VM");
+	if (create_memory(vm, why, len))
+		return -1;
+	for (int i = 0; i < cfg->nr_vcpus; i++)
+		if (create_vcpu(vm, i, why, len))
+			return -1;
+	return 0;
+}
+
+void real_vm_destroy(struct real_vm *vm)
+{
+	for (int i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->vcpus[i].run_size);
+		if (vm->vcpus[i].fd >= 0)
+			close(vm->vcpus[i].fd);
+	}
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	if (vm->system)
+		munmap(vm->system, REAL_SYSTEM_SIZE);
+	if (vm->ws)
+		munmap(vm->ws, vm->cfg.nr_pages * REAL_PAGE_SIZE);
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = vm->vm_fd = -1;
+}
+
+void real_vm_set_iteration(struct real_vm *vm, uint64_t iteration)
+{
+	__atomic_store_n((uint64_t *)(vm->system + REAL_SHARED_GPA), iteration, __ATOMIC_RELEASE);
+}
+
+enum real_exit real_vcpu_run(struct real_vcpu *v, char *why, size_t len)
+{
+	struct kvm_run *run = v->run;
+
+	if (ioctl(v->fd, KVM_RUN, 0)) {
+		fail(why, len, "KVM_RUN on vCPU %d", v->id);
+		return REAL_EXIT_OTHER;
+	}
+	if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT) {
+		if (run->io.port == REAL_PORT_SYNC)
+			return REAL_EXIT_SYNC;
+		if (run->io.port == REAL_PORT_MISMATCH)
+			return REAL_EXIT_MISMATCH;
+	}
+	errno = 0;
+	fail(why, len,
+	     "vCPU %d exited with reason %u (port %#x), which the guest program never asks for",
+	     v->id, run->exit_reason, run->exit_reason == KVM_EXIT_IO ? run->io.port : 0);
+	return REAL_EXIT_OTHER;
+}

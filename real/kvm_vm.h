@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A real VM on /dev/kvm: the kernel's MMU, not the model's, under the
+ * guest program of real/guest.c.
+ *
+ * Guest physical memory, identity-mapped by the page tables this file
+ * builds (2M pages over the first GiB):
+ *
+ *   0x000000  slot 0, the system region (2 MiB, never logged):
+ *     0x1000  PML4     0x2000  PDPT     0x3000  PD
+ *     0x8000  the guest program
+ *    0x10000  the shared page: the iteration number the host sets
+ *   0x100000  one 4K stack per vCPU
+ *   0x200000  slot 1, the working set: nr_pages pages, logged when asked
+ *
+ * Each vCPU starts in 64-bit mode at the program with its id, the working
+ * set's base and size, a seed and the shared page's address in registers
+ * (the program's header says which). It exits to the host by port I/O:
+ * REAL_PORT_SYNC after each iteration, REAL_PORT_MISMATCH when a value it
+ * wrote did not read back.
+ *
+ * What the kernel lacks is said, not assumed: each call that fails
+ * explains why in `why` (the ioctl and errno), and real_kvm_usable() tells
+ * a host without /dev/kvm, without permission or with an API it does not
+ * know from one that can run the guest.
+ */
+#ifndef LOSTFLUSH_REAL_KVM_VM_H
+#define LOSTFLUSH_REAL_KVM_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+
+#define REAL_PAGE_SIZE 4096ULL
+#define REAL_SYSTEM_SIZE (2ULL << 20)
+#define REAL_WS_GPA REAL_SYSTEM_SIZE
+#define REAL_CODE_GPA 0x8000ULL
+#define REAL_SHARED_GPA 0x10000ULL
+#define REAL_STACKS_GPA 0x100000ULL
+#define REAL_MAX_VCPUS 64
+#define REAL_SLOT_SYSTEM 0
+#define REAL_SLOT_WS 1
+
+#define REAL_PORT_SYNC 0xe0
+#define REAL_PORT_MISMATCH 0xe1
+
+struct real_vcpu {
+	int fd;
+	int id;
+	struct kvm_run *run; /* the kernel's shared run structure (mmap) */
+	size_t run_size;
+};
+
+struct real_vm_config {
+	int nr_vcpus;
+	uint64_t nr_pages;   /* the working set: a power of two */
+	uint32_t writes;     /* pages each vCPU writes per iteration */
+	uint64_t seed;	     /* the guest's random stream (vCPU id mixed in) */
+	bool log_dirty;	     /* slot 1 with KVM_MEM_LOG_DIRTY_PAGES */
+	bool manual_protect; /* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, initially set */
+};
+
+struct real_vm {
+	int kvm_fd, vm_fd;
+	struct real_vm_config cfg;
+	uint8_t *system; /* slot 0's memory */
+	uint8_t *ws;	 /* slot 1's memory */
+	int nr_vcpus;
+	struct real_vcpu vcpus[REAL_MAX_VCPUS];
+};
+
+/* 0 when /dev/kvm can run the guest; else -1 with the reason (missing,
+ * no permission, an API version other than 12). */
+int real_kvm_usable(char *why, size_t len);
+
+/* Create the VM, its two slots, the guest program and page tables, and
+ * its vCPUs at the program's start; -1 with the reason. A VM half built
+ * is torn down by real_vm_destroy(). */
+int real_vm_create(struct real_vm *vm, const struct real_vm_config *cfg, char *why, size_t len);
+void real_vm_destroy(struct real_vm *vm);
+
+/* The iteration number the guest writes from its next iteration on. */
+void real_vm_set_iteration(struct real_vm *vm, uint64_t iteration);
+
+/* What KVM_RUN came back with. */
+enum real_exit {
+	REAL_EXIT_SYNC,	    /* an iteration done */
+	REAL_EXIT_MISMATCH, /* a value the guest wrote read back otherwise */
+	REAL_EXIT_OTHER,    /* anything else: *why says what */
+};
+
+/* Run vCPU v until the guest exits to the host; the exit, or
+ * REAL_EXIT_OTHER with why filled (a failed ioctl, a shutdown, an exit
+ * the program never makes). */
+enum real_exit real_vcpu_run(struct real_vcpu *v, char *why, size_t len);
+
+/* The value the guest of vCPU `vcpu` wrote into its word of a page at
+ * iteration i: (i << 16) | vcpu. */
+static inline uint64_t real_guest_value(uint64_t iteration, int vcpu)
+{
+	return iteration << 16 | (uint64_t)vcpu;
+}
+
+#endif
