@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../engine/check.h"
+#include "../real/kvm_vm.h"
 #include "../workers/registry.h"
 #include "complain.h"
 #include "numbers.h"
@@ -189,6 +190,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->vm.kvm.gmem_policy = v->gmem_policy;
 	cfg->vm.kvm.memslot_policy = v->memslot_policy;
 	s->defaults(&cfg->vm, &cfg->run, v);
+	cfg->vm.real_kernel = s->real_kernel;
 	apply_variant_shape(cfg, v);
 	apply_given(cfg, o);
 	apply_perturbation(cfg, o, v);
@@ -239,7 +241,7 @@ static bool actors_refused(const struct config *cfg, const struct options *o,
 	if (cfg->vm.kvm.memslot_changes && cfg->vm.kvm.log_policy &&
 	    cfg->vm.kvm.log_mode == LOG_RING) {
 		complain("--log ring is not allowed for %s/%s with memslot changes: the "
-			 "model's dirty ring names gfns, not slots and offsets; use --log get "
+			 "model's dirty ring names gfns, not slots and offsets; use --log bitmap "
 			 "or --log clear",
 			 s->name, v->name);
 		return true;
@@ -317,6 +319,44 @@ static bool too_many_workers(const struct config *cfg, const struct options *o,
 	return true;
 }
 
+/* The running kernel's scenarios take what the real backend can do. */
+static bool real_refused(const struct config *cfg, const struct options *o,
+			 const struct scenario *s)
+{
+	uint64_t pages = cfg->vm.kvm.nr_gfns;
+	char from[ORIGIN_MAX];
+
+	if (cfg->run.sched != SCHED_FREE) {
+		complain("%s is not allowed for %s: the running kernel cannot be scheduled, so "
+			 "it runs in free mode only",
+			 option_origin(o, OPT_SCHED, from, sizeof(from)), s->name);
+		return true;
+	}
+	if (cfg->vm.kvm.log_mode == LOG_RING) {
+		complain("--log ring is not allowed for %s: the real backend harvests the "
+			 "bitmap forms, bitmap and clear",
+			 s->name);
+		return true;
+	}
+	if (o->given[OPT_ACTORS] || o->given[OPT_ARCH]) {
+		complain("%s is not allowed for %s: its roster is a thread per --vcpus and one "
+			 "reaper, and its MMU is the host kernel's",
+			 option_origin(o, o->given[OPT_ACTORS] ? OPT_ACTORS : OPT_ARCH, from,
+				       sizeof(from)),
+			 s->name);
+		return true;
+	}
+	if ((pages & (pages - 1)) || pages > REAL_MAX_WS_PAGES ||
+	    cfg->vm.kvm.nr_vcpus > REAL_MAX_VCPUS) {
+		complain("--gfns %llu --vcpus %d is not allowed for %s: the working set is a "
+			 "power of two of pages, at most %llu, and at most %d vCPUs run it",
+			 (unsigned long long)pages, cfg->vm.kvm.nr_vcpus, s->name,
+			 (unsigned long long)REAL_MAX_WS_PAGES, REAL_MAX_VCPUS);
+		return true;
+	}
+	return false;
+}
+
 int config_check(const struct config *cfg, const struct options *o, const struct scenario *s,
 		 const struct scenario_variant *v)
 {
@@ -324,6 +364,8 @@ int config_check(const struct config *cfg, const struct options *o, const struct
 	const char *bad;
 	size_t bad_len;
 
+	if (s->real_kernel)
+		return real_refused(cfg, o, s) ? -1 : 0;
 	if (o->given[OPT_ARCH] && !arch_named(s, v, o->arch) && arch_known(o->arch)) {
 		fprintf(complain_stream ? complain_stream : stderr,
 			"%s/%s does not apply to %s: %s. It runs on %s.\n", s->name, v->name,

@@ -8,6 +8,7 @@
 #include "../model/dirty_log_mode.h"
 #include "../engine/memmodel.h"
 #include "../model/tlb.h"
+#include "../real/kvm_vm.h"
 #include "../scenarios/list.h"
 
 /* What a variant changes in free mode and in controlled modes. */
@@ -70,18 +71,33 @@ static void list_mode_mask(const char *option, unsigned mask, int nr, const char
 	       name(__builtin_ctz(mask)), nr - total > 1 ? "s" : "");
 }
 
-void list_scenarios(void)
+/* --backend kvm: what the running kernel offers the real scenarios. */
+static void print_kernel_offer(void)
 {
+	char what[512];
+
+	if (real_kvm_describe(what, sizeof(what)))
+		printf("backend: kvm, unusable here: %s\n\n", what);
+	else
+		printf("backend: kvm, the running kernel's: %s\n\n", what);
+}
+
+void list_scenarios(bool real_kernel)
+{
+	if (real_kernel)
+		print_kernel_offer();
 	for (int i = 0; i < nr_scenarios; i++) {
 		const struct scenario *s = all_scenarios[i];
 
+		if (s->real_kernel != real_kernel)
+			continue;
 		printf("%s  [%s] %s\n  from: %s\n", s->name, s->arch->name, s->summary, s->origin);
-		printf("  workers: a vCPU per --vcpus%s%s%s%s%s (--actors changes a role's "
-		       "count)\n",
+		printf("  workers: a vCPU per --vcpus%s%s%s%s%s (%s)\n",
 		       s->workers && *s->workers ? ", " : "", s->workers ? s->workers : "",
 		       s->controlled_workers ? "; controlled modes: " : "",
 		       s->controlled_workers ? s->controlled_workers : "",
-		       s->add_workers ? "; and what the scenario's add_workers() adds" : "");
+		       s->add_workers ? "; and what the scenario's add_workers() adds" : "",
+		       s->real_kernel ? "fixed" : "--actors changes a role's count");
 		for (int j = 0; j < s->nr_variants; j++) {
 			const struct scenario_variant *v = &s->variants[j];
 

@@ -101,20 +101,24 @@ static json_t *variant_json(const struct scenario_variant *v)
 			 "cover_follows_reorderings", v->cover_follows_reorderings);
 }
 
-void list_scenarios_json(void)
+void list_scenarios_json(bool real_kernel)
 {
 	json_t *scenarios = json_array();
 
 	for (int i = 0; i < nr_scenarios; i++) {
 		const struct scenario *s = all_scenarios[i];
-		json_t *variants = json_array();
+		json_t *variants;
 
+		if (s->real_kernel != real_kernel)
+			continue;
+		variants = json_array();
 		for (int j = 0; j < s->nr_variants; j++)
 			json_array_append_new(variants, variant_json(&s->variants[j]));
 		json_array_append_new(
 			scenarios,
-			json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:o}", "name", s->name,
-				  "summary", s->summary, "origin", s->origin, "arch", s->arch->name,
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:o}", "name",
+				  s->name, "summary", s->summary, "origin", s->origin, "backend",
+				  s->real_kernel ? "kvm" : "model", "arch", s->arch->name,
 				  "workers", s->workers, "controlled_workers",
 				  scenario_workers(s, SCHED_RANDOM), "workers_from_code",
 				  s->add_workers != NULL, "variants", variants));

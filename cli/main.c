@@ -90,9 +90,9 @@ static bool answered(const struct options *o)
 	else if (o->version)
 		printf("lostflush %s\n", LOSTFLUSH_VERSION);
 	else if (o->list && o->json)
-		list_scenarios_json();
+		list_scenarios_json(o->backend == BACKEND_KVM);
 	else if (o->list)
-		list_scenarios();
+		list_scenarios(o->backend == BACKEND_KVM);
 	else if (o->list_options)
 		options_list(stdout);
 	else

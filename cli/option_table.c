@@ -34,6 +34,10 @@ static const char *ad_bits_name(int v)
 {
 	return v ? "on" : "off";
 }
+static const char *backend_name(int v)
+{
+	return v == BACKEND_KVM ? "kvm" : "model";
+}
 static const char *expect_choice_name(int v)
 {
 	return v == EXPECT_CLEAN ? "clean" : "violation";
@@ -62,6 +66,11 @@ const struct option_def option_table[NR_OPTIONS] = {
 			  .help = "a variant of the scenario (default: fixed); with --replay, "
 				  "the same interleaving against V (a fixed V is expected "
 				  "clean: does the fix survive it?)" },
+	[OPT_BACKEND] = { "backend", 0, .field = F(backend), CHOICES(backend_name, 0, NR_BACKENDS),
+			  .help = "what --scenario all and --list mean: the model's scenarios "
+				  "(default), or kvm: those that run tiny guests on the running "
+				  "kernel's KVM through /dev/kvm (free mode only; naming one "
+				  "of them is enough to run it)" },
 	[OPT_SCHED] = { "sched", 0, OK_SCHED, "free|random|pct[:D[:K]]|cover", .field = F(sched),
 			.flags = CARRIED,
 			.help = "free: real threads on real cores, perturbed at schedule "

@@ -32,6 +32,7 @@ enum option_id {
 	OPT_JSON,
 	OPT_SCENARIO,
 	OPT_VARIANT,
+	OPT_BACKEND,
 	OPT_SCHED,
 	OPT_SEED,
 	OPT_EXECUTIONS,
@@ -109,6 +110,10 @@ struct option_def {
 
 extern const struct option_def option_table[NR_OPTIONS];
 
+/* What --scenario all and --list mean: the model's catalogue, or the
+ * scenarios that run on the running kernel's KVM. */
+enum { BACKEND_MODEL, BACKEND_KVM, NR_BACKENDS };
+
 struct options {
 	bool given[NR_OPTIONS];
 	/* The value came from the --replay file, not the command line: a
@@ -130,6 +135,7 @@ struct options {
 	int range_flush;  /* RANGE_FLUSH_WORKS or _UNSUPPORTED, when given */
 	int tlb_huge;	  /* enum tlb_huge_mode, when given */
 	int log_mode;	  /* enum dirty_log_mode, when given */
+	int backend;	  /* BACKEND_MODEL or BACKEND_KVM */
 	int ad_bits;	  /* 0 off, 1 on, when given */
 	int cpu_features; /* CPU_FEATURE_* bits, when given */
 	uint64_t vcpus, gfns, hot_gfns, tlb_entries; /* when given */

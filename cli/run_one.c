@@ -11,6 +11,7 @@
 #include "../engine/interrupt.h"
 #include "../engine/minimize.h"
 #include "../engine/trace.h"
+#include "../real/kvm_vm.h"
 #include "../workers/registry.h"
 #include "../workers/workers.h"
 #include "config.h"
@@ -334,6 +335,22 @@ static void print_clean_timeline(struct run *run)
 	trace_timeline(stdout, threads, nr, TIMELINE_ALL_ROWS);
 }
 
+/* A host whose /dev/kvm cannot run the guest skips the running kernel's
+ * scenarios before any work starts. */
+static void need_usable_kvm(const struct scenario *s)
+{
+	char why[256];
+
+	if (!real_kvm_usable(why, sizeof(why)))
+		return;
+	fflush(stdout);
+	fprintf(stderr, "stress: %s runs on the running kernel's KVM, and this host cannot: %s\n",
+		s->name, why);
+	fprintf(stderr, "  Skipped: the host lacks /dev/kvm or its permission; not a race, not a "
+			"bug in lostflush.\n");
+	exit(EXIT_SKIPPED);
+}
+
 /* Every hook the run's workers call, its arch provides: checked before
  * they start, not found NULL in the middle of a race. */
 static void check_hooks(const struct run *run, const struct scenario *s,
@@ -355,6 +372,8 @@ void run_one(const struct options *o, const struct scenario *s, const struct sce
 	struct minimize_result min = { 0 };
 
 	build_config(&cfg, o, s, v, seed);
+	if (s->real_kernel)
+		need_usable_kvm(s);
 	run = calloc(1, sizeof(*run));
 	vm = calloc(1, sizeof(*vm));
 	HARNESS_NEED(run && vm, "memory", "a run (%zu bytes)", sizeof(*run) + sizeof(*vm));

@@ -42,10 +42,20 @@ int select_runs(const struct options *o, struct selection *sel, int max, int *n)
 		complain("--variant '%s' needs one --scenario, not all", o->variant);
 		return -1;
 	}
+	if (only && o->given[OPT_BACKEND] && only->real_kernel != (o->backend == BACKEND_KVM)) {
+		complain("--scenario %s runs on %s, not on --backend %s", only->name,
+			 only->real_kernel ? "the running kernel's KVM (--backend kvm)"
+					   : "the model (--backend model)",
+			 o->backend == BACKEND_KVM ? "kvm" : "model");
+		return -1;
+	}
 	for (int i = 0; i < nr_scenarios; i++) {
 		const struct scenario *s = all_scenarios[i];
 
 		if (only && s != only)
+			continue;
+		/* all: the backend's catalogue. */
+		if (!only && s->real_kernel != (o->backend == BACKEND_KVM))
 			continue;
 		if (!every_variant) {
 			const struct scenario_variant *v =

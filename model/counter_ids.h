@@ -60,9 +60,11 @@
 	X(S2_REBREAKS, "s2_perm_rebreaks", "valid stage-2 leaves remade for permissions only")   \
 	X(DCACHE_PAGES, "dcache_clean_pages", "pages cleaned and invalidated to PoC")            \
 	X(ICACHE_PAGES, "icache_inval_pages", "pages invalidated in the I-cache to PoU")         \
-	X(MEMSLOT_CHANGES, "memslot_changes", "memslots deleted or created")                     \
+	X(MEMSLOT_CHANGES, "memslot_changes", "memslots deleted, moved or created")              \
 	X(VMID_DROPPED, "vmid_flush_dropped",                                                    \
 	  "TLB entries VMID-wide TLBIs dropped (a nested guest's shadow stage 2 goes too)")      \
+	X(GUEST_ITERATIONS, "guest_iterations", "iterations of the real guest's program")        \
+	X(PAGES_CHECKED, "pages_checked", "real guest pages compared with the migration's copy") \
 	E(CNT_PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 
 enum counter_id {

@@ -45,16 +45,17 @@
 #include "slot_rights.h"
 #include "write_rights.h"
 
-#define VIOLATION_KINDS(X)                                        \
-	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")           \
-	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking")       \
-	X(LOST_DIRTY_WRITE, "lost-dirty-write")                   \
-	X(STALE_CACHE_SEEN, "stale-cache-seen")                   \
-	X(CONFLICTING_TRANSLATIONS, "conflicting-translations")   \
-	X(WALKER_USED_FREED_TABLE, "walker-used-freed-table")     \
-	X(LOST_UNCACHED_WRITE, "lost-uncached-write")             \
-	X(SPTE_SURVIVED_SLOT_DELETE, "spte-survived-slot-delete") \
-	X(STALE_TLB_AFTER_SLOT_CHANGE, "stale-tlb-after-slot-change")
+#define VIOLATION_KINDS(X)                                            \
+	X(STALE_TLB_AFTER_FREE, "stale-tlb-after-free")               \
+	X(WRITE_ESCAPED_TRACKING, "write-escaped-tracking")           \
+	X(LOST_DIRTY_WRITE, "lost-dirty-write")                       \
+	X(STALE_CACHE_SEEN, "stale-cache-seen")                       \
+	X(CONFLICTING_TRANSLATIONS, "conflicting-translations")       \
+	X(WALKER_USED_FREED_TABLE, "walker-used-freed-table")         \
+	X(LOST_UNCACHED_WRITE, "lost-uncached-write")                 \
+	X(SPTE_SURVIVED_SLOT_DELETE, "spte-survived-slot-delete")     \
+	X(STALE_TLB_AFTER_SLOT_CHANGE, "stale-tlb-after-slot-change") \
+	X(GUEST_LOST_OWN_WRITE, "guest-lost-own-write")
 
 enum violation_kind {
 #define VIOLATION_ENUM(id, name) VIOL_##id,

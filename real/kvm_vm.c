@@ -16,6 +16,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
+
 #include "guest.h"
 
 /* Debian 12's headers are 6.1's: what came after is spelled out here. */
@@ -68,19 +70,58 @@ static int fail(char *why, size_t len, const char *fmt, ...)
 	return -1;
 }
 
-int real_kvm_usable(char *why, size_t len)
+const char *real_kvm_device(void)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), version;
+	const char *dev = getenv("LOSTFLUSH_KVM_DEVICE");
+
+	return dev && *dev ? dev : "/dev/kvm";
+}
+
+static int open_kvm(char *why, size_t len)
+{
+	int fd = open(real_kvm_device(), O_RDWR | O_CLOEXEC), version;
 
 	if (fd < 0)
-		return fail(why, len, "cannot open /dev/kvm");
+		return fail(why, len, "cannot open %s", real_kvm_device());
 	version = ioctl(fd, KVM_GET_API_VERSION, 0);
-	close(fd);
 	if (version != KVM_API_VERSION) {
+		close(fd);
 		errno = 0;
-		return fail(why, len, "/dev/kvm speaks KVM API %d, not %d", version,
+		return fail(why, len, "%s speaks KVM API %d, not %d", real_kvm_device(), version,
 			    KVM_API_VERSION);
 	}
+	return fd;
+}
+
+int real_kvm_usable(char *why, size_t len)
+{
+	int fd = open_kvm(why, len);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+#ifndef KVM_CAP_GUEST_MEMFD
+#define KVM_CAP_GUEST_MEMFD 234
+#endif
+
+int real_kvm_describe(char *what, size_t len)
+{
+	int fd = open_kvm(what, len);
+
+	if (fd < 0)
+		return -1;
+	snprintf(what, len,
+		 "KVM API %d; manual dirty-log protect %d; dirty ring up to %d bytes "
+		 "(acquire/release %s); up to %d vCPUs; guest_memfd %s",
+		 KVM_API_VERSION, ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2),
+		 ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_DIRTY_LOG_RING),
+		 ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_DIRTY_LOG_RING_ACQ_REL) > 0 ? "yes" : "no",
+		 ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS),
+		 ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD) > 0 ? "yes" : "no");
+	close(fd);
 	return 0;
 }
 
@@ -275,10 +316,10 @@ static bool config_valid(const struct real_vm_config *cfg, char *why, size_t len
 	if (cfg->nr_vcpus < 1 || cfg->nr_vcpus > REAL_MAX_VCPUS)
 		return !fail(why, len, "%d vCPUs: 1 to %d", cfg->nr_vcpus, REAL_MAX_VCPUS);
 	if (!cfg->nr_pages || (cfg->nr_pages & (cfg->nr_pages - 1)) ||
-	    REAL_WS_GPA + cfg->nr_pages * REAL_PAGE_SIZE > (1ULL << 30))
+	    cfg->nr_pages > REAL_MAX_WS_PAGES)
 		return !fail(why, len, "%llu working-set pages: a power of two, at most %llu",
 			     (unsigned long long)cfg->nr_pages,
-			     (unsigned long long)(((1ULL << 30) - REAL_WS_GPA) / REAL_PAGE_SIZE));
+			     (unsigned long long)REAL_MAX_WS_PAGES);
 	return true;
 }
 
@@ -289,9 +330,9 @@ int real_vm_create(struct real_vm *vm, const struct real_vm_config *cfg, char *w
 	vm->cfg = *cfg;
 	if (!config_valid(cfg, why, len))
 		return -1;
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	vm->kvm_fd = open_kvm(why, len);
 	if (vm->kvm_fd < 0)
-		return fail(why, len, "cannot open /dev/kvm");
+		return -1;
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return fail(why, len, "KVM_CREATE_VM");

@@ -31,7 +31,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <linux/kvm.h>
+/* <linux/kvm.h> stays in real/'s .c files: its names would meet the
+ * model's where a caller includes both. */
+struct kvm_run;
 
 #define REAL_PAGE_SIZE 4096ULL
 #define REAL_SYSTEM_SIZE (2ULL << 20)
@@ -40,6 +42,8 @@
 #define REAL_SHARED_GPA 0x10000ULL
 #define REAL_STACKS_GPA 0x100000ULL
 #define REAL_MAX_VCPUS 64
+/* The largest working set under the first GiB, a power of two of pages. */
+#define REAL_MAX_WS_PAGES (128ULL * 1024)
 #define REAL_SLOT_SYSTEM 0
 #define REAL_SLOT_WS 1
 
@@ -71,9 +75,16 @@ struct real_vm {
 	struct real_vcpu vcpus[REAL_MAX_VCPUS];
 };
 
-/* 0 when /dev/kvm can run the guest; else -1 with the reason (missing,
+/* The KVM device: /dev/kvm, or $LOSTFLUSH_KVM_DEVICE (a test points it
+ * elsewhere to see a host without one). */
+const char *real_kvm_device(void);
+/* 0 when the device can run the guest; else -1 with the reason (missing,
  * no permission, an API version other than 12). */
 int real_kvm_usable(char *why, size_t len);
+/* What the kernel offers the real scenarios, in one line (API version,
+ * manual dirty-log protect, the dirty ring, vCPUs, guest_memfd); -1 with
+ * the reason it cannot be asked. */
+int real_kvm_describe(char *what, size_t len);
 
 /* Create the VM, its two slots, the guest program and page tables, and
  * its vCPUs at the program's start; -1 with the reason. A VM half built

@@ -21,7 +21,8 @@
 	X(tdp_lockless)      \
 	X(gmem_punch_hole)   \
 	X(memslot_delete)    \
-	X(memslot_move)
+	X(memslot_move)      \
+	X(real_dirty_log)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

@@ -147,6 +147,9 @@ struct scenario {
 	/* Why the scenario makes no sense on the MMUs it does not run on:
 	 * --arch naming one of them says this and exits 3. */
 	const char *arch_note;
+	/* It runs on the running kernel's KVM (/dev/kvm, --backend kvm),
+	 * not on the model: free mode only, its roster fixed. */
+	bool real_kernel;
 	const struct scenario_variant *variants;
 	int nr_variants;
 	/* Scenario defaults for the run; options given by the user win. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The nightly job: every scenario and variant in free mode, then in every
+# The nightly job: every scenario and variant in free mode (the running
+# kernel's too, where /dev/kvm can run a guest), then in every
 # controlled scheduler and memory model, then under ThreadSanitizer, each for
 # DURATION (default 60s; CONTROLLED_DURATION, default 10s, for the
 # controlled runs), with JSON reports in OUT_DIR (default nightly-out). Then
@@ -18,6 +19,22 @@ mkdir -p "$out"
 status=0
 ./stress --scenario all --duration "$dur" --seed "${SEED:-$(date +%s)}" \
 	--report "$out/free.json" | tee "$out/free.log" || status=1
+# The running kernel's scenarios (--backend kvm), where /dev/kvm can run a
+# guest; each vCPU count, and each bitmap form of the dirty log.
+offer=$(./stress --backend kvm --list | head -1)
+if [[ $offer == *"unusable here"* ]]; then
+	echo "real kernel: skipped: ${offer#backend: kvm, unusable here: }"
+else
+	for log in bitmap clear; do
+		for vcpus in 2 4; do
+			./stress --backend kvm --scenario all --log "$log" --vcpus "$vcpus" \
+				--duration "$dur" --seed "${SEED:-$(date +%s)}" \
+				--report "$out/real-$log-$vcpus.json" >"$out/real-$log-$vcpus.log" 2>&1 ||
+				status=1
+			tail -1 "$out/real-$log-$vcpus.log" | sed "s/^/real-$log-$vcpus: /"
+		done
+	done
+fi
 for sched in random pct:3 cover; do
 	for memory in sc tso weak; do
 		tag="${sched/:/}-$memory"

@@ -5,6 +5,7 @@
 
 #include "../engine/check.h"
 #include "../engine/sched.h"
+#include "real.h"
 #include "workers.h"
 
 void worker_pause(uint32_t max_us)
@@ -38,8 +39,10 @@ void add_vcpu_workers(struct run *run)
 
 		snprintf(name, sizeof(name), "v%d", i);
 		/* The index, not the vCPU: controlled modes rebuild the model
-		 * (and its vCPUs) for every execution. */
-		run_add_worker(run, name, vcpu_worker, (void *)(intptr_t)i);
+		 * (and its vCPUs) for every execution. On the running kernel,
+		 * a thread that runs the real vCPU. */
+		run_add_worker(run, name, run_vm(run)->real ? real_vcpu_worker : vcpu_worker,
+			       (void *)(intptr_t)i);
 	}
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "real.h"
 #include "workers.h"
 
 #define OPS(field) offsetof(struct mmu_arch_ops, field)
@@ -20,6 +21,9 @@ static const struct worker_kind kinds[] = {
 	{ "ager", "A", ager_worker, { OPS(age_gfn), END }, false },
 	{ "puncher", "P", puncher_worker, { OPS(unmap_gfn_range), END }, false },
 	{ "memslots", "M", memslot_worker, { OPS(unmap_gfn_range), END }, false },
+	/* The running kernel's (vm_config.real_kernel): no model hook. */
+	{ "real-vcpu", "v", real_vcpu_worker, { END }, false },
+	{ "real-reaper", "R", real_reaper_worker, { END }, false },
 };
 
 #define NR_KINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))

@@ -7,6 +7,7 @@
 #include "../engine/check.h"
 #include "../engine/cover.h"
 #include "../model/flush.h"
+#include "real.h"
 
 /* The oracle stamps a violation with the guest accesses made so far. */
 static uint64_t accesses_so_far(void *run)
@@ -34,6 +35,8 @@ static int vm_build(struct run *run)
 	vm->oracle.accesses_so_far = accesses_so_far;
 	vm->oracle.accesses_arg = run;
 	vm_judge_read_back(vm);
+	if (vm->cfg.real_kernel)
+		real_run_create(vm);
 	return 0;
 }
 
@@ -51,6 +54,7 @@ static void vm_destroy(struct run *run)
 {
 	struct vm *vm = run_vm(run);
 
+	real_run_destroy(vm);
 	oracle_destroy(&vm->oracle);
 	kvm_destroy(&vm->kvm);
 }
@@ -86,6 +90,10 @@ static void vm_check(struct run *run, uint64_t end_decision)
 {
 	struct vm *vm = run_vm(run);
 
+	if (vm->real) {
+		real_run_check(run);
+		return;
+	}
 	if (!vm->quiesced_check)
 		return;
 	vm->oracle.end_decision = end_decision;
@@ -153,6 +161,14 @@ static void vm_progress(struct run *run, double dt, char *buf, size_t len)
 	struct vm *vm = run_vm(run);
 	uint64_t acc = run_counter(run, CNT_ACCESSES);
 
+	if (vm->real) {
+		acc = run_counter(run, CNT_GUEST_ITERATIONS);
+		snprintf(buf, len, "%7.0f iter/s  harvests %-9llu",
+			 dt > 0 ? (double)(acc - vm->progress_accesses) / dt : 0.0,
+			 (unsigned long long)run_counter(run, CNT_HARVESTS));
+		vm->progress_accesses = acc;
+		return;
+	}
 	snprintf(buf, len, "%7.2fM acc/s  flushes %-9llu",
 		 dt > 0 ? (double)(acc - vm->progress_accesses) / dt / 1e6 : 0.0,
 		 (unsigned long long)run_counter(run, CNT_FLUSHES));

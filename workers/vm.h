@@ -52,7 +52,17 @@ struct vm_config {
 	struct kvm_config kvm;
 	struct workload work;
 	struct actor_counts actors;
+	/* The VM is the running kernel's, on /dev/kvm (workers/real.c): the
+	 * model's stays idle. nr_vcpus, nr_gfns (the working set's pages),
+	 * slice (pages each vCPU writes per iteration) and log_mode say its
+	 * shape. */
+	bool real_kernel;
+	/* The harness's own slip, for the proof that the check can fail:
+	 * each harvest leaves out the first page reported to it. */
+	bool real_drops_a_report;
 };
+
+struct real_run;
 
 struct vm {
 	struct vm_config cfg;
@@ -65,6 +75,7 @@ struct vm {
 	 * aged (stale Accessed information, allowed). */
 	bool aging;
 	uint64_t progress_accesses; /* the progress display's last sample */
+	struct real_run *real;	    /* real_kernel: the VM on /dev/kvm */
 };
 
 extern const struct subject_ops vm_subject_ops;

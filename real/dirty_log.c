@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Migration's userspace against the real dirty log (real/dirty_log.h). */
+#include "dirty_log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/kvm.h>
+
+#define LONG_BITS (8 * sizeof(unsigned long))
+
+static size_t bitmap_bytes(uint64_t nr_pages)
+{
+	/* KVM_GET_DIRTY_LOG writes whole 64-bit words. */
+	return (size_t)((nr_pages + 63) / 64 * 8);
+}
+
+int real_log_create(struct real_log *log, const struct real_vm *vm, enum real_log_mode mode,
+		    char *why, size_t len)
+{
+	memset(log, 0, sizeof(*log));
+	log->mode = mode;
+	log->nr_pages = vm->cfg.nr_pages;
+	log->dest = malloc(vm->cfg.nr_pages * REAL_PAGE_SIZE);
+	log->bitmap = calloc(1, bitmap_bytes(vm->cfg.nr_pages));
+	if (!log->dest || !log->bitmap) {
+		snprintf(why, len, "no memory for the migration's copy of %llu pages",
+			 (unsigned long long)vm->cfg.nr_pages);
+		return -1;
+	}
+	return 0;
+}
+
+void real_log_destroy(struct real_log *log)
+{
+	free(log->dest);
+	free(log->bitmap);
+	memset(log, 0, sizeof(*log));
+}
+
+static void copy_page(struct real_log *log, const struct real_vm *vm, uint64_t page)
+{
+	memcpy(log->dest + page * REAL_PAGE_SIZE, vm->ws + page * REAL_PAGE_SIZE, REAL_PAGE_SIZE);
+}
+
+void real_log_first_copy(struct real_log *log, const struct real_vm *vm)
+{
+	for (uint64_t p = 0; p < log->nr_pages; p++)
+		copy_page(log, vm, p);
+}
+
+static int get_log(struct real_log *log, struct real_vm *vm, char *why, size_t len)
+{
+	struct kvm_dirty_log get = { .slot = REAL_SLOT_WS, .dirty_bitmap = log->bitmap };
+
+	memset(log->bitmap, 0, bitmap_bytes(log->nr_pages));
+	if (!ioctl(vm->vm_fd, KVM_GET_DIRTY_LOG, &get))
+		return 0;
+	snprintf(why, len, "KVM_GET_DIRTY_LOG: %s", strerror(errno));
+	return -1;
+}
+
+/* KVM_CLEAR_DIRTY_LOG of what the get returned: its first page and a
+ * count that is a multiple of 64. */
+static int clear_log(struct real_log *log, struct real_vm *vm, char *why, size_t len)
+{
+	struct kvm_clear_dirty_log clear = {
+		.slot = REAL_SLOT_WS,
+		.num_pages = (uint32_t)((log->nr_pages + 63) / 64 * 64),
+		.first_page = 0,
+		.dirty_bitmap = log->bitmap,
+	};
+
+	if (clear.num_pages > log->nr_pages)
+		clear.num_pages = (uint32_t)log->nr_pages;
+	if (!ioctl(vm->vm_fd, KVM_CLEAR_DIRTY_LOG, &clear))
+		return 0;
+	snprintf(why, len, "KVM_CLEAR_DIRTY_LOG: %s", strerror(errno));
+	return -1;
+}
+
+static bool reported(const struct real_log *log, uint64_t page)
+{
+	return log->bitmap[page / LONG_BITS] & (1UL << (page % LONG_BITS));
+}
+
+int64_t real_log_harvest(struct real_log *log, struct real_vm *vm, char *why, size_t len)
+{
+	int64_t n = 0;
+	bool dropped = false;
+
+	if (get_log(log, vm, why, len))
+		return -1;
+	if (log->mode == REAL_LOG_CLEAR && clear_log(log, vm, why, len))
+		return -1;
+	for (uint64_t p = 0; p < log->nr_pages; p++) {
+		if (!reported(log, p))
+			continue;
+		n++;
+		if (log->drop_first && !dropped) {
+			dropped = true;
+			log->dropped++;
+			continue;
+		}
+		copy_page(log, vm, p);
+	}
+	log->harvests++;
+	log->reported += (uint64_t)n;
+	return n;
+}
+
+uint64_t real_log_compare(const struct real_log *log, const struct real_vm *vm,
+			  void (*lost)(uint64_t page, uint64_t copy, uint64_t now, void *arg),
+			  void *arg)
+{
+	uint64_t differ = 0;
+
+	for (uint64_t p = 0; p < log->nr_pages; p++) {
+		const uint64_t *now = (const uint64_t *)(vm->ws + p * REAL_PAGE_SIZE);
+		const uint64_t *copy = (const uint64_t *)(log->dest + p * REAL_PAGE_SIZE);
+
+		if (!memcmp(now, copy, REAL_PAGE_SIZE))
+			continue;
+		differ++;
+		/* The first word that differs says which write was lost. */
+		for (size_t w = 0; w < REAL_PAGE_SIZE / 8; w++)
+			if (now[w] != copy[w]) {
+				lost(p, copy[w], now[w], arg);
+				break;
+			}
+	}
+	return differ;
+}

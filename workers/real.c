@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The running kernel's KVM behind a run (workers/real.h). dirty_log_test's
+ * loop, split into lostflush's workers: each vCPU thread runs the guest
+ * program iteration after iteration; the reaper advances the iteration,
+ * harvests and copies what the kernel reported; the check at the end
+ * verifies the copy page by page.
+ */
+#include "real.h"
+
+#include <stdlib.h>
+
+#include "../engine/check.h"
+#include "../engine/thread.h"
+#include "vm.h"
+#include "workers.h"
+
+void real_run_create(struct vm *vm)
+{
+	const struct vm_config *c = &vm->cfg;
+	const struct real_vm_config cfg = {
+		.nr_vcpus = c->kvm.nr_vcpus,
+		.nr_pages = c->kvm.nr_gfns,
+		.writes = c->work.slice,
+		.seed = 0x5eed,
+		.log_dirty = true,
+		.manual_protect = c->kvm.log_mode == LOG_CLEAR,
+	};
+	char why[256];
+
+	vm->real = calloc(1, sizeof(*vm->real));
+	HARNESS_NEED(vm->real, "memory", "the real VM's books (%zu bytes)", sizeof(*vm->real));
+	if (real_vm_create(&vm->real->vm, &cfg, why, sizeof(why)) ||
+	    real_log_create(&vm->real->log, &vm->real->vm,
+			    cfg.manual_protect ? REAL_LOG_CLEAR : REAL_LOG_GET, why, sizeof(why)))
+		harness_lacks("KVM", "%s", why);
+	vm->real->log.drop_first = c->real_drops_a_report;
+	real_vm_set_iteration(&vm->real->vm, 1);
+	vm->real->iteration = 1;
+	real_log_first_copy(&vm->real->log, &vm->real->vm);
+}
+
+void real_run_destroy(struct vm *vm)
+{
+	if (!vm->real)
+		return;
+	real_log_destroy(&vm->real->log);
+	real_vm_destroy(&vm->real->vm);
+	free(vm->real);
+	vm->real = NULL;
+}
+
+/* The guest read back, through its own translation, something other than
+ * what it had just written. */
+static void report_mismatch(struct vm *vm, int vcpu)
+{
+	oracle_report(&vm->oracle, &(struct violation){
+					   .kind = VIOL_GUEST_LOST_OWN_WRITE,
+					   .vcpu_id = vcpu,
+					   .level = PG_LEVEL_4K,
+					   .write = true,
+					   .current_epoch = vm->real->iteration,
+					   .t_ns = trace_now_ns() - vm->oracle.t0_ns,
+				   });
+}
+
+/* One iteration of vCPU v: the program runs to its next exit. */
+static void run_iteration(struct vm *vm, int v)
+{
+	char why[256];
+
+	switch (real_vcpu_run(&vm->real->vm.vcpus[v], why, sizeof(why))) {
+	case REAL_EXIT_SYNC: count(CNT_GUEST_ITERATIONS, 1); break;
+	case REAL_EXIT_MISMATCH: report_mismatch(vm, v); break;
+	case REAL_EXIT_OTHER: HARNESS_ASSERT(false, "the real guest stopped: %s", why);
+	}
+}
+
+void real_vcpu_worker(struct run *run, void *arg)
+{
+	while (worker_keep_going())
+		run_iteration(run_vm(run), (int)(intptr_t)arg);
+}
+
+static void harvest(struct vm *vm)
+{
+	char why[256];
+	int64_t n = real_log_harvest(&vm->real->log, &vm->real->vm, why, sizeof(why));
+
+	HARNESS_ASSERT(n >= 0, "the real dirty log: %s", why);
+	count(CNT_HARVESTS, 1);
+	count(CNT_DIRTY_REAPED, (uint64_t)n);
+}
+
+void real_reaper_worker(struct run *run, void *arg)
+{
+	struct vm *vm = run_vm(run);
+
+	(void)arg;
+	while (worker_keep_going()) {
+		worker_pause(vm->cfg.work.reaper_pause_us);
+		real_vm_set_iteration(&vm->real->vm, ++vm->real->iteration);
+		harvest(vm);
+	}
+}
+
+static void report_lost(uint64_t page, uint64_t copy, uint64_t now, void *arg)
+{
+	struct vm *vm = arg;
+
+	oracle_report(&vm->oracle, &(struct violation){
+					   .kind = VIOL_LOST_DIRTY_WRITE,
+					   .vcpu_id = (int)(now & 0xffff),
+					   .gfn = REAL_WS_GPA / REAL_PAGE_SIZE + page,
+					   .level = PG_LEVEL_4K,
+					   .write = true,
+					   .entry_epoch = copy,
+					   .current_epoch = now,
+					   .t_ns = trace_now_ns() - vm->oracle.t0_ns,
+					   .quiesced = true,
+				   });
+}
+
+/* A last round the reaper did not see, then its collection and the
+ * comparison. */
+static void finish(struct vm *vm)
+{
+	real_vm_set_iteration(&vm->real->vm, ++vm->real->iteration);
+	for (int v = 0; v < vm->real->vm.nr_vcpus; v++)
+		run_iteration(vm, v);
+	harvest(vm);
+	real_log_compare(&vm->real->log, &vm->real->vm, report_lost, vm);
+	count(CNT_PAGES_CHECKED, vm->real->log.nr_pages);
+}
+
+/* The reaper's thread context: the check finishes its work, and counts
+ * with it (the engine's own thread has none). */
+static struct thread_ctx *reaper_ctx(struct run *run)
+{
+	for (int i = 0; i < run->nr_workers; i++)
+		if (run->workers[i].fn == real_reaper_worker)
+			return run->workers[i].ctx;
+	return NULL;
+}
+
+void real_run_check(struct run *run)
+{
+	struct thread_ctx *was = current_thread;
+
+	current_thread = reaper_ctx(run);
+	finish(run_vm(run));
+	current_thread = was;
+}
