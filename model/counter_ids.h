@@ -64,6 +64,9 @@
 	X(VMID_DROPPED, "vmid_flush_dropped",                                                    \
 	  "TLB entries VMID-wide TLBIs dropped (a nested guest's shadow stage 2 goes too)")      \
 	X(GUEST_ITERATIONS, "guest_iterations", "iterations of the real guest's program")        \
+	X(GUEST_WRITES_REFUSED, "guest_writes_refused",                                          \
+	  "real guest writes a read-only host mapping refused (-EFAULT, or dropped as MMIO)")    \
+	X(HOST_MPROTECTS, "host_mprotects", "real guest ranges the host made read-only")         \
 	X(PAGES_CHECKED, "pages_checked", "real guest pages compared with the migration's copy") \
 	E(CNT_PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 

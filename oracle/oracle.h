@@ -55,7 +55,8 @@
 	X(LOST_UNCACHED_WRITE, "lost-uncached-write")                 \
 	X(SPTE_SURVIVED_SLOT_DELETE, "spte-survived-slot-delete")     \
 	X(STALE_TLB_AFTER_SLOT_CHANGE, "stale-tlb-after-slot-change") \
-	X(GUEST_LOST_OWN_WRITE, "guest-lost-own-write")
+	X(GUEST_LOST_OWN_WRITE, "guest-lost-own-write")               \
+	X(WRITE_AFTER_MPROTECT, "write-after-mprotect")
 
 enum violation_kind {
 #define VIOLATION_ENUM(id, name) VIOL_##id,

@@ -293,6 +293,7 @@ static int create_vcpu(struct real_vm *vm, int id, char *why, size_t len)
 	int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 
 	v->id = id;
+	v->ws_pages = vm->cfg.nr_pages;
 	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (v->fd < 0)
 		return fail(why, len, "KVM_CREATE_VCPU %d", id);
@@ -374,6 +375,8 @@ enum real_exit real_vcpu_run(struct real_vcpu *v, char *why, size_t len)
 	struct kvm_run *run = v->run;
 
 	if (ioctl(v->fd, KVM_RUN, 0)) {
+		if (errno == EFAULT)
+			return REAL_EXIT_EFAULT;
 		fail(why, len, "KVM_RUN on vCPU %d", v->id);
 		return REAL_EXIT_OTHER;
 	}
@@ -383,9 +386,16 @@ enum real_exit real_vcpu_run(struct real_vcpu *v, char *why, size_t len)
 		if (run->io.port == REAL_PORT_MISMATCH)
 			return REAL_EXIT_MISMATCH;
 	}
+	if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write &&
+	    run->mmio.phys_addr >= REAL_WS_GPA &&
+	    run->mmio.phys_addr < REAL_WS_GPA + v->ws_pages * REAL_PAGE_SIZE)
+		return REAL_EXIT_WRITE_DROPPED;
 	errno = 0;
 	fail(why, len,
-	     "vCPU %d exited with reason %u (port %#x), which the guest program never asks for",
-	     v->id, run->exit_reason, run->exit_reason == KVM_EXIT_IO ? run->io.port : 0);
+	     "vCPU %d exited with reason %u (port %#x, mmio %#llx %s), which the guest program "
+	     "never asks for",
+	     v->id, run->exit_reason, run->exit_reason == KVM_EXIT_IO ? run->io.port : 0,
+	     run->exit_reason == KVM_EXIT_MMIO ? (unsigned long long)run->mmio.phys_addr : 0ULL,
+	     run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write ? "write" : "read");
 	return REAL_EXIT_OTHER;
 }

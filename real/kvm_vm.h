@@ -53,6 +53,7 @@ struct kvm_run;
 struct real_vcpu {
 	int fd;
 	int id;
+	uint64_t ws_pages;   /* the working set's, to tell its gpas */
 	struct kvm_run *run; /* the kernel's shared run structure (mmap) */
 	size_t run_size;
 };
@@ -99,7 +100,14 @@ void real_vm_set_iteration(struct real_vm *vm, uint64_t iteration);
 enum real_exit {
 	REAL_EXIT_SYNC,	    /* an iteration done */
 	REAL_EXIT_MISMATCH, /* a value the guest wrote read back otherwise */
-	REAL_EXIT_OTHER,    /* anything else: *why says what */
+	/* KVM_RUN said -EFAULT: the host mapping forbids the access (read-only,
+	 * or gone); the guest retries the access when run again. */
+	REAL_EXIT_EFAULT,
+	/* A write into the working set came back as an MMIO exit: KVM found
+	 * the host mapping read-only and emulated the store, which userspace
+	 * drops; the guest goes on without it. */
+	REAL_EXIT_WRITE_DROPPED,
+	REAL_EXIT_OTHER, /* anything else: *why says what */
 };
 
 /* Run vCPU v until the guest exits to the host; the exit, or

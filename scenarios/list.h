@@ -22,7 +22,8 @@
 	X(gmem_punch_hole)   \
 	X(memslot_delete)    \
 	X(memslot_move)      \
-	X(real_dirty_log)
+	X(real_dirty_log)    \
+	X(real_notifier)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

@@ -56,6 +56,7 @@ static void real_dirty_log_defaults(struct vm_config *cfg, const struct run_conf
 {
 	(void)rc;
 	(void)v;
+	cfg->real_logs_dirty = true;
 	cfg->kvm.nr_vcpus = 2;
 	/* The working set: 1,024 pages (4 MiB). */
 	cfg->kvm.nr_gfns = 1024;

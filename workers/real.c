@@ -23,8 +23,8 @@ void real_run_create(struct vm *vm)
 		.nr_pages = c->kvm.nr_gfns,
 		.writes = c->work.slice,
 		.seed = 0x5eed,
-		.log_dirty = true,
-		.manual_protect = c->kvm.log_mode == LOG_CLEAR,
+		.log_dirty = c->real_logs_dirty,
+		.manual_protect = c->real_logs_dirty && c->kvm.log_mode == LOG_CLEAR,
 	};
 	char why[256];
 
@@ -70,8 +70,24 @@ static void run_iteration(struct vm *vm, int v)
 	char why[256];
 
 	switch (real_vcpu_run(&vm->real->vm.vcpus[v], why, sizeof(why))) {
-	case REAL_EXIT_SYNC: count(CNT_GUEST_ITERATIONS, 1); break;
-	case REAL_EXIT_MISMATCH: report_mismatch(vm, v); break;
+	case REAL_EXIT_SYNC:
+		count(CNT_GUEST_ITERATIONS, 1);
+		vm->real->dropped[v] = false;
+		break;
+	case REAL_EXIT_MISMATCH:
+		if (!vm->real->dropped[v])
+			report_mismatch(vm, v);
+		vm->real->dropped[v] = false;
+		break;
+	/* The host took write access away: wait a little, write again. */
+	case REAL_EXIT_EFAULT:
+		count(CNT_GUEST_WRITES_REFUSED, 1);
+		worker_pause(50);
+		break;
+	case REAL_EXIT_WRITE_DROPPED:
+		count(CNT_GUEST_WRITES_REFUSED, 1);
+		vm->real->dropped[v] = true;
+		break;
 	case REAL_EXIT_OTHER: HARNESS_ASSERT(false, "the real guest stopped: %s", why);
 	}
 }
@@ -147,6 +163,8 @@ void real_run_check(struct run *run)
 {
 	struct thread_ctx *was = current_thread;
 
+	if (!run_vm(run)->cfg.real_logs_dirty)
+		return;
 	current_thread = reaper_ctx(run);
 	finish(run_vm(run));
 	current_thread = was;

@@ -24,6 +24,9 @@ struct real_run {
 	struct real_vm vm;
 	struct real_log log;
 	_Atomic uint64_t iteration;
+	/* vCPU i's store was dropped since its last iteration ended: its
+	 * read-back differs, as it must. */
+	bool dropped[REAL_MAX_VCPUS];
 };
 
 /* Build vm->real from vm->cfg; on failure the host lacks what the kernel
@@ -35,5 +38,7 @@ void real_run_check(struct run *run);
 
 void real_vcpu_worker(struct run *run, void *arg);
 void real_reaper_worker(struct run *run, void *arg);
+/* workers/real_invalidator.c */
+void real_invalidator_worker(struct run *run, void *arg);
 
 #endif

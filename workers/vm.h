@@ -57,6 +57,13 @@ struct vm_config {
 	 * slice (pages each vCPU writes per iteration) and log_mode say its
 	 * shape. */
 	bool real_kernel;
+	/* ... and its working set is dirty-logged, harvested by a reaper and
+	 * compared with its copy at the end (real-dirty-log). */
+	bool real_logs_dirty;
+	/* The host's invalidator write-protects ranges (mprotect) and checks
+	 * that no guest write lands in them meanwhile; real_skips_mprotect is
+	 * the harness's own slip that shows the check can fail. */
+	bool real_skips_mprotect;
 	/* The harness's own slip, for the proof that the check can fail:
 	 * each harvest leaves out the first page reported to it. */
 	bool real_drops_a_report;
