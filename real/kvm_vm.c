@@ -365,9 +365,39 @@ void real_vm_destroy(struct real_vm *vm)
 	vm->kvm_fd = vm->vm_fd = -1;
 }
 
+static uint32_t ws_flags(const struct real_vm *vm)
+{
+	return vm->cfg.log_dirty ? KVM_MEM_LOG_DIRTY_PAGES : 0;
+}
+
+int real_vm_place_ws(struct real_vm *vm, uint64_t gpa, char *why, size_t len)
+{
+	if (set_slot(vm, REAL_SLOT_WS, ws_flags(vm), gpa, vm->ws,
+		     vm->cfg.nr_pages * REAL_PAGE_SIZE))
+		return fail(why, len, "KVM_SET_USER_MEMORY_REGION (the working set at %#llx)",
+			    (unsigned long long)gpa);
+	return 0;
+}
+
+int real_vm_delete_ws(struct real_vm *vm, char *why, size_t len)
+{
+	if (set_slot(vm, REAL_SLOT_WS, ws_flags(vm), REAL_WS_GPA, vm->ws, 0))
+		return fail(why, len, "KVM_SET_USER_MEMORY_REGION (deleting the working set)");
+	return 0;
+}
+
 void real_vm_set_iteration(struct real_vm *vm, uint64_t iteration)
 {
 	__atomic_store_n((uint64_t *)(vm->system + REAL_SHARED_GPA), iteration, __ATOMIC_RELEASE);
+}
+
+/* gpa is the working set's, at its home or where it moves. */
+static bool ws_gpa(const struct real_vcpu *v, uint64_t gpa)
+{
+	uint64_t size = v->ws_pages * REAL_PAGE_SIZE;
+
+	return (gpa >= REAL_WS_GPA && gpa < REAL_WS_GPA + size) ||
+	       (gpa >= REAL_WS_ALT_GPA && gpa < REAL_WS_ALT_GPA + size);
 }
 
 enum real_exit real_vcpu_run(struct real_vcpu *v, char *why, size_t len)
@@ -386,10 +416,11 @@ enum real_exit real_vcpu_run(struct real_vcpu *v, char *why, size_t len)
 		if (run->io.port == REAL_PORT_MISMATCH)
 			return REAL_EXIT_MISMATCH;
 	}
-	if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write &&
-	    run->mmio.phys_addr >= REAL_WS_GPA &&
-	    run->mmio.phys_addr < REAL_WS_GPA + v->ws_pages * REAL_PAGE_SIZE)
+	if (run->exit_reason == KVM_EXIT_MMIO && ws_gpa(v, run->mmio.phys_addr)) {
+		/* A load reads zero; a store goes nowhere. */
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
 		return REAL_EXIT_WRITE_DROPPED;
+	}
 	errno = 0;
 	fail(why, len,
 	     "vCPU %d exited with reason %u (port %#x, mmio %#llx %s), which the guest program "

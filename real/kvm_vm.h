@@ -42,8 +42,9 @@ struct kvm_run;
 #define REAL_SHARED_GPA 0x10000ULL
 #define REAL_STACKS_GPA 0x100000ULL
 #define REAL_MAX_VCPUS 64
-/* The largest working set under the first GiB, a power of two of pages. */
-#define REAL_MAX_WS_PAGES (128ULL * 1024)
+/* The largest working set, a power of two of pages: 256 MiB, so that it
+ * fits below REAL_WS_ALT_GPA, where real-memslot moves it. */
+#define REAL_MAX_WS_PAGES (64ULL * 1024)
 #define REAL_SLOT_SYSTEM 0
 #define REAL_SLOT_WS 1
 
@@ -93,6 +94,16 @@ int real_kvm_describe(char *what, size_t len);
 int real_vm_create(struct real_vm *vm, const struct real_vm_config *cfg, char *why, size_t len);
 void real_vm_destroy(struct real_vm *vm);
 
+/* Where the working set's slot moves to and back (real-memslot): above
+ * the largest working set, its whole size under the first GiB. */
+#define REAL_WS_ALT_GPA (512ULL << 20)
+
+/* KVM_SET_USER_MEMORY_REGION of the working set's slot: at gpa (a move
+ * if it is elsewhere, a create if it is gone), or deleted (size 0); -1
+ * with the reason. */
+int real_vm_place_ws(struct real_vm *vm, uint64_t gpa, char *why, size_t len);
+int real_vm_delete_ws(struct real_vm *vm, char *why, size_t len);
+
 /* The iteration number the guest writes from its next iteration on. */
 void real_vm_set_iteration(struct real_vm *vm, uint64_t iteration);
 
@@ -103,9 +114,10 @@ enum real_exit {
 	/* KVM_RUN said -EFAULT: the host mapping forbids the access (read-only,
 	 * or gone); the guest retries the access when run again. */
 	REAL_EXIT_EFAULT,
-	/* A write into the working set came back as an MMIO exit: KVM found
-	 * the host mapping read-only and emulated the store, which userspace
-	 * drops; the guest goes on without it. */
+	/* An access to the working set came back as an MMIO exit: KVM found
+	 * the host mapping read-only (a write), or no slot there (a moved or
+	 * deleted one), and emulated it; userspace drops a store and answers
+	 * a load with zero, and the guest goes on. */
 	REAL_EXIT_WRITE_DROPPED,
 	REAL_EXIT_OTHER, /* anything else: *why says what */
 };

@@ -23,7 +23,8 @@
 	X(memslot_delete)    \
 	X(memslot_move)      \
 	X(real_dirty_log)    \
-	X(real_notifier)
+	X(real_notifier)     \
+	X(real_memslot)
 
 #define SCENARIO_EXTERN(n) extern const struct scenario scenario_##n;
 SCENARIOS(SCENARIO_EXTERN)

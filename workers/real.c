@@ -35,6 +35,7 @@ void real_run_create(struct vm *vm)
 			    cfg.manual_protect ? REAL_LOG_CLEAR : REAL_LOG_GET, why, sizeof(why)))
 		harness_lacks("KVM", "%s", why);
 	vm->real->log.drop_first = c->real_drops_a_report;
+	pthread_mutex_init(&vm->real->vmm_lock, NULL);
 	real_vm_set_iteration(&vm->real->vm, 1);
 	vm->real->iteration = 1;
 	real_log_first_copy(&vm->real->log, &vm->real->vm);
@@ -44,6 +45,7 @@ void real_run_destroy(struct vm *vm)
 {
 	if (!vm->real)
 		return;
+	pthread_mutex_destroy(&vm->real->vmm_lock);
 	real_log_destroy(&vm->real->log);
 	real_vm_destroy(&vm->real->vm);
 	free(vm->real);
@@ -115,8 +117,10 @@ void real_reaper_worker(struct run *run, void *arg)
 	(void)arg;
 	while (worker_keep_going()) {
 		worker_pause(vm->cfg.work.reaper_pause_us);
+		pthread_mutex_lock(&vm->real->vmm_lock);
 		real_vm_set_iteration(&vm->real->vm, ++vm->real->iteration);
 		harvest(vm);
+		pthread_mutex_unlock(&vm->real->vmm_lock);
 	}
 }
 

@@ -12,6 +12,7 @@
 #ifndef LOSTFLUSH_REAL_H
 #define LOSTFLUSH_REAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "../real/dirty_log.h"
@@ -24,6 +25,10 @@ struct real_run {
 	struct real_vm vm;
 	struct real_log log;
 	_Atomic uint64_t iteration;
+	/* The VMM's own lock between its memslot changes and its harvests:
+	 * a harvest never asks for a slot that is being deleted, and a slot
+	 * created anew is copied whole before the next harvest. */
+	pthread_mutex_t vmm_lock;
 	/* vCPU i's store was dropped since its last iteration ended: its
 	 * read-back differs, as it must. */
 	bool dropped[REAL_MAX_VCPUS];
@@ -40,5 +45,15 @@ void real_vcpu_worker(struct run *run, void *arg);
 void real_reaper_worker(struct run *run, void *arg);
 /* workers/real_invalidator.c */
 void real_invalidator_worker(struct run *run, void *arg);
+/* workers/real_memslots.c */
+void real_memslot_worker(struct run *run, void *arg);
+/* The window after the host took something away from the guest: open
+ * until every vCPU has run two iterations, or an access of theirs was
+ * refused, or 20 ms went by on a machine too busy to run them. */
+void real_hold_window(struct run *run);
+/* Each page of the working set's pages [first, first + n) against
+ * snapshot: kind reported for the first word of each that changed. */
+void real_compare_range(struct vm *vm, uint64_t first, uint64_t n, const uint8_t *snapshot,
+			int kind);
 
 #endif

@@ -8,7 +8,7 @@
  * guest retries it later; a write that lands anyway went through a
  * translation the flush should have removed:
  *
- * The window stays open until the vCPUs have run (hold_window()).
+ * The window stays open until the vCPUs have run (real_hold_window()).
  *
  *   N invalidator (host)             vCPU (guest)
  *   -------------------------------  ------------------------------------
@@ -29,10 +29,10 @@
 
 #define RANGE_PAGES_MAX 16
 
-static void report_write(struct vm *vm, uint64_t page, uint64_t was, uint64_t now)
+static void report_write(struct vm *vm, int kind, uint64_t page, uint64_t was, uint64_t now)
 {
 	oracle_report(&vm->oracle, &(struct violation){
-					   .kind = VIOL_WRITE_AFTER_MPROTECT,
+					   .kind = (enum violation_kind)kind,
 					   .vcpu_id = (int)(now & 0xffff),
 					   .gfn = REAL_WS_GPA / REAL_PAGE_SIZE + page,
 					   .level = PG_LEVEL_4K,
@@ -43,9 +43,9 @@ static void report_write(struct vm *vm, uint64_t page, uint64_t was, uint64_t no
 				   });
 }
 
-/* Each page of the range against its snapshot: the first word that
- * changed says which vCPU wrote and in which iteration. */
-static void compare(struct vm *vm, uint64_t first, uint64_t n, const uint8_t *snapshot)
+/* The first word that changed says which vCPU wrote, in which iteration. */
+void real_compare_range(struct vm *vm, uint64_t first, uint64_t n, const uint8_t *snapshot,
+			int kind)
 {
 	const uint8_t *ws = vm->real->vm.ws;
 
@@ -55,18 +55,16 @@ static void compare(struct vm *vm, uint64_t first, uint64_t n, const uint8_t *sn
 
 		for (size_t w = 0; w < REAL_PAGE_SIZE / 8; w++)
 			if (now[w] != was[w]) {
-				report_write(vm, first + p, was[w], now[w]);
+				report_write(vm, kind, first + p, was[w], now[w]);
 				break;
 			}
 	}
 }
 
-/* The window stays open until the guest has had its chance: two
- * iterations of every vCPU, or a write the host refused, or 20 ms on a
- * machine too busy to run the vCPUs; a window nobody wrote in proves
- * nothing. */
-static void hold_window(struct run *run, int nr_vcpus)
+/* A window nobody wrote in proves nothing. */
+void real_hold_window(struct run *run)
 {
+	int nr_vcpus = run_vm(run)->real->vm.nr_vcpus;
 	uint64_t iterations = run_counter(run, CNT_GUEST_ITERATIONS);
 	uint64_t refused = run_counter(run, CNT_GUEST_WRITES_REFUSED);
 	uint64_t deadline = trace_now_ns() + 20ULL * 1000 * 1000;
@@ -105,8 +103,8 @@ void real_invalidator_worker(struct run *run, void *arg)
 			protect(range, len, PROT_READ);
 		count(CNT_HOST_MPROTECTS, 1);
 		memcpy(snapshot, range, len);
-		hold_window(run, vm->real->vm.nr_vcpus);
-		compare(vm, first, n, snapshot);
+		real_hold_window(run);
+		real_compare_range(vm, first, n, snapshot, VIOL_WRITE_AFTER_MPROTECT);
 		if (!vm->cfg.real_skips_mprotect)
 			protect(range, len, PROT_READ | PROT_WRITE);
 		worker_pause(vm->cfg.work.invalidate_pause_us);

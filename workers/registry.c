@@ -25,6 +25,7 @@ static const struct worker_kind kinds[] = {
 	{ "real-vcpu", "v", real_vcpu_worker, { END }, false },
 	{ "real-reaper", "R", real_reaper_worker, { END }, false },
 	{ "real-invalidator", "N", real_invalidator_worker, { END }, false },
+	{ "real-memslots", "M", real_memslot_worker, { END }, false },
 };
 
 #define NR_KINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))

@@ -64,6 +64,10 @@ struct vm_config {
 	 * that no guest write lands in them meanwhile; real_skips_mprotect is
 	 * the harness's own slip that shows the check can fail. */
 	bool real_skips_mprotect;
+	/* The VMM deletes and moves the working set's slot and checks that
+	 * the guest no longer reaches its memory; real_skips_slot_change is
+	 * the harness's slip that leaves the slot where it is. */
+	bool real_skips_slot_change;
 	/* The harness's own slip, for the proof that the check can fail:
 	 * each harvest leaves out the first page reported to it. */
 	bool real_drops_a_report;
