@@ -332,10 +332,11 @@ static bool real_refused(const struct config *cfg, const struct options *o,
 			 option_origin(o, OPT_SCHED, from, sizeof(from)), s->name);
 		return true;
 	}
-	if (cfg->vm.kvm.log_mode == LOG_RING) {
-		complain("--log ring is not allowed for %s: the real backend harvests the "
-			 "bitmap forms, bitmap and clear",
-			 s->name);
+	if (cfg->vm.kvm.log_mode == LOG_RING && !cfg->vm.real_ring_ok) {
+		complain("--log ring is not allowed for %s: %s", s->name,
+			 cfg->vm.real_logs_dirty ? "the harness does not follow a deleted "
+						   "slot's ring entries; use --log bitmap or clear"
+						 : "it logs no dirty pages");
 		return true;
 	}
 	if (o->given[OPT_ACTORS] || o->given[OPT_ARCH]) {

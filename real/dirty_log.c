@@ -87,12 +87,41 @@ static bool reported(const struct real_log *log, uint64_t page)
 	return log->bitmap[page / LONG_BITS] & (1UL << (page % LONG_BITS));
 }
 
+/* Collect vCPU v's published entries of the working set's slot into the
+ * bitmap, marking each for reset (kvm_dirty_gfn_harvested()'s pair). */
+static void collect_ring(struct real_log *log, struct real_vcpu *v)
+{
+	for (;;) {
+		struct kvm_dirty_gfn *e = &v->ring[v->ring_fetch % v->ring_entries];
+		uint32_t flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
+
+		if (!(flags & KVM_DIRTY_GFN_F_DIRTY))
+			return;
+		if (e->slot == REAL_SLOT_WS && e->offset < log->nr_pages)
+			log->bitmap[e->offset / LONG_BITS] |= 1UL << (e->offset % LONG_BITS);
+		__atomic_store_n(&e->flags, KVM_DIRTY_GFN_F_RESET, __ATOMIC_RELEASE);
+		v->ring_fetch++;
+	}
+}
+
+static int harvest_ring(struct real_log *log, struct real_vm *vm, char *why, size_t len)
+{
+	memset(log->bitmap, 0, bitmap_bytes(log->nr_pages));
+	for (int i = 0; i < vm->nr_vcpus; i++)
+		collect_ring(log, &vm->vcpus[i]);
+	if (ioctl(vm->vm_fd, KVM_RESET_DIRTY_RINGS, 0) >= 0)
+		return 0;
+	snprintf(why, len, "KVM_RESET_DIRTY_RINGS: %s", strerror(errno));
+	return -1;
+}
+
 int64_t real_log_harvest(struct real_log *log, struct real_vm *vm, char *why, size_t len)
 {
 	int64_t n = 0;
 	bool dropped = false;
 
-	if (get_log(log, vm, why, len))
+	if (log->mode == REAL_LOG_RING ? harvest_ring(log, vm, why, len)
+				       : get_log(log, vm, why, len))
 		return -1;
 	if (log->mode == REAL_LOG_CLEAR && clear_log(log, vm, why, len))
 		return -1;

@@ -12,7 +12,11 @@
  *          KVM_GET_DIRTY_LOG only reads the bitmap, KVM_CLEAR_DIRTY_LOG
  *          clears and protects what it returned, and only then are the
  *          pages copied (a copy before the clear would miss a write
- *          between the two).
+ *          between the two);
+ *   ring   each vCPU's dirty ring (KVM_CAP_DIRTY_LOG_RING_ACQ_REL): the
+ *          entries the kernel published are collected (acquire) and marked
+ *          for reset (release), KVM_RESET_DIRTY_RINGS protects them again,
+ *          and only then are the pages copied.
  */
 #ifndef LOSTFLUSH_REAL_DIRTY_LOG_H
 #define LOSTFLUSH_REAL_DIRTY_LOG_H
@@ -26,6 +30,7 @@
 enum real_log_mode {
 	REAL_LOG_GET,
 	REAL_LOG_CLEAR,
+	REAL_LOG_RING,
 };
 
 struct real_log {

@@ -172,6 +172,38 @@ static void build_page_tables(uint8_t *system)
 		pd[i] = (i << 21) | PTE_P | PTE_RW | PTE_PS;
 }
 
+/* The ring with acquire/release ordering where the kernel has it (6.0 on:
+ * x86 needs it to be sound on weakly ordered hosts too), else the first
+ * form; before any vCPU exists. */
+static int enable_ring(struct real_vm *vm, char *why, size_t len)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_DIRTY_LOG_RING_ACQ_REL,
+		.args = { (uint64_t)vm->cfg.ring_entries * sizeof(struct kvm_dirty_gfn) },
+	};
+
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_DIRTY_LOG_RING_ACQ_REL) <= 0)
+		cap.cap = KVM_CAP_DIRTY_LOG_RING;
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
+		return fail(why, len, "KVM_ENABLE_CAP(KVM_CAP_DIRTY_LOG_RING_ACQ_REL, %u entries)",
+			    vm->cfg.ring_entries);
+	return 0;
+}
+
+/* vCPU v's ring, as the kernel maps it after its kvm_run. */
+static int map_ring(struct real_vm *vm, struct real_vcpu *v, char *why, size_t len)
+{
+	size_t bytes = (size_t)vm->cfg.ring_entries * sizeof(struct kvm_dirty_gfn);
+	void *ring = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd,
+			  (off_t)KVM_DIRTY_LOG_PAGE_OFFSET * getpagesize());
+
+	if (ring == MAP_FAILED)
+		return fail(why, len, "mmap of vCPU %d's dirty ring", v->id);
+	v->ring = ring;
+	v->ring_entries = vm->cfg.ring_entries;
+	return 0;
+}
+
 static int create_memory(struct real_vm *vm, char *why, size_t len)
 {
 	uint64_t ws_size = vm->cfg.nr_pages * REAL_PAGE_SIZE;
@@ -194,6 +226,8 @@ static int create_memory(struct real_vm *vm, char *why, size_t len)
 		if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
 			return fail(why, len, "KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)");
 	}
+	if (vm->cfg.ring_entries && enable_ring(vm, why, len))
+		return -1;
 	if (set_slot(vm, REAL_SLOT_SYSTEM, 0, 0, vm->system, REAL_SYSTEM_SIZE))
 		return fail(why, len, "KVM_SET_USER_MEMORY_REGION (the system slot)");
 	if (set_slot(vm, REAL_SLOT_WS, vm->cfg.log_dirty ? KVM_MEM_LOG_DIRTY_PAGES : 0, REAL_WS_GPA,
@@ -306,6 +340,8 @@ static int create_vcpu(struct real_vm *vm, int id, char *why, size_t len)
 		v->run = NULL;
 		return fail(why, len, "mmap of vCPU %d's kvm_run", id);
 	}
+	if (vm->cfg.ring_entries && map_ring(vm, v, why, len))
+		return -1;
 	if (set_cpuid(vm, v, why, len) || set_sregs(v, why, len) || set_regs(vm, v, why, len))
 		return -1;
 	return 0;
@@ -348,6 +384,9 @@ int real_vm_create(struct real_vm *vm, const struct real_vm_config *cfg, char *w
 void real_vm_destroy(struct real_vm *vm)
 {
 	for (int i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].ring)
+			munmap(vm->vcpus[i].ring,
+			       vm->vcpus[i].ring_entries * sizeof(struct kvm_dirty_gfn));
 		if (vm->vcpus[i].run)
 			munmap(vm->vcpus[i].run, vm->vcpus[i].run_size);
 		if (vm->vcpus[i].fd >= 0)
@@ -416,6 +455,8 @@ enum real_exit real_vcpu_run(struct real_vcpu *v, char *why, size_t len)
 		if (run->io.port == REAL_PORT_MISMATCH)
 			return REAL_EXIT_MISMATCH;
 	}
+	if (run->exit_reason == KVM_EXIT_DIRTY_RING_FULL)
+		return REAL_EXIT_RING_FULL;
 	if (run->exit_reason == KVM_EXIT_MMIO && ws_gpa(v, run->mmio.phys_addr)) {
 		/* A load reads zero; a store goes nowhere. */
 		memset(run->mmio.data, 0, sizeof(run->mmio.data));

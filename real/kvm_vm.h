@@ -34,6 +34,7 @@
 /* <linux/kvm.h> stays in real/'s .c files: its names would meet the
  * model's where a caller includes both. */
 struct kvm_run;
+struct kvm_dirty_gfn;
 
 #define REAL_PAGE_SIZE 4096ULL
 #define REAL_SYSTEM_SIZE (2ULL << 20)
@@ -54,7 +55,11 @@ struct kvm_run;
 struct real_vcpu {
 	int fd;
 	int id;
-	uint64_t ws_pages;   /* the working set's, to tell its gpas */
+	uint64_t ws_pages; /* the working set's, to tell its gpas */
+	/* The dirty ring, where the VM has one: the kernel's mapping of it
+	 * and the next entry the harvester looks at. */
+	struct kvm_dirty_gfn *ring;
+	uint32_t ring_entries, ring_fetch;
 	struct kvm_run *run; /* the kernel's shared run structure (mmap) */
 	size_t run_size;
 };
@@ -66,6 +71,9 @@ struct real_vm_config {
 	uint64_t seed;	     /* the guest's random stream (vCPU id mixed in) */
 	bool log_dirty;	     /* slot 1 with KVM_MEM_LOG_DIRTY_PAGES */
 	bool manual_protect; /* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, initially set */
+	/* The dirty ring instead of the bitmap, this many entries per vCPU
+	 * (KVM_CAP_DIRTY_LOG_RING_ACQ_REL; 0: no ring). */
+	uint32_t ring_entries;
 };
 
 struct real_vm {
@@ -119,6 +127,8 @@ enum real_exit {
 	 * deleted one), and emulated it; userspace drops a store and answers
 	 * a load with zero, and the guest goes on. */
 	REAL_EXIT_WRITE_DROPPED,
+	/* KVM_EXIT_DIRTY_RING_FULL: the vCPU waits for a harvest. */
+	REAL_EXIT_RING_FULL,
 	REAL_EXIT_OTHER, /* anything else: *why says what */
 };
 

@@ -20,9 +20,11 @@
  *   compare: every page equals its copy, or a write was never reported
  *     !!! lost-dirty-write
  *
- * --log get (KVM_GET_DIRTY_LOG) or --log clear (manual protect with
+ * --log bitmap (KVM_GET_DIRTY_LOG), --log clear (manual protect with
  * initially-set: KVM_GET_DIRTY_LOG, then KVM_CLEAR_DIRTY_LOG, then the
- * copy). reaper-drops-a-page is the harness's own slip, the proof that the
+ * copy) or --log ring (each vCPU's dirty ring with acquire/release:
+ * collect, KVM_RESET_DIRTY_RINGS, then the copy; a vCPU whose ring is full
+ * exits and waits for the next harvest). reaper-drops-a-page is the harness's own slip, the proof that the
  * comparison can fail: each harvest leaves out the first page reported.
  */
 #include "scenario.h"
@@ -57,6 +59,7 @@ static void real_dirty_log_defaults(struct vm_config *cfg, const struct run_conf
 	(void)rc;
 	(void)v;
 	cfg->real_logs_dirty = true;
+	cfg->real_ring_ok = true;
 	cfg->kvm.nr_vcpus = 2;
 	/* The working set: 1,024 pages (4 MiB). */
 	cfg->kvm.nr_gfns = 1024;

@@ -15,6 +15,17 @@
 #include "vm.h"
 #include "workers.h"
 
+/* Entries per vCPU ring: 1,024 (16 KiB), the fewest KVM takes beside its
+ * reserve for PML (576 entries), so that full rings and their exits come. */
+#define REAL_RING_ENTRIES 1024
+
+static enum real_log_mode log_mode(const struct real_vm_config *cfg)
+{
+	if (cfg->ring_entries)
+		return REAL_LOG_RING;
+	return cfg->manual_protect ? REAL_LOG_CLEAR : REAL_LOG_GET;
+}
+
 void real_run_create(struct vm *vm)
 {
 	const struct vm_config *c = &vm->cfg;
@@ -25,14 +36,15 @@ void real_run_create(struct vm *vm)
 		.seed = 0x5eed,
 		.log_dirty = c->real_logs_dirty,
 		.manual_protect = c->real_logs_dirty && c->kvm.log_mode == LOG_CLEAR,
+		.ring_entries =
+			c->real_logs_dirty && c->kvm.log_mode == LOG_RING ? REAL_RING_ENTRIES : 0,
 	};
 	char why[256];
 
 	vm->real = calloc(1, sizeof(*vm->real));
 	HARNESS_NEED(vm->real, "memory", "the real VM's books (%zu bytes)", sizeof(*vm->real));
 	if (real_vm_create(&vm->real->vm, &cfg, why, sizeof(why)) ||
-	    real_log_create(&vm->real->log, &vm->real->vm,
-			    cfg.manual_protect ? REAL_LOG_CLEAR : REAL_LOG_GET, why, sizeof(why)))
+	    real_log_create(&vm->real->log, &vm->real->vm, log_mode(&cfg), why, sizeof(why)))
 		harness_lacks("KVM", "%s", why);
 	vm->real->log.drop_first = c->real_drops_a_report;
 	pthread_mutex_init(&vm->real->vmm_lock, NULL);
@@ -90,6 +102,11 @@ static void run_iteration(struct vm *vm, int v)
 		count(CNT_GUEST_WRITES_REFUSED, 1);
 		vm->real->dropped[v] = true;
 		break;
+	/* Its ring is full: the reaper's next harvest makes room. */
+	case REAL_EXIT_RING_FULL:
+		count(CNT_RING_FULL_EXITS, 1);
+		worker_pause(50);
+		break;
 	case REAL_EXIT_OTHER: HARNESS_ASSERT(false, "the real guest stopped: %s", why);
 	}
 }
@@ -141,13 +158,28 @@ static void report_lost(uint64_t page, uint64_t copy, uint64_t now, void *arg)
 				   });
 }
 
+/* vCPU v's last round, harvesting here whenever its ring fills (the
+ * reaper has stopped). */
+static void last_iteration(struct vm *vm, int v)
+{
+	uint64_t done = counter_read(&current_thread->counters, CNT_GUEST_ITERATIONS);
+
+	while (counter_read(&current_thread->counters, CNT_GUEST_ITERATIONS) == done) {
+		uint64_t full = counter_read(&current_thread->counters, CNT_RING_FULL_EXITS);
+
+		run_iteration(vm, v);
+		if (counter_read(&current_thread->counters, CNT_RING_FULL_EXITS) != full)
+			harvest(vm);
+	}
+}
+
 /* A last round the reaper did not see, then its collection and the
  * comparison. */
 static void finish(struct vm *vm)
 {
 	real_vm_set_iteration(&vm->real->vm, ++vm->real->iteration);
 	for (int v = 0; v < vm->real->vm.nr_vcpus; v++)
-		run_iteration(vm, v);
+		last_iteration(vm, v);
 	harvest(vm);
 	real_log_compare(&vm->real->log, &vm->real->vm, report_lost, vm);
 	count(CNT_PAGES_CHECKED, vm->real->log.nr_pages);

@@ -60,6 +60,10 @@ struct vm_config {
 	/* ... and its working set is dirty-logged, harvested by a reaper and
 	 * compared with its copy at the end (real-dirty-log). */
 	bool real_logs_dirty;
+	/* ... and may log into the dirty ring (--log ring): not across the
+	 * memslot changes of real-memslot, whose ring entries of a deleted
+	 * slot the harness does not follow. */
+	bool real_ring_ok;
 	/* The host's invalidator write-protects ranges (mprotect) and checks
 	 * that no guest write lands in them meanwhile; real_skips_mprotect is
 	 * the harness's own slip that shows the check can fail. */

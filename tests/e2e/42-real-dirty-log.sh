@@ -1,21 +1,29 @@
 # real-dirty-log: the running kernel's dirty log (--backend kvm). Where
-# /dev/kvm can run a guest, the fixed form runs clean in both bitmap forms
-# with 2 and 4 vCPUs and counts what it checked, and the harness's own slip
-# (reaper-drops-a-page) is caught 10 of 10; where it cannot, the pass says
-# it skipped, and why. Either way a host without a KVM device exits 3
-# before any work, and what the real backend cannot do is refused (exit 2).
+# /dev/kvm can run a guest, the fixed form runs clean in each form of the
+# log (bitmap, clear, ring) with 2 and 4 vCPUs and counts what it checked,
+# the ring's full exits are met and waited out, and the harness's own slip
+# (reaper-drops-a-page) is caught 10 of 10 in each form; where it cannot,
+# the pass says it skipped, and why. Either way a host without a KVM device
+# exits 3 before any work, and what the real backend cannot do is refused
+# (exit 2).
 offer=$(./stress --backend kvm --list | head -1)
 if [[ $offer == *"unusable here"* ]]; then
 	echo "SKIP real-dirty-log's real pass: ${offer#backend: kvm, unusable here: }"
 else
-	for log in bitmap clear; do
+	for log in bitmap clear ring; do
 		for vcpus in 2 4; do
 			seeds_meet "real-dirty-log-clean-$log-$vcpus-vcpus" 2 2 --scenario real-dirty-log \
 				--log "$log" --vcpus "$vcpus" --duration 2s --expect clean
 		done
 	done
-	seeds_meet real-dirty-log-dropped-report-caught 10 10 --scenario real-dirty-log \
-		--variant reaper-drops-a-page --duration 1s --expect violation
+	# A reaper slow enough that the rings fill: the vCPUs exit and wait.
+	seeds_meet real-dirty-log-clean-ring-full 2 2 --scenario real-dirty-log --log ring \
+		--workload reaper-us=200000 --duration 2s --expect clean
+	for log in bitmap clear ring; do
+		seeds_meet "real-dirty-log-dropped-report-caught-$log" 10 10 \
+			--scenario real-dirty-log --variant reaper-drops-a-page --log "$log" \
+			--duration 1s --expect violation
+	done
 	./stress --scenario real-dirty-log --duration 2s --seed 1 -q \
 		--report "$out_dir/real-dirty-log.json" >/dev/null 2>&1
 	if python3 - "$out_dir/real-dirty-log.json" <<'PY'; then
@@ -37,7 +45,7 @@ expect_output real-dirty-log-no-device-says-why 'cannot open /nonexistent'
 expect_exit real-dirty-log-refuses-controlled 2 ./stress --scenario real-dirty-log \
 	--sched random --duration 1s
 expect_output real-dirty-log-controlled-says-why 'cannot be scheduled'
-expect_exit real-dirty-log-refuses-the-ring 2 ./stress --scenario real-dirty-log --log ring
+expect_exit real-memslot-refuses-the-ring 2 ./stress --scenario real-memslot --log ring
 expect_exit real-dirty-log-refuses-actors 2 ./stress --scenario real-dirty-log \
 	--actors invalidator=1
 expect_exit real-dirty-log-refuses-odd-working-set 2 ./stress --scenario real-dirty-log \
