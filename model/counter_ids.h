@@ -67,7 +67,7 @@
 	X(GUEST_WRITES_REFUSED, "guest_writes_refused",                                          \
 	  "real guest writes a read-only host mapping refused (-EFAULT, or dropped as MMIO)")    \
 	X(HOST_MPROTECTS, "host_mprotects", "real guest ranges the host made read-only")         \
-	X(RING_FULL_EXITS, "ring_full_exits", "real vCPU exits on a full dirty ring")             \
+	X(RING_FULL_EXITS, "ring_full_exits", "real vCPU exits on a full dirty ring")            \
 	X(PAGES_CHECKED, "pages_checked", "real guest pages compared with the migration's copy") \
 	E(CNT_PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 

@@ -24,8 +24,9 @@
  * initially-set: KVM_GET_DIRTY_LOG, then KVM_CLEAR_DIRTY_LOG, then the
  * copy) or --log ring (each vCPU's dirty ring with acquire/release:
  * collect, KVM_RESET_DIRTY_RINGS, then the copy; a vCPU whose ring is full
- * exits and waits for the next harvest). reaper-drops-a-page is the harness's own slip, the proof that the
- * comparison can fail: each harvest leaves out the first page reported.
+ * exits and waits for the next harvest). reaper-drops-a-page is the
+ * harness's own slip, the proof that the comparison can fail: each harvest
+ * leaves out the first page reported.
  */
 #include "scenario.h"
 
