@@ -66,9 +66,12 @@
 	X(GUEST_ITERATIONS, "guest_iterations", "iterations of the real guest's program")        \
 	X(GUEST_WRITES_REFUSED, "guest_writes_refused",                                          \
 	  "real guest writes a read-only host mapping refused (-EFAULT, or dropped as MMIO)")    \
-	X(HOST_MPROTECTS, "host_mprotects", "real guest ranges the host made read-only")         \
+	X(HOST_INVALIDATIONS, "host_invalidations",                                              \
+	  "real guest ranges the host took away (mprotect, madvise, munmap)")                    \
 	X(RING_FULL_EXITS, "ring_full_exits", "real vCPU exits on a full dirty ring")            \
 	X(PAGES_CHECKED, "pages_checked", "real guest pages compared with the migration's copy") \
+	X(WRITES_VERIFIED, "writes_verified",                                                    \
+	  "real guest writes the host found where it wrote them")                                \
 	E(CNT_PERTURBATIONS, "perturbations", "schedule points that delayed or yielded")
 
 enum counter_id {

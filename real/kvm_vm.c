@@ -304,6 +304,7 @@ static int set_regs(struct real_vm *vm, struct real_vcpu *v, char *why, size_t l
 {
 	/* A non-zero xorshift state of the vCPU's own. */
 	uint64_t seed = (vm->cfg.seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(v->id + 1))) | 1;
+	v->seed = seed;
 	struct kvm_regs r = {
 		.rip = REAL_CODE_GPA,
 		.rsp = REAL_STACKS_GPA + (uint64_t)(v->id + 1) * REAL_PAGE_SIZE,
@@ -422,6 +423,16 @@ int real_vm_delete_ws(struct real_vm *vm, char *why, size_t len)
 {
 	if (set_slot(vm, REAL_SLOT_WS, ws_flags(vm), REAL_WS_GPA, vm->ws, 0))
 		return fail(why, len, "KVM_SET_USER_MEMORY_REGION (deleting the working set)");
+	return 0;
+}
+
+int real_vcpu_state(struct real_vcpu *v, struct real_guest_state *s, char *why, size_t len)
+{
+	struct kvm_regs r;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &r))
+		return fail(why, len, "KVM_GET_REGS on vCPU %d", v->id);
+	*s = (struct real_guest_state){ .r8 = r.r8, .r11 = r.r11, .rax = r.rax };
 	return 0;
 }
 

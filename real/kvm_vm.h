@@ -56,6 +56,7 @@ struct real_vcpu {
 	int fd;
 	int id;
 	uint64_t ws_pages; /* the working set's, to tell its gpas */
+	uint64_t seed;	   /* its random stream's state at the start (r8) */
 	/* The dirty ring, where the VM has one: the kernel's mapping of it
 	 * and the next entry the harvester looks at. */
 	struct kvm_dirty_gfn *ring;
@@ -136,6 +137,14 @@ enum real_exit {
  * REAL_EXIT_OTHER with why filled (a failed ioctl, a shutdown, an exit
  * the program never makes). */
 enum real_exit real_vcpu_run(struct real_vcpu *v, char *why, size_t len);
+
+/* The guest's registers at an exit that the host reads back: its random
+ * state (r8), the iteration it is writing (r11) and the page it wrote
+ * last (rax). */
+struct real_guest_state {
+	uint64_t r8, r11, rax;
+};
+int real_vcpu_state(struct real_vcpu *v, struct real_guest_state *s, char *why, size_t len);
 
 /* The value the guest of vCPU `vcpu` wrote into its word of a page at
  * iteration i: (i << 16) | vcpu. */

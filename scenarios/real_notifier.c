@@ -10,9 +10,16 @@
  * that lands in a range after mprotect() returned, through a translation
  * the notifier's zap and flush should have removed.
  *
- * invalidator-skips-mprotect is the harness's own slip, the proof that the
- * comparison can fail: the range is snapshotted and compared but never
- * made read-only, so the guest's writes land in it.
+ * The other kinds take the range away with madvise (dontneed, pageout,
+ * cold) or munmap and a fresh mmap (remap); the host replays each vCPU's
+ * writes (workers/real_verify.c draws that interleaving): a write of an
+ * iteration that ran whole after the range came back must be in the page
+ * the host sees (stale-tlb-after-free otherwise).
+ *
+ * invalidator-skips-mprotect and host-writes-behind are the harness's own
+ * slips, the proofs that the two checks can fail: a range snapshotted and
+ * compared but never made read-only, and a host write into the guest's
+ * pages that no one announced.
  */
 #include "scenario.h"
 
@@ -20,6 +27,36 @@ static void skips_mprotect(struct vm_config *cfg, const struct run_config *rc)
 {
 	(void)rc;
 	cfg->real_skips_mprotect = true;
+}
+
+static void dontneed(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_invalidation = REAL_INV_DONTNEED;
+}
+
+static void remap(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_invalidation = REAL_INV_REMAP;
+}
+
+static void pageout(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_invalidation = REAL_INV_PAGEOUT;
+}
+
+static void cold(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_invalidation = REAL_INV_COLD;
+}
+
+static void writes_behind(struct vm_config *cfg, const struct run_config *rc)
+{
+	dontneed(cfg, rc);
+	cfg->real_writes_behind = true;
 }
 
 static const struct scenario_variant variants[] = {
@@ -31,12 +68,49 @@ static const struct scenario_variant variants[] = {
 			"run clean",
 	},
 	{
+		.name = "dontneed",
+		.summary = "madvise(MADV_DONTNEED): the range's pages are zapped and freed",
+		.note = "zap_page_range_single() -> the notifier; a guest write after it must "
+			"land in the new zero page the host sees; must run clean",
+		.vm_settings = dontneed,
+	},
+	{
+		.name = "remap",
+		.summary = "munmap() of the range and a fresh mmap() in its place",
+		.note = "the notifier on the unmap; accesses meanwhile fault (-EFAULT), and "
+			"writes after land in the new pages; must run clean",
+		.vm_settings = remap,
+	},
+	{
+		.name = "pageout",
+		.summary = "madvise(MADV_PAGEOUT): the range reclaimed where there is swap",
+		.note = "reclaim's try_to_unmap() -> the notifier; without swap the kernel "
+			"keeps anonymous pages; must run clean",
+		.vm_settings = pageout,
+	},
+	{
+		.name = "cold",
+		.summary = "madvise(MADV_COLD): the range deactivated, its young bits cleared",
+		.note = "aging through the notifier's clear_young (KVM_ELIDE_TLB_FLUSH_IF_"
+			"YOUNG: no flush); must run clean",
+		.vm_settings = cold,
+	},
+	{
 		.name = "invalidator-skips-mprotect",
 		.summary = "the harness's invalidator compares a range it never protected",
 		.note = "not the kernel's: the proof that the comparison finds a write",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE,
 		.vm_settings = skips_mprotect,
+	},
+	{
+		.name = "host-writes-behind",
+		.summary = "the harness's host writes into the guest's pages, unannounced",
+		.note = "not the kernel's: the proof that the replay of the guest's writes "
+			"finds a page that does not hold what the guest wrote",
+		.buggy = true,
+		.claims.caught_by = DETECT_ORACLE,
+		.vm_settings = writes_behind,
 	},
 };
 

@@ -48,7 +48,7 @@ rows = [("verdict", lambda r: r["outcome"]),
          lambda r: r["counters"]["accesses"] or
                    r["counters"]["guest_iterations"] * 64),
         ("invalidations / mprotects / memslot changes",
-         lambda r: r["counters"]["invalidations"] + r["counters"]["host_mprotects"] +
+         lambda r: r["counters"]["invalidations"] + r["counters"]["host_invalidations"] +
                    r["counters"]["memslot_changes"]),
         ("harvests", lambda r: r["counters"]["dirty_log_harvests"]),
         ("pages reported", lambda r: r["counters"]["dirty_pages_reaped"]),

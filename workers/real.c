@@ -48,6 +48,7 @@ void real_run_create(struct vm *vm)
 		harness_lacks("KVM", "%s", why);
 	vm->real->log.drop_first = c->real_drops_a_report;
 	pthread_mutex_init(&vm->real->vmm_lock, NULL);
+	real_track_init(vm);
 	real_vm_set_iteration(&vm->real->vm, 1);
 	vm->real->iteration = 1;
 	real_log_first_copy(&vm->real->log, &vm->real->vm);
@@ -58,50 +59,33 @@ void real_run_destroy(struct vm *vm)
 	if (!vm->real)
 		return;
 	pthread_mutex_destroy(&vm->real->vmm_lock);
+	pthread_rwlock_destroy(&vm->real->ws_map_lock);
+	free(vm->real->page_busy);
 	real_log_destroy(&vm->real->log);
 	real_vm_destroy(&vm->real->vm);
 	free(vm->real);
 	vm->real = NULL;
 }
 
-/* The guest read back, through its own translation, something other than
- * what it had just written. */
-static void report_mismatch(struct vm *vm, int vcpu)
-{
-	oracle_report(&vm->oracle, &(struct violation){
-					   .kind = VIOL_GUEST_LOST_OWN_WRITE,
-					   .vcpu_id = vcpu,
-					   .level = PG_LEVEL_4K,
-					   .write = true,
-					   .current_epoch = vm->real->iteration,
-					   .t_ns = trace_now_ns() - vm->oracle.t0_ns,
-				   });
-}
-
 /* One iteration of vCPU v: the program runs to its next exit. */
 static void run_iteration(struct vm *vm, int v)
 {
 	char why[256];
+	enum real_exit exit;
 
-	switch (real_vcpu_run(&vm->real->vm.vcpus[v], why, sizeof(why))) {
-	case REAL_EXIT_SYNC:
-		count(CNT_GUEST_ITERATIONS, 1);
-		vm->real->dropped[v] = false;
-		break;
-	case REAL_EXIT_MISMATCH:
-		if (!vm->real->dropped[v])
-			report_mismatch(vm, v);
-		vm->real->dropped[v] = false;
-		break;
+	real_track_enter(vm, v);
+	exit = real_vcpu_run(&vm->real->vm.vcpus[v], why, sizeof(why));
+	real_track_exit(vm, v, exit);
+	switch (exit) {
+	case REAL_EXIT_SYNC: count(CNT_GUEST_ITERATIONS, 1); break;
+	/* Judged by the replay (real_track_exit()). */
+	case REAL_EXIT_MISMATCH: break;
 	/* The host took write access away: wait a little, write again. */
 	case REAL_EXIT_EFAULT:
 		count(CNT_GUEST_WRITES_REFUSED, 1);
 		worker_pause(50);
 		break;
-	case REAL_EXIT_WRITE_DROPPED:
-		count(CNT_GUEST_WRITES_REFUSED, 1);
-		vm->real->dropped[v] = true;
-		break;
+	case REAL_EXIT_WRITE_DROPPED: count(CNT_GUEST_WRITES_REFUSED, 1); break;
 	/* Its ring is full: the reaper's next harvest makes room. */
 	case REAL_EXIT_RING_FULL:
 		count(CNT_RING_FULL_EXITS, 1);

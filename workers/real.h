@@ -29,9 +29,21 @@ struct real_run {
 	 * a harvest never asks for a slot that is being deleted, and a slot
 	 * created anew is copied whole before the next harvest. */
 	pthread_mutex_t vmm_lock;
-	/* vCPU i's store was dropped since its last iteration ended: its
-	 * read-back differs, as it must. */
-	bool dropped[REAL_MAX_VCPUS];
+	/* Each vCPU's iteration as the host replays it (workers/real_verify.c). */
+	struct real_track {
+		uint64_t r8;	    /* the random state its iteration starts from */
+		uint64_t start_seq; /* inv_seq when the iteration first ran */
+		bool at_start;	    /* the guest is at its loop's start */
+		bool interrupted;   /* an exit other than its last came between */
+	} track[REAL_MAX_VCPUS];
+	/* The host's invalidations of guest memory, for the replay: each
+	 * range's pages are marked busy (UINT64_MAX) while one runs, then
+	 * with the sequence number it ended at. */
+	_Atomic uint64_t inv_seq;
+	_Atomic uint64_t *page_busy;
+	/* Held for write while part of the working set is unmapped (remap),
+	 * for read while a vCPU's iteration is checked. */
+	pthread_rwlock_t ws_map_lock;
 };
 
 /* Build vm->real from vm->cfg; on failure the host lacks what the kernel
@@ -43,6 +55,16 @@ void real_run_check(struct run *run);
 
 void real_vcpu_worker(struct run *run, void *arg);
 void real_reaper_worker(struct run *run, void *arg);
+/* workers/real_verify.c: every write of an iteration that ran whole,
+ * with no invalidation of its pages meanwhile, is in the page the host
+ * sees when the vCPU exits (stale-tlb-after-free otherwise). */
+void real_track_init(struct vm *vm);
+void real_track_enter(struct vm *vm, int v);
+void real_track_exit(struct vm *vm, int v, int exit);
+/* The host's invalidation of pages [first, first + n) begins, or ends. */
+void real_pages_busy(struct real_run *r, uint64_t first, uint64_t n);
+void real_pages_done(struct real_run *r, uint64_t first, uint64_t n);
+
 /* workers/real_invalidator.c */
 void real_invalidator_worker(struct run *run, void *arg);
 /* workers/real_memslots.c */

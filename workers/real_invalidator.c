@@ -80,33 +80,94 @@ static void protect(uint8_t *addr, size_t len, int prot)
 	HARNESS_ASSERT(!mprotect(addr, len, prot), "mprotect of the real working set failed");
 }
 
+/* mprotect(PROT_READ) and the window check, then write access back. */
+static void protect_range(struct run *run, uint64_t first, uint64_t n)
+{
+	struct vm *vm = run_vm(run);
+	static _Thread_local uint8_t snapshot[RANGE_PAGES_MAX * REAL_PAGE_SIZE];
+	uint8_t *range = vm->real->vm.ws + first * REAL_PAGE_SIZE;
+	size_t len = n * REAL_PAGE_SIZE;
+
+	if (!vm->cfg.real_skips_mprotect)
+		protect(range, len, PROT_READ);
+	memcpy(snapshot, range, len);
+	real_hold_window(run);
+	real_compare_range(vm, first, n, snapshot, VIOL_WRITE_AFTER_MPROTECT);
+	if (!vm->cfg.real_skips_mprotect)
+		protect(range, len, PROT_READ | PROT_WRITE);
+}
+
+static const int madvice[] = {
+	[REAL_INV_DONTNEED] = MADV_DONTNEED,
+	[REAL_INV_PAGEOUT] = MADV_PAGEOUT,
+	[REAL_INV_COLD] = MADV_COLD,
+};
+
+/* munmap() and a fresh mmap() at the same place: the slot's hva now
+ * maps new zero pages. Nobody reads the range meanwhile. */
+static void remap_range(struct real_run *r, uint8_t *range, size_t len)
+{
+	void *p;
+
+	pthread_rwlock_wrlock(&r->ws_map_lock);
+	HARNESS_ASSERT(!munmap(range, len), "munmap of the real working set failed");
+	p = mmap(range, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+		 0);
+	HARNESS_ASSERT(p == range, "mmap of the real working set at its place failed");
+	pthread_rwlock_unlock(&r->ws_map_lock);
+}
+
+/* The range taken away and given back as the VM's kind says; the replay
+ * skips its pages while it runs. */
+static void take_away(struct run *run, uint64_t first, uint64_t n)
+{
+	struct vm *vm = run_vm(run);
+	struct real_run *r = vm->real;
+	uint8_t *range = r->vm.ws + first * REAL_PAGE_SIZE;
+	size_t len = n * REAL_PAGE_SIZE;
+	int kind = vm->cfg.real_invalidation;
+
+	real_pages_busy(r, first, n);
+	if (kind == REAL_INV_MPROTECT)
+		protect_range(run, first, n);
+	else if (kind == REAL_INV_REMAP)
+		remap_range(r, range, len);
+	else
+		HARNESS_ASSERT(!madvise(range, len, madvice[kind]),
+			       "madvise of the real working set failed");
+	real_pages_done(r, first, n);
+	count(CNT_HOST_INVALIDATIONS, 1);
+}
+
+/* The harness's slip: a word of a page the guest writes, changed by the
+ * host and announced to no one. */
+static void write_behind(struct vm *vm)
+{
+	uint64_t page = rng_below(&current_thread->rng, vm->real->vm.cfg.nr_pages);
+	int v = (int)rng_below(&current_thread->rng, (uint64_t)vm->real->vm.nr_vcpus);
+
+	__atomic_store_n((uint64_t *)(vm->real->vm.ws + page * REAL_PAGE_SIZE) + v, 0xbadULL,
+			 __ATOMIC_RELAXED);
+}
+
 void real_invalidator_worker(struct run *run, void *arg)
 {
 	struct vm *vm = run_vm(run);
 	uint64_t pages = vm->real->vm.cfg.nr_pages;
-	static _Thread_local uint8_t snapshot[RANGE_PAGES_MAX * REAL_PAGE_SIZE];
 
 	(void)arg;
 	while (worker_keep_going()) {
 		uint64_t n = 1 + rng_below(&current_thread->rng, RANGE_PAGES_MAX);
 		uint64_t first = rng_below(&current_thread->rng, pages);
-		uint8_t *range = vm->real->vm.ws + first * REAL_PAGE_SIZE;
-		size_t len;
 
 		if (first + n > pages)
 			n = pages - first;
-		len = n * REAL_PAGE_SIZE;
 		/* A new value for the guest to write: a write in the window
 		 * must change what the snapshot holds. */
 		real_vm_set_iteration(&vm->real->vm, ++vm->real->iteration);
-		if (!vm->cfg.real_skips_mprotect)
-			protect(range, len, PROT_READ);
-		count(CNT_HOST_MPROTECTS, 1);
-		memcpy(snapshot, range, len);
-		real_hold_window(run);
-		real_compare_range(vm, first, n, snapshot, VIOL_WRITE_AFTER_MPROTECT);
-		if (!vm->cfg.real_skips_mprotect)
-			protect(range, len, PROT_READ | PROT_WRITE);
+		take_away(run, first, n);
+		if (vm->cfg.real_writes_behind)
+			write_behind(vm);
 		worker_pause(vm->cfg.work.invalidate_pause_us);
 	}
 }

@@ -68,6 +68,13 @@ struct vm_config {
 	 * that no guest write lands in them meanwhile; real_skips_mprotect is
 	 * the harness's own slip that shows the check can fail. */
 	bool real_skips_mprotect;
+	/* How the invalidator takes the range away (REAL_INV_*): mprotect
+	 * with the window check, or madvise and munmap/mmap, which the
+	 * replay of each vCPU's writes judges (workers/real_verify.c). */
+	int real_invalidation;
+	/* The harness's slip for the replay: the host writes into pages
+	 * behind the guest's back, unannounced. */
+	bool real_writes_behind;
 	/* The VMM deletes and moves the working set's slot and checks that
 	 * the guest no longer reaches its memory; real_skips_slot_change is
 	 * the harness's slip that leaves the slot where it is. */
@@ -75,6 +82,15 @@ struct vm_config {
 	/* The harness's own slip, for the proof that the check can fail:
 	 * each harvest leaves out the first page reported to it. */
 	bool real_drops_a_report;
+};
+
+/* How the real invalidator takes a range away (workers/real_invalidator.c). */
+enum {
+	REAL_INV_MPROTECT, /* mprotect(PROT_READ), then back */
+	REAL_INV_DONTNEED, /* madvise(MADV_DONTNEED): zero pages next time */
+	REAL_INV_REMAP,	   /* munmap(), then mmap(MAP_FIXED) afresh */
+	REAL_INV_PAGEOUT,  /* madvise(MADV_PAGEOUT): reclaim (if swap) */
+	REAL_INV_COLD,	   /* madvise(MADV_COLD): aged, clear_flush_young */
 };
 
 struct real_run;

@@ -1,27 +1,33 @@
 # real-notifier: the running kernel's MMU notifier under a host that
 # write-protects ranges of guest memory while vCPUs write (--backend kvm).
-# Where /dev/kvm can run a guest, the fixed form runs clean with 2 and 4
-# vCPUs, its refused writes and mprotects counted, and the harness's own
-# slip (invalidator-skips-mprotect) is caught 10 of 10; where it cannot,
-# the pass says it skipped, and why.
+# Where /dev/kvm can run a guest, each kind (mprotect, MADV_DONTNEED,
+# munmap and mmap, MADV_PAGEOUT, MADV_COLD) runs clean with 2 and 4 vCPUs,
+# its refused writes, invalidations and verified writes counted, and the
+# harness's own slips (invalidator-skips-mprotect, host-writes-behind) are
+# caught 10 of 10; where it cannot, the pass says it skipped, and why.
 offer=$(./stress --backend kvm --list | head -1)
 if [[ $offer == *"unusable here"* ]]; then
 	echo "SKIP real-notifier's real pass: ${offer#backend: kvm, unusable here: }"
 else
-	for vcpus in 2 4; do
-		seeds_meet "real-notifier-clean-$vcpus-vcpus" 2 2 --scenario real-notifier \
-			--vcpus "$vcpus" --duration 2s --expect clean
+	for kind in fixed dontneed remap pageout cold; do
+		for vcpus in 2 4; do
+			seeds_meet "real-notifier-$kind-clean-$vcpus-vcpus" 2 2 \
+				--scenario real-notifier --variant "$kind" --vcpus "$vcpus" \
+				--duration 2s --expect clean
+		done
 	done
 	seeds_meet real-notifier-unprotected-write-caught 10 10 --scenario real-notifier \
 		--variant invalidator-skips-mprotect --duration 1s --expect violation
+	seeds_meet real-notifier-write-behind-caught 10 10 --scenario real-notifier \
+		--variant host-writes-behind --duration 1s --expect violation
 	./stress --scenario real-notifier --duration 2s --seed 1 -q \
 		--report "$out_dir/real-notifier.json" >/dev/null 2>&1
 	if python3 - "$out_dir/real-notifier.json" <<'PY'; then
 import json, sys
 c = json.load(open(sys.argv[1]))["runs"][0]["counters"]
-assert c["guest_iterations"] > 10 and c["host_mprotects"] > 10, c
-assert c["guest_writes_refused"] > 0, c
-print(f'{c["guest_iterations"]} guest iterations, {c["host_mprotects"]} ranges made read-only, '
+assert c["guest_iterations"] > 10 and c["host_invalidations"] > 10, c
+assert c["guest_writes_refused"] > 0 and c["writes_verified"] > 0, c
+print(f'{c["guest_iterations"]} guest iterations, {c["host_invalidations"]} ranges made read-only, '
       f'{c["guest_writes_refused"]} guest writes refused')
 PY
 		pass real-notifier-counters
