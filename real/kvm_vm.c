@@ -204,13 +204,29 @@ static int map_ring(struct real_vm *vm, struct real_vcpu *v, char *why, size_t l
 	return 0;
 }
 
+/* The working set's memory; with thp, 2M-aligned inside a mapping 2M
+ * larger, and advised huge. */
+static uint8_t *working_set_memory(struct real_vm *vm, size_t size)
+{
+	size_t huge = 2UL << 20;
+	uintptr_t p;
+
+	vm->ws_map_size = size + (vm->cfg.thp ? huge : 0);
+	vm->ws_map = guest_memory(vm->ws_map_size);
+	if (!vm->ws_map || !vm->cfg.thp)
+		return vm->ws_map;
+	p = ((uintptr_t)vm->ws_map + huge - 1) & ~(uintptr_t)(huge - 1);
+	madvise((void *)p, size, MADV_HUGEPAGE);
+	return (uint8_t *)p;
+}
+
 static int create_memory(struct real_vm *vm, char *why, size_t len)
 {
 	uint64_t ws_size = vm->cfg.nr_pages * REAL_PAGE_SIZE;
 	size_t code = (size_t)(real_guest_code_end - real_guest_code_start);
 
 	vm->system = guest_memory(REAL_SYSTEM_SIZE);
-	vm->ws = guest_memory(ws_size);
+	vm->ws = working_set_memory(vm, ws_size);
 	if (!vm->system || !vm->ws)
 		return fail(why, len, "cannot map %llu bytes of guest memory",
 			    (unsigned long long)(REAL_SYSTEM_SIZE + ws_size));
@@ -399,8 +415,8 @@ void real_vm_destroy(struct real_vm *vm)
 		close(vm->kvm_fd);
 	if (vm->system)
 		munmap(vm->system, REAL_SYSTEM_SIZE);
-	if (vm->ws)
-		munmap(vm->ws, vm->cfg.nr_pages * REAL_PAGE_SIZE);
+	if (vm->ws_map)
+		munmap(vm->ws_map, vm->ws_map_size);
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = vm->vm_fd = -1;
 }

@@ -75,6 +75,9 @@ struct real_vm_config {
 	/* The dirty ring instead of the bitmap, this many entries per vCPU
 	 * (KVM_CAP_DIRTY_LOG_RING_ACQ_REL; 0: no ring). */
 	uint32_t ring_entries;
+	/* The working set in transparent huge pages: 2M-aligned, as its gpa
+	 * is, and MADV_HUGEPAGE, so that KVM can map it with 2M leaves. */
+	bool thp;
 };
 
 struct real_vm {
@@ -82,6 +85,8 @@ struct real_vm {
 	struct real_vm_config cfg;
 	uint8_t *system; /* slot 0's memory */
 	uint8_t *ws;	 /* slot 1's memory */
+	uint8_t *ws_map; /* its mapping, where thp aligned ws inside it */
+	size_t ws_map_size;
 	int nr_vcpus;
 	struct real_vcpu vcpus[REAL_MAX_VCPUS];
 };

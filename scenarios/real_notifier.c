@@ -11,7 +11,8 @@
  * the notifier's zap and flush should have removed.
  *
  * The other kinds take the range away with madvise (dontneed, pageout,
- * cold) or munmap and a fresh mmap (remap); the host replays each vCPU's
+ * cold), munmap and a fresh mmap (remap), or split a transparent huge page
+ * and collapse it again (thp); the host replays each vCPU's
  * writes (workers/real_verify.c draws that interleaving): a write of an
  * iteration that ran whole after the range came back must be in the page
  * the host sees (stale-tlb-after-free otherwise).
@@ -51,6 +52,15 @@ static void cold(struct vm_config *cfg, const struct run_config *rc)
 {
 	(void)rc;
 	cfg->real_invalidation = REAL_INV_COLD;
+}
+
+/* Two huge pages: one may be split while the other is collapsed. */
+static void thp(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_invalidation = REAL_INV_THP;
+	cfg->kvm.nr_gfns = 1024;
+	cfg->work.hot_gfns = 1024;
 }
 
 static void writes_behind(struct vm_config *cfg, const struct run_config *rc)
@@ -94,6 +104,15 @@ static const struct scenario_variant variants[] = {
 		.note = "aging through the notifier's clear_young (KVM_ELIDE_TLB_FLUSH_IF_"
 			"YOUNG: no flush); must run clean",
 		.vm_settings = cold,
+	},
+	{
+		.name = "thp",
+		.summary = "a transparent huge page split, then collapsed again "
+			   "(MADV_COLLAPSE)",
+		.note = "the split and the collapse's copy both run the notifier over the "
+			"whole 2M; a write after the collapse must land in the new huge page; "
+			"must run clean",
+		.vm_settings = thp,
 	},
 	{
 		.name = "invalidator-skips-mprotect",

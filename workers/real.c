@@ -38,6 +38,7 @@ void real_run_create(struct vm *vm)
 		.manual_protect = c->real_logs_dirty && c->kvm.log_mode == LOG_CLEAR,
 		.ring_entries =
 			c->real_logs_dirty && c->kvm.log_mode == LOG_RING ? REAL_RING_ENTRIES : 0,
+		.thp = c->real_invalidation == REAL_INV_THP,
 	};
 	char why[256];
 

@@ -117,6 +117,31 @@ static void remap_range(struct real_run *r, uint8_t *range, size_t len)
 	pthread_rwlock_unlock(&r->ws_map_lock);
 }
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#define HUGE_PAGES 512ULL /* 4K pages in a 2M one */
+
+/* A huge page of the working set, split (MADV_DONTNEED of one of its
+ * pages), or collapsed again (MADV_COLLAPSE copies its pages into a new
+ * huge page: a write through a translation of an old small page after the
+ * copy is lost). The whole 2M is busy meanwhile: both remap all of it. */
+static void split_or_collapse(struct real_run *r, uint64_t first, bool collapse)
+{
+	uint8_t *huge = r->vm.ws + first * REAL_PAGE_SIZE;
+	uint64_t page = rng_below(&current_thread->rng, HUGE_PAGES);
+
+	if (!collapse) {
+		HARNESS_ASSERT(
+			!madvise(huge + page * REAL_PAGE_SIZE, REAL_PAGE_SIZE, MADV_DONTNEED),
+			"madvise(MADV_DONTNEED) of the real working set failed");
+		return;
+	}
+	/* The kernel may find no huge page to be had now: not a finding. */
+	if (!madvise(huge, HUGE_PAGES * REAL_PAGE_SIZE, MADV_COLLAPSE))
+		count(CNT_THP_COLLAPSES, 1);
+}
+
 /* The range taken away and given back as the VM's kind says; the replay
  * skips its pages while it runs. */
 static void take_away(struct run *run, uint64_t first, uint64_t n)
@@ -127,8 +152,14 @@ static void take_away(struct run *run, uint64_t first, uint64_t n)
 	size_t len = n * REAL_PAGE_SIZE;
 	int kind = vm->cfg.real_invalidation;
 
+	if (kind == REAL_INV_THP) {
+		first = first / HUGE_PAGES * HUGE_PAGES;
+		n = HUGE_PAGES;
+	}
 	real_pages_busy(r, first, n);
-	if (kind == REAL_INV_MPROTECT)
+	if (kind == REAL_INV_THP)
+		split_or_collapse(r, first, rng_below(&current_thread->rng, 2));
+	else if (kind == REAL_INV_MPROTECT)
 		protect_range(run, first, n);
 	else if (kind == REAL_INV_REMAP)
 		remap_range(r, range, len);
