@@ -68,6 +68,9 @@
 	  "real guest writes a read-only host mapping refused (-EFAULT, or dropped as MMIO)")    \
 	X(HOST_INVALIDATIONS, "host_invalidations",                                              \
 	  "real guest ranges the host took away (mprotect, madvise, munmap)")                    \
+	X(HOST_COMPACTIONS, "host_compactions", "host memory compactions under the real guest")  \
+	X(HOST_PAGES_MIGRATED, "host_pages_migrated",                                            \
+	  "pages the host migrated meanwhile, system-wide (/proc/vmstat)")                       \
 	X(RING_FULL_EXITS, "ring_full_exits", "real vCPU exits on a full dirty ring")            \
 	X(PAGES_CHECKED, "pages_checked", "real guest pages compared with the migration's copy") \
 	X(WRITES_VERIFIED, "writes_verified",                                                    \

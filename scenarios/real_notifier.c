@@ -11,8 +11,9 @@
  * the notifier's zap and flush should have removed.
  *
  * The other kinds take the range away with madvise (dontneed, pageout,
- * cold), munmap and a fresh mmap (remap), or split a transparent huge page
- * and collapse it again (thp); the host replays each vCPU's
+ * cold), munmap and a fresh mmap (remap), split a transparent huge page
+ * and collapse it again (thp), or compact the host's memory so that the
+ * guest's pages migrate (compact); the host replays each vCPU's
  * writes (workers/real_verify.c draws that interleaving): a write of an
  * iteration that ran whole after the range came back must be in the page
  * the host sees (stale-tlb-after-free otherwise).
@@ -61,6 +62,14 @@ static void thp(struct vm_config *cfg, const struct run_config *rc)
 	cfg->real_invalidation = REAL_INV_THP;
 	cfg->kvm.nr_gfns = 1024;
 	cfg->work.hot_gfns = 1024;
+}
+
+/* Compaction is slow and system-wide: a pause between them. */
+static void compact(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_invalidation = REAL_INV_COMPACT;
+	cfg->work.invalidate_pause_us = 100000;
 }
 
 static void writes_behind(struct vm_config *cfg, const struct run_config *rc)
@@ -113,6 +122,14 @@ static const struct scenario_variant variants[] = {
 			"whole 2M; a write after the collapse must land in the new huge page; "
 			"must run clean",
 		.vm_settings = thp,
+	},
+	{
+		.name = "compact",
+		.summary = "the host compacts its memory: the guest's pages migrate",
+		.note = "/proc/sys/vm/compact_memory -> migrate_pages() -> the notifier for "
+			"each page moved (needs root; system-wide); a write after must land "
+			"in the page's new frame; must run clean",
+		.vm_settings = compact,
 	},
 	{
 		.name = "invalidator-skips-mprotect",

@@ -19,8 +19,12 @@
  *     !!! write-after-mprotect
  *   mprotect(R, PROT_READ | PROT_WRITE)
  */
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "../engine/check.h"
 #include "../engine/thread.h"
@@ -142,6 +146,43 @@ static void split_or_collapse(struct real_run *r, uint64_t first, bool collapse)
 		count(CNT_THP_COLLAPSES, 1);
 }
 
+/* /proc/sys/vm/compact_memory: the kernel compacts every zone, migrating
+ * movable pages, the guest's among them, each through the notifier
+ * (migrate_pages() -> try_to_migrate()). Which pages move is the kernel's
+ * choice, so the whole working set is busy meanwhile. */
+/* /proc/vmstat's count of pages migrated so far, system-wide (0 where
+ * the kernel does not say). */
+static uint64_t pages_migrated(void)
+{
+	FILE *f = fopen("/proc/vmstat", "re");
+	char name[64];
+	unsigned long long n, found = 0;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %llu", name, &n) == 2)
+		if (!strcmp(name, "pgmigrate_success"))
+			found = n;
+	fclose(f);
+	return found;
+}
+
+static void compact_memory(void)
+{
+	int fd = open("/proc/sys/vm/compact_memory", O_WRONLY | O_CLOEXEC);
+	uint64_t before = pages_migrated();
+
+	if (fd < 0)
+		harness_lacks("permission",
+			      "cannot open /proc/sys/vm/compact_memory (%s): the "
+			      "host's compaction, which migrates the guest's pages, needs root",
+			      strerror(errno));
+	HARNESS_ASSERT(write(fd, "1", 1) == 1, "writing /proc/sys/vm/compact_memory failed");
+	close(fd);
+	count(CNT_HOST_COMPACTIONS, 1);
+	count(CNT_HOST_PAGES_MIGRATED, pages_migrated() - before);
+}
+
 /* The range taken away and given back as the VM's kind says; the replay
  * skips its pages while it runs. */
 static void take_away(struct run *run, uint64_t first, uint64_t n)
@@ -156,9 +197,15 @@ static void take_away(struct run *run, uint64_t first, uint64_t n)
 		first = first / HUGE_PAGES * HUGE_PAGES;
 		n = HUGE_PAGES;
 	}
+	if (kind == REAL_INV_COMPACT) {
+		first = 0;
+		n = r->vm.cfg.nr_pages;
+	}
 	real_pages_busy(r, first, n);
 	if (kind == REAL_INV_THP)
 		split_or_collapse(r, first, rng_below(&current_thread->rng, 2));
+	else if (kind == REAL_INV_COMPACT)
+		compact_memory();
 	else if (kind == REAL_INV_MPROTECT)
 		protect_range(run, first, n);
 	else if (kind == REAL_INV_REMAP)

@@ -92,6 +92,7 @@ enum {
 	REAL_INV_PAGEOUT,  /* madvise(MADV_PAGEOUT): reclaim (if swap) */
 	REAL_INV_COLD,	   /* madvise(MADV_COLD): aged, clear_flush_young */
 	REAL_INV_THP,	   /* a 2M huge page split, then MADV_COLLAPSE */
+	REAL_INV_COMPACT,  /* the host compacts memory: pages migrate */
 };
 
 struct real_run;
