@@ -74,6 +74,12 @@ static void report_lost_write(struct vm *vm, int v, uint64_t page, uint64_t wrot
 				   });
 }
 
+/* The host has taken page p away, or is doing so, since seq. */
+static bool busy_since(struct real_run *r, uint64_t p, uint64_t seq)
+{
+	return atomic_load(&r->page_busy[p]) > seq;
+}
+
 /* The iteration of vCPU v that started from state r8 and wrote iteration
  * i: each page it wrote holds its value, or was being taken away. */
 static void verify(struct vm *vm, int v, uint64_t r8, uint64_t i)
@@ -85,11 +91,14 @@ static void verify(struct vm *vm, int v, uint64_t r8, uint64_t i)
 	for (uint32_t n = 0; n < r->vm.cfg.writes; n++) {
 		uint64_t p = real_guest_next(&r8) & mask, sees;
 
-		if (atomic_load(&r->page_busy[p]) > r->track[v].start_seq)
+		if (busy_since(r, p, r->track[v].start_seq))
 			continue;
 		sees = __atomic_load_n((uint64_t *)(r->vm.ws + p * REAL_PAGE_SIZE) + v,
-				       __ATOMIC_RELAXED);
-		if (sees != want)
+				       __ATOMIC_SEQ_CST);
+		/* Asked again after the read: an invalidation that began
+		 * between the first look and the read announced itself before
+		 * it touched the page. */
+		if (sees != want && !busy_since(r, p, r->track[v].start_seq))
 			report_lost_write(vm, v, p, want, sees);
 	}
 	pthread_rwlock_unlock(&r->ws_map_lock);
@@ -106,7 +115,7 @@ static void judge_mismatch(struct vm *vm, int v, uint64_t page, uint64_t i)
 	struct real_track *t = &vm->real->track[v];
 
 	if (t->interrupted || page >= vm->real->vm.cfg.nr_pages ||
-	    atomic_load(&vm->real->page_busy[page]) > t->start_seq)
+	    busy_since(vm->real, page, t->start_seq))
 		return;
 	oracle_report(&vm->oracle, &(struct violation){
 					   .kind = VIOL_GUEST_LOST_OWN_WRITE,
