@@ -44,7 +44,7 @@ struct kvm_dirty_gfn;
 #define REAL_STACKS_GPA 0x100000ULL
 #define REAL_MAX_VCPUS 64
 /* The largest working set, a power of two of pages: 256 MiB, so that it
- * fits below REAL_WS_ALT_GPA, where real-memslot moves it. */
+ * fits below REAL_WS_ALT_GPA, where a memslot move puts it. */
 #define REAL_MAX_WS_PAGES (64ULL * 1024)
 #define REAL_SLOT_SYSTEM 0
 #define REAL_SLOT_WS 1
@@ -108,7 +108,7 @@ int real_kvm_describe(char *what, size_t len);
 int real_vm_create(struct real_vm *vm, const struct real_vm_config *cfg, char *why, size_t len);
 void real_vm_destroy(struct real_vm *vm);
 
-/* Where the working set's slot moves to and back (real-memslot): above
+/* Where the working set's slot moves to and back (a memslot move): above
  * the largest working set, its whole size under the first GiB. */
 #define REAL_WS_ALT_GPA (512ULL << 20)
 

@@ -10,10 +10,10 @@
  * that lands in a range after mprotect() returned, through a translation
  * the notifier's zap and flush should have removed.
  *
- * The other kinds take the range away with madvise (dontneed, pageout,
- * cold), munmap and a fresh mmap (remap), split a transparent huge page
- * and collapse it again (thp), or compact the host's memory so that the
- * guest's pages migrate (compact); the host replays each vCPU's
+ * The other kinds take the range away with madvise (madv-dontneed,
+ * madv-pageout, madv-cold), munmap and a fresh mmap (munmap-mmap), split a
+ * transparent huge page and collapse it again (thp-collapse), or compact
+ * the host's memory so that the guest's pages migrate (compact-memory); the host replays each vCPU's
  * writes (workers/real_verify.c draws that interleaving): a write of an
  * iteration that ran whole after the range came back must be in the page
  * the host sees (stale-tlb-after-free otherwise).
@@ -87,35 +87,35 @@ static const struct scenario_variant variants[] = {
 			"run clean",
 	},
 	{
-		.name = "dontneed",
+		.name = "madv-dontneed",
 		.summary = "madvise(MADV_DONTNEED): the range's pages are zapped and freed",
 		.note = "zap_page_range_single() -> the notifier; a guest write after it must "
 			"land in the new zero page the host sees; must run clean",
 		.vm_settings = dontneed,
 	},
 	{
-		.name = "remap",
+		.name = "munmap-mmap",
 		.summary = "munmap() of the range and a fresh mmap() in its place",
 		.note = "the notifier on the unmap; accesses meanwhile fault (-EFAULT), and "
 			"writes after land in the new pages; must run clean",
 		.vm_settings = remap,
 	},
 	{
-		.name = "pageout",
+		.name = "madv-pageout",
 		.summary = "madvise(MADV_PAGEOUT): the range reclaimed where there is swap",
 		.note = "reclaim's try_to_unmap() -> the notifier; without swap the kernel "
 			"keeps anonymous pages; must run clean",
 		.vm_settings = pageout,
 	},
 	{
-		.name = "cold",
+		.name = "madv-cold",
 		.summary = "madvise(MADV_COLD): the range deactivated, its young bits cleared",
 		.note = "aging through the notifier's clear_young (KVM_ELIDE_TLB_FLUSH_IF_"
 			"YOUNG: no flush); must run clean",
 		.vm_settings = cold,
 	},
 	{
-		.name = "thp",
+		.name = "thp-collapse",
 		.summary = "a transparent huge page split, then collapsed again "
 			   "(MADV_COLLAPSE)",
 		.note = "the split and the collapse's copy both run the notifier over the "
@@ -124,7 +124,7 @@ static const struct scenario_variant variants[] = {
 		.vm_settings = thp,
 	},
 	{
-		.name = "compact",
+		.name = "compact-memory",
 		.summary = "the host compacts its memory: the guest's pages migrate",
 		.note = "/proc/sys/vm/compact_memory -> migrate_pages() -> the notifier for "
 			"each page moved (needs root; system-wide); a write after must land "

@@ -58,10 +58,10 @@ struct vm_config {
 	 * shape. */
 	bool real_kernel;
 	/* ... and its working set is dirty-logged, harvested by a reaper and
-	 * compared with its copy at the end (real-dirty-log). */
+	 * compared with its copy at the end. */
 	bool real_logs_dirty;
 	/* ... and may log into the dirty ring (--log ring): not across the
-	 * memslot changes of real-memslot, whose ring entries of a deleted
+	 * memslot changes, whose ring entries of a deleted
 	 * slot the harness does not follow. */
 	bool real_ring_ok;
 	/* The host's invalidator write-protects ranges (mprotect) and checks

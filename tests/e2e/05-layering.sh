@@ -15,18 +15,20 @@ if grep -rnE 'tlbs_dirty|tlbs_flushed|remote_tlbs_dirty|plain_remote' engine mod
 else
 	pass layering-no-scenario-state-below
 fi
-# Nor does anything below scenarios/ name a scenario or a variant: what
-# the catalogue holds stays in scenarios/ (README, Layout). Names that are
+# Nor does anything below scenarios/ name a scenario or a variant, of the
+# model's catalogue or the running kernel's: what the catalogue holds
+# stays in scenarios/ (README, Layout). Names that are
 # also the model's plain words (a fixed form, a full flush, the dirty log,
 # no flush) cannot be told apart and are left out.
-names=$(./stress --list --json | python3 -c '
+names=$( (./stress --list --json; ./stress --backend kvm --list --json) | python3 -c '
 import json, sys
 plain = {"fixed", "full-flush", "dirty-log", "no-flush"}
-for s in json.load(sys.stdin):
-    for name in [s["name"]] + [v["name"] for v in s["variants"]]:
-        if name not in plain:
-            print(name)')
-named=$(grep -rnwF "$names" engine model oracle arch workers | head -5)
+for line in sys.stdin.read().replace("]\n[", "]\x00[").split("\x00"):
+    for s in json.loads(line):
+        for name in [s["name"]] + [v["name"] for v in s["variants"]]:
+            if name not in plain:
+                print(name)')
+named=$(grep -rnwF "$names" engine model oracle arch real workers | head -5)
 if [ -n "$names" ] && [ -z "$named" ]; then
 	pass "layering-no-scenario-named-below ($(echo "$names" | wc -l) names)"
 else

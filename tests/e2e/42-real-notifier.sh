@@ -10,7 +10,8 @@ offer=$(./stress --backend kvm --list | head -1)
 if [[ $offer == *"unusable here"* ]]; then
 	echo "SKIP real-notifier's real pass: ${offer#backend: kvm, unusable here: }"
 else
-	for kind in fixed dontneed remap pageout cold thp compact; do
+	for kind in fixed madv-dontneed munmap-mmap madv-pageout madv-cold thp-collapse \
+		compact-memory; do
 		for vcpus in 2 4; do
 			seeds_meet "real-notifier-$kind-clean-$vcpus-vcpus" 2 2 \
 				--scenario real-notifier --variant "$kind" --vcpus "$vcpus" \
