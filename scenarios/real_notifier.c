@@ -5,7 +5,8 @@
  * run concurrently). The invalidator makes a random range of the working
  * set read-only, snapshots it, waits, compares and gives write access
  * back; vCPU threads run the guest program, and a write the host mapping
- * refuses comes back from KVM_RUN as -EFAULT and is retried later. The
+ * refuses comes back from KVM_RUN as -EFAULT (retried later) or as an MMIO
+ * exit whose store is dropped. The
  * interleaving it hunts (workers/real_invalidator.c draws it): a write
  * that lands in a range after mprotect() returned, through a translation
  * the notifier's zap and flush should have removed.
@@ -13,10 +14,11 @@
  * The other kinds take the range away with madvise (madv-dontneed,
  * madv-pageout, madv-cold), munmap and a fresh mmap (munmap-mmap), split a
  * transparent huge page and collapse it again (thp-collapse), or compact
- * the host's memory so that the guest's pages migrate (compact-memory); the host replays each vCPU's
- * writes (workers/real_verify.c draws that interleaving): a write of an
- * iteration that ran whole after the range came back must be in the page
- * the host sees (stale-tlb-after-free otherwise).
+ * the host's memory so that the guest's pages migrate (compact-memory);
+ * the host replays each vCPU's writes (workers/real_verify.c draws that
+ * interleaving): a write of an iteration that ran whole after the range
+ * came back must be in the page the host sees (stale-tlb-after-free
+ * otherwise).
  *
  * invalidator-skips-mprotect and host-writes-behind are the harness's own
  * slips, the proofs that the two checks can fail: a range snapshotted and
