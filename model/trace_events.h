@@ -54,7 +54,10 @@
 	X(MEMSLOTS_SWAP, "memslots-swap")       \
 	X(MEMSLOT_DELETE, "delete-memslot")     \
 	X(MEMSLOT_CREATE, "create-memslot")     \
-	X(MEMSLOT_MOVE, "move-memslot")
+	X(MEMSLOT_MOVE, "move-memslot")         \
+	X(GUEST_ITERATION, "guest-iteration")   \
+	X(HOST_TAKE_AWAY, "host-take-away")     \
+	X(HOST_GIVE_BACK, "host-give-back")
 
 enum trace_event {
 #define TRACE_ENUM(id, name) TR_##id,

@@ -105,8 +105,11 @@ void real_vcpu_worker(struct run *run, void *arg)
 static void harvest(struct vm *vm)
 {
 	char why[256];
-	int64_t n = real_log_harvest(&vm->real->log, &vm->real->vm, why, sizeof(why));
+	int64_t n;
 
+	trace(TR_HARVEST, vm->real->log.mode, 0);
+	n = real_log_harvest(&vm->real->log, &vm->real->vm, why, sizeof(why));
+	trace(TR_HARVEST_DONE, n < 0 ? 0 : (uint64_t)n, 0);
 	HARNESS_ASSERT(n >= 0, "the real dirty log: %s", why);
 	count(CNT_HARVESTS, 1);
 	count(CNT_DIRTY_REAPED, (uint64_t)n);

@@ -35,6 +35,11 @@ static void take_slot_away(struct vm *vm, bool move)
 	int r = move ? real_vm_place_ws(&vm->real->vm, REAL_WS_ALT_GPA, why, sizeof(why))
 		     : real_vm_delete_ws(&vm->real->vm, why, sizeof(why));
 
+	if (move)
+		trace(TR_MEMSLOT_MOVE, REAL_WS_GPA / REAL_PAGE_SIZE,
+		      REAL_WS_ALT_GPA / REAL_PAGE_SIZE);
+	else
+		trace(TR_MEMSLOT_DELETE, REAL_WS_GPA / REAL_PAGE_SIZE, vm->real->vm.cfg.nr_pages);
 	HARNESS_ASSERT(!r, "%s", why);
 	count(CNT_MEMSLOT_CHANGES, 1);
 }
@@ -44,6 +49,9 @@ static void give_slot_back(struct vm *vm, bool move)
 	char why[256];
 
 	HARNESS_ASSERT(!real_vm_place_ws(&vm->real->vm, REAL_WS_GPA, why, sizeof(why)), "%s", why);
+	trace(move ? TR_MEMSLOT_MOVE : TR_MEMSLOT_CREATE,
+	      (move ? REAL_WS_ALT_GPA : REAL_WS_GPA) / REAL_PAGE_SIZE,
+	      move ? REAL_WS_GPA / REAL_PAGE_SIZE : vm->real->vm.cfg.nr_pages);
 	count(CNT_MEMSLOT_CHANGES, 1);
 	/* A new slot's bitmap knows nothing of what the old one held. */
 	if (!move && vm->cfg.real_logs_dirty)

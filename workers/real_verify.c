@@ -37,6 +37,7 @@ void real_track_init(struct vm *vm)
 
 void real_pages_busy(struct real_run *r, uint64_t first, uint64_t n)
 {
+	trace(TR_HOST_TAKE_AWAY, REAL_WS_GPA / REAL_PAGE_SIZE + first, n);
 	for (uint64_t p = first; p < first + n; p++)
 		atomic_store(&r->page_busy[p], UINT64_MAX);
 }
@@ -45,6 +46,7 @@ void real_pages_done(struct real_run *r, uint64_t first, uint64_t n)
 {
 	uint64_t seq = atomic_fetch_add(&r->inv_seq, 1) + 1;
 
+	trace(TR_HOST_GIVE_BACK, REAL_WS_GPA / REAL_PAGE_SIZE + first, seq);
 	for (uint64_t p = first; p < first + n; p++)
 		atomic_store(&r->page_busy[p], seq);
 }
@@ -139,6 +141,8 @@ void real_track_exit(struct vm *vm, int v, int exit)
 		return;
 	}
 	HARNESS_ASSERT(!real_vcpu_state(&vm->real->vm.vcpus[v], &g, why, sizeof(why)), "%s", why);
+	if (exit == REAL_EXIT_SYNC)
+		trace(TR_GUEST_ITERATION, g.r11, t->interrupted ? 0 : vm->real->vm.cfg.writes);
 	if (exit == REAL_EXIT_SYNC && !t->interrupted)
 		verify(vm, v, t->r8, g.r11);
 	if (exit == REAL_EXIT_MISMATCH)
