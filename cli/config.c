@@ -332,6 +332,12 @@ static bool real_refused(const struct config *cfg, const struct options *o,
 			 option_origin(o, OPT_SCHED, from, sizeof(from)), s->name);
 		return true;
 	}
+	if (cfg->vm.real_ring_apart && cfg->vm.kvm.log_mode != LOG_RING) {
+		complain("%s is not allowed for %s: its collector and resetter split the dirty "
+			 "ring's harvest, so it needs --log ring",
+			 option_origin(o, OPT_LOG, from, sizeof(from)), s->name);
+		return true;
+	}
 	if (cfg->vm.kvm.log_mode == LOG_RING && !cfg->vm.real_ring_ok) {
 		complain("--log ring is not allowed for %s: %s", s->name,
 			 cfg->vm.real_logs_dirty ? "the harness does not follow a deleted "

@@ -71,6 +71,8 @@
 	X(HOST_COMPACTIONS, "host_compactions", "host memory compactions under the real guest")  \
 	X(HOST_PAGES_MIGRATED, "host_pages_migrated",                                            \
 	  "pages the host migrated meanwhile, system-wide (/proc/vmstat)")                       \
+	X(DIRTY_COLLECTED, "dirty_entries_handed_over",                                          \
+	  "real dirty-ring pages a collector handed to the resetter")                            \
 	X(RING_FULL_EXITS, "ring_full_exits", "real vCPU exits on a full dirty ring")            \
 	X(PAGES_CHECKED, "pages_checked", "real guest pages compared with the migration's copy") \
 	X(WRITES_VERIFIED, "writes_verified",                                                    \

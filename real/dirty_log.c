@@ -26,7 +26,9 @@ int real_log_create(struct real_log *log, const struct real_vm *vm, enum real_lo
 	log->nr_pages = vm->cfg.nr_pages;
 	log->dest = malloc(vm->cfg.nr_pages * REAL_PAGE_SIZE);
 	log->bitmap = calloc(1, bitmap_bytes(vm->cfg.nr_pages));
-	if (!log->dest || !log->bitmap) {
+	log->handed = calloc(1, bitmap_bytes(vm->cfg.nr_pages));
+	pthread_mutex_init(&log->handed_lock, NULL);
+	if (!log->dest || !log->bitmap || !log->handed) {
 		snprintf(why, len, "no memory for the migration's copy of %llu pages",
 			 (unsigned long long)vm->cfg.nr_pages);
 		return -1;
@@ -38,6 +40,8 @@ void real_log_destroy(struct real_log *log)
 {
 	free(log->dest);
 	free(log->bitmap);
+	free(log->handed);
+	pthread_mutex_destroy(&log->handed_lock);
 	memset(log, 0, sizeof(*log));
 }
 
@@ -87,9 +91,9 @@ static bool reported(const struct real_log *log, uint64_t page)
 	return log->bitmap[page / LONG_BITS] & (1UL << (page % LONG_BITS));
 }
 
-/* Collect vCPU v's published entries of the working set's slot into the
- * bitmap, marking each for reset (kvm_dirty_gfn_harvested()'s pair). */
-static void collect_ring(struct real_log *log, struct real_vcpu *v)
+/* Collect vCPU v's published entries of the working set's slot into
+ * bits, marking each for reset (kvm_dirty_gfn_harvested()'s pair). */
+static void collect_ring(struct real_log *log, unsigned long *bits, struct real_vcpu *v)
 {
 	for (;;) {
 		struct kvm_dirty_gfn *e = &v->ring[v->ring_fetch % v->ring_entries];
@@ -98,29 +102,58 @@ static void collect_ring(struct real_log *log, struct real_vcpu *v)
 		if (!(flags & KVM_DIRTY_GFN_F_DIRTY))
 			return;
 		if (e->slot == REAL_SLOT_WS && e->offset < log->nr_pages)
-			log->bitmap[e->offset / LONG_BITS] |= 1UL << (e->offset % LONG_BITS);
+			bits[e->offset / LONG_BITS] |= 1UL << (e->offset % LONG_BITS);
 		__atomic_store_n(&e->flags, KVM_DIRTY_GFN_F_RESET, __ATOMIC_RELEASE);
 		v->ring_fetch++;
 	}
 }
 
-static int harvest_ring(struct real_log *log, struct real_vm *vm, char *why, size_t len)
+uint64_t real_log_collect(struct real_log *log, struct real_vm *vm)
+{
+	uint64_t n = 0;
+
+	pthread_mutex_lock(&log->handed_lock);
+	for (int i = 0; i < vm->nr_vcpus; i++)
+		collect_ring(log, log->handed, &vm->vcpus[i]);
+	for (uint64_t w = 0; w < bitmap_bytes(log->nr_pages) / sizeof(long); w++)
+		n += (uint64_t)__builtin_popcountl(log->handed[w]);
+	pthread_mutex_unlock(&log->handed_lock);
+	return n;
+}
+
+/* What the collector handed over joins this harvest's bits. */
+static void take_handed(struct real_log *log)
+{
+	pthread_mutex_lock(&log->handed_lock);
+	for (uint64_t w = 0; w < bitmap_bytes(log->nr_pages) / sizeof(long); w++) {
+		log->bitmap[w] |= log->handed[w];
+		log->handed[w] = 0;
+	}
+	pthread_mutex_unlock(&log->handed_lock);
+}
+
+/* Collect (unless the collector does), take what was handed over, and
+ * KVM_RESET_DIRTY_RINGS. */
+static int harvest_ring(struct real_log *log, struct real_vm *vm, bool collect, char *why,
+			size_t len)
 {
 	memset(log->bitmap, 0, bitmap_bytes(log->nr_pages));
-	for (int i = 0; i < vm->nr_vcpus; i++)
-		collect_ring(log, &vm->vcpus[i]);
+	for (int i = 0; collect && i < vm->nr_vcpus; i++)
+		collect_ring(log, log->bitmap, &vm->vcpus[i]);
+	take_handed(log);
 	if (ioctl(vm->vm_fd, KVM_RESET_DIRTY_RINGS, 0) >= 0)
 		return 0;
 	snprintf(why, len, "KVM_RESET_DIRTY_RINGS: %s", strerror(errno));
 	return -1;
 }
 
-int64_t real_log_harvest(struct real_log *log, struct real_vm *vm, char *why, size_t len)
+static int64_t harvest(struct real_log *log, struct real_vm *vm, bool collect, char *why,
+		       size_t len)
 {
 	int64_t n = 0;
 	bool dropped = false;
 
-	if (log->mode == REAL_LOG_RING ? harvest_ring(log, vm, why, len)
+	if (log->mode == REAL_LOG_RING ? harvest_ring(log, vm, collect, why, len)
 				       : get_log(log, vm, why, len))
 		return -1;
 	if (log->mode == REAL_LOG_CLEAR && clear_log(log, vm, why, len))
@@ -139,6 +172,16 @@ int64_t real_log_harvest(struct real_log *log, struct real_vm *vm, char *why, si
 	log->harvests++;
 	log->reported += (uint64_t)n;
 	return n;
+}
+
+int64_t real_log_harvest(struct real_log *log, struct real_vm *vm, char *why, size_t len)
+{
+	return harvest(log, vm, true, why, len);
+}
+
+int64_t real_log_reset_handed(struct real_log *log, struct real_vm *vm, char *why, size_t len)
+{
+	return harvest(log, vm, false, why, len);
 }
 
 uint64_t real_log_compare(const struct real_log *log, const struct real_vm *vm,

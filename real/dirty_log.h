@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "kvm_vm.h"
@@ -42,6 +43,10 @@ struct real_log {
 	 * every harvest leaves out the first page reported to it. */
 	bool drop_first;
 	uint64_t harvests, reported, dropped;
+	/* The ring collected on one thread and reset on another: what the
+	 * collector took and has not yet seen reset, under its lock. */
+	unsigned long *handed;
+	pthread_mutex_t handed_lock;
 };
 
 int real_log_create(struct real_log *log, const struct real_vm *vm, enum real_log_mode mode,
@@ -53,6 +58,13 @@ void real_log_first_copy(struct real_log *log, const struct real_vm *vm);
 /* One harvest and the copies it calls for; the pages reported, or -1 with
  * the failed ioctl in why. */
 int64_t real_log_harvest(struct real_log *log, struct real_vm *vm, char *why, size_t len);
+
+/* The ring apart (the dirty ring's interface allows it): the collector
+ * marks what it took for reset and hands it over; the resetter calls
+ * KVM_RESET_DIRTY_RINGS for what was handed over and copies it. The
+ * pages handed over, or -1 with the failed ioctl in why. */
+uint64_t real_log_collect(struct real_log *log, struct real_vm *vm);
+int64_t real_log_reset_handed(struct real_log *log, struct real_vm *vm, char *why, size_t len);
 
 /* Every page against its copy; calls lost(page, copy, now, arg) for each
  * that differs and returns how many did. */

@@ -36,12 +36,28 @@ static void drops_a_report(struct vm_config *cfg, const struct run_config *rc)
 	cfg->real_drops_a_report = true;
 }
 
+static void ring_apart(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_ring_apart = true;
+	cfg->kvm.log_mode = LOG_RING;
+}
+
 static const struct scenario_variant variants[] = {
 	{
 		.name = "fixed",
 		.summary = "the running kernel's dirty log, harvested as migration does",
 		.note = "kvm_vm_ioctl_get_dirty_log() / kvm_clear_dirty_log_protect() on "
 			"the host's KVM; must run clean",
+	},
+	{
+		.name = "ring-reset-apart",
+		.summary = "the dirty ring collected on one thread and reset on another",
+		.note = "a collector marks the entries it took for reset and hands their "
+			"pages over; the reaper calls KVM_RESET_DIRTY_RINGS and copies them "
+			"(the order kvm_dirty_ring_reset() relies on); must run clean",
+		.vm_settings = ring_apart,
+		.extra_workers = "real-collector",
 	},
 	{
 		.name = "reaper-drops-a-page",

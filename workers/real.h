@@ -55,6 +55,7 @@ void real_run_check(struct run *run);
 
 void real_vcpu_worker(struct run *run, void *arg);
 void real_reaper_worker(struct run *run, void *arg);
+void real_collector_worker(struct run *run, void *arg);
 /* workers/real_verify.c: every write of an iteration that ran whole,
  * with no invalidation of its pages meanwhile, is in the page the host
  * sees when the vCPU exits (stale-tlb-after-free otherwise). */

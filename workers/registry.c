@@ -24,6 +24,7 @@ static const struct worker_kind kinds[] = {
 	/* The running kernel's (vm_config.real_kernel): no model hook. */
 	{ "real-vcpu", "v", real_vcpu_worker, { END }, false },
 	{ "real-reaper", "R", real_reaper_worker, { END }, false },
+	{ "real-collector", "C", real_collector_worker, { END }, false },
 	{ "real-invalidator", "N", real_invalidator_worker, { END }, false },
 	{ "real-memslots", "M", real_memslot_worker, { END }, false },
 };

@@ -64,6 +64,9 @@ struct vm_config {
 	 * memslot changes, whose ring entries of a deleted
 	 * slot the harness does not follow. */
 	bool real_ring_ok;
+	/* ... the ring collected on one thread (a collector) and reset on
+	 * another (the reaper), as the ring's interface allows. */
+	bool real_ring_apart;
 	/* The host's invalidator write-protects ranges (mprotect) and checks
 	 * that no guest write lands in them meanwhile; real_skips_mprotect is
 	 * the harness's own slip that shows the check can fail. */

@@ -1,7 +1,8 @@
 # real-dirty-log: the running kernel's dirty log (--backend kvm). Where
 # /dev/kvm can run a guest, the fixed form runs clean in each form of the
 # log (bitmap, clear, ring) with 2 and 4 vCPUs and counts what it checked,
-# the ring's full exits are met and waited out, and the harness's own slip
+# the ring's full exits are met and waited out, the ring collected and
+# reset on two threads runs clean too, and the harness's own slip
 # (reaper-drops-a-page) is caught 10 of 10 in each form; where it cannot,
 # the pass says it skipped, and why. Either way a host without a KVM device
 # exits 3 before any work, and what the real backend cannot do is refused
@@ -15,6 +16,12 @@ else
 			seeds_meet "real-dirty-log-clean-$log-$vcpus-vcpus" 2 2 --scenario real-dirty-log \
 				--log "$log" --vcpus "$vcpus" --duration 2s --expect clean
 		done
+	done
+	# The ring collected on one thread and reset on another.
+	for vcpus in 2 4; do
+		seeds_meet "real-dirty-log-ring-reset-apart-clean-$vcpus-vcpus" 2 2 \
+			--scenario real-dirty-log --variant ring-reset-apart --vcpus "$vcpus" \
+			--duration 2s --expect clean
 	done
 	# A reaper slow enough that the rings fill: the vCPUs exit and wait.
 	seeds_meet real-dirty-log-clean-ring-full 2 2 --scenario real-dirty-log --log ring \
