@@ -212,6 +212,16 @@ static uint8_t *working_set_memory(struct real_vm *vm, size_t size)
 	uintptr_t p;
 
 	vm->ws_map_size = size + (vm->cfg.thp ? huge : 0);
+	if (vm->cfg.memfd) {
+		void *m;
+
+		vm->ws_fd = memfd_create("lostflush-guest", MFD_CLOEXEC);
+		if (vm->ws_fd < 0 || ftruncate(vm->ws_fd, (off_t)size))
+			return NULL;
+		m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->ws_fd, 0);
+		vm->ws_map = m == MAP_FAILED ? NULL : m;
+		return vm->ws_map;
+	}
 	vm->ws_map = guest_memory(vm->ws_map_size);
 	if (!vm->ws_map || !vm->cfg.thp)
 		return vm->ws_map;
@@ -380,7 +390,7 @@ static bool config_valid(const struct real_vm_config *cfg, char *why, size_t len
 int real_vm_create(struct real_vm *vm, const struct real_vm_config *cfg, char *why, size_t len)
 {
 	memset(vm, 0, sizeof(*vm));
-	vm->kvm_fd = vm->vm_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->ws_fd = -1;
 	vm->cfg = *cfg;
 	if (!config_valid(cfg, why, len))
 		return -1;
@@ -417,8 +427,25 @@ void real_vm_destroy(struct real_vm *vm)
 		munmap(vm->system, REAL_SYSTEM_SIZE);
 	if (vm->ws_map)
 		munmap(vm->ws_map, vm->ws_map_size);
+	if (vm->ws_fd >= 0)
+		close(vm->ws_fd);
 	memset(vm, 0, sizeof(*vm));
-	vm->kvm_fd = vm->vm_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->ws_fd = -1;
+}
+
+void *real_vm_remap_ws(struct real_vm *vm, uint64_t first, uint64_t n)
+{
+	uint8_t *at = vm->ws + first * REAL_PAGE_SIZE;
+	size_t len = n * REAL_PAGE_SIZE;
+	void *p;
+
+	if (vm->ws_fd >= 0)
+		p = mmap(at, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, vm->ws_fd,
+			 (off_t)(first * REAL_PAGE_SIZE));
+	else
+		p = mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			 -1, 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 static uint32_t ws_flags(const struct real_vm *vm)

@@ -78,6 +78,9 @@ struct real_vm_config {
 	/* The working set in transparent huge pages: 2M-aligned, as its gpa
 	 * is, and MADV_HUGEPAGE, so that KVM can map it with 2M leaves. */
 	bool thp;
+	/* The working set in a memfd (shared, shmem-backed) instead of
+	 * anonymous memory. */
+	bool memfd;
 };
 
 struct real_vm {
@@ -87,6 +90,7 @@ struct real_vm {
 	uint8_t *ws;	 /* slot 1's memory */
 	uint8_t *ws_map; /* its mapping, where thp aligned ws inside it */
 	size_t ws_map_size;
+	int ws_fd; /* the memfd behind it, or -1 */
 	int nr_vcpus;
 	struct real_vcpu vcpus[REAL_MAX_VCPUS];
 };
@@ -117,6 +121,10 @@ void real_vm_destroy(struct real_vm *vm);
  * with the reason. */
 int real_vm_place_ws(struct real_vm *vm, uint64_t gpa, char *why, size_t len);
 int real_vm_delete_ws(struct real_vm *vm, char *why, size_t len);
+/* Map the working set's pages [first, first + n) afresh where they are
+ * (after the caller unmapped them): new zero pages, or the memfd's own
+ * pages again. */
+void *real_vm_remap_ws(struct real_vm *vm, uint64_t first, uint64_t n);
 
 /* The iteration number the guest writes from its next iteration on. */
 void real_vm_set_iteration(struct real_vm *vm, uint64_t iteration);

@@ -43,12 +43,24 @@ static void ring_apart(struct vm_config *cfg, const struct run_config *rc)
 	cfg->kvm.log_mode = LOG_RING;
 }
 
+static void memfd(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_memfd = true;
+}
+
 static const struct scenario_variant variants[] = {
 	{
 		.name = "fixed",
 		.summary = "the running kernel's dirty log, harvested as migration does",
 		.note = "kvm_vm_ioctl_get_dirty_log() / kvm_clear_dirty_log_protect() on "
 			"the host's KVM; must run clean",
+	},
+	{
+		.name = "memfd",
+		.summary = "the working set in a memfd (shmem), shared, not anonymous memory",
+		.note = "the same harvests over shmem-backed pages; must run clean",
+		.vm_settings = memfd,
 	},
 	{
 		.name = "ring-reset-apart",

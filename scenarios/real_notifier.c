@@ -74,6 +74,20 @@ static void compact(struct vm_config *cfg, const struct run_config *rc)
 	cfg->work.invalidate_pause_us = 100000;
 }
 
+/* MADV_DONTNEED of a shared mapping zaps without freeing: the memfd
+ * keeps the pages and the guest finds them again. */
+static void memfd_dontneed(struct vm_config *cfg, const struct run_config *rc)
+{
+	dontneed(cfg, rc);
+	cfg->real_memfd = true;
+}
+
+static void memfd_remap(struct vm_config *cfg, const struct run_config *rc)
+{
+	remap(cfg, rc);
+	cfg->real_memfd = true;
+}
+
 static void writes_behind(struct vm_config *cfg, const struct run_config *rc)
 {
 	dontneed(cfg, rc);
@@ -132,6 +146,19 @@ static const struct scenario_variant variants[] = {
 			"each page moved (needs root; system-wide); a write after must land "
 			"in the page's new frame; must run clean",
 		.vm_settings = compact,
+	},
+	{
+		.name = "memfd-dontneed",
+		.summary = "MADV_DONTNEED of a memfd's shared mapping: zapped, not freed",
+		.note = "the notifier zaps and flushes, the page cache keeps the pages and "
+			"the guest's writes after must land in them; must run clean",
+		.vm_settings = memfd_dontneed,
+	},
+	{
+		.name = "memfd-munmap-mmap",
+		.summary = "munmap() and mmap() again of a memfd's shared mapping",
+		.note = "the same pages come back at the same place; must run clean",
+		.vm_settings = memfd_remap,
 	},
 	{
 		.name = "invalidator-skips-mprotect",

@@ -39,6 +39,7 @@ void real_run_create(struct vm *vm)
 		.ring_entries =
 			c->real_logs_dirty && c->kvm.log_mode == LOG_RING ? REAL_RING_ENTRIES : 0,
 		.thp = c->real_invalidation == REAL_INV_THP,
+		.memfd = c->real_memfd,
 	};
 	char why[256];
 

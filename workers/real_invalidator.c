@@ -108,16 +108,15 @@ static const int madvice[] = {
 };
 
 /* munmap() and a fresh mmap() at the same place: the slot's hva now
- * maps new zero pages. Nobody reads the range meanwhile. */
-static void remap_range(struct real_run *r, uint8_t *range, size_t len)
+ * maps new zero pages (or the memfd's pages again). Nobody reads the
+ * range meanwhile. */
+static void remap_range(struct real_run *r, uint64_t first, uint64_t n)
 {
-	void *p;
-
 	pthread_rwlock_wrlock(&r->ws_map_lock);
-	HARNESS_ASSERT(!munmap(range, len), "munmap of the real working set failed");
-	p = mmap(range, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
-		 0);
-	HARNESS_ASSERT(p == range, "mmap of the real working set at its place failed");
+	HARNESS_ASSERT(!munmap(r->vm.ws + first * REAL_PAGE_SIZE, n * REAL_PAGE_SIZE),
+		       "munmap of the real working set failed");
+	HARNESS_ASSERT(real_vm_remap_ws(&r->vm, first, n),
+		       "mmap of the real working set at its place failed");
 	pthread_rwlock_unlock(&r->ws_map_lock);
 }
 
@@ -209,7 +208,7 @@ static void take_away(struct run *run, uint64_t first, uint64_t n)
 	else if (kind == REAL_INV_MPROTECT)
 		protect_range(run, first, n);
 	else if (kind == REAL_INV_REMAP)
-		remap_range(r, range, len);
+		remap_range(r, first, n);
 	else
 		HARNESS_ASSERT(!madvise(range, len, madvice[kind]),
 			       "madvise of the real working set failed");

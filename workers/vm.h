@@ -67,6 +67,8 @@ struct vm_config {
 	/* ... the ring collected on one thread (a collector) and reset on
 	 * another (the reaper), as the ring's interface allows. */
 	bool real_ring_apart;
+	/* The working set in a memfd (shmem), not anonymous memory. */
+	bool real_memfd;
 	/* The host's invalidator write-protects ranges (mprotect) and checks
 	 * that no guest write lands in them meanwhile; real_skips_mprotect is
 	 * the harness's own slip that shows the check can fail. */

@@ -17,7 +17,12 @@ else
 				--log "$log" --vcpus "$vcpus" --duration 2s --expect clean
 		done
 	done
-	# The ring collected on one thread and reset on another.
+	# The working set in a memfd, and the ring collected on one thread and
+	# reset on another.
+	for log in bitmap ring; do
+		seeds_meet "real-dirty-log-memfd-clean-$log" 2 2 --scenario real-dirty-log \
+			--variant memfd --log "$log" --duration 2s --expect clean
+	done
 	for vcpus in 2 4; do
 		seeds_meet "real-dirty-log-ring-reset-apart-clean-$vcpus-vcpus" 2 2 \
 			--scenario real-dirty-log --variant ring-reset-apart --vcpus "$vcpus" \

@@ -2,16 +2,17 @@
 # guest memory away while vCPUs write (--backend kvm). Where /dev/kvm can
 # run a guest, each kind (mprotect, MADV_DONTNEED, munmap and mmap,
 # MADV_PAGEOUT, MADV_COLD, a THP split and collapsed, the host's memory
-# compacted) runs clean with 2 and 4 vCPUs, its refused writes,
-# invalidations and verified writes counted, and the harness's own slips
-# (invalidator-skips-mprotect, host-writes-behind) are caught 10 of 10;
-# where it cannot, the pass says it skipped, and why.
+# compacted; a memfd's pages zapped or remapped) runs clean with 2 and 4
+# vCPUs, its refused writes, invalidations and verified writes counted,
+# and the harness's own slips (invalidator-skips-mprotect,
+# host-writes-behind) are caught 10 of 10; where it cannot, the pass says
+# it skipped, and why.
 offer=$(./stress --backend kvm --list | head -1)
 if [[ $offer == *"unusable here"* ]]; then
 	echo "SKIP real-notifier's real pass: ${offer#backend: kvm, unusable here: }"
 else
 	for kind in fixed madv-dontneed munmap-mmap madv-pageout madv-cold thp-collapse \
-		compact-memory; do
+		compact-memory memfd-dontneed memfd-munmap-mmap; do
 		for vcpus in 2 4; do
 			seeds_meet "real-notifier-$kind-clean-$vcpus-vcpus" 2 2 \
 				--scenario real-notifier --variant "$kind" --vcpus "$vcpus" \
