@@ -57,7 +57,7 @@ static const struct scenario_variant variants[] = {
 			"the host's KVM; must run clean",
 	},
 	{
-		.name = "memfd",
+		.name = "memfd-backed",
 		.summary = "the working set in a memfd (shmem), shared, not anonymous memory",
 		.note = "the same harvests over shmem-backed pages; must run clean",
 		.vm_settings = memfd,

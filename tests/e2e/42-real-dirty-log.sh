@@ -21,7 +21,7 @@ else
 	# reset on another.
 	for log in bitmap ring; do
 		seeds_meet "real-dirty-log-memfd-clean-$log" 2 2 --scenario real-dirty-log \
-			--variant memfd --log "$log" --duration 2s --expect clean
+			--variant memfd-backed --log "$log" --duration 2s --expect clean
 	done
 	for vcpus in 2 4; do
 		seeds_meet "real-dirty-log-ring-reset-apart-clean-$vcpus-vcpus" 2 2 \
