@@ -33,29 +33,18 @@ static void skips_mprotect(struct vm_config *cfg, const struct run_config *rc)
 	cfg->real_skips_mprotect = true;
 }
 
-static void dontneed(struct vm_config *cfg, const struct run_config *rc)
-{
-	(void)rc;
-	cfg->real_invalidation = REAL_INV_DONTNEED;
-}
+/* A variant's setting: the invalidator's kind. */
+#define KIND(fn, kind)                                                     \
+	static void fn(struct vm_config *cfg, const struct run_config *rc) \
+	{                                                                  \
+		(void)rc;                                                  \
+		cfg->real_invalidation = (kind);                           \
+	}
 
-static void remap(struct vm_config *cfg, const struct run_config *rc)
-{
-	(void)rc;
-	cfg->real_invalidation = REAL_INV_REMAP;
-}
-
-static void pageout(struct vm_config *cfg, const struct run_config *rc)
-{
-	(void)rc;
-	cfg->real_invalidation = REAL_INV_PAGEOUT;
-}
-
-static void cold(struct vm_config *cfg, const struct run_config *rc)
-{
-	(void)rc;
-	cfg->real_invalidation = REAL_INV_COLD;
-}
+KIND(dontneed, REAL_INV_DONTNEED)
+KIND(remap, REAL_INV_REMAP)
+KIND(pageout, REAL_INV_PAGEOUT)
+KIND(cold, REAL_INV_COLD)
 
 /* Two huge pages: one may be split while the other is collapsed. */
 static void thp(struct vm_config *cfg, const struct run_config *rc)

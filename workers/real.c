@@ -112,28 +112,24 @@ static void counted(int64_t n, const char *why)
 	count(CNT_DIRTY_REAPED, (uint64_t)n);
 }
 
-static void harvest(struct vm *vm)
+/* A harvest: whole (collect, reset, copy), or the resetter's half when
+ * the ring is collected apart (reset what the collector handed over, then
+ * copy it). */
+static void harvest_as(struct vm *vm, bool whole)
 {
 	char why[256];
 	int64_t n;
 
-	trace(TR_HARVEST, vm->real->log.mode, 0);
-	n = real_log_harvest(&vm->real->log, &vm->real->vm, why, sizeof(why));
-	trace(TR_HARVEST_DONE, n < 0 ? 0 : (uint64_t)n, 0);
+	trace(TR_HARVEST, vm->real->log.mode, !whole);
+	n = whole ? real_log_harvest(&vm->real->log, &vm->real->vm, why, sizeof(why))
+		  : real_log_reset_handed(&vm->real->log, &vm->real->vm, why, sizeof(why));
+	trace(TR_HARVEST_DONE, n < 0 ? 0 : (uint64_t)n, !whole);
 	counted(n, why);
 }
 
-/* The resetter's half of a harvest, the ring apart: reset what the
- * collector handed over, then copy it. */
-static void reset_handed(struct vm *vm)
+static void harvest(struct vm *vm)
 {
-	char why[256];
-	int64_t n;
-
-	trace(TR_HARVEST, vm->real->log.mode, 1);
-	n = real_log_reset_handed(&vm->real->log, &vm->real->vm, why, sizeof(why));
-	trace(TR_HARVEST_DONE, n < 0 ? 0 : (uint64_t)n, 1);
-	counted(n, why);
+	harvest_as(vm, true);
 }
 
 /* The ring's collector, apart from the reaper that resets it. */
@@ -157,10 +153,7 @@ void real_reaper_worker(struct run *run, void *arg)
 		worker_pause(vm->cfg.work.reaper_pause_us);
 		pthread_mutex_lock(&vm->real->vmm_lock);
 		real_vm_set_iteration(&vm->real->vm, ++vm->real->iteration);
-		if (vm->cfg.real_ring_apart)
-			reset_handed(vm);
-		else
-			harvest(vm);
+		harvest_as(vm, !vm->cfg.real_ring_apart);
 		pthread_mutex_unlock(&vm->real->vmm_lock);
 	}
 }
