@@ -23,6 +23,11 @@ static void list_variant_shapes(const struct scenario_variant *v)
 		printf("    %-22s         free mode runs with%s%s%s%s\n", "",
 		       v->workload ? " --workload " : "", v->workload ? v->workload : "",
 		       v->perturb ? " --perturb " : "", v->perturb ? v->perturb : "");
+	if (v->claims.pct_sc_only)
+		printf("    %-22s         pct: stated caught under --memory sc only (under "
+		       "tso and weak, commits and stale reads add decisions and dilute its "
+		       "odds)\n",
+		       "");
 	if (v->claims.cover_sc_only)
 		printf("    %-22s         cover: stated caught under --memory sc only (under "
 		       "tso and weak, commits and stale reads dilute its search)\n",

@@ -71,17 +71,17 @@ static json_t *range_flush_list(int shows_with)
 
 static json_t *claims_json(const struct variant_claims *c)
 {
-	json_t *claims =
-		json_pack("{s:o, s:i, s:b, s:b, s:s, s:{s:o, s:o, s:o, s:o}, s:b}", "caught_by",
-			  detector_list(c->caught_by), "pct_depth",
-			  c->pct_depth ? c->pct_depth : CTL_DEFAULT_DEPTH, "rare_in_free_mode",
-			  c->rare_in_free_mode, "cover_sc_only", c->cover_sc_only, "shows_from",
-			  mem_model_name(c->shows_from), "shows_with", "tlb_huge",
-			  mode_list(c->shows_with_tlb_huge, NR_TLB_HUGE_MODES, tlb_huge_of), "log",
-			  mode_list(c->shows_with_log, NR_LOG_MODES, log_of), "ad_bits",
-			  mode_list(c->shows_with_ad_bits, 2, ad_bits_of), "range_flush",
-			  range_flush_list(c->shows_with_range_flush), "needs_huge_leaves",
-			  c->needs_huge_leaves);
+	json_t *claims = json_pack(
+		"{s:o, s:i, s:b, s:b, s:b, s:s, s:{s:o, s:o, s:o, s:o}, s:b}", "caught_by",
+		detector_list(c->caught_by), "pct_depth",
+		c->pct_depth ? c->pct_depth : CTL_DEFAULT_DEPTH, "rare_in_free_mode",
+		c->rare_in_free_mode, "cover_sc_only", c->cover_sc_only, "pct_sc_only",
+		c->pct_sc_only, "shows_from", mem_model_name(c->shows_from), "shows_with",
+		"tlb_huge", mode_list(c->shows_with_tlb_huge, NR_TLB_HUGE_MODES, tlb_huge_of),
+		"log", mode_list(c->shows_with_log, NR_LOG_MODES, log_of), "ad_bits",
+		mode_list(c->shows_with_ad_bits, 2, ad_bits_of), "range_flush",
+		range_flush_list(c->shows_with_range_flush), "needs_huge_leaves",
+		c->needs_huge_leaves);
 
 	/* Only where it says something: every other variant runs with any. */
 	if (c->shows_with_cpu_features)

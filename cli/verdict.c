@@ -42,6 +42,11 @@ controlled_expectation(const struct config *cfg, const struct scenario_variant *
 		*why = "stated caught only from a deeper pct (--list says which)";
 		return VERDICT_NOT_JUDGED;
 	}
+	if (cfg->run.sched == SCHED_PCT && (v->claims.caught_by & want) && v->claims.pct_sc_only &&
+	    cfg->run.memory != MEM_SC) {
+		*why = "stated caught by pct under --memory sc only (--list says why)";
+		return VERDICT_NOT_JUDGED;
+	}
 	if (cfg->run.sched == SCHED_COVER && (v->claims.caught_by & want) &&
 	    v->claims.cover_sc_only && cfg->run.memory != MEM_SC) {
 		*why = "stated caught by cover under --memory sc only (--list says why)";

@@ -127,6 +127,8 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
 		.claims.pct_depth = 4, /* pct:3 caught 15 of 20 within 200,000 */
+		/* pct:4 under tso and weak: 14 of 20 each within 200,000. */
+		.claims.pct_sc_only = true,
 		.policy = &flush_policy_tdp,
 		.memslot_policy = &slots_swap_during_invalidation,
 		/* The host's reclaim, twice per execution and across both

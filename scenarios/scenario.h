@@ -50,6 +50,10 @@ struct variant_claims {
 	 * buffers' commits and stale reads are decisions too and dilute a
 	 * search whose race needs none of them, so there it is not judged. */
 	bool cover_sc_only;
+	/* DETECT_PCT holds under --memory sc only, for the same reason: the
+	 * commits and stale reads of tso and weak make an execution's
+	 * decisions more, and PCT's odds fall with their count. */
+	bool pct_sc_only;
 	/* Controlled modes: the strongest memory model under which the bug
 	 * can show (MEM_SC: all of them). Under a model stronger than this it
 	 * cannot happen, so a run must be clean: a report there would be a

@@ -45,7 +45,8 @@ def modes_of(v):
         rows.append(("random/" + m, ["--sched", "random", "--memory", m], "random" in caught))
         for d in (3, 4, 5):
             rows.append(("pct:%d/%s" % (d, m), ["--sched", "pct:%d" % d, "--memory", m],
-                         "pct" in caught and d >= c["pct_depth"]))
+                         "pct" in caught and d >= c["pct_depth"] and
+                         (m == "sc" or not c["pct_sc_only"])))
         rows.append(("cover/" + m, ["--sched", "cover", "--memory", m],
                      "cover" in caught and (m == "sc" or not c["cover_sc_only"])))
     return rows

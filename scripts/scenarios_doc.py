@@ -35,7 +35,7 @@ def caught(v):
     names = []
     for d in c["caught_by"]:
         if d == "pct":
-            names.append("pct:%d" % c["pct_depth"])
+            names.append("pct:%d%s" % (c["pct_depth"], " (under sc)" if c["pct_sc_only"] else ""))
         elif d == "free" and c["rare_in_free_mode"]:
             names.append("free (rarely: not judged)")
         elif d == "cover" and c["cover_sc_only"]:
