@@ -26,14 +26,15 @@ static enum real_log_mode log_mode(const struct real_vm_config *cfg)
 	return cfg->manual_protect ? REAL_LOG_CLEAR : REAL_LOG_GET;
 }
 
-void real_run_create(struct vm *vm)
+void real_run_create(struct vm *vm, uint64_t seed)
 {
 	const struct vm_config *c = &vm->cfg;
 	const struct real_vm_config cfg = {
 		.nr_vcpus = c->kvm.nr_vcpus,
 		.nr_pages = c->kvm.nr_gfns,
 		.writes = c->work.slice,
-		.seed = 0x5eed,
+		/* The guest's random stream follows the run's --seed. */
+		.seed = seed,
 		.log_dirty = c->real_logs_dirty,
 		.manual_protect = c->real_logs_dirty && c->kvm.log_mode == LOG_CLEAR,
 		.ring_entries =

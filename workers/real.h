@@ -46,9 +46,10 @@ struct real_run {
 	pthread_rwlock_t ws_map_lock;
 };
 
-/* Build vm->real from vm->cfg; on failure the host lacks what the kernel
- * needs (exit 3, the reason printed). */
-void real_run_create(struct vm *vm);
+/* Build vm->real from vm->cfg, its guests' random streams from seed; on
+ * failure the host lacks what the kernel needs (exit 3, the reason
+ * printed). */
+void real_run_create(struct vm *vm, uint64_t seed);
 void real_run_destroy(struct vm *vm);
 /* The check after the workers stopped (engine/subject.h: check). */
 void real_run_check(struct run *run);

@@ -36,7 +36,7 @@ static int vm_build(struct run *run)
 	vm->oracle.accesses_arg = run;
 	vm_judge_read_back(vm);
 	if (vm->cfg.real_kernel)
-		real_run_create(vm);
+		real_run_create(vm, run->cfg.seed);
 	return 0;
 }
 
