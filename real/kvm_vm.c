@@ -429,6 +429,8 @@ void real_vm_destroy(struct real_vm *vm)
 		munmap(vm->ws_map, vm->ws_map_size);
 	if (vm->ws_fd >= 0)
 		close(vm->ws_fd);
+	if (vm->extra)
+		munmap(vm->extra, REAL_PAGE_SIZE);
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm_fd = vm->vm_fd = vm->ws_fd = -1;
 }
@@ -476,6 +478,17 @@ int real_vcpu_state(struct real_vcpu *v, struct real_guest_state *s, char *why, 
 	if (ioctl(v->fd, KVM_GET_REGS, &r))
 		return fail(why, len, "KVM_GET_REGS on vCPU %d", v->id);
 	*s = (struct real_guest_state){ .r8 = r.r8, .r11 = r.r11, .rax = r.rax };
+	return 0;
+}
+
+int real_vm_extra_slot(struct real_vm *vm, bool present, char *why, size_t len)
+{
+	if (!vm->extra && !(vm->extra = guest_memory(REAL_PAGE_SIZE)))
+		return fail(why, len, "cannot map the extra slot's page");
+	if (set_slot(vm, REAL_SLOT_EXTRA, 0, REAL_EXTRA_GPA, vm->extra,
+		     present ? REAL_PAGE_SIZE : 0))
+		return fail(why, len, "KVM_SET_USER_MEMORY_REGION (%s the extra slot)",
+			    present ? "adding" : "deleting");
 	return 0;
 }
 

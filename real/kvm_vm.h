@@ -48,6 +48,10 @@ struct kvm_dirty_gfn;
 #define REAL_MAX_WS_PAGES (64ULL * 1024)
 #define REAL_SLOT_SYSTEM 0
 #define REAL_SLOT_WS 1
+/* A one-page slot added and deleted beside the working set, at an address
+ * the guest never touches (memslot_modification_stress_test's). */
+#define REAL_SLOT_EXTRA 2
+#define REAL_EXTRA_GPA (896ULL << 20)
 
 #define REAL_PORT_SYNC 0xe0
 #define REAL_PORT_MISMATCH 0xe1
@@ -90,7 +94,8 @@ struct real_vm {
 	uint8_t *ws;	 /* slot 1's memory */
 	uint8_t *ws_map; /* its mapping, where thp aligned ws inside it */
 	size_t ws_map_size;
-	int ws_fd; /* the memfd behind it, or -1 */
+	int ws_fd;	/* the memfd behind it, or -1 */
+	uint8_t *extra; /* the extra slot's page, once it has been added */
 	int nr_vcpus;
 	struct real_vcpu vcpus[REAL_MAX_VCPUS];
 };
@@ -121,6 +126,8 @@ void real_vm_destroy(struct real_vm *vm);
  * with the reason. */
 int real_vm_place_ws(struct real_vm *vm, uint64_t gpa, char *why, size_t len);
 int real_vm_delete_ws(struct real_vm *vm, char *why, size_t len);
+/* The extra slot added (present) or deleted; -1 with the reason. */
+int real_vm_extra_slot(struct real_vm *vm, bool present, char *why, size_t len);
 /* Map the working set's pages [first, first + n) afresh where they are
  * (after the caller unmapped them): new zero pages, or the memfd's own
  * pages again. */

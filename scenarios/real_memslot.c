@@ -4,8 +4,8 @@
  * with dirty logging on (memslot_modification_stress_test's shape). The
  * VMM deletes the working set's slot and creates it again, or moves it
  * away and back, in turn, holding each change open until the vCPUs have
- * run; a reaper harvests and copies between changes, and the run ends with
- * dirty_log_test's comparison. The interleaving it hunts
+ * run, and adds a one-page slot beside it and deletes it again; a reaper harvests and copies
+ * between changes, and the run ends with dirty_log_test's comparison. The interleaving it hunts
  * (workers/real_memslots.c draws it): a guest write that still reaches the
  * slot's memory after the delete or move returned, through a translation
  * kvm_arch_flush_shadow_memslot() should have removed.

@@ -18,7 +18,10 @@
  *   create the slot again (or move it back); after a create, copy it
  *   whole for the migration, as a new slot's first pass
  *
- * The VMM's own lock keeps its harvests out of the change.
+ * The VMM's own lock keeps its harvests out of the change. Each round also
+ * adds a one-page slot beside the working set and deletes it, the test's
+ * own change, while the guest writes elsewhere (the replay judges those
+ * writes).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +61,22 @@ static void give_slot_back(struct vm *vm, bool move)
 		real_log_first_copy(&vm->real->log, &vm->real->vm);
 }
 
+/* memslot_modification_stress_test's own change: a slot added beside the
+ * working set and deleted again, each a zap of everything on x86 with the
+ * default quirk, while the guest writes elsewhere. */
+static void add_and_delete_extra(struct vm *vm)
+{
+	char why[256];
+
+	for (int present = 1; present >= 0; present--) {
+		HARNESS_ASSERT(!real_vm_extra_slot(&vm->real->vm, present, why, sizeof(why)), "%s",
+			       why);
+		trace(present ? TR_MEMSLOT_CREATE : TR_MEMSLOT_DELETE,
+		      REAL_EXTRA_GPA / REAL_PAGE_SIZE, 1);
+		count(CNT_MEMSLOT_CHANGES, 1);
+	}
+}
+
 void real_memslot_worker(struct run *run, void *arg)
 {
 	struct vm *vm = run_vm(run);
@@ -80,6 +99,7 @@ void real_memslot_worker(struct run *run, void *arg)
 		real_compare_range(vm, 0, pages, snapshot, VIOL_STALE_TLB_AFTER_SLOT_CHANGE);
 		if (!vm->cfg.real_skips_slot_change)
 			give_slot_back(vm, move);
+		add_and_delete_extra(vm);
 		pthread_mutex_unlock(&vm->real->vmm_lock);
 		worker_pause(vm->cfg.work.slot_pause_us);
 	}
