@@ -4,11 +4,22 @@
  * with dirty logging on (memslot_modification_stress_test's shape). The
  * VMM deletes the working set's slot and creates it again, or moves it
  * away and back, in turn, holding each change open until the vCPUs have
- * run, and adds a one-page slot beside it and deletes it again; a reaper harvests and copies
- * between changes, and the run ends with dirty_log_test's comparison. The interleaving it hunts
- * (workers/real_memslots.c draws it): a guest write that still reaches the
- * slot's memory after the delete or move returned, through a translation
- * kvm_arch_flush_shadow_memslot() should have removed.
+ * run, and adds a one-page slot beside it and deletes it again; a reaper
+ * harvests and copies between changes, and the run ends with
+ * dirty_log_test's comparison. The interleaving it hunts: a guest write
+ * that still reaches the slot's memory after the delete or move returned,
+ * through a translation kvm_arch_flush_shadow_memslot() should have
+ * removed.
+ *
+ *   M memslots (VMM)                    vCPU (guest)
+ *   ----------------------------------  ------------------------------------
+ *   delete (or move) the slot: returns  TLB still maps the old gpa (a lost
+ *   snapshot the slot's memory          zap or flush)
+ *                                       write the old gpa
+ *   compare with the snapshot
+ *     !!! stale-tlb-after-slot-change
+ *   create the slot again (or move it back); after a create, copy it
+ *   whole for the migration, as a new slot's first pass
  *
  * memslots-skips-change is the harness's own slip, the proof that the
  * comparison can fail: the slot is never deleted or moved, so the guest's

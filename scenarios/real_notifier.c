@@ -6,19 +6,35 @@
  * set read-only, snapshots it, waits, compares and gives write access
  * back; vCPU threads run the guest program, and a write the host mapping
  * refuses comes back from KVM_RUN as -EFAULT (retried later) or as an MMIO
- * exit whose store is dropped. The
- * interleaving it hunts (workers/real_invalidator.c draws it): a write
- * that lands in a range after mprotect() returned, through a translation
- * the notifier's zap and flush should have removed.
+ * exit whose store is dropped. The interleaving it hunts: a write that
+ * lands in a range after mprotect() returned, through a translation the
+ * notifier's zap and flush should have removed.
+ *
+ *   N invalidator (host)             vCPU (guest)
+ *   -------------------------------  ------------------------------------
+ *   mprotect(R, PROT_READ): returns  TLB still maps R writable (a lost
+ *   snapshot R                       flush)
+ *   hold the window until the
+ *   vCPUs have run                   write R
+ *   compare R with the snapshot
+ *     !!! write-after-mprotect
+ *   mprotect(R, PROT_READ | PROT_WRITE)
  *
  * The other kinds take the range away with madvise (madv-dontneed,
  * madv-pageout, madv-cold), munmap and a fresh mmap (munmap-mmap), split a
  * transparent huge page and collapse it again (thp-collapse), or compact
  * the host's memory so that the guest's pages migrate (compact-memory);
- * the host replays each vCPU's writes (workers/real_verify.c draws that
- * interleaving): a write of an iteration that ran whole after the range
- * came back must be in the page the host sees (stale-tlb-after-free
- * otherwise).
+ * the host replays each vCPU's writes (workers/real_verify.c): a write of
+ * an iteration that ran whole after the range came back must be in the
+ * page the host sees:
+ *
+ *   N invalidator (host)             vCPU (guest)
+ *   -------------------------------  ------------------------------------
+ *   MADV_DONTNEED page P: returns    (a TLB still maps P's old frame)
+ *                                    iteration starts; write P = i
+ *                                    exits at its end
+ *   the replay: P's word holds 0, not i
+ *     !!! stale-tlb-after-free
  *
  * invalidator-skips-mprotect and host-writes-behind are the harness's own
  * slips, the proofs that the two checks can fail: a range snapshotted and

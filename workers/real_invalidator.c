@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The host taking write access away from the running kernel's guest, as
- * mmu_stress_test does: mprotect(PROT_READ) of a range of the working set
- * runs the MMU notifier, whose invalidation must zap the range's SPTEs and
- * flush every TLB before mprotect() returns. From then until the range is
- * writable again a guest write faults (KVM_RUN says -EFAULT) and the
- * guest retries it later; a write that lands anyway went through a
- * translation the flush should have removed:
- *
- * The window stays open until the vCPUs have run (real_hold_window()).
- *
- *   N invalidator (host)             vCPU (guest)
- *   -------------------------------  ------------------------------------
- *   mprotect(R, PROT_READ): returns  TLB still maps R writable (a lost
- *   snapshot R                       flush)
- *                                    write R
- *   compare R with the snapshot
- *     !!! write-after-mprotect
- *   mprotect(R, PROT_READ | PROT_WRITE)
+ * The host taking guest memory away from the running kernel's guest, as
+ * mmu_stress_test does, in the VM's kind (REAL_INV_*): mprotect(PROT_READ)
+ * with a snapshot held until the vCPUs have run (real_hold_window()) and
+ * compared, or madvise, munmap and mmap, a THP split or collapse, or the
+ * host's compaction, whose pages the replay skips while they are taken
+ * away (workers/real_verify.c). The interleavings are drawn at the top of
+ * the scenario file that runs this worker.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -3,25 +3,13 @@
  * The VMM changing the running kernel's memslots under its guest, as
  * memslot_modification_stress_test does, with dirty logging on: the
  * working set's slot is deleted and created again, or moved away and
- * back, in turn. Once KVM_SET_USER_MEMORY_REGION has returned the guest's
- * accesses to the slot's old addresses exit as MMIO (dropped stores, loads
- * of zero); the memory itself, which the VMM still maps, must not change
- * until the slot is back:
- *
- *   M memslots (VMM)                    vCPU (guest)
- *   ----------------------------------  ------------------------------------
- *   delete (or move) the slot: returns  TLB still maps the old gpa (a lost
- *   snapshot the slot's memory          zap or flush)
- *                                       write the old gpa
- *   compare with the snapshot
- *     !!! stale-tlb-after-slot-change
- *   create the slot again (or move it back); after a create, copy it
- *   whole for the migration, as a new slot's first pass
- *
- * The VMM's own lock keeps its harvests out of the change. Each round also
- * adds a one-page slot beside the working set and deletes it, the test's
- * own change, while the guest writes elsewhere (the replay judges those
- * writes).
+ * back, in turn, and a one-page slot is added beside it and deleted. Once
+ * KVM_SET_USER_MEMORY_REGION has returned the guest's accesses to the
+ * slot's old addresses exit as MMIO (dropped stores, loads of zero); the
+ * memory, which the VMM still maps, must not change until the slot is
+ * back. A lock of the VMM's own keeps its harvests out of a change. The
+ * interleaving is drawn at the top of the scenario file that runs this
+ * worker.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -5,15 +5,8 @@
  * the host knows which pages it wrote, and with what. A write that is not
  * in the page the host sees went through a translation to a frame the host
  * no longer has there, unless the host itself was taking those pages away
- * while the iteration ran:
- *
- *   N invalidator (host)             vCPU (guest)
- *   -------------------------------  ------------------------------------
- *   MADV_DONTNEED page P: returns    (a TLB still maps P's old frame)
- *                                    iteration starts; write P = i
- *                                    exits at its end
- *   the replay: P's word holds 0, not i
- *     !!! stale-tlb-after-free
+ * while the iteration ran (its pages are busy meanwhile). The scenarios
+ * that rely on it draw that interleaving.
  */
 #include <stdlib.h>
 
