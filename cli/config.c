@@ -364,6 +364,22 @@ static bool real_refused(const struct config *cfg, const struct options *o,
 	return false;
 }
 
+/* What the kernel must offer a real variant, asked before any work starts:
+ * 2 (skipped) with the reason where it does not. */
+static int real_lacks(const struct config *cfg, const struct scenario *s,
+		      const struct scenario_variant *v)
+{
+	char why[256];
+
+	if (!cfg->vm.real_guest_memfd || !real_kvm_guest_memfd(why, sizeof(why)))
+		return 0;
+	fprintf(complain_stream ? complain_stream : stderr,
+		"stress: %s/%s runs on a guest_memfd, and this host cannot: %s\n"
+		"  Skipped: the running kernel lacks it; not a race, not a bug in lostflush.\n",
+		s->name, v->name, why);
+	return 2;
+}
+
 int config_check(const struct config *cfg, const struct options *o, const struct scenario *s,
 		 const struct scenario_variant *v)
 {
@@ -372,7 +388,7 @@ int config_check(const struct config *cfg, const struct options *o, const struct
 	size_t bad_len;
 
 	if (s->real_kernel)
-		return real_refused(cfg, o, s) ? -1 : 0;
+		return real_refused(cfg, o, s) ? -1 : real_lacks(cfg, s, v);
 	if (o->given[OPT_ARCH] && !arch_named(s, v, o->arch) && arch_known(o->arch)) {
 		fprintf(complain_stream ? complain_stream : stderr,
 			"%s/%s does not apply to %s: %s. It runs on %s.\n", s->name, v->name,

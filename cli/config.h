@@ -21,7 +21,9 @@ struct config {
 void build_config(struct config *cfg, const struct options *o, const struct scenario *s,
 		  const struct scenario_variant *v, uint64_t seed);
 /* 0 if the run can be built; -1 after a message naming the option; 1
- * after one saying the scenario does not apply to the --arch asked for. */
+ * after one saying the scenario does not apply to the --arch asked for;
+ * 2 after one saying the running kernel lacks what the variant needs
+ * (skipped alone where others run beside it). */
 int config_check(const struct config *cfg, const struct options *o, const struct scenario *s,
 		 const struct scenario_variant *v);
 

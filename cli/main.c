@@ -130,7 +130,7 @@ static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *s
 	if (select_runs(o, sel, MAX_RUNS, n))
 		return EXIT_USAGE;
 	*seed = o->given[OPT_SEED] ? o->seed : default_seed();
-	rc = check_runs(o, sel, *n, *seed);
+	rc = check_runs(o, sel, n, *seed);
 	if (rc)
 		return rc;
 	if (o->report_path && report_output_check(o->report_path, why, sizeof(why))) {

@@ -76,16 +76,23 @@ int select_runs(const struct options *o, struct selection *sel, int max, int *n)
 }
 
 /* Every run, before the first starts: an option one scenario cannot take
- * must not cost the runs before it, or their report. */
-int check_runs(const struct options *o, const struct selection *sel, int n, uint64_t seed)
+ * must not cost the runs before it, or their report. A run the host
+ * cannot give what it needs (config_check()'s 2) drops out of a longer
+ * selection, said so, and the others go on. */
+int check_runs(const struct options *o, struct selection *sel, int *n, uint64_t seed)
 {
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < *n; i++) {
 		struct config cfg;
-
 		int rc;
 
 		build_config(&cfg, o, sel[i].scenario, sel[i].variant, seed);
 		rc = config_check(&cfg, o, sel[i].scenario, sel[i].variant);
+		if (rc == 2 && *n > 1) {
+			memmove(&sel[i], &sel[i + 1], (size_t)(*n - i - 1) * sizeof(*sel));
+			(*n)--;
+			i--;
+			continue;
+		}
 		if (rc)
 			return rc < 0 ? EXIT_USAGE : EXIT_SKIPPED;
 	}

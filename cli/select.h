@@ -20,7 +20,8 @@ void print_names(const struct scenario *s);
 int select_runs(const struct options *o, struct selection *sel, int max, int *n);
 /* Build and check every selected run's configuration: 0, or the exit
  * code (EXIT_USAGE, EXIT_SKIPPED) after a message naming what one of them
- * cannot take. */
-int check_runs(const struct options *o, const struct selection *sel, int n, uint64_t seed);
+ * cannot take. A run the host lacks something for leaves a selection of
+ * several (*n shrinks), after a message saying it is skipped. */
+int check_runs(const struct options *o, struct selection *sel, int *n, uint64_t seed);
 
 #endif

@@ -35,6 +35,30 @@ struct kvm_userspace_memory_region2 {
 };
 #define KVM_SET_USER_MEMORY_REGION2 _IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
 #endif
+#ifndef KVM_CREATE_GUEST_MEMFD
+struct kvm_create_guest_memfd {
+	__u64 size;
+	__u64 flags;
+	__u64 reserved[6];
+};
+#define KVM_CREATE_GUEST_MEMFD _IOWR(KVMIO, 0xd4, struct kvm_create_guest_memfd)
+#endif
+#ifndef KVM_MEM_GUEST_MEMFD
+#define KVM_MEM_GUEST_MEMFD (1UL << 2)
+#endif
+#ifndef GUEST_MEMFD_FLAG_MMAP
+#define GUEST_MEMFD_FLAG_MMAP (1ULL << 0)
+#endif
+#ifndef GUEST_MEMFD_FLAG_INIT_SHARED
+#define GUEST_MEMFD_FLAG_INIT_SHARED (1ULL << 1)
+#endif
+#define GUEST_MEMFD_FLAGS_WANTED (GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED)
+#ifndef KVM_CAP_GUEST_MEMFD
+#define KVM_CAP_GUEST_MEMFD 234
+#endif
+#ifndef KVM_CAP_GUEST_MEMFD_FLAGS
+#define KVM_CAP_GUEST_MEMFD_FLAGS 244
+#endif
 #ifndef KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE
 #define KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE (1 << 0)
 #endif
@@ -103,10 +127,6 @@ int real_kvm_usable(char *why, size_t len)
 	return 0;
 }
 
-#ifndef KVM_CAP_GUEST_MEMFD
-#define KVM_CAP_GUEST_MEMFD 234
-#endif
-
 int real_kvm_describe(char *what, size_t len)
 {
 	int fd = open_kvm(what, len);
@@ -122,6 +142,31 @@ int real_kvm_describe(char *what, size_t len)
 		 ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS),
 		 ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD) > 0 ? "yes" : "no");
 	close(fd);
+	return 0;
+}
+
+/* KVM_CAP_GUEST_MEMFD_FLAGS on /dev/kvm answers for a VM of the default
+ * type (kvm_gmem_get_supported_flags(NULL)). */
+int real_kvm_guest_memfd(char *why, size_t len)
+{
+	int fd = open_kvm(why, len), has, flags;
+
+	if (fd < 0)
+		return -1;
+	has = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD);
+	flags = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_GUEST_MEMFD_FLAGS);
+	close(fd);
+	errno = 0;
+	if (has <= 0)
+		return fail(why, len,
+			    "this kernel's KVM offers no guest_memfd (KVM_CAP_GUEST_MEMFD is 0: "
+			    "built without CONFIG_KVM_GUEST_MEMFD)");
+	if (flags < 0 || ((uint64_t)flags & GUEST_MEMFD_FLAGS_WANTED) != GUEST_MEMFD_FLAGS_WANTED)
+		return fail(why, len,
+			    "this kernel's guest_memfd cannot be mapped by the host and start "
+			    "shared (KVM_CAP_GUEST_MEMFD_FLAGS is %#x; MMAP and INIT_SHARED came "
+			    "in 6.18)",
+			    flags < 0 ? 0 : flags);
 	return 0;
 }
 
@@ -152,6 +197,13 @@ static int set_slot(struct real_vm *vm, uint32_t slot, uint32_t flags, uint64_t 
 		.userspace_addr = (uintptr_t)mem,
 	};
 
+	/* The working set's guest_memfd stands behind the slot at offset 0
+	 * (its memory at userspace_addr is the same file, mapped). */
+	if (vm->cfg.guest_memfd && slot == REAL_SLOT_WS) {
+		r2.flags |= KVM_MEM_GUEST_MEMFD;
+		r2.guest_memfd = (__u32)vm->ws_fd;
+		return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION2, &r2);
+	}
 	if (!ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION2, &r2))
 		return 0;
 	if (errno != ENOTTY && errno != EINVAL)
@@ -204,6 +256,26 @@ static int map_ring(struct real_vm *vm, struct real_vcpu *v, char *why, size_t l
 	return 0;
 }
 
+static int create_memfd(size_t size)
+{
+	int fd = memfd_create("lostflush-guest", MFD_CLOEXEC);
+
+	if (fd >= 0 && ftruncate(fd, (off_t)size)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The host maps it and it starts shared, so the host's replay reads what
+ * the guest wrote, as with a memfd. */
+static int create_guest_memfd(struct real_vm *vm, size_t size)
+{
+	struct kvm_create_guest_memfd g = { .size = size, .flags = GUEST_MEMFD_FLAGS_WANTED };
+
+	return ioctl(vm->vm_fd, KVM_CREATE_GUEST_MEMFD, &g);
+}
+
 /* The working set's memory; with thp, 2M-aligned inside a mapping 2M
  * larger, and advised huge. */
 static uint8_t *working_set_memory(struct real_vm *vm, size_t size)
@@ -212,11 +284,11 @@ static uint8_t *working_set_memory(struct real_vm *vm, size_t size)
 	uintptr_t p;
 
 	vm->ws_map_size = size + (vm->cfg.thp ? huge : 0);
-	if (vm->cfg.memfd) {
+	if (vm->cfg.memfd || vm->cfg.guest_memfd) {
 		void *m;
 
-		vm->ws_fd = memfd_create("lostflush-guest", MFD_CLOEXEC);
-		if (vm->ws_fd < 0 || ftruncate(vm->ws_fd, (off_t)size))
+		vm->ws_fd = vm->cfg.guest_memfd ? create_guest_memfd(vm, size) : create_memfd(size);
+		if (vm->ws_fd < 0)
 			return NULL;
 		m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->ws_fd, 0);
 		vm->ws_map = m == MAP_FAILED ? NULL : m;
@@ -238,7 +310,8 @@ static int create_memory(struct real_vm *vm, char *why, size_t len)
 	vm->system = guest_memory(REAL_SYSTEM_SIZE);
 	vm->ws = working_set_memory(vm, ws_size);
 	if (!vm->system || !vm->ws)
-		return fail(why, len, "cannot map %llu bytes of guest memory",
+		return fail(why, len, "cannot %s %llu bytes of guest memory",
+			    vm->cfg.guest_memfd ? "create and map (KVM_CREATE_GUEST_MEMFD)" : "map",
 			    (unsigned long long)(REAL_SYSTEM_SIZE + ws_size));
 	build_page_tables(vm->system);
 	memcpy(vm->system + REAL_CODE_GPA, real_guest_code_start, code);
@@ -384,6 +457,10 @@ static bool config_valid(const struct real_vm_config *cfg, char *why, size_t len
 		return !fail(why, len, "%llu working-set pages: a power of two, at most %llu",
 			     (unsigned long long)cfg->nr_pages,
 			     (unsigned long long)REAL_MAX_WS_PAGES);
+	if (cfg->guest_memfd && (cfg->log_dirty || cfg->thp || cfg->memfd))
+		return !fail(why, len,
+			     "a guest_memfd working set is neither logged (KVM refuses dirty "
+			     "logging on it), advised huge nor a memfd");
 	return true;
 }
 
@@ -448,6 +525,19 @@ void *real_vm_remap_ws(struct real_vm *vm, uint64_t first, uint64_t n)
 		p = mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 			 -1, 0);
 	return p == MAP_FAILED ? NULL : p;
+}
+
+int real_vm_punch_hole(struct real_vm *vm, uint64_t first, uint64_t n, char *why, size_t len)
+{
+	if (vm->ws_fd < 0) {
+		errno = 0;
+		return fail(why, len, "no file stands behind the working set to punch");
+	}
+	if (fallocate(vm->ws_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)(first * REAL_PAGE_SIZE), (off_t)(n * REAL_PAGE_SIZE)))
+		return fail(why, len, "fallocate(FALLOC_FL_PUNCH_HOLE) of pages %llu..%llu",
+			    (unsigned long long)first, (unsigned long long)(first + n - 1));
+	return 0;
 }
 
 static uint32_t ws_flags(const struct real_vm *vm)

@@ -85,6 +85,13 @@ struct real_vm_config {
 	/* The working set in a memfd (shared, shmem-backed) instead of
 	 * anonymous memory. */
 	bool memfd;
+	/* The working set in a guest_memfd the host maps and that starts
+	 * shared (GUEST_MEMFD_FLAG_MMAP | _INIT_SHARED, 6.18 on): KVM faults
+	 * it in from the file, not through the host's page tables, and a
+	 * punched hole reaches KVM through guest_memfd's own invalidation
+	 * (kvm_gmem_punch_hole()), not the MMU notifier. Never logged: KVM
+	 * refuses dirty logging on such a slot. */
+	bool guest_memfd;
 };
 
 struct real_vm {
@@ -94,7 +101,7 @@ struct real_vm {
 	uint8_t *ws;	 /* slot 1's memory */
 	uint8_t *ws_map; /* its mapping, where thp aligned ws inside it */
 	size_t ws_map_size;
-	int ws_fd;	/* the memfd behind it, or -1 */
+	int ws_fd;	/* the memfd or guest_memfd behind it, or -1 */
 	uint8_t *extra; /* the extra slot's page, once it has been added */
 	int nr_vcpus;
 	struct real_vcpu vcpus[REAL_MAX_VCPUS];
@@ -110,6 +117,9 @@ int real_kvm_usable(char *why, size_t len);
  * manual dirty-log protect, the dirty ring, vCPUs, guest_memfd); -1 with
  * the reason it cannot be asked. */
 int real_kvm_describe(char *what, size_t len);
+/* 0 when the kernel offers a guest_memfd the host can map, shared from
+ * the start, to a VM of the default type; else -1 with the reason. */
+int real_kvm_guest_memfd(char *why, size_t len);
 
 /* Create the VM, its two slots, the guest program and page tables, and
  * its vCPUs at the program's start; -1 with the reason. A VM half built
@@ -132,6 +142,10 @@ int real_vm_extra_slot(struct real_vm *vm, bool present, char *why, size_t len);
  * (after the caller unmapped them): new zero pages, or the memfd's own
  * pages again. */
 void *real_vm_remap_ws(struct real_vm *vm, uint64_t first, uint64_t n);
+/* Punch a hole in the file behind the working set (a memfd or a
+ * guest_memfd) over its pages [first, first + n): the pages are freed and
+ * read as zero next time; -1 with the reason. */
+int real_vm_punch_hole(struct real_vm *vm, uint64_t first, uint64_t n, char *why, size_t len);
 
 /* The iteration number the guest writes from its next iteration on. */
 void real_vm_set_iteration(struct real_vm *vm, uint64_t iteration);

@@ -23,7 +23,10 @@
  * The other kinds take the range away with madvise (madv-dontneed,
  * madv-pageout, madv-cold), munmap and a fresh mmap (munmap-mmap), split a
  * transparent huge page and collapse it again (thp-collapse), or compact
- * the host's memory so that the guest's pages migrate (compact-memory);
+ * the host's memory so that the guest's pages migrate (compact-memory),
+ * or punch a hole in the file behind the memory (memfd-punch-hole, and
+ * gmem-punch-hole through guest_memfd's own invalidation, where the kernel
+ * has it);
  * the host replays each vCPU's writes (workers/real_verify.c): a write of
  * an iteration that ran whole after the range came back must be in the
  * page the host sees:
@@ -91,6 +94,22 @@ static void memfd_remap(struct vm_config *cfg, const struct run_config *rc)
 {
 	remap(cfg, rc);
 	cfg->real_memfd = true;
+}
+
+static void memfd_punch_hole(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_invalidation = REAL_INV_PUNCH_HOLE;
+	cfg->real_memfd = true;
+}
+
+/* guest_memfd's own invalidation, not the MMU notifier's; unlogged, as
+ * KVM wants such a slot. */
+static void gmem_punch_hole(struct vm_config *cfg, const struct run_config *rc)
+{
+	(void)rc;
+	cfg->real_invalidation = REAL_INV_PUNCH_HOLE;
+	cfg->real_guest_memfd = true;
 }
 
 static void writes_behind(struct vm_config *cfg, const struct run_config *rc)
@@ -164,6 +183,23 @@ static const struct scenario_variant variants[] = {
 		.summary = "munmap() and mmap() again of a memfd's shared mapping",
 		.note = "the same pages come back at the same place; must run clean",
 		.vm_settings = memfd_remap,
+	},
+	{
+		.name = "memfd-punch-hole",
+		.summary = "fallocate(FALLOC_FL_PUNCH_HOLE) of the memfd behind the working set",
+		.note = "shmem_fallocate() -> unmap_mapping_range() -> the notifier; the pages "
+			"are freed, and a guest write after must land in the new page; must "
+			"run clean",
+		.vm_settings = memfd_punch_hole,
+	},
+	{
+		.name = "gmem-punch-hole",
+		.summary = "a hole punched in a guest_memfd the host maps, shared from the start",
+		.note = "kvm_gmem_punch_hole() -> kvm_gmem_invalidate_begin() -> "
+			"kvm_mmu_unmap_gfn_range(), no MMU notifier; needs a kernel whose KVM "
+			"offers guest_memfd with MMAP and INIT_SHARED (6.18 on), skipped (exit "
+			"3) where it does not; must run clean",
+		.vm_settings = gmem_punch_hole,
 	},
 	{
 		.name = "invalidator-skips-mprotect",

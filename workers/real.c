@@ -41,6 +41,7 @@ void real_run_create(struct vm *vm, uint64_t seed)
 			c->real_logs_dirty && c->kvm.log_mode == LOG_RING ? REAL_RING_ENTRIES : 0,
 		.thp = c->real_invalidation == REAL_INV_THP,
 		.memfd = c->real_memfd,
+		.guest_memfd = c->real_guest_memfd,
 	};
 	char why[256];
 

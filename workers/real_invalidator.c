@@ -3,10 +3,10 @@
  * The host taking guest memory away from the running kernel's guest, as
  * mmu_stress_test does, in the VM's kind (REAL_INV_*): mprotect(PROT_READ)
  * with a snapshot held until the vCPUs have run (real_hold_window()) and
- * compared, or madvise, munmap and mmap, a THP split or collapse, or the
- * host's compaction, whose pages the replay skips while they are taken
- * away (workers/real_verify.c). The interleavings are drawn at the top of
- * the scenario file that runs this worker.
+ * compared, or madvise, munmap and mmap, a THP split or collapse, a hole
+ * punched in the file behind the memory, or the host's compaction, whose pages the replay skips
+ * while they are taken away (workers/real_verify.c). The interleavings are drawn at the top of the
+ * scenario file that runs this worker.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -171,6 +171,13 @@ static void compact_memory(void)
 	count(CNT_HOST_PAGES_MIGRATED, pages_migrated() - before);
 }
 
+static void punch_hole(struct real_run *r, uint64_t first, uint64_t n)
+{
+	char why[256];
+
+	HARNESS_ASSERT(!real_vm_punch_hole(&r->vm, first, n, why, sizeof(why)), "%s", why);
+}
+
 /* The range taken away and given back as the VM's kind says; the replay
  * skips its pages while it runs. */
 static void take_away(struct run *run, uint64_t first, uint64_t n)
@@ -198,6 +205,8 @@ static void take_away(struct run *run, uint64_t first, uint64_t n)
 		protect_range(run, first, n);
 	else if (kind == REAL_INV_REMAP)
 		remap_range(r, first, n);
+	else if (kind == REAL_INV_PUNCH_HOLE)
+		punch_hole(r, first, n);
 	else
 		HARNESS_ASSERT(!madvise(range, len, madvice[kind]),
 			       "madvise of the real working set failed");

@@ -69,6 +69,8 @@ struct vm_config {
 	bool real_ring_apart;
 	/* The working set in a memfd (shmem), not anonymous memory. */
 	bool real_memfd;
+	/* ... or in a guest_memfd (the kernel must offer one the host maps). */
+	bool real_guest_memfd;
 	/* The host's invalidator write-protects ranges (mprotect) and checks
 	 * that no guest write lands in them meanwhile; real_skips_mprotect is
 	 * the harness's own slip that shows the check can fail. */
@@ -98,6 +100,9 @@ enum {
 	REAL_INV_COLD,	   /* madvise(MADV_COLD): aged, clear_flush_young */
 	REAL_INV_THP,	   /* a 2M huge page split, then MADV_COLLAPSE */
 	REAL_INV_COMPACT,  /* the host compacts memory: pages migrate */
+	/* fallocate(FALLOC_FL_PUNCH_HOLE) of the file behind the working set
+	 * (a memfd's or a guest_memfd's): freed, zero pages next time. */
+	REAL_INV_PUNCH_HOLE,
 };
 
 struct real_run;

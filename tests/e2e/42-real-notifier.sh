@@ -2,7 +2,7 @@
 # guest memory away while vCPUs write (--backend kvm). Where /dev/kvm can
 # run a guest, each kind (mprotect, MADV_DONTNEED, munmap and mmap,
 # MADV_PAGEOUT, MADV_COLD, a THP split and collapsed, the host's memory
-# compacted; a memfd's pages zapped or remapped) runs clean with 2 and 4
+# compacted; a memfd's pages zapped, remapped or punched out) runs clean with 2 and 4
 # vCPUs, its refused writes, invalidations and verified writes counted,
 # and the harness's own slips (invalidator-skips-mprotect,
 # host-writes-behind) are caught 10 of 10; where it cannot, the pass says
@@ -12,7 +12,7 @@ if [[ $offer == *"unusable here"* ]]; then
 	echo "SKIP real-notifier's real pass: ${offer#backend: kvm, unusable here: }"
 else
 	for kind in fixed madv-dontneed munmap-mmap madv-pageout madv-cold thp-collapse \
-		compact-memory memfd-dontneed memfd-munmap-mmap; do
+		compact-memory memfd-dontneed memfd-munmap-mmap memfd-punch-hole; do
 		for vcpus in 2 4; do
 			seeds_meet "real-notifier-$kind-clean-$vcpus-vcpus" 2 2 \
 				--scenario real-notifier --variant "$kind" --vcpus "$vcpus" \
@@ -36,6 +36,22 @@ PY
 		pass real-notifier-counters
 	else
 		fail real-notifier-counters "see $out_dir/real-notifier.json"
+	fi
+	# guest_memfd's punch-hole runs clean where the kernel offers a
+	# guest_memfd the host maps; elsewhere it is skipped (exit 3) with the
+	# reason, alone, while the variants beside it run.
+	if [[ $offer == *"guest_memfd yes"* ]]; then
+		seeds_meet real-notifier-gmem-punch-hole-clean 2 2 --scenario real-notifier \
+			--variant gmem-punch-hole --duration 2s --expect clean
+	else
+		expect_exit real-notifier-gmem-punch-hole-skips 3 ./stress --scenario \
+			real-notifier --variant gmem-punch-hole --duration 1s
+		expect_output real-notifier-gmem-punch-hole-says-why \
+			"gmem-punch-hole runs on a guest_memfd, and this host cannot: .*offers no"
+		expect_exit real-notifier-gmem-punch-hole-skipped-alone 0 ./stress \
+			--scenario real-notifier --variant all --duration 1s -q
+		expect_output real-notifier-others-run-beside-it \
+			"real-notifier/memfd-punch-hole: clean, expected clean"
 	fi
 fi
 expect_exit real-notifier-no-device-skips 3 env LOSTFLUSH_KVM_DEVICE=/nonexistent \

@@ -74,7 +74,7 @@ static void check_like_main(struct options *o)
 	if (options_check(o) || !o->scenario)
 		return;
 	if (!select_runs(o, sel, MAX_RUNS, &n))
-		check_runs(o, sel, n, o->seed);
+		check_runs(o, sel, &n, o->seed);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int n;
 
 		if (!select_runs(&o, sel, MAX_RUNS, &n))
-			check_runs(&o, sel, n, o.seed);
+			check_runs(&o, sel, &n, o.seed);
 	}
 	replay_file_free(&rf);
 	options_free(&o);
