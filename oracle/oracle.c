@@ -250,8 +250,55 @@ bool oracle_check_use(struct oracle *o, int vcpu_id, const struct tlb_entry *e, 
 	return !write || check_write_right(o, vcpu_id, e, gfn);
 }
 
+/* A word of the real guest's: (iteration << 16) | vCPU, or what it is. */
+static void describe_word(char *buf, size_t len, uint64_t w)
+{
+	if (!w)
+		snprintf(buf, len, "0 (a fresh page)");
+	else if (!(w >> 16)) /* iterations start at 1 */
+		snprintf(buf, len, "%#" PRIx64 " (no guest's write)", w);
+	else
+		snprintf(buf, len, "%#" PRIx64 " (iteration %" PRIu64 " of vCPU %u)", w, w >> 16,
+			 (unsigned)(w & 0xffff));
+}
+
+/* The running kernel's findings, in what the host saw in guest memory. */
+static void host_view_print(FILE *out, const struct violation *v)
+{
+	char wrote[64], holds[64];
+
+	describe_word(wrote, sizeof(wrote), v->entry_epoch);
+	describe_word(holds, sizeof(holds), v->current_epoch);
+	if (v->kind == VIOL_WRITE_AFTER_MPROTECT)
+		fprintf(out,
+			"!!! %s: gfn %#" PRIx64 " changed while the host held it read-only: a "
+			"word was %s, now %s;\n"
+			"!!!   a guest write went through a translation mprotect() should have "
+			"zapped and flushed; at %.6f s\n",
+			violation_name(v->kind), v->gfn, wrote, holds, (double)v->t_ns / 1e9);
+	else if (v->kind == VIOL_GUEST_LOST_OWN_WRITE)
+		fprintf(out,
+			"!!! %s: vCPU %d wrote %s to gfn %#" PRIx64 " and read something else "
+			"back\n"
+			"!!!   through its own translation, with no host change to the page "
+			"meanwhile; at %.6f s\n",
+			violation_name(v->kind), v->vcpu_id, wrote, v->gfn, (double)v->t_ns / 1e9);
+	else
+		fprintf(out,
+			"!!! %s: vCPU %d wrote %s to gfn %#" PRIx64 ", but the host's page holds "
+			"%s:\n"
+			"!!!   the write went to a frame the host no longer has there (a "
+			"translation that outlived its invalidation); at %.6f s\n",
+			violation_name(v->kind), v->vcpu_id, wrote, v->gfn, holds,
+			(double)v->t_ns / 1e9);
+}
+
 void violation_print(FILE *out, const struct violation *v)
 {
+	if (v->host_view && !v->quiesced) {
+		host_view_print(out, v);
+		return;
+	}
 	if (v->quiesced) {
 		fprintf(out,
 			"!!! %s: at the quiesced check gfn %#" PRIx64 " holds %#" PRIx64

@@ -88,6 +88,11 @@ struct violation {
 	 * the migration destination's copy of the page, current_epoch the
 	 * source's content. */
 	bool quiesced;
+	/* Found on the running kernel by the host, in the guest's memory:
+	 * entry_epoch is the word the guest wrote (or the page held before),
+	 * current_epoch the word the host's page holds; each is
+	 * (iteration << 16) | vCPU (real/kvm_vm.h's real_guest_value()). */
+	bool host_view;
 };
 
 #define ORACLE_MAX_KEPT 32

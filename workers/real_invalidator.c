@@ -33,6 +33,7 @@ static void report_write(struct vm *vm, int kind, uint64_t page, uint64_t was, u
 					   .entry_epoch = was,
 					   .current_epoch = now,
 					   .t_ns = trace_now_ns() - vm->oracle.t0_ns,
+					   .host_view = true,
 				   });
 }
 

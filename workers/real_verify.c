@@ -66,6 +66,7 @@ static void report_lost_write(struct vm *vm, int v, uint64_t page, uint64_t wrot
 					   .entry_epoch = wrote,
 					   .current_epoch = sees,
 					   .t_ns = trace_now_ns() - vm->oracle.t0_ns,
+					   .host_view = true,
 				   });
 }
 
@@ -120,6 +121,7 @@ static void judge_mismatch(struct vm *vm, int v, uint64_t page, uint64_t i)
 					   .write = true,
 					   .entry_epoch = real_guest_value(i, v),
 					   .t_ns = trace_now_ns() - vm->oracle.t0_ns,
+					   .host_view = true,
 				   });
 }
 
