@@ -38,10 +38,24 @@ static struct {
 	int done;
 } so_far;
 
+/* Every report asked for; whether one could not be written. */
+static bool write_reports(const struct options *o, const struct run_result *results, int done)
+{
+	bool failed = false;
+
+	if (o->report_path)
+		failed |= report_json_write(o->report_path, results, done) != 0;
+	if (o->junit_path)
+		failed |= report_junit_write(o->junit_path, results, done) != 0;
+	if (o->ktap_path)
+		failed |= report_ktap_write(o->ktap_path, results, done) != 0;
+	return failed;
+}
+
 static void write_what_was_found(void)
 {
-	if (so_far.o && so_far.o->report_path && so_far.done)
-		report_json_write(so_far.o->report_path, so_far.results, so_far.done);
+	if (so_far.o && so_far.done)
+		write_reports(so_far.o, so_far.results, so_far.done);
 }
 
 static void print_summary(const struct run_result *results, int done, int n)
@@ -71,8 +85,7 @@ static int run_selection(const struct options *o, const struct selection *sel, i
 		run_one(o, sel[done].scenario, sel[done].variant, seed, &results[done]);
 	if (n > 1)
 		print_summary(results, done, n);
-	if (o->report_path)
-		report_failed = report_json_write(o->report_path, results, done) != 0;
+	report_failed = write_reports(o, results, done);
 	end = final_verdict(results, done, interrupt_signal(), report_failed);
 	so_far.o = NULL;
 	for (int i = 0; i < done; i++)
@@ -100,10 +113,38 @@ static bool answered(const struct options *o)
 	return true;
 }
 
+/* A report's path, checked before any run; true after the message. */
+static bool report_unwritable(const char *flag, const char *path)
+{
+	char why[512];
+
+	if (!path || !report_output_check(path, why, sizeof(why)))
+		return false;
+	complain("%s '%s' cannot be written: %s", flag, path, why);
+	return true;
+}
+
+/* Two outputs, or an output and the file --replay reads, that are one
+ * file: the last written would replace the others. True after the
+ * message. */
+static bool outputs_collide(const struct options *o)
+{
+	const char *flag[] = { "--replay", "--report", "--junit", "--ktap" };
+	const char *path[] = { o->replay_path, o->report_path, o->junit_path, o->ktap_path };
+
+	for (int i = 0; i < 4; i++)
+		for (int j = i + 1; j < 4; j++)
+			if (path[i] && path[j] && report_output_same_file(path[i], path[j])) {
+				complain("%s '%s' and %s '%s' name one file: give each its own",
+					 flag[i], path[i], flag[j], path[j]);
+				return true;
+			}
+	return false;
+}
+
 /* Everything about the invocation that can be wrong, before any run. */
 static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *seed)
 {
-	char why[512];
 	int err, rc;
 
 	budget_init(o->max_memory);
@@ -116,6 +157,8 @@ static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *s
 			 o->report_path, o->replay_path);
 		return EXIT_USAGE;
 	}
+	if (outputs_collide(o))
+		return EXIT_USAGE;
 	if (o->replay_path && (err = replay_load(o)))
 		return err;
 	if (options_check(o))
@@ -133,10 +176,10 @@ static int prepare(struct options *o, struct selection *sel, int *n, uint64_t *s
 	rc = check_runs(o, sel, n, *seed);
 	if (rc)
 		return rc;
-	if (o->report_path && report_output_check(o->report_path, why, sizeof(why))) {
-		complain("--report '%s' cannot be written: %s", o->report_path, why);
+	if (report_unwritable("--report", o->report_path) ||
+	    report_unwritable("--junit", o->junit_path) ||
+	    report_unwritable("--ktap", o->ktap_path))
 		return EXIT_USAGE;
-	}
 	return 0;
 }
 

@@ -204,6 +204,16 @@ const struct option_def option_table[NR_OPTIONS] = {
 			 .help = "write a JSON report: checked before the run, written "
 				 "beside its target and renamed over it (a regular file or "
 				 "nothing), so it is whole or absent" },
+	[OPT_JUNIT] = { "junit", 0, OK_TEXT, "FILE.xml", .field = F(junit_path),
+			.flags = OPTF_WITH_REPLAY,
+			.help = "write JUnit XML, as CI systems ingest it: a test case per "
+				"run, a failure's message its verdict and its text the "
+				"violation and the rerun line, a run not judged skipped "
+				"with its reason; written as --report is" },
+	[OPT_KTAP] = { "ktap", 0, OK_TEXT, "FILE", .field = F(ktap_path), .flags = OPTF_WITH_REPLAY,
+		       .help = "write KTAP, the kernel's test output (as kselftests print "
+			       "it): a plan, ok or not ok per run, # SKIP and # "
+			       "diagnostics; written as --report is" },
 	[OPT_QUIET] = { "quiet", 'q', OK_FLAG, .field = F(quiet), .flags = OPTF_WITH_REPLAY,
 			.help = "only violations and the final line" },
 	[OPT_HELP] = { "help", 'h', OK_FLAG, .field = F(help), .help = "this text" },

@@ -59,6 +59,8 @@ enum option_id {
 	OPT_KEEP_GOING,
 	OPT_MAX_MEMORY,
 	OPT_REPORT,
+	OPT_JUNIT,
+	OPT_KTAP,
 	OPT_QUIET,
 	OPT_HELP,
 	OPT_VERSION,
@@ -122,8 +124,9 @@ struct options {
 	bool list, list_options, json, help, version, quiet, keep_going, minimize, timeline;
 	const char *scenario, *variant; /* variant NULL: the scenario's fixed one */
 	const char *report_path, *replay_path;
-	const char *arch; /* --arch: an MMU flavour by name, when given */
-	int expect;	  /* enum expectation */
+	const char *junit_path, *ktap_path; /* what CI systems read */
+	const char *arch;		    /* --arch: an MMU flavour by name, when given */
+	int expect;			    /* enum expectation */
 	uint64_t seed;
 	uint64_t duration_ns;
 	int sched; /* enum sched_mode */

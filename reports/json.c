@@ -7,7 +7,34 @@
 #include "output.h"
 #include "report.h"
 
+static json_t *violation_fields(const struct violation *v);
+
+/* The violation as the text report prints it: what a CI page shows. */
+static json_t *violation_text(const struct violation *v)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	json_t *j;
+
+	if (!out)
+		return json_null();
+	violation_print(out, v);
+	fclose(out);
+	j = json_string(text);
+	free(text);
+	return j ? j : json_null();
+}
+
 static json_t *violation_json(const struct violation *v)
+{
+	json_t *j = violation_fields(v);
+
+	json_object_set_new(j, "text", violation_text(v));
+	return j;
+}
+
+static json_t *violation_fields(const struct violation *v)
 {
 	if (v->quiesced)
 		return json_pack("{s:s, s:s, s:I, s:I, s:I}", "kind", violation_name(v->kind),

@@ -122,6 +122,10 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet);
 /* JSON (jansson), written through report_output_write() (reports/output.h).
  * -1 after a message on stderr. */
 int report_json_write(const char *path, const struct run_result *results, int n);
+/* JUnit XML (reports/junit.c) and KTAP (reports/ktap.c), through the same
+ * output: a test case per run. -1 after a message on stderr. */
+int report_junit_write(const char *path, const struct run_result *results, int n);
+int report_ktap_write(const char *path, const struct run_result *results, int n);
 
 /* A schedule as JSON: [{"run": T, "n": N} | {"commit": T, "entry": K} |
  * {"stale": T, "older": B}, ...], runs of one thread folded together. */

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * JUnit XML, as CI systems ingest it (Jenkins' and GitLab's schema): one
+ * <testsuite> per invocation, one <testcase> per run. A run not as
+ * expected is a <failure> whose message is its verdict and whose text
+ * holds the violation and the rerun line; a run not judged is <skipped>
+ * with its reason.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ci_case.h"
+#include "output.h"
+#include "report.h"
+
+/* Text and attribute values, escaped; characters XML 1.0 cannot hold at
+ * all (control characters but tab and newline) become '?'. */
+static void put_escaped(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '&')
+			fputs("&amp;", out);
+		else if (c == '<')
+			fputs("&lt;", out);
+		else if (c == '>')
+			fputs("&gt;", out);
+		else if (c == '"')
+			fputs("&quot;", out);
+		else if (c < 0x20 && c != '\n' && c != '\t')
+			fputc('?', out);
+		else
+			fputc(c, out);
+	}
+}
+
+struct junit_doc {
+	const struct run_result *results;
+	int n;
+};
+
+static void put_testcase(FILE *out, const struct run_result *r)
+{
+	char name[512], summary[512];
+	char *finding = ci_case_finding(r);
+
+	ci_case_name(r, name, sizeof(name));
+	ci_case_summary(r, summary, sizeof(summary));
+	fputs("  <testcase classname=\"lostflush.", out);
+	put_escaped(out, r->scenario);
+	fputs("\" name=\"", out);
+	put_escaped(out, name);
+	fprintf(out, "\" time=\"%.3f\">\n", (double)r->elapsed_ns / 1e9);
+	if (r->verdict == VERDICT_UNJUDGED) {
+		fputs("    <skipped message=\"", out);
+		put_escaped(out, summary);
+		fputs("\"/>\n", out);
+	} else if (r->verdict == VERDICT_NOT_AS_EXPECTED) {
+		fputs("    <failure message=\"", out);
+		put_escaped(out, summary);
+		fputs("\" type=\"", out);
+		put_escaped(out, r->nr_kept ? violation_name(r->kept[0].kind) : "missed");
+		fputs("\">", out);
+		put_escaped(out, finding);
+		fputs("rerun: ", out);
+		put_escaped(out, r->rerun);
+		fputs("</failure>\n", out);
+	}
+	if (finding && r->verdict != VERDICT_NOT_AS_EXPECTED) {
+		fputs("    <system-out>", out);
+		put_escaped(out, finding);
+		fputs("rerun: ", out);
+		put_escaped(out, r->rerun);
+		fputs("</system-out>\n", out);
+	}
+	fputs("  </testcase>\n", out);
+	free(finding);
+}
+
+static int count(const struct junit_doc *d, enum verdict v)
+{
+	int n = 0;
+
+	for (int i = 0; i < d->n; i++)
+		n += d->results[i].verdict == v;
+	return n;
+}
+
+static int write_doc(FILE *out, void *arg)
+{
+	const struct junit_doc *d = arg;
+	char host[256] = "localhost", stamp[32];
+	double secs = 0;
+	time_t now = time(NULL);
+
+	gethostname(host, sizeof(host) - 1);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", gmtime(&now));
+	for (int i = 0; i < d->n; i++)
+		secs += (double)d->results[i].elapsed_ns / 1e9;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n", out);
+	fprintf(out,
+		" <testsuite name=\"lostflush\" tests=\"%d\" failures=\"%d\" errors=\"0\" "
+		"skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\" hostname=\"",
+		d->n, count(d, VERDICT_NOT_AS_EXPECTED), count(d, VERDICT_UNJUDGED), secs, stamp);
+	put_escaped(out, host);
+	fputs("\">\n", out);
+	for (int i = 0; i < d->n; i++)
+		put_testcase(out, &d->results[i]);
+	fputs(" </testsuite>\n</testsuites>\n", out);
+	return ferror(out) ? -1 : 0;
+}
+
+int report_junit_write(const char *path, const struct run_result *results, int n)
+{
+	struct junit_doc d = { results, n };
+	char why[512];
+
+	if (!report_output_write(path, write_doc, &d, why, sizeof(why)))
+		return 0;
+	fprintf(stderr, "stress: the JUnit report '%s' was not written: %s\n", path, why);
+	return -1;
+}
