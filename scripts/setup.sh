@@ -17,6 +17,10 @@ declare -A needs=(
 	[liburcu-dev]=/usr/include/urcu.h
 	[hyperfine]=/usr/bin/hyperfine
 	[python3]=/usr/bin/python3
+	# scripts/sweep.sh shards seeds with it (tests/e2e/53-sweep.sh)
+	[parallel]=/usr/bin/parallel
+	# the nightly page is checked in it, headless (tests/e2e/52-nightly-page.sh)
+	[chromium]=/usr/bin/chromium
 )
 # The sanitizers' and libFuzzer's runtimes ship with clang's compiler-rt
 # package on Debian.
