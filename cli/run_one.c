@@ -11,6 +11,7 @@
 #include "../engine/interrupt.h"
 #include "../engine/minimize.h"
 #include "../engine/trace.h"
+#include "../engine/tsan_report.h"
 #include "../real/kvm_vm.h"
 #include "../workers/registry.h"
 #include "../workers/workers.h"
@@ -335,6 +336,24 @@ static void print_clean_timeline(struct run *run)
 	trace_timeline(stdout, threads, nr, TIMELINE_ALL_ROWS);
 }
 
+/* ThreadSanitizer reported a race (engine/tsan_report.h): a finding of the
+ * run, recorded as the oracle records its own. */
+static void report_data_race(const struct tsan_race *race, void *arg)
+{
+	struct vm *vm = arg;
+	struct violation v = {
+		.kind = VIOL_DATA_RACE,
+		.vcpu_id = -1,
+		.t_ns = race->at_ns > vm->oracle.t0_ns ? race->at_ns - vm->oracle.t0_ns : 0,
+		.entry_epoch = race->reports,
+		.tsan_what = race->what,
+	};
+
+	snprintf(v.walker, sizeof(v.walker), "%s",
+		 current_thread ? current_thread->name : "the end check");
+	oracle_report(&vm->oracle, &v);
+}
+
 /* A host whose /dev/kvm cannot run the guest skips the running kernel's
  * scenarios before any work starts. */
 static void need_usable_kvm(const struct scenario *s)
@@ -396,7 +415,11 @@ void run_one(const struct options *o, const struct scenario *s, const struct sce
 			       v->extra_workers);
 	run_set_actor_counts(run, &cfg.vm.actors);
 	check_hooks(run, s, v);
+	tsan_report_handler(report_data_race, vm);
 	run_execute(run);
+	/* A report made after the last schedule point (the end check's). */
+	tsan_report_poll();
+	tsan_report_handler(NULL, NULL);
 	fill_result(result, run, o, s, v);
 	report_text_violations(stdout, result);
 	if (result->nr_violations)

@@ -2,6 +2,7 @@
 #include "verdict.h"
 
 #include "../engine/check.h"
+#include "../engine/tsan_report.h"
 
 bool bug_can_show(const struct config *cfg, const struct scenario_variant *v)
 {
@@ -79,6 +80,9 @@ enum verdict_expect run_expectation(enum expectation forced, bool guided, const 
 		return VERDICT_NOT_JUDGED;
 	}
 	if (v->claims.caught_by & DETECT_ORACLE)
+		return VERDICT_EXPECT_VIOLATION;
+	/* ./stress-tsan: TSan's report is a finding of the run. */
+	if ((v->claims.caught_by & DETECT_TSAN) && tsan_watching())
 		return VERDICT_EXPECT_VIOLATION;
 	*why = v->claims.caught_by & DETECT_STORE_BUFFERS
 		       ? "needs modelled store buffers, which free mode does not have"

@@ -17,6 +17,7 @@
 
 #include "ctl.h"
 #include "thread.h"
+#include "tsan_report.h"
 
 struct perturb {
 	uint64_t spin_threshold; /* rng_chance() thresholds, per point */
@@ -43,6 +44,7 @@ void sched_perturb(struct thread_ctx *self, uint32_t boost);
 /* A shared step of the model: delay here, maybe. */
 static inline void sched_point(void)
 {
+	tsan_report_poll();
 	if (lostflush_ctl && current_thread) {
 		ctl_point(lostflush_ctl, current_thread->index);
 		return;
@@ -69,6 +71,7 @@ static inline void sched_point(void)
 
 static inline void sched_window_at(const char *site)
 {
+	tsan_report_poll();
 	if (lostflush_ctl && current_thread) {
 		current_thread->window = site;
 		ctl_point(lostflush_ctl, current_thread->index);

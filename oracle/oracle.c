@@ -299,6 +299,16 @@ void violation_print(FILE *out, const struct violation *v)
 		host_view_print(out, v);
 		return;
 	}
+	if (v->kind == VIOL_DATA_RACE) {
+		fprintf(out,
+			"!!! %s: ThreadSanitizer reported a %s (its report, with the stacks, is "
+			"above),\n"
+			"!!!   seen by %s at its next schedule point; %" PRIu64
+			" TSan reports so far; at %.6f s\n",
+			violation_name(v->kind), v->tsan_what ? v->tsan_what : "data-race",
+			v->walker, v->entry_epoch, (double)v->t_ns / 1e9);
+		return;
+	}
 	if (v->quiesced) {
 		fprintf(out,
 			"!!! %s: at the quiesced check gfn %#" PRIx64 " holds %#" PRIx64

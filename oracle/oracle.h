@@ -56,7 +56,8 @@
 	X(SPTE_SURVIVED_SLOT_DELETE, "spte-survived-slot-delete")     \
 	X(STALE_TLB_AFTER_SLOT_CHANGE, "stale-tlb-after-slot-change") \
 	X(GUEST_LOST_OWN_WRITE, "guest-lost-own-write")               \
-	X(WRITE_AFTER_MPROTECT, "write-after-mprotect")
+	X(WRITE_AFTER_MPROTECT, "write-after-mprotect")               \
+	X(DATA_RACE, "data-race")
 
 enum violation_kind {
 #define VIOLATION_ENUM(id, name) VIOL_##id,
@@ -82,8 +83,13 @@ struct violation {
 	/* Controlled modes: scheduler decisions taken before it (the schedule
 	 * up to the violation is decision log[0 .. decision)). */
 	uint64_t decision;
-	/* walker-used-freed-table: the walking thread (vcpu_id is -1). */
+	/* walker-used-freed-table: the walking thread (vcpu_id is -1);
+	 * data-race: the thread that met the report first (entry_epoch is
+	 * the number of ThreadSanitizer's reports so far). */
 	char walker[16];
+	/* data-race: ThreadSanitizer's description of its report (one of its
+	 * string constants: "data-race", "lock-order-inversion", ...). */
+	const char *tsan_what;
 	/* Found by the quiesced end check, not at an access: entry_epoch is
 	 * the migration destination's copy of the page, current_epoch the
 	 * source's content. */

@@ -33,3 +33,30 @@ for s in stage2-cmo stage2-blocks; do
 		fail "tsan-$s-fixed-silent" "exit $rc (log: $out_dir/tsan-$s-fixed.log)"
 	fi
 done
+# A TSan report is a finding of the run: after TSan's own report come the
+# model's last events of every thread and the rerun line, as after an
+# oracle violation, and the JSON report records a data-race. zap-leafs'
+# free-before-flush, which only TSan catches, is then judged under
+# ./stress-tsan: expected caught, and caught.
+./stress-tsan --scenario invlpg-defer --variant plain-flag --duration 5s --seed 1 \
+	--report "$out_dir/tsan-finding.json" >"$out_dir/tsan-finding.log" 2>&1
+last_out=$(cat "$out_dir/tsan-finding.log")
+expect_output tsan-finding-printed '^!!! data-race: ThreadSanitizer reported a data-race'
+expect_output tsan-finding-events '^!!! last [0-9]+ events of every thread'
+expect_output tsan-finding-rerun '^Rerun: \./stress-tsan --scenario invlpg-defer --variant plain-flag'
+if python3 - "$out_dir/tsan-finding.json" <<'PY'; then
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+kinds = [v["kind"] for v in r["violations"]]
+assert "data-race" in kinds, kinds
+assert r["verdict"] == "as-expected", r["verdict"]
+assert "ThreadSanitizer reported" in [v for v in r["violations"] if v["kind"] == "data-race"][0]["text"]
+PY
+	pass tsan-finding-in-report
+else
+	fail tsan-finding-in-report "see $out_dir/tsan-finding.json"
+fi
+./stress-tsan --scenario zap-leafs --variant free-before-flush --duration 10s --seed 1 \
+	>"$out_dir/tsan-only.log" 2>&1
+last_out=$(cat "$out_dir/tsan-only.log")
+expect_output tsan-only-variant-judged 'free-before-flush: violation .*expected violation -> as expected'

@@ -303,6 +303,31 @@ static void a_host_view_names_the_words(void **state)
 	free(buf);
 }
 
+/* A ThreadSanitizer report, as a finding: what TSan called it, who met
+ * it, how many there were. */
+static void a_data_race_names_tsan_and_its_thread(void **state)
+{
+	struct violation v = {
+		.kind = VIOL_DATA_RACE,
+		.vcpu_id = -1,
+		.entry_epoch = 2,
+		.tsan_what = "data-race",
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	(void)state;
+	snprintf(v.walker, sizeof(v.walker), "N2");
+	assert_non_null(out);
+	violation_print(out, &v);
+	fclose(out);
+	assert_non_null(strstr(buf, "!!! data-race: ThreadSanitizer reported a data-race"));
+	assert_non_null(strstr(buf, "seen by N2"));
+	assert_non_null(strstr(buf, "2 TSan reports so far"));
+	free(buf);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -319,6 +344,7 @@ int main(void)
 		cmocka_unit_test(violation_names),
 		cmocka_unit_test(violation_print_names_the_use),
 		cmocka_unit_test(a_host_view_names_the_words),
+		cmocka_unit_test(a_data_race_names_tsan_and_its_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
