@@ -9,7 +9,8 @@
 #   make fuzz     the libFuzzer targets, 60 s each (FUZZ_SECONDS)
 #   make lint     cppcheck, clang-tidy and the layering check
 #   make format   clang-format the tree; make format-check says if it is not
-#   make bench    benchmarks (hyperfine)
+#   make bench    benchmarks (hyperfine); the figures in reports/out/bench.json
+#                 and bench.md; BENCH_QUICK=1 for a run of a minute
 #   make nightly  every scenario and variant, free mode and TSan, and the mutants
 #   make mutants  the mutation score: tests/mutants/ against the fixed variants
 #                 (after checking each one's recorded kill in a shifted tree)
@@ -134,7 +135,7 @@ run: setup
 check: setup
 	@$(MAKE) --no-print-directory -j$(shell nproc) test
 
-test: stress stress-tsan stress-asan $(UNIT_TESTS) $(FUZZ_TARGETS)
+test: stress stress-tsan stress-asan build/bench_tlb_loop $(UNIT_TESTS) $(FUZZ_TARGETS)
 	@tests/run-all.sh
 
 check-quick: setup
@@ -153,7 +154,14 @@ format:
 format-check:
 	@clang-format --dry-run -Werror $(SOURCES) && echo "format-check: the tree is formatted"
 
-bench: stress
+# The bare loop of the model's TLB lookups that section 9 of make bench sets
+# a vCPU thread's access rate beside: linked against the objects ./stress is.
+build/bench_tlb_loop: scripts/bench_tlb_loop.c $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(OBJS) $(LDLIBS)
+
+# BENCH_QUICK=1: every length and seed count shortened, a run of a minute.
+bench: stress stress-tsan build/bench_tlb_loop
 	@scripts/bench.sh
 
 # Each tests/mutants/*.mutant against the fixed variants, after the check

@@ -14,10 +14,11 @@
 #     pct:3 and cover next to the raw price of a hand-off, measured by
 #     scripts/pingpong.c (pthread semaphore and swapcontext fiber ping-pong),
 #     against the aim of at least 500,000 decisions/s.
-#  5. Time to detection per mode: each buggy variant under free, random,
-#     pct and cover (with a memory model where the bug needs one), one
-#     report per seed;
-#     the table gives how many seeds caught it, the median and the slowest.
+#  5. Time to detection per mode, for every buggy variant of the catalogue
+#     (./stress --list --json) under each mode it claims: controlled modes
+#     (random, pct at its depth, cover, with the memory model the claim
+#     states) counted in executions, two runs at a time; free mode in
+#     seconds, one run at a time (scripts/bench_detect.py).
 #  6. What a notifier flush policy costs: hva-range-flush's fixed (per-slot
 #     range flushes), full-flush (today's one full flush) and seed-plus-one
 #     (the posted + 1) run the same seed and time: accesses/s, flushes,
@@ -38,23 +39,69 @@
 #     vCPU faults one 2M block: fixed against cmo-in-abort (pages cleaned
 #     per fault) and against rebreak-perms (blocks broken again for their
 #     permissions, TLBIs and faults per collapse).
+#  9. A vCPU thread's guest accesses per second, alone (no actors, no
+#     perturbation), beside a bare loop of the model's own tlb_lookup() over
+#     the same working set (build/bench_tlb_loop): in rounds, one after the
+#     other, the medians compared (scripts/bench_figures.py).
+# 10. The same rate beside the scenario's actors and with the default
+#     perturbation.
+# 11. The rate of section 9's runs under ./stress-tsan, in the same rounds.
 #
-# Knobs: SEEDS (default 10), COST_SECONDS (default 3), LIMIT (per run, 20s),
-# HANDOFF_SECONDS (each stress run of section 4, default 3), DETECT_LIMIT
-# (per run in section 5, default 10s), CC (compiler for build/pingpong, gcc).
+# Sections 4, 5 and 9-11 write their figures to reports/out/bench.json and
+# bench.md (BENCH_REPORT_DIR), with the date, the machine and the commit.
+#
+# Knobs: SEEDS (section 1, default 10), COST_SECONDS (default 3), LIMIT (per
+# run, 20s), HANDOFF_SECONDS (each stress run of section 4, default 3),
+# PINGPONG_SECONDS (each of build/pingpong's two, 2), DETECT_LIMIT (a free
+# run in section 5, 10s), BENCH_SEEDS (section 5, 5), BENCH_EXECUTIONS (a
+# controlled run in section 5, 100000), BENCH_SAFETY_NET (its wall clock,
+# 300s), BENCH_DETECT_BUDGET (section 5 in all, 3600 s), BENCH_RATE_SECONDS
+# (a run of sections 9-11, 3), BENCH_ROUNDS (sections 9 and 11, 3), CC
+# (compiler for build/pingpong, gcc). BENCH_QUICK=1 shortens every length
+# and seed count (about a minute in all); a knob given wins over it.
 set -eu
 cd "$(dirname "$0")/.."
-seeds=${SEEDS:-10}
-cost_s=${COST_SECONDS:-3}
-limit=${LIMIT:-20s}
+quick=${BENCH_QUICK:-0}
+
+# knob NAME FULL QUICK: $NAME if it is set, else the default of this kind
+# of run.
+knob() {
+	if [ -n "${!1:-}" ]; then
+		echo "${!1}"
+	elif [ "$quick" != 0 ]; then
+		echo "$3"
+	else
+		echo "$2"
+	fi
+}
+
+seeds=$(knob SEEDS 10 1)
+cost_s=$(knob COST_SECONDS 3 0.3)
+limit=$(knob LIMIT 20s 1s)
+handoff_s=$(knob HANDOFF_SECONDS 3 0.3)
+pingpong_s=$(knob PINGPONG_SECONDS 2 0.3)
+# The Python sections read theirs from the environment.
+export DETECT_LIMIT BENCH_SEEDS BENCH_EXECUTIONS BENCH_SAFETY_NET BENCH_DETECT_BUDGET \
+	BENCH_RATE_SECONDS BENCH_ROUNDS
+DETECT_LIMIT=$(knob DETECT_LIMIT 10s 1s)
+BENCH_SEEDS=$(knob BENCH_SEEDS 5 1)
+BENCH_EXECUTIONS=$(knob BENCH_EXECUTIONS 100000 10000)
+BENCH_SAFETY_NET=$(knob BENCH_SAFETY_NET 300s 5s)
+BENCH_DETECT_BUDGET=$(knob BENCH_DETECT_BUDGET 3600 15)
+BENCH_RATE_SECONDS=$(knob BENCH_RATE_SECONDS 3 0.3)
+BENCH_ROUNDS=$(knob BENCH_ROUNDS 3 1)
+report_dir=${BENCH_REPORT_DIR:-reports/out}
 out=${OUT_DIR:-tests/out}/bench
 mkdir -p "$out"
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing; run make setup" >&2; exit 3; }
+# Only this run's figures reach the report.
+rm -f "$out/figures.jsonl" "$out/detection.json"
+bench_start=$SECONDS
 
 echo "== time to first violation (free mode, $seeds seeds, limit $limit per run)"
 for v in notifier-ignores-flag clear-after-request late-snapshot plain-flag; do
 	hyperfine -N --runs 1 --style none -i --parameter-scan seed 1 "$seeds" \
-		--export-json "$out/detect-$v.json" \
+		--export-json "$out/detect-$v.json" --export-markdown "$out/detect-$v.md" \
 		"./stress --scenario invlpg-defer --variant $v --seed {seed} --duration $limit -q --expect violation" \
 		>/dev/null 2>&1
 done
@@ -101,10 +148,11 @@ PY
 # fibers (what the controlled scheduler actually uses). Not every decision
 # switches workers, so a decision rate can beat the fiber hand-off rate.
 handoff_rate() {
-	local hs=${HANDOFF_SECONDS:-3}
+	local sched tag
+	local -a argv
 
 	echo
-	echo "== controlled-mode hand-off rate (invlpg-defer/fixed, seed 1, ${hs}s per stress run)"
+	echo "== controlled-mode hand-off rate (invlpg-defer/fixed, seed 1, ${handoff_s}s per stress run)"
 	rm -f "$out/handoff-pingpong.txt" "$out/handoff-random.json" "$out/handoff-pct.json" \
 		"$out/handoff-cover.json"
 	mkdir -p build
@@ -114,163 +162,31 @@ handoff_rate() {
 		${CC:-gcc} -std=gnu11 -O2 -pthread -o build/pingpong scripts/pingpong.c ||
 			echo "bench: cannot build build/pingpong" >&2
 	fi
+	printf 'pingpong\tbuild/pingpong %s\n' "$pingpong_s" >"$out/handoff-commands.txt"
 	if [ -x build/pingpong ]; then
-		build/pingpong 2 >"$out/handoff-pingpong.txt" || true
+		build/pingpong "$pingpong_s" >"$out/handoff-pingpong.txt" || true
 	fi
-	./stress --scenario invlpg-defer --variant fixed --sched random --seed 1 \
-		--duration "${hs}s" -q --report "$out/handoff-random.json" >/dev/null </dev/null || true
-	./stress --scenario invlpg-defer --variant fixed --sched pct:3 --seed 1 \
-		--duration "${hs}s" -q --report "$out/handoff-pct.json" >/dev/null </dev/null || true
-	./stress --scenario invlpg-defer --variant fixed --sched cover --seed 1 \
-		--duration "${hs}s" -q --report "$out/handoff-cover.json" >/dev/null </dev/null || true
-	python3 - "$out" <<'PY'
-import json, os, sys
-d = sys.argv[1]
-AIM = 500_000
-
-def pingpong():
-    """{'pingpong': rate, 'fibers': rate} from build/pingpong's output."""
-    rates = {}
-    try:
-        for line in open(os.path.join(d, "handoff-pingpong.txt")):
-            name, _, value = line.strip().partition(" handoffs_per_s=")
-            if value:
-                rates[name] = float(value)
-    except OSError:
-        pass
-    return rates
-
-def stress_run(name):
-    try:
-        return json.load(open(os.path.join(d, name)))["runs"][0]
-    except (OSError, ValueError, KeyError, IndexError):
-        return None
-
-pp = pingpong()
-base = pp.get("pingpong")
-random_run, pct_run = stress_run("handoff-random.json"), stress_run("handoff-pct.json")
-cover_run = stress_run("handoff-cover.json")
-rows = [("pthread semaphore ping-pong", pp.get("pingpong"), None),
-        ("swapcontext fiber ping-pong", pp.get("fibers"), None),
-        ("stress --sched random", random_run and random_run["decisions_per_s"], random_run),
-        ("stress --sched pct:3", pct_run and pct_run["decisions_per_s"], pct_run),
-        # The search also hashes the state at every decision and replays
-        # kept prefixes: what that costs shows against random's rate.
-        ("stress --sched cover", cover_run and cover_run["decisions_per_s"], cover_run)]
-print(f"{'':28} {'decisions/s':>14} {'vs pthread':>10}")
-print(f"{'':28} {'(hand-offs/s)':>14}")
-for label, rate, _ in rows:
-    shown = f"{rate:14.0f}" if rate is not None else f"{'-':>14}"
-    ratio = f"{rate / base:10.2f}" if rate is not None and base else f"{'-':>10}"
-    print(f"{label:28} {shown} {ratio}")
-for label, rate, r in rows[2:]:
-    if r is None:
-        print(f"{label}: no report, aim not measured")
-        continue
-    verdict = "meets 500k/s aim" if rate >= AIM else "BELOW 500k/s aim"
-    print(f"{label}: {verdict} ({r['decisions']} decisions over "
-          f"{r['executions_run']} executions in {r['elapsed_s']:.2f} s)")
-PY
+	for sched in random pct:3 cover; do
+		tag=${sched%%:*}
+		argv=(./stress --scenario invlpg-defer --variant fixed --sched "$sched" --seed 1
+			--duration "${handoff_s}s" -q --report "$out/handoff-$tag.json")
+		# The report names each figure's command: this one, as it ran.
+		printf '%s\t%s\n' "$tag" "${argv[*]}" >>"$out/handoff-commands.txt"
+		"${argv[@]}" >/dev/null </dev/null || true
+	done
+	python3 scripts/bench_figures.py handoff "$out"
 }
 
-# 5. Which mode finds which bug, and how fast. Each seed is one stress run
-# with its own JSON report: the report gives the time to the first violation
-# directly, so no hyperfine here, and seeds run one after another so that
-# runs do not steal cores from each other. Some variants and scenarios may
-# not exist yet: stress then exits 2 and the row reads "unavailable".
+# 5. Which mode finds which bug, and how fast: every claim of the catalogue.
 detect_modes() {
-	local limit5=${DETECT_LIMIT:-10s}
-	local dir=$out/detect-modes
-	local scenario variant modes mode sched memory tag seed rc msg
-	local -a opts
-
 	echo
-	echo "== time to detection per mode ($seeds seeds, limit $limit5 per run)"
-	mkdir -p "$dir"
-	: >"$dir/rows.tsv"
-	# One line per variant; a mode is free, random, pct:D or cover, with /MEMORY
-	# when the bug needs store buffers (--memory tso or weak) to show.
-	while read -r scenario variant modes; do
-		case $scenario in '' | '#'*) continue ;; esac
-		for mode in ${modes//,/ }; do
-			sched=${mode%%/*} memory=
-			[ "$mode" = "$sched" ] || memory=${mode#*/}
-			opts=()
-			[ "$sched" = free ] || opts+=(--sched "$sched")
-			[ -z "$memory" ] || opts+=(--memory "$memory")
-			tag=$scenario.$variant.${sched/:/}${memory:+-$memory}
-			rm -f "$dir/$tag".seed*.json "$dir/$tag".seed*.log
-			msg=
-			for seed in $(seq 1 "$seeds"); do
-				rc=0
-				./stress --scenario "$scenario" --variant "$variant" --seed "$seed" \
-					--duration "$limit5" -q --expect violation ${opts[@]+"${opts[@]}"} \
-					--report "$dir/$tag.seed$seed.json" \
-					>"$dir/$tag.seed$seed.log" 2>&1 </dev/null || rc=$?
-				# Exit 2 is bad usage: an unknown scenario, variant or
-				# option. No other seed would do better.
-				if [ "$rc" -eq 2 ]; then
-					msg=$(grep -m1 . "$dir/$tag.seed$seed.log" | sed 's/^stress: //' | tr '\t' ' ')
-					msg=${msg:-exit 2}
-					break
-				fi
-			done
-			printf '%s\t%s\t%s\t%s\t%s\n' "$scenario" "$variant" \
-				"$sched${memory:+ --memory $memory}" "$tag" "$msg" >>"$dir/rows.tsv"
-		done
-	done <<'EOF'
-# scenario     variant                modes
-invlpg-defer   notifier-ignores-flag  free,random,pct:3,pct:4,cover
-invlpg-defer   clear-after-request    free,random,pct:3,pct:4,cover
-invlpg-defer   late-snapshot          free,random,pct:3,pct:4,cover
-invlpg-defer   plain-flag             free,random,pct:3,pct:4,cover
-invlpg-defer   counter-reset          free,random,pct:4,cover
-invlpg-defer   nonatomic-inc          free,random,pct:4,cover
-invlpg-defer   missing-wmb            random/weak,pct:4/weak,cover/weak
-vcpu-request   no-mb-entry            random/tso,random/weak,pct:3/tso,cover/tso,cover/weak
-vcpu-request   no-mb-request          random/tso,random/weak,pct:3/tso,pct:5/tso,pct:5/weak,cover/tso,cover/weak
-hva-range-flush under-by-one          free,random,pct:3
-zap-leafs      lost-pending-flush     free,random,pct:3
-zap-leafs      narrow-huge-flush      free,random,pct:3
-zap-leafs      yield-no-flush         free,random
-dirty-log      flush-if-wrprot        free,random,pct:3
-dirty-log      no-flush               free,random,pct:3
-dirty-log      ring-reset-no-flush    free,random,pct:3
-dirty-log      ring-relaxed-flags     random/weak,pct:3/weak
-spte-mmu-writable w-rule              free,random,pct:3
-spte-mmu-writable never-flush-overwrite free,random,pct:3
-spte-mmu-writable enable-log-no-flush free,random,pct:3
-EOF
-	python3 - "$dir" "$seeds" <<'PY'
-import json, os, statistics, sys
-d, seeds = sys.argv[1], int(sys.argv[2])
+	python3 scripts/bench_detect.py "$out"
+}
 
-def seed_result(tag, seed):
-    """'caught' with its time, 'missed', or 'error' when no report was written."""
-    try:
-        r = json.load(open(os.path.join(d, f"{tag}.seed{seed}.json")))["runs"][0]
-    except (OSError, ValueError, KeyError, IndexError):
-        return "error", None
-    t = r.get("time_to_first_violation_s")
-    if r.get("outcome") == "violation" and t is not None:
-        return "caught", float(t)
-    return "missed", None
-
-print(f"{'scenario/variant':36} {'mode':21} {'caught':>7} {'median s':>9} {'slowest':>8}")
-for line in open(os.path.join(d, "rows.tsv")):
-    scenario, variant, mode, tag, msg = line.rstrip("\n").split("\t")
-    name = f"{scenario}/{variant}"
-    if msg:
-        print(f"{name:36} {mode:21} unavailable ({msg})")
-        continue
-    results = [seed_result(tag, s) for s in range(1, seeds + 1)]
-    times = [t for kind, t in results if kind == "caught"]
-    errors = sum(1 for kind, _ in results if kind == "error")
-    median = f"{statistics.median(times):9.3f}" if times else f"{'-':>9}"
-    slowest = f"{max(times):8.3f}" if times else f"{'-':>8}"
-    note = f"  ({errors} of them without a report)" if errors else ""
-    print(f"{name:36} {mode:21} {len(times):>3}/{seeds:<3} {median} {slowest}{note}")
-PY
+# 9-11. A vCPU thread's guest access rate against its ceilings.
+access_rates() {
+	echo
+	python3 scripts/bench_figures.py rates "$out"
 }
 
 # 6. The three notifier policies of hva-range-flush, one seed, one length.
@@ -395,7 +311,11 @@ PY
 }
 
 handoff_rate
+access_rates
 range_flush_cost
 big_vm_memory
 stage2_cmo_cost
 detect_modes
+echo
+python3 scripts/bench_figures.py report "$out" "$report_dir"
+echo "bench: $((SECONDS - bench_start)) s in all"
