@@ -11,7 +11,8 @@
 #   make format   clang-format the tree; make format-check says if it is not
 #   make bench    benchmarks (hyperfine); the figures in reports/out/bench.json
 #                 and bench.md; BENCH_QUICK=1 for a run of a minute
-#   make nightly  every scenario and variant, free mode and TSan, and the mutants
+#   make nightly  every row --list --json states, TSan, claims, mutants: nightly-out/
+#                 (NIGHTLY_SCALE=N for longer nights; scripts/nightly.py --help)
 #   make mutants  the mutation score: tests/mutants/ against the fixed variants
 #                 (after checking each one's recorded kill in a shifted tree)
 #   make setup    install missing Debian packages (as root) or print the line
@@ -174,7 +175,7 @@ mutants: stress stress-cov
 	@tests/tools/mutants.py --only '$(or $(MUTANTS),*)' --seconds $(or $(MUTANT_SECONDS),1) \
 		$(if $(MUTANT_SANITIZERS),--sanitizers)
 
-nightly: stress stress-tsan stress-cov
+nightly: setup stress stress-tsan stress-cov build/bench_tlb_loop
 	@scripts/nightly.sh
 
 setup:

@@ -1,0 +1,150 @@
+"""What changed since the baseline night, and the unexpected findings as a
+dashboard lists bugs: one per (scenario, variant, violation kind), with
+the night it was first and last seen and how many runs hit it, carried
+from night to night through the baseline's own list.
+"""
+
+# A bug caught this many times slower than its usual (the baseline's), in
+# executions where controlled, seconds in free mode, is worth a line.
+SLOWER = 3.0
+
+
+def by_id(entries):
+    return {e["id"]: e for e in entries or []}
+
+
+def detection(row):
+    return row.get("executions_to_detection") or row.get("time_to_detection_s")
+
+
+def row_changes(now, was):
+    out = []
+    for rid, row in now.items():
+        old = was.get(rid)
+        if old is None:
+            if row["verdict"] == "unexpected":
+                out.append(change("new-failure", rid, "fails on its first night: %s" %
+                                  describe(row)))
+            continue
+        if row["verdict"] == "unexpected" and old["verdict"] != "unexpected":
+            out.append(change("new-failure", rid, "was %s, now %s" % (old["verdict"],
+                                                                      describe(row))))
+        elif old["verdict"] == "unexpected" and row["verdict"] == "as-expected":
+            out.append(change("new-pass", rid, "was failing (%s), now as expected" %
+                              describe(old)))
+        elif slower(row, old):
+            out.append(change("slower", rid, "caught after %s, usually %s" %
+                              (amount(row), amount(old))))
+    out += [change("row-gone", rid, "no longer run") for rid in was if rid not in now]
+    return out
+
+
+def describe(row):
+    if row.get("violation"):
+        return "%s (expected %s)" % (row["violation"], row.get("expected"))
+    return "%s (expected %s)" % (row.get("outcome"), row.get("expected"))
+
+
+def amount(row):
+    if row.get("executions_to_detection"):
+        return "%d executions" % row["executions_to_detection"]
+    return "%.3f s" % row["time_to_detection_s"]
+
+
+def slower(row, old):
+    a, b = detection(row), detection(old)
+    same_unit = bool(row.get("executions_to_detection")) == bool(old.get("executions_to_detection"))
+    return bool(a and b and same_unit and a > SLOWER * b)
+
+
+def change(kind, rid, detail):
+    return {"kind": kind, "id": rid, "detail": detail}
+
+
+def sweep_changes(now, was):
+    out = []
+    for sid, sweep in now.items():
+        old = was.get(sid)
+        if not old:
+            continue
+        if old.get("verdict") == "as-expected" and sweep.get("verdict") == "unexpected":
+            out.append(change("new-failure", sid, "sweep: %d/%d met, was %d/%d" % (
+                sweep["met"], sweep["seeds"], old["met"], old["seeds"])))
+        m, o = sweep.get("median_executions"), old.get("median_executions")
+        if m and o and m > SLOWER * o:
+            out.append(change("slower", sid, "sweep median %d executions, was %d" % (m, o)))
+    return out
+
+
+def claim_changes(now, was):
+    out = []
+    for cid, claim in now.items():
+        old = was.get(cid)
+        if old and old["holds"] and not claim["holds"]:
+            out.append(change("claim-broken", cid, "caught %d/%d, was %d/%d" % (
+                claim["caught"], claim["seeds"], old["caught"], old["seeds"])))
+        elif old and not old["holds"] and claim["holds"]:
+            out.append(change("claim-restored", cid, "caught %d/%d again" % (
+                claim["caught"], claim["seeds"])))
+        elif not old and not claim["holds"]:
+            out.append(change("claim-broken", cid, "caught %d/%d on its first night" % (
+                claim["caught"], claim["seeds"])))
+    return out
+
+
+def mutant_changes(now, was):
+    if not now:
+        return []
+    before = set((was or {}).get("survivors") or [])
+    return [change("mutant-survives", name, "the fixed variants no longer kill it")
+            for name in now.get("survivors") or [] if name not in before]
+
+
+def changes(night, baseline):
+    """Every difference worth reading, new failures first."""
+    if baseline is None:
+        base = {"rows": [], "sweeps": [], "claims": [], "tsan": [], "mutants": None}
+    else:
+        base = baseline
+    out = row_changes(by_id(night["rows"] + night["tsan"]), by_id(base["rows"] + base.get("tsan", [])))
+    out += sweep_changes(by_id(night["sweeps"]), by_id(base["sweeps"]))
+    out += claim_changes(by_id(night["claims"]), by_id(base["claims"]))
+    out += mutant_changes(night.get("mutants"), base.get("mutants"))
+    order = ["new-failure", "claim-broken", "mutant-survives", "slower", "new-pass",
+             "claim-restored", "row-gone"]
+    return sorted(out, key=lambda c: order.index(c["kind"]))
+
+
+def finding_key(row):
+    kind = row.get("violation") or ("data-race" if row.get("tsan_reported") else "missed")
+    return (row["scenario"], row["variant"], kind)
+
+
+def findings(night, baseline, stamp):
+    """Tonight's unexpected rows grouped, merged with every finding the
+    baseline carried (first seen, nights, runs)."""
+    old = {(f["scenario"], f["variant"], f["violation"]): f
+           for f in (baseline or {}).get("findings", [])}
+    tonight = {}
+    for row in night["rows"] + night["tsan"]:
+        if row["verdict"] != "unexpected":
+            continue
+        f = tonight.setdefault(finding_key(row), {"rows": [], "row": row})
+        f["rows"].append(row["id"])
+    out = []
+    for key, f in tonight.items():
+        was = old.pop(key, None)
+        row = f["row"]
+        out.append({
+            "scenario": key[0], "variant": key[1], "violation": key[2],
+            "first_seen": was["first_seen"] if was else stamp, "last_seen": stamp,
+            "nights": (was["nights"] if was else 0) + 1,
+            "runs": (was["runs"] if was else 0) + len(f["rows"]),
+            "rerun": row.get("rerun"), "replay": row.get("replay"),
+            "timeline": row.get("timeline"), "rows": f["rows"],
+        })
+    # Findings not hit tonight stay on the list, their timeline left
+    # behind with their night.
+    for f in old.values():
+        out.append(dict(f, rows=[], timeline=None))
+    return sorted(out, key=lambda f: (f["last_seen"] != stamp, f["scenario"], f["variant"]))
