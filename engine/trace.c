@@ -62,9 +62,6 @@ static uint64_t name_hash(const char *name)
 void trace_ring_add(struct trace_ring *ring, int ev, uint64_t a, uint64_t b, uint64_t t_ns)
 {
 	struct trace_record *r = &ring->rec[ring->head & (TRACE_RING_SIZE - 1)];
-	/* Addresses change from process to process; the variable's name does
-	 * not, and the hash must replay across processes. */
-	uint64_t stable_a = trace_event_names_address(ev) ? name_hash(mm_name_of(a)) : a;
 
 	r->t_ns = t_ns;
 	r->seq = lostflush_ctl ? ++trace_seq : 0;
@@ -72,7 +69,16 @@ void trace_ring_add(struct trace_ring *ring, int ev, uint64_t a, uint64_t b, uin
 	r->a = a;
 	r->b = b;
 	ring->head++;
-	ring->hash = fnv1a(fnv1a(fnv1a(ring->hash, ev), stable_a), b);
+	/* The hash names a controlled execution (a replay must give it
+	 * again); free mode has none to give, and hashing there cost a vCPU
+	 * about a tenth of its accesses. */
+	if (lostflush_ctl) {
+		/* Addresses change from process to process; the variable's
+		 * name does not, and the hash must replay across processes. */
+		uint64_t stable_a = trace_event_names_address(ev) ? name_hash(mm_name_of(a)) : a;
+
+		ring->hash = fnv1a(fnv1a(fnv1a(ring->hash, ev), stable_a), b);
+	}
 }
 
 void trace_format(char *buf, size_t size, const struct trace_record *r)
