@@ -27,7 +27,24 @@ def row_case(row):
             ET.SubElement(case, "error", message="no report: %s" % row.get("outcome")).text = \
                 row.get("violation_text") or ""
     case.set("name", row["id"])
+    judged_by_night(case, row)
     return case
+
+
+def judged_by_night(case, row):
+    """The night may judge a row otherwise than its run did (a claim's
+    seed that missed is judged by the claim): the case says the night's
+    verdict, and why."""
+    failure = case.find("failure")
+    reason = row.get("not_judged_reason") or "judged by the night"
+    if row.get("verdict") != "unexpected" and failure is not None:
+        case.remove(failure)
+        out = case.find("system-out")
+        if out is None:
+            out = ET.SubElement(case, "system-out")
+        out.text = "%s\n%s" % (reason, failure.text or "")
+    if row.get("verdict") == "not-judged" and case.find("skipped") is None:
+        ET.SubElement(case, "skipped", message=reason)
 
 
 def aggregate_case(entry, kind):
@@ -84,8 +101,12 @@ def row_ktap(row):
             if row.get("verdict") == "not-judged" else ""
         return diag + ["# %s" % (row.get("violation_text") or "no KTAP written")], state, skip
     words = result[0].split(" # SKIP ", 1)
-    state = "not ok" if words[0].startswith("not ok") else "ok"
+    state = "not ok" if row.get("verdict") == "unexpected" else "ok"
     skip = " # SKIP " + words[1] if len(words) > 1 else ""
+    if row.get("verdict") == "not-judged" and not skip:
+        skip = " # SKIP %s" % clean(row.get("not_judged_reason") or "not judged")
+    if state == "ok" and words[0].startswith("not ok"):
+        diag.append("# %s" % clean(row.get("not_judged_reason") or "judged by the night"))
     return diag, state, skip
 
 

@@ -16,6 +16,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from claims import modes_of  # noqa: E402  (the claims' own reading of a variant)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "tests", "tools"))
+from claim_rows import rows_of as claim_rows_of  # noqa: E402  (make check's claims)
+
 MEMORIES = ["sc", "tso", "weak"]
 # The settings --list --json states per variant ("shows_with"), each as
 # its command-line option; a scenario runs a setting's other values where
@@ -152,28 +156,32 @@ def sweep_rows(catalogue, scale, only):
 
 
 def claim_rows(catalogue, scale, only):
-    """Every stated claim, SEEDS seeds at its bound."""
-    seeds = 5 * scale
+    """Every stated claim at its bound, as make check holds it
+    (tests/tools/claim_rows.py: WANT of SEEDS seeds caught within the
+    claim's executions, or seconds in free mode)."""
     rows = []
     for s in catalogue:
         for v in s["variants"]:
             if not v["buggy"]:
                 continue
-            for label, args, claimed in modes_of(v):
-                mode, _, memory = label.partition("/")
-                rid = row_id(s["name"], v["name"], mode, memory or None, "-")
-                # pct at the depth the claim states; deeper ones only repeat it.
-                deeper = mode.startswith("pct:") and mode != pct_of(v)
-                if not claimed or deeper or (only and not only.search(rid)):
+            for _, want, seeds, binary, args in claim_rows_of(s["name"], v):
+                args = args[4:]  # less --scenario S --variant V
+                mode = args[args.index("--sched") + 1] if "--sched" in args else "free"
+                memory = args[args.index("--memory") + 1] if "--memory" in args else None
+                tsan = binary.endswith("stress-tsan")
+                rid = ("tsan:" if tsan else "") + row_id(s["name"], v["name"], mode, memory, "-")
+                if only and not only.search(rid):
                     continue
                 for seed in range(1, seeds + 1):
-                    rows.append({
+                    row = {
                         "id": rid, "section": "claims", "scenario": s["name"],
-                        "variant": v["name"], "buggy": True, "mode": mode,
-                        "memory": memory or None, "setting": "-", "seed": seed,
-                        "args": args + budget(v, mode, scale, True) + ["--expect", "violation"],
-                        "alone": mode == "free",
-                    })
+                        "variant": v["name"], "buggy": True, "mode": mode, "memory": memory,
+                        "setting": "-", "seed": seed, "want": want,
+                        "args": args + ["--expect", "violation"], "alone": mode == "free",
+                    }
+                    if tsan:
+                        row["binary"] = "tsan"
+                    rows.append(row)
     return rows
 
 
