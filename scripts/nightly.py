@@ -338,6 +338,16 @@ def run_night(a, night_dir, night):
     return rows
 
 
+def bench_history(night, baseline):
+    """The bench figures night over night: the baseline's last 29 nights
+    and this one's."""
+    history = list((baseline or {}).get("bench_history") or [])[-29:]
+    if night.get("bench"):
+        history.append({"stamp": night["night"]["stamp"],
+                        "figures": {f["name"]: f["value"] for f in night["bench"]["figures"]}})
+    return history
+
+
 def judge_misses_by_claims(rows, claims):
     """A claim holds when all its seeds but one catch the bug, so one row's
     seed that missed says nothing alone: the claims section, which runs
@@ -364,6 +374,7 @@ def finish(a, night_dir, night, rows, started):
     night["rows"] = [public(r) for r in rows]
     tsan_rows = night["tsan"]
     night["tsan"] = [public(r) for r in tsan_rows]
+    night["bench_history"] = bench_history(night, baseline)
     night["changes"] = nightly_diff.changes(night, baseline)
     night["findings"] = nightly_diff.findings(night, baseline, night["night"]["stamp"])
     verdicts = [r["verdict"] for r in night["rows"] + night["tsan"]]
@@ -429,7 +440,7 @@ def main(argv):
                   "scale": a.scale, "host": socket.gethostname(), "cpus": os.cpu_count(),
                   "commit": git_commit(), "sections": a.sections},
         "rows": [], "sweeps": [], "claims": [], "tsan": [], "mutants": None,
-        "real": None, "bench": None, "changes": [], "findings": [],
+        "real": None, "bench": None, "bench_history": [], "changes": [], "findings": [],
     }
     night["version"] = subprocess.run([a.stress, "--version"], capture_output=True,
                                       text=True).stdout.split()[-1]

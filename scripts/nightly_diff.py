@@ -89,6 +89,10 @@ def claim_changes(now, was):
         elif not old and not claim["holds"]:
             out.append(change("claim-broken", cid, "caught %d/%d on its first night" % (
                 claim["caught"], claim["seeds"])))
+        elif old and claim.get("unit") == old.get("unit") and claim.get("median") and \
+                old.get("median") and claim["median"] > SLOWER * old["median"]:
+            out.append(change("slower", cid, "median %s %s over its seeds, usually %s" % (
+                claim["median"], claim["unit"], old["median"])))
     return out
 
 

@@ -415,9 +415,18 @@ def row_point(row):
     return None if v is None else (v, v, unit)
 
 
+def claim_point(claim):
+    """(median, slowest, unit) of a claim's seeds that caught the bug."""
+    med, slow = num(claim.get("median")), num(claim.get("slowest"))
+    if med is None:
+        return None
+    return med, slow if slow is not None else med, "s" if claim.get("unit") == "s" else "ex"
+
+
 def detection_points(doc):
-    """Each buggy variant x mode's detection: from its sweep where there is
-    one, else from the night's row (one seed)."""
+    """Each buggy variant x mode's detection across seeds: from its sweep
+    or its claim where there is one, else from the night's row (one
+    seed)."""
     points, swept = [], set()
     for s in items(doc, "sweeps"):
         if s.get("expected") != "violation":
@@ -426,6 +435,13 @@ def detection_points(doc):
         p = sweep_point(s)
         if p:
             points.append((key_of(s), p, "%s/%s seeds" % (s.get("caught"), s.get("seeds"))))
+    for c in items(doc, "claims"):
+        if key_of(c) in swept or str(c.get("id", "")).startswith("tsan:"):
+            continue
+        swept.add(key_of(c))
+        p = claim_point(c)
+        if p:
+            points.append((key_of(c), p, "%s/%s seeds" % (c.get("caught"), c.get("seeds"))))
     for r in items(doc, "rows"):
         p = row_point(r) if r.get("buggy") is True else None
         if p and key_of(r) not in swept:
@@ -716,7 +732,41 @@ def bench_html(doc):
         return "<tr>%s</tr>\n" % "".join([
             td(esc(f.get("name"))), td(esc(f.get("value")), "num"),
             td(esc(f.get("unit"))), td(esc(f.get("aim")))])
-    return table(["name", "#value", "unit", "aim"], [line(f) for f in figures], ' id="bench-figures"')
+    return (table(["name", "#value", "unit", "aim"], [line(f) for f in figures],
+                  ' id="bench-figures"') + bench_history_svg(doc))
+
+
+def spark(values, x0, y0, width, height):
+    """A figure's nights as a polyline, its newest value marked."""
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    step = width / max(len(values) - 1, 1)
+    pts = ["%.1f,%.1f" % (x0 + i * step, y0 + height - (v - lo) / span * height)
+           for i, v in enumerate(values)]
+    last = pts[-1].split(",")
+    return ('<polyline fill="none" stroke="#36c" points="%s"/>'
+            '<circle class="spark-mark" cx="%s" cy="%s" r="2.5" fill="#36c"/>' % (
+                " ".join(pts), last[0], last[1]))
+
+
+def bench_history_svg(doc):
+    """Each figure night over night (bench_history: the nights the
+    baseline carried and this one)."""
+    nights = [n for n in items(doc, "bench_history") if isinstance(n.get("figures"), dict)]
+    if len(nights) < 2:
+        return "<p>night over night: from the second night with figures on</p>"
+    names = sorted({k for n in nights for k in n["figures"]})
+    rows = []
+    for i, name in enumerate(names):
+        values = [num(n["figures"].get(name)) for n in nights]
+        values = [v for v in values if v is not None]
+        if len(values) < 2:
+            continue
+        y = 8 + 26 * len(rows)
+        rows.append(svg_text(8, y + 14, name) + spark(values, 330, y, 300, 18) +
+                    svg_text(640, y + 14, "%.3g" % values[-1]))
+    return ('<svg id="bench-history" width="720" height="%d" role="img">%s</svg>'
+            % (16 + 26 * len(rows), "".join(rows)))
 
 
 # -- the page ----------------------------------------------------------------
@@ -726,7 +776,7 @@ SECTIONS = [
     ("changes", "What changed since the baseline", changes_html, ("changes",)),
     ("findings", "Findings", findings_html, ("findings",)),
     ("matrix", "Runs", rows_html, ("rows",)),
-    ("detection", "Detection across seeds", detection_chart, ("sweeps", "rows")),
+    ("detection", "Detection across seeds", detection_chart, ("sweeps", "claims", "rows")),
     ("cost", "Cost per flush policy (free mode)", cost_chart, ("rows",)),
     ("sweep-table", "Seed sweeps", sweeps_html, ("sweeps",)),
     ("claims-section", "Claims", claims_html, ("claims",)),

@@ -153,8 +153,10 @@ PY
 }
 
 # What the fixture's detection chart must draw: one mark per buggy sweep
-# that caught something, and one per buggy row that caught its bug where
-# no sweep of its scenario, variant, mode, memory and setting was run.
+# that caught something, one per claim (not TSan's) whose seeds caught it
+# where no sweep drew it, and one per buggy row that caught its bug where
+# neither a sweep nor a claim of its scenario, variant, mode, memory and
+# setting was run.
 np_marks_wanted='
 def key(e):
     return (e["scenario"], e["variant"], e["mode"], e["memory"] or None, e["setting"] or "-")
@@ -163,6 +165,12 @@ def detected(e, free, controlled):
 buggy_sweeps = [s for s in night["sweeps"] if s["expected"] == "violation"]
 swept = {key(s) for s in buggy_sweeps}
 wanted = sum(detected(s, "median_s", "median_executions") for s in buggy_sweeps)
+def claim_key(c):
+    return (c["scenario"], c["variant"], c["mode"], c["memory"] or None, "-")
+claims = [c for c in night.get("claims", []) if not c["id"].startswith("tsan:")
+          and claim_key(c) not in swept]
+wanted += sum(c.get("median") is not None for c in claims)
+swept |= {claim_key(c) for c in claims}
 wanted += sum(1 for r in night["rows"] if r["buggy"] and key(r) not in swept
               and detected(r, "time_to_detection_s", "executions_to_detection"))
 '

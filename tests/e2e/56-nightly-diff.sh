@@ -1,0 +1,54 @@
+# What changed between two nights, and the findings carried from night to
+# night: checked on nights made up here, so each rule is seen to fire and
+# to stay quiet.
+if python3 - <<'PY'; then
+import sys
+sys.path.insert(0, "scripts")
+from nightly_diff import changes, findings
+
+def row(rid, verdict, **kw):
+    s, v = rid.split("/")[:2]
+    return dict(id=rid, scenario=s, variant=v, verdict=verdict, **kw)
+
+def night(rows=(), claims=(), mutants=None, found=()):
+    return {"rows": list(rows), "tsan": [], "sweeps": [], "claims": list(claims),
+            "mutants": mutants, "findings": list(found)}
+
+was = night(rows=[row("a/fixed/random/sc/-", "as-expected"),
+                  row("a/bug/random/sc/-", "as-expected", executions_to_detection=100),
+                  row("a/bug/pct:3/sc/-", "unexpected", violation=None, outcome="clean"),
+                  row("a/gone/free/-/-", "as-expected")],
+            claims=[{"id": "a/bug/random/sc/-", "holds": True, "caught": 20, "seeds": 20,
+                     "median": 50, "unit": "executions"}],
+            mutants={"survivors": []})
+now = night(rows=[row("a/fixed/random/sc/-", "unexpected", violation="lost-dirty-write",
+                      expected="clean", rerun="./stress x"),
+                  row("a/bug/random/sc/-", "as-expected", executions_to_detection=900),
+                  row("a/bug/pct:3/sc/-", "as-expected")],
+            claims=[{"id": "a/bug/random/sc/-", "holds": False, "caught": 17, "seeds": 20,
+                     "median": 60, "unit": "executions"}],
+            mutants={"survivors": ["m1"]})
+kinds = {(c["kind"], c["id"]) for c in changes(now, was)}
+want = {("new-failure", "a/fixed/random/sc/-"), ("slower", "a/bug/random/sc/-"),
+        ("new-pass", "a/bug/pct:3/sc/-"), ("row-gone", "a/gone/free/-/-"),
+        ("claim-broken", "a/bug/random/sc/-"), ("mutant-survives", "m1")}
+assert kinds == want, kinds ^ want
+assert changes(now, was)[0]["kind"] == "new-failure"
+assert changes(was, was) == [], changes(was, was)
+# Without a baseline every failing row is new.
+assert [c["kind"] for c in changes(now, None)] == ["new-failure", "claim-broken", "mutant-survives"]
+# Findings: one per scenario, variant and kind, carried over nights.
+f1 = findings(now, None, "N1")
+assert len(f1) == 1 and f1[0]["first_seen"] == "N1" and f1[0]["runs"] == 1, f1
+again = night(rows=[row("a/fixed/random/sc/-", "unexpected", violation="lost-dirty-write"),
+                    row("a/fixed/pct:3/sc/-", "unexpected", violation="lost-dirty-write")])
+f2 = findings(again, dict(now, findings=f1), "N2")
+assert len(f2) == 1 and (f2[0]["first_seen"], f2[0]["last_seen"]) == ("N1", "N2"), f2
+assert f2[0]["nights"] == 2 and f2[0]["runs"] == 3 and len(f2[0]["rows"]) == 2, f2
+quiet = findings(night(), dict(now, findings=f2), "N3")
+assert len(quiet) == 1 and quiet[0]["rows"] == [] and quiet[0]["last_seen"] == "N2", quiet
+PY
+	pass nightly-diff-rules
+else
+	fail nightly-diff-rules "see the traceback above"
+fi
