@@ -10,6 +10,11 @@ static uint64_t reports;
 
 void tsan_report_handler(void (*fn)(const struct tsan_race *race, void *arg), void *arg)
 {
+#ifdef LOSTFLUSH_TSAN
+	/* A report no schedule point took belongs to the run that ended, not
+	 * to the next one. */
+	__atomic_store_n(&tsan_report_pending, 0, __ATOMIC_RELEASE);
+#endif
 	handler = fn;
 	handler_arg = arg;
 }
@@ -58,12 +63,14 @@ void tsan_report_deliver(void)
 	int expected = 1;
 	struct tsan_race race;
 
+	/* Read while the flag is still set: the hook writes only when it is
+	 * clear, so these are one report's, not a mix of two. */
+	race.at_ns = __atomic_load_n(&latest_at_ns, __ATOMIC_RELAXED);
+	race.what = __atomic_load_n(&latest_what, __ATOMIC_RELAXED);
 	/* Another worker may be here too: one of them takes it. */
 	if (!__atomic_compare_exchange_n(&tsan_report_pending, &expected, 0, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return;
-	race.at_ns = __atomic_load_n(&latest_at_ns, __ATOMIC_RELAXED);
-	race.what = __atomic_load_n(&latest_what, __ATOMIC_RELAXED);
 	race.reports = __atomic_load_n(&reports, __ATOMIC_ACQUIRE);
 	if (!race.what)
 		race.what = "report";

@@ -6,6 +6,7 @@
  * holds the violation and the rerun line; a run not judged is <skipped>
  * with its reason.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,26 +16,60 @@
 #include "output.h"
 #include "report.h"
 
-/* Text and attribute values, escaped; characters XML 1.0 cannot hold at
- * all (control characters but tab and newline) become '?'. */
-static void put_escaped(FILE *out, const char *s)
+/* The length of the well-formed UTF-8 sequence at s, or 0. */
+static int utf8_length(const unsigned char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	int n = s[0] < 0x80		? 1
+		: (s[0] & 0xe0) == 0xc0 ? 2
+		: (s[0] & 0xf0) == 0xe0 ? 3
+		: (s[0] & 0xf8) == 0xf0 ? 4
+					: 0;
 
-		if (c == '&')
+	if (n == 2 && s[0] < 0xc2)
+		return 0; /* overlong */
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Text (attr false) and attribute values, escaped. What XML 1.0 cannot
+ * hold (control characters but tab and newline, bytes that are not UTF-8)
+ * becomes '?'; in an attribute a newline or tab is a character reference,
+ * which a parser keeps (a raw one it turns into a space). */
+static void put_xml(FILE *out, const char *text, bool attr)
+{
+	const unsigned char *s = (const unsigned char *)text;
+
+	while (s && *s) {
+		int n = utf8_length(s);
+
+		if (*s == '&')
 			fputs("&amp;", out);
-		else if (c == '<')
+		else if (*s == '<')
 			fputs("&lt;", out);
-		else if (c == '>')
+		else if (*s == '>')
 			fputs("&gt;", out);
-		else if (c == '"')
+		else if (*s == '"')
 			fputs("&quot;", out);
-		else if (c < 0x20 && c != '\n' && c != '\t')
+		else if (attr && (*s == '\n' || *s == '\t'))
+			fprintf(out, "&#%d;", *s);
+		else if (!n || (*s < 0x20 && *s != '\n' && *s != '\t'))
 			fputc('?', out);
 		else
-			fputc(c, out);
+			fwrite(s, 1, (size_t)n, out);
+		s += n ? n : 1;
 	}
+}
+
+static void put_escaped(FILE *out, const char *s)
+{
+	put_xml(out, s, false);
+}
+
+static void put_attr(FILE *out, const char *s)
+{
+	put_xml(out, s, true);
 }
 
 struct junit_doc {
@@ -50,19 +85,19 @@ static void put_testcase(FILE *out, const struct run_result *r)
 	ci_case_name(r, name, sizeof(name));
 	ci_case_summary(r, summary, sizeof(summary));
 	fputs("  <testcase classname=\"lostflush.", out);
-	put_escaped(out, r->scenario);
+	put_attr(out, r->scenario);
 	fputs("\" name=\"", out);
-	put_escaped(out, name);
+	put_attr(out, name);
 	fprintf(out, "\" time=\"%.3f\">\n", (double)r->elapsed_ns / 1e9);
 	if (r->verdict == VERDICT_UNJUDGED) {
 		fputs("    <skipped message=\"", out);
-		put_escaped(out, summary);
+		put_attr(out, summary);
 		fputs("\"/>\n", out);
 	} else if (r->verdict == VERDICT_NOT_AS_EXPECTED) {
 		fputs("    <failure message=\"", out);
-		put_escaped(out, summary);
+		put_attr(out, summary);
 		fputs("\" type=\"", out);
-		put_escaped(out, r->nr_kept ? violation_name(r->kept[0].kind) : "missed");
+		put_attr(out, r->nr_kept ? violation_name(r->kept[0].kind) : "missed");
 		fputs("\">", out);
 		put_escaped(out, finding);
 		fputs("rerun: ", out);
@@ -105,7 +140,7 @@ static int write_doc(FILE *out, void *arg)
 		" <testsuite name=\"lostflush\" tests=\"%d\" failures=\"%d\" errors=\"0\" "
 		"skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\" hostname=\"",
 		d->n, count(d, VERDICT_NOT_AS_EXPECTED), count(d, VERDICT_UNJUDGED), secs, stamp);
-	put_escaped(out, host);
+	put_attr(out, host);
 	fputs("\">\n", out);
 	for (int i = 0; i < d->n; i++)
 		put_testcase(out, &d->results[i]);

@@ -106,13 +106,29 @@ def load_run(night_dir, row):
 
 
 def sweeps_of(rows, night_dir):
+    """Each sweep's entry; a seed that wrote no report (it crashed, or the
+    harness broke) counts as a seed that did not meet its expectation,
+    and a sweep no seed finished is not judged."""
     groups = {}
     for row in rows:
+        group = groups.setdefault(row["id"], (row, [], []))
         run = load_run(night_dir, row)
         if run:
-            groups.setdefault(row["id"], (row, []))[1].append(run)
-    return [sweep_entry(runs, row["scenario"], row["variant"], row["setting"])
-            for row, runs in groups.values()]
+            group[1].append(run)
+        elif not row.get("stopped") and row.get("outcome") != "not run":
+            group[2].append(row)
+    out = []
+    for row, runs, broken in groups.values():
+        entry = sweep_entry(runs, row["scenario"], row["variant"], row["setting"])
+        entry["id"] = row["id"]
+        if broken:
+            entry["seeds"] += len(broken)
+            entry["verdict"] = "unexpected"
+            entry["broken"] = [os.path.basename(r["log"]) for r in broken if r.get("log")]
+        elif not entry["seeds"]:
+            entry["verdict"] = "not-judged"
+        out.append(entry)
+    return out
 
 
 def bound_of(args, free):
@@ -127,6 +143,10 @@ def claims_of(rows):
         groups.setdefault(row["id"], []).append(row)
     out = []
     for rid, seeds in groups.items():
+        # A seed the night was interrupted before or during proves nothing.
+        seeds = [r for r in seeds if r.get("outcome") not in ("not run", "interrupted")]
+        if not seeds:
+            continue
         first = seeds[0]
         free = first["mode"] == "free"
         got = [r["time_to_detection_s"] if free else r["executions_to_detection"]
@@ -178,24 +198,28 @@ def run_mutants(a, night_dir):
         "total": sum(not v.startswith("equivalent") for v in verdicts.values()),
         "killed": sum(v.startswith("killed") for v in verdicts.values()),
         "survivors": sorted(n for n, v in verdicts.items() if v in ("survived", "unreached")),
-        "shard": shard, "log": "mutants/summary.txt",
+        "ran": sorted(verdicts), "shard": shard, "log": "mutants/summary.txt",
     }
 
 
 def run_bench(night_dir):
-    out = os.path.join(night_dir, "bench")
-    env = dict(os.environ, BENCH_QUICK="1", OUT_DIR=out)
+    """make bench's quick figures, written into the night (the tree's own
+    reports/out is left to make bench)."""
+    out = os.path.abspath(os.path.join(night_dir, "bench"))
+    env = dict(os.environ, BENCH_QUICK="1", OUT_DIR=out, BENCH_REPORT_DIR=out)
     p = subprocess.run([os.path.join(ROOT, "scripts", "bench.sh")], cwd=ROOT, env=env,
                        capture_output=True, text=True)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "bench.log"), "w") as f:
         f.write(p.stdout + p.stderr)
     try:
-        with open(os.path.join(ROOT, "reports", "out", "bench.json")) as f:
+        with open(os.path.join(out, "bench.json")) as f:
             bench = json.load(f)
-        shutil.copy(os.path.join(ROOT, "reports", "out", "bench.json"), out)
     except (OSError, ValueError):
-        return None
+        bench = None
+    if p.returncode or not bench:
+        say("bench: failed (exit %d), see %s/bench.log" % (p.returncode, out))
+        return {"figures": [], "failed": True, "log": "bench/bench.log"}
     return {"figures": bench.get("figures", []), "log": "bench/bench.log"}
 
 
@@ -230,18 +254,37 @@ def write_timelines(rows, a, night_dir):
         row["timeline"] = path
 
 
-def newest_night(out, stamp):
-    nights = sorted(d for d in glob.glob(os.path.join(out, "*", "merged.json"))
-                    if os.path.basename(os.path.dirname(d)) < stamp)
-    return nights[-1] if nights else None
+def read_night(path):
+    try:
+        with open(path) as f:
+            night = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return night if isinstance(night, dict) and night.get("format") == FORMAT else None
+
+
+def whole(night):
+    """A night of every section and every row: only such a night is a
+    baseline (beside a partial one, every row it did not run looks new)."""
+    n = night.get("night", {})
+    return not n.get("only") and not n.get("interrupted") and \
+        set(n.get("sections") or []) >= set(SECTIONS) - {"real", "bench"}
 
 
 def load_baseline(a, stamp):
-    path = a.baseline or newest_night(a.out, stamp)
-    if not path:
-        return None, None
-    with open(path) as f:
-        return json.load(f), path
+    """--baseline, or the newest earlier whole night that can be read."""
+    if a.baseline:
+        night = read_night(a.baseline)
+        if night is None:
+            sys.exit("nightly: --baseline '%s' is not a nightly's merged.json" % a.baseline)
+        return night, a.baseline
+    for path in sorted(glob.glob(os.path.join(a.out, "*", "merged.json")), reverse=True):
+        if os.path.basename(os.path.dirname(path)) >= stamp:
+            continue
+        night = read_night(path)
+        if night is not None and (whole(night) or a.only):
+            return night, path
+    return None, None
 
 
 def public(row):
@@ -250,8 +293,9 @@ def public(row):
             "seed", "expected", "outcome", "verdict", "not_judged_reason", "elapsed_s",
             "executions_run", "executions_to_detection", "time_to_detection_s", "violation",
             "violation_text", "rerun", "replay", "timeline", "report", "counters",
-            "flush_policy", "claimed", "modes", "reported", "log")
-    out = {k: row.get(k) for k in keep if k in row}
+            "flush_policy", "log") + (("claimed", "modes", "reported")
+                                      if row["section"] == "tsan" else ())
+    out = {k: row.get(k) for k in keep}
     out["seed"] = "%#x" % row["seed"]
     return out
 
@@ -298,7 +342,8 @@ def parse_args(argv):
         ap.error("--only '%s' is not a regular expression: %s" % (a.only, e))
     if a.baseline and not os.path.isfile(a.baseline):
         ap.error("--baseline '%s' is not a file" % a.baseline)
-    for path in (a.stress,) + ((a.stress_tsan,) if "tsan" in a.sections else ()):
+    needs_tsan = "tsan" in a.sections or "claims" in a.sections
+    for path in (a.stress,) + ((a.stress_tsan,) if needs_tsan else ()):
         if not os.access(path, os.X_OK):
             ap.error("'%s' is not built (make stress stress-tsan)" % path)
     a.sections = a.sections.split(",")
@@ -349,9 +394,11 @@ def bench_history(night, baseline):
 
 
 def judge_misses_by_claims(rows, claims):
-    """A claim holds when all its seeds but one catch the bug, so one row's
-    seed that missed says nothing alone: the claims section, which runs
-    the seeds, judges it."""
+    """A claim holds when all its seeds but one catch the bug, so where a
+    claim covers the row (its mode, memory model and setting), the row's
+    seed that missed says nothing alone: the claim's seeds judge it. A
+    miss no claim covers stays a failure: the row ran at the claims'
+    bound."""
     by_id = {c["id"]: c for c in claims}
     for row in rows:
         if not (row["section"] == "matrix" and row.get("expected") == "violation" and
@@ -362,9 +409,6 @@ def judge_misses_by_claims(rows, claims):
             row["verdict"] = "as-expected"
             row["not_judged_reason"] = "this seed missed; the claim holds (%d of %d seeds)" % (
                 claim["caught"], claim["seeds"])
-        elif not claim:
-            row["verdict"] = "not-judged"
-            row["not_judged_reason"] = "this seed missed, and the claim was not measured tonight"
 
 
 def finish(a, night_dir, night, rows, started):
@@ -380,14 +424,17 @@ def finish(a, night_dir, night, rows, started):
     verdicts = [r["verdict"] for r in night["rows"] + night["tsan"]]
     new = [c for c in night["changes"] if c["kind"] in ("new-failure", "claim-broken",
                                                          "mutant-survives")]
+    known = "unexpected" in verdicts or any(c["verdict"] == "unexpected" for c in night["sweeps"]) \
+        or not all(c["holds"] for c in night["claims"])
     night["night"].update(
         finished=iso(time.time()), elapsed_s=round(time.time() - started, 1),
-        status="fail" if new else "pass",
+        status="fail" if new else "known failures" if known else "pass",
+        interrupted=nightly_run.stopping.is_set(),
         counts={"rows": len(verdicts), "as_expected": verdicts.count("as-expected"),
                 "unexpected": verdicts.count("unexpected"),
                 "not_judged": verdicts.count("not-judged")})
-    with open(os.path.join(night_dir, "merged.json"), "w") as f:
-        json.dump(night, f, indent=1, sort_keys=True)
+    write_whole(os.path.join(night_dir, "merged.json"),
+                lambda f: json.dump(night, f, indent=1, sort_keys=True))
     nightly_ci.write_junit(os.path.join(night_dir, "junit.xml"), night, rows + tsan_rows)
     nightly_ci.write_ktap(os.path.join(night_dir, "results.ktap"), night, rows + tsan_rows)
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "nightly_page.py"),
@@ -401,6 +448,15 @@ def finish(a, night_dir, night, rows, started):
             os.unlink(latest)
         os.symlink(night["night"]["stamp"], latest)
     return new
+
+
+def write_whole(path, write):
+    """Written beside, then renamed: a night killed while writing leaves
+    no half file for the next night to read as its baseline."""
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        write(f)
+    os.replace(tmp, path)
 
 
 def iso(t):
@@ -438,7 +494,8 @@ def main(argv):
         "tool": "lostflush", "version": None, "format": FORMAT,
         "night": {"kind": "nightly", "stamp": stamp, "started": iso(started),
                   "scale": a.scale, "host": socket.gethostname(), "cpus": os.cpu_count(),
-                  "commit": git_commit(), "sections": a.sections},
+                  "commit": git_commit(), "sections": a.sections,
+                  "only": a.only.pattern if a.only else None},
         "rows": [], "sweeps": [], "claims": [], "tsan": [], "mutants": None,
         "real": None, "bench": None, "bench_history": [], "changes": [], "findings": [],
     }

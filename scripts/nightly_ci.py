@@ -4,9 +4,17 @@ verdict, its violation and its rerun line. Each case takes its row's id
 (scenario/variant/mode/memory/setting), unique in the night; the sweeps
 and the claims, which are many runs each, are cases of their own.
 """
+import re
 import socket
 import time
 import xml.etree.ElementTree as ET
+
+# What XML 1.0 cannot hold at all, from a log's tail.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text):
+    return NOT_XML.sub("?", text or "")
 
 SECTIONS = ("matrix", "tsan", "real")
 
@@ -25,7 +33,7 @@ def row_case(row):
             ET.SubElement(case, "skipped", message=row.get("not_judged_reason") or "not run")
         else:
             ET.SubElement(case, "error", message="no report: %s" % row.get("outcome")).text = \
-                row.get("violation_text") or ""
+                xml_text(row.get("violation_text"))
     case.set("name", row["id"])
     judged_by_night(case, row)
     return case
@@ -33,18 +41,29 @@ def row_case(row):
 
 def judged_by_night(case, row):
     """The night may judge a row otherwise than its run did (a claim's
-    seed that missed is judged by the claim): the case says the night's
-    verdict, and why."""
-    failure = case.find("failure")
+    seed that missed is judged by the claim; TSan's report or silence
+    judges a TSan row): the case says the night's verdict, and why."""
+    failure, skipped = case.find("failure"), case.find("skipped")
     reason = row.get("not_judged_reason") or "judged by the night"
-    if row.get("verdict") != "unexpected" and failure is not None:
+    if row.get("verdict") == "unexpected":
+        if skipped is not None:
+            case.remove(skipped)
+        if failure is None and case.find("error") is None:
+            what = "not as expected: %s" % (row.get("violation") or row.get("outcome"))
+            if row.get("tsan_reported") is not None:
+                what += "; ThreadSanitizer %s" % ("reported" if row["tsan_reported"]
+                                                  else "was silent")
+            ET.SubElement(case, "failure", message=what, type="night").text = xml_text(
+                "%s\nrerun: %s" % (row.get("violation_text") or what, row.get("rerun")))
+        return
+    if failure is not None:
         case.remove(failure)
         out = case.find("system-out")
         if out is None:
             out = ET.SubElement(case, "system-out")
         out.text = "%s\n%s" % (reason, failure.text or "")
-    if row.get("verdict") == "not-judged" and case.find("skipped") is None:
-        ET.SubElement(case, "skipped", message=reason)
+    if row.get("verdict") == "not-judged" and skipped is None:
+        ET.SubElement(case, "skipped", message=xml_text(reason))
 
 
 def aggregate_case(entry, kind):
@@ -97,12 +116,13 @@ def row_ktap(row):
     result = [l for l in lines if l.startswith("ok ") or l.startswith("not ok ")]
     if not result:
         state = "ok" if row.get("verdict") != "unexpected" else "not ok"
-        skip = " # SKIP %s" % (row.get("not_judged_reason") or "not run") \
+        skip = " # SKIP %s" % clean(row.get("not_judged_reason") or "not run") \
             if row.get("verdict") == "not-judged" else ""
-        return diag + ["# %s" % (row.get("violation_text") or "no KTAP written")], state, skip
+        return diag + diagnostics(row.get("violation_text") or "no KTAP written"), state, skip
     words = result[0].split(" # SKIP ", 1)
     state = "not ok" if row.get("verdict") == "unexpected" else "ok"
-    skip = " # SKIP " + words[1] if len(words) > 1 else ""
+    # A failure is never a skip, whatever the run thought.
+    skip = " # SKIP " + words[1] if len(words) > 1 and state == "ok" else ""
     if row.get("verdict") == "not-judged" and not skip:
         skip = " # SKIP %s" % clean(row.get("not_judged_reason") or "not judged")
     if state == "ok" and words[0].startswith("not ok"):
@@ -118,6 +138,11 @@ def aggregate_ktap(entry, kind):
 
 def clean(name):
     return name.replace("#", "_").replace("\n", " ")
+
+
+def diagnostics(text):
+    """Text as KTAP diagnostics: every line behind '# '."""
+    return ["# " + line for line in text.splitlines()]
 
 
 def write_ktap(path, night, rows):

@@ -66,6 +66,9 @@ def sweep_changes(now, was):
     for sid, sweep in now.items():
         old = was.get(sid)
         if not old:
+            if sweep.get("verdict") == "unexpected":
+                out.append(change("new-failure", sid, "sweep: %d/%d met on its first night" % (
+                    sweep["met"], sweep["seeds"])))
             continue
         if old.get("verdict") == "as-expected" and sweep.get("verdict") == "unexpected":
             out.append(change("new-failure", sid, "sweep: %d/%d met, was %d/%d" % (
@@ -97,22 +100,23 @@ def claim_changes(now, was):
 
 
 def mutant_changes(now, was):
+    """A survivor the baseline's share ran and killed (a night runs a
+    share of the mutants: one it did not run is no news)."""
     if not now:
         return []
-    before = set((was or {}).get("survivors") or [])
+    was = was or {}
+    killed_before = set(was.get("ran") or []) - set(was.get("survivors") or [])
     return [change("mutant-survives", name, "the fixed variants no longer kill it")
-            for name in now.get("survivors") or [] if name not in before]
+            for name in now.get("survivors") or [] if name in killed_before]
 
 
 def changes(night, baseline):
     """Every difference worth reading, new failures first."""
-    if baseline is None:
-        base = {"rows": [], "sweeps": [], "claims": [], "tsan": [], "mutants": None}
-    else:
-        base = baseline
-    out = row_changes(by_id(night["rows"] + night["tsan"]), by_id(base["rows"] + base.get("tsan", [])))
-    out += sweep_changes(by_id(night["sweeps"]), by_id(base["sweeps"]))
-    out += claim_changes(by_id(night["claims"]), by_id(base["claims"]))
+    base = baseline or {}
+    out = row_changes(by_id(night["rows"] + night["tsan"]),
+                      by_id((base.get("rows") or []) + (base.get("tsan") or [])))
+    out += sweep_changes(by_id(night["sweeps"]), by_id(base.get("sweeps")))
+    out += claim_changes(by_id(night["claims"]), by_id(base.get("claims")))
     out += mutant_changes(night.get("mutants"), base.get("mutants"))
     order = ["new-failure", "claim-broken", "mutant-survives", "slower", "new-pass",
              "claim-restored", "row-gone"]
@@ -120,15 +124,17 @@ def changes(night, baseline):
 
 
 def finding_key(row):
-    kind = row.get("violation") or ("data-race" if row.get("tsan_reported") else "missed")
+    kind = row.get("violation") or ("data-race" if row.get("tsan_reported") else
+                                    "harness-error" if row.get("outcome") == "error" else
+                                    "missed")
     return (row["scenario"], row["variant"], kind)
 
 
 def findings(night, baseline, stamp):
     """Tonight's unexpected rows grouped, merged with every finding the
     baseline carried (first seen, nights, runs)."""
-    old = {(f["scenario"], f["variant"], f["violation"]): f
-           for f in (baseline or {}).get("findings", [])}
+    old = {(f.get("scenario"), f.get("variant"), f.get("violation")): f
+           for f in (baseline or {}).get("findings") or []}
     tonight = {}
     for row in night["rows"] + night["tsan"]:
         if row["verdict"] != "unexpected":

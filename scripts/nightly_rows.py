@@ -18,6 +18,7 @@ from claims import modes_of  # noqa: E402  (the claims' own reading of a variant
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "tests", "tools"))
+from claim_rows import CONTROLLED_EXECUTIONS  # noqa: E402
 from claim_rows import rows_of as claim_rows_of  # noqa: E402  (make check's claims)
 
 MEMORIES = ["sc", "tso", "weak"]
@@ -85,15 +86,15 @@ def row_id(scenario, variant, mode, memory, setting):
 def budget(variant, mode, scale, expect_violation):
     """A row's limit. Controlled runs are bounded in executions (the same
     verdict on any machine), free runs in seconds; a bug expected caught
-    gets its claim's bound, and stops at the first violation."""
+    gets the claims' bound (tests/tools/claim_rows.py), and stops at the
+    first violation."""
     if mode == "free":
-        seconds = 20 if expect_violation else scale
+        seconds = 30 if expect_violation else scale
         return ["--duration", "%gs" % seconds]
     if expect_violation:
-        executions = 300000 if mode == "cover" else 100000
-    else:
-        executions = 2000 * scale
-    return ["--executions", str(executions), "--duration", "%ds" % (120 * scale)]
+        executions = CONTROLLED_EXECUTIONS[mode.split(":")[0]]
+        return ["--executions", executions, "--duration", "300s"]
+    return ["--executions", str(2000 * scale), "--duration", "%ds" % (120 * scale)]
 
 
 def may_show(variant, mode, memory, setting_label):

@@ -31,6 +31,17 @@ def command(row, binaries, night):
             "--ktap", stem + ".ktap"] + row["args"], stem
 
 
+def stop_child(p):
+    """SIGINT, so the run writes its report; a run stuck past ten seconds
+    (a second Ctrl-C does not wait) is killed."""
+    os.killpg(p.pid, signal.SIGINT)
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+
+
 def run_row(row, binaries, night, env):
     """Run one row (unless stopping) and fill in what it found."""
     if stopping.is_set():
@@ -47,8 +58,8 @@ def run_row(row, binaries, night, env):
                 break
             except subprocess.TimeoutExpired:
                 if stopping.is_set():
-                    os.killpg(p.pid, signal.SIGINT)
-                    p.wait()
+                    row["stopped"] = True
+                    stop_child(p)
                     break
     row["exit"] = p.returncode
     row["log"] = os.path.relpath(stem + ".log", night)
@@ -72,6 +83,11 @@ def fill_from_report(row, report, log):
             run = json.load(f)["runs"][0]
     except (OSError, ValueError, KeyError, IndexError):
         tail = open(log, errors="replace").read()[-600:]
+        if row.get("stopped"):
+            row.update(outcome="not run", verdict="not-judged", expected=None, violation=None,
+                       violation_text=None, rerun=None, counters={},
+                       not_judged_reason="the night was interrupted while it ran")
+            return
         if row["exit"] == 3:
             # The host lacks what the row needs: said, not a failure.
             why = [l for l in tail.splitlines() if l.startswith("stress: ")]
@@ -85,13 +101,13 @@ def fill_from_report(row, report, log):
         return
     v = first_violation(run)
     verdict = {"as-expected": "as-expected", "not-as-expected": "unexpected"}.get(
-        run["verdict"], "not-judged")
+        run.get("verdict"), "not-judged")
     if run.get("interrupted") and verdict != "unexpected":
         verdict = "not-judged"
     failing = run.get("failing_execution")
     row.update(
-        expected={"not-judged": "not judged"}.get(run["expected"], run["expected"]),
-        outcome="interrupted" if run.get("interrupted") and not v else run["outcome"],
+        expected={"not-judged": "not judged"}.get(run.get("expected"), run.get("expected")),
+        outcome="interrupted" if run.get("interrupted") and not v else run.get("outcome"),
         verdict=verdict, not_judged_reason=run.get("not_judged_reason"),
         elapsed_s=run.get("elapsed_s"), executions_run=run.get("executions_run"),
         executions_to_detection=failing + 1 if failing is not None and v else None,
@@ -111,8 +127,13 @@ def judge_tsan(row, log):
     text = open(log, errors="replace").read()
     reported = "WARNING: ThreadSanitizer" in text
     row["tsan_reported"] = reported
-    if not row["buggy"]:
-        row["verdict"] = "unexpected" if reported else "as-expected"
+    if row["outcome"] == "interrupted":
+        row["verdict"] = "not-judged"
+        row["not_judged_reason"] = "interrupted before TSan's verdict"
+    elif not row["buggy"]:
+        # Silent, and the run itself as expected (its oracle may object).
+        row["verdict"] = "unexpected" if reported or row["verdict"] == "unexpected" \
+            else "as-expected"
         row["expected"] = "clean"
     elif row["tsan_claimed"] and row["mode"] == "free":
         row["verdict"] = "as-expected" if reported else "unexpected"
@@ -132,7 +153,12 @@ def run_rows(rows, binaries, night, jobs, progress):
     done = [0]
 
     def one(row):
-        run_row(row, binaries, night, env)
+        try:
+            run_row(row, binaries, night, env)
+        except Exception as e:  # one broken row must not cost the night
+            row.update(outcome="error", verdict="unexpected", expected=None, violation=None,
+                       violation_text="the nightly could not run it: %r" % e, rerun=None,
+                       counters={})
         with lock:
             done[0] += 1
             progress(done[0], len(rows), row)

@@ -20,14 +20,14 @@ was = night(rows=[row("a/fixed/random/sc/-", "as-expected"),
                   row("a/gone/free/-/-", "as-expected")],
             claims=[{"id": "a/bug/random/sc/-", "holds": True, "caught": 20, "seeds": 20,
                      "median": 50, "unit": "executions"}],
-            mutants={"survivors": []})
+            mutants={"survivors": [], "ran": ["m1", "m2"]})
 now = night(rows=[row("a/fixed/random/sc/-", "unexpected", violation="lost-dirty-write",
                       expected="clean", rerun="./stress x"),
                   row("a/bug/random/sc/-", "as-expected", executions_to_detection=900),
                   row("a/bug/pct:3/sc/-", "as-expected")],
             claims=[{"id": "a/bug/random/sc/-", "holds": False, "caught": 17, "seeds": 20,
                      "median": 60, "unit": "executions"}],
-            mutants={"survivors": ["m1"]})
+            mutants={"survivors": ["m1", "m3"], "ran": ["m1", "m3"]})
 kinds = {(c["kind"], c["id"]) for c in changes(now, was)}
 want = {("new-failure", "a/fixed/random/sc/-"), ("slower", "a/bug/random/sc/-"),
         ("new-pass", "a/bug/pct:3/sc/-"), ("row-gone", "a/gone/free/-/-"),
@@ -35,8 +35,9 @@ want = {("new-failure", "a/fixed/random/sc/-"), ("slower", "a/bug/random/sc/-"),
 assert kinds == want, kinds ^ want
 assert changes(now, was)[0]["kind"] == "new-failure"
 assert changes(was, was) == [], changes(was, was)
-# Without a baseline every failing row is new.
-assert [c["kind"] for c in changes(now, None)] == ["new-failure", "claim-broken", "mutant-survives"]
+# Without a baseline every failing row is new; a mutant no night killed
+# before (m3, outside the baseline's share) is no news.
+assert [c["kind"] for c in changes(now, None)] == ["new-failure", "claim-broken"]
 # Findings: one per scenario, variant and kind, carried over nights.
 f1 = findings(now, None, "N1")
 assert len(f1) == 1 and f1[0]["first_seen"] == "N1" and f1[0]["runs"] == 1, f1
