@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "ci_case.h"
 
+#include "output.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,4 +75,16 @@ void ci_case_summary(const struct run_result *r, char *buf, size_t len)
 		snprintf(buf, len, "%s: %s (expected %s)",
 			 r->verdict == VERDICT_AS_EXPECTED ? "as expected" : "not as expected",
 			 found, expect_name(r->expected));
+}
+
+int ci_doc_write(const char *path, const char *what, int (*write)(FILE *out, void *doc),
+		 const struct run_result *results, int n)
+{
+	struct ci_doc d = { results, n };
+	char why[512];
+
+	if (!report_output_write(path, write, &d, why, sizeof(why)))
+		return 0;
+	fprintf(stderr, "stress: the %s report '%s' was not written: %s\n", what, path, why);
+	return -1;
 }

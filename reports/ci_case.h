@@ -7,6 +7,7 @@
 #define LOSTFLUSH_REPORT_CI_CASE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "report.h"
 
@@ -23,5 +24,14 @@ char *ci_case_finding(const struct run_result *r);
 /* One line: "not as expected: lost-dirty-write (expected clean)", "not
  * judged: REASON", "as expected: clean". */
 void ci_case_summary(const struct run_result *r, char *buf, size_t len);
+
+/* The runs a CI report holds, and writing one through report_output_write()
+ * (reports/output.h): -1 after a message naming the report (what) and why. */
+struct ci_doc {
+	const struct run_result *results;
+	int n;
+};
+int ci_doc_write(const char *path, const char *what, int (*write)(FILE *out, void *doc),
+		 const struct run_result *results, int n);
 
 #endif

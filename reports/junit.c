@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "ci_case.h"
-#include "output.h"
 #include "report.h"
 
 /* The length of the well-formed UTF-8 sequence at s, or 0. */
@@ -72,11 +71,6 @@ static void put_attr(FILE *out, const char *s)
 	put_xml(out, s, true);
 }
 
-struct junit_doc {
-	const struct run_result *results;
-	int n;
-};
-
 static void put_testcase(FILE *out, const struct run_result *r)
 {
 	char name[512], summary[512];
@@ -115,7 +109,7 @@ static void put_testcase(FILE *out, const struct run_result *r)
 	free(finding);
 }
 
-static int count(const struct junit_doc *d, enum verdict v)
+static int count(const struct ci_doc *d, enum verdict v)
 {
 	int n = 0;
 
@@ -126,7 +120,7 @@ static int count(const struct junit_doc *d, enum verdict v)
 
 static int write_doc(FILE *out, void *arg)
 {
-	const struct junit_doc *d = arg;
+	const struct ci_doc *d = arg;
 	char host[256] = "localhost", stamp[32];
 	double secs = 0;
 	time_t now = time(NULL);
@@ -150,11 +144,5 @@ static int write_doc(FILE *out, void *arg)
 
 int report_junit_write(const char *path, const struct run_result *results, int n)
 {
-	struct junit_doc d = { results, n };
-	char why[512];
-
-	if (!report_output_write(path, write_doc, &d, why, sizeof(why)))
-		return 0;
-	fprintf(stderr, "stress: the JUnit report '%s' was not written: %s\n", path, why);
-	return -1;
+	return ci_doc_write(path, "JUnit", write_doc, results, n);
 }

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "ci_case.h"
-#include "output.h"
 #include "report.h"
 
 /* Each line of text as a diagnostic. */
@@ -33,11 +32,6 @@ static void clean_name(char *name)
 		if (*c == '#' || *c == '\n')
 			*c = '_';
 }
-
-struct ktap_doc {
-	const struct run_result *results;
-	int n;
-};
 
 static void put_result(FILE *out, const struct run_result *r, int number)
 {
@@ -68,7 +62,7 @@ static void put_result(FILE *out, const struct run_result *r, int number)
 
 static int write_doc(FILE *out, void *arg)
 {
-	const struct ktap_doc *d = arg;
+	const struct ci_doc *d = arg;
 
 	fprintf(out, "KTAP version 1\n1..%d\n# lostflush %s\n", d->n, LOSTFLUSH_VERSION);
 	for (int i = 0; i < d->n; i++)
@@ -78,11 +72,5 @@ static int write_doc(FILE *out, void *arg)
 
 int report_ktap_write(const char *path, const struct run_result *results, int n)
 {
-	struct ktap_doc d = { results, n };
-	char why[512];
-
-	if (!report_output_write(path, write_doc, &d, why, sizeof(why)))
-		return 0;
-	fprintf(stderr, "stress: the KTAP report '%s' was not written: %s\n", path, why);
-	return -1;
+	return ci_doc_write(path, "KTAP", write_doc, results, n);
 }

@@ -428,20 +428,16 @@ def detection_points(doc):
     or its claim where there is one, else from the night's row (one
     seed)."""
     points, swept = [], set()
-    for s in items(doc, "sweeps"):
-        if s.get("expected") != "violation":
-            continue
-        swept.add(key_of(s))
-        p = sweep_point(s)
-        if p:
-            points.append((key_of(s), p, "%s/%s seeds" % (s.get("caught"), s.get("seeds"))))
-    for c in items(doc, "claims"):
-        if key_of(c) in swept or str(c.get("id", "")).startswith("tsan:"):
-            continue
-        swept.add(key_of(c))
-        p = claim_point(c)
-        if p:
-            points.append((key_of(c), p, "%s/%s seeds" % (c.get("caught"), c.get("seeds"))))
+    sweeps = [s for s in items(doc, "sweeps") if s.get("expected") == "violation"]
+    claims = [c for c in items(doc, "claims") if not str(c.get("id", "")).startswith("tsan:")]
+    for entries, point in ((sweeps, sweep_point), (claims, claim_point)):
+        for e in entries:
+            if key_of(e) in swept:
+                continue
+            swept.add(key_of(e))
+            p = point(e)
+            if p:
+                points.append((key_of(e), p, "%s/%s seeds" % (e.get("caught"), e.get("seeds"))))
     for r in items(doc, "rows"):
         p = row_point(r) if r.get("buggy") is True else None
         if p and key_of(r) not in swept:

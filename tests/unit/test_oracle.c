@@ -249,6 +249,19 @@ static void violation_names(void **state)
 	assert_string_equal(violation_name(NR_VIOLATION_KINDS), "?");
 }
 
+/* What violation_print() prints for v (malloc'd). */
+static char *printed(const struct violation *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	violation_print(out, v);
+	fclose(out);
+	return buf;
+}
+
 static void violation_print_names_the_use(void **state)
 {
 	const struct violation v = {
@@ -261,14 +274,10 @@ static void violation_print_names_the_use(void **state)
 		.entry_epoch = 4,
 		.current_epoch = 5,
 	};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
+	char *buf;
 
 	(void)state;
-	assert_non_null(out);
-	violation_print(out, &v);
-	fclose(out);
+	buf = printed(&v);
 	assert_non_null(strstr(buf, "stale-tlb-after-free"));
 	assert_non_null(strstr(buf, "vCPU 3 wrote gfn 0x2a -> pfn 0x99"));
 	assert_non_null(strstr(buf, "epoch 4"));
@@ -289,14 +298,10 @@ static void a_host_view_names_the_words(void **state)
 		.current_epoch = 0xbad,
 		.host_view = true,
 	};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
+	char *buf;
 
 	(void)state;
-	assert_non_null(out);
-	violation_print(out, &v);
-	fclose(out);
+	buf = printed(&v);
 	assert_non_null(strstr(buf, "vCPU 1 wrote 0x460001 (iteration 70 of vCPU 1) to gfn 0x20f"));
 	assert_non_null(strstr(buf, "holds 0xbad (no guest's write)"));
 	assert_null(strstr(buf, "epoch"));
@@ -313,15 +318,11 @@ static void a_data_race_names_tsan_and_its_thread(void **state)
 		.entry_epoch = 2,
 		.tsan_what = "data-race",
 	};
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
+	char *buf;
 
 	(void)state;
 	snprintf(v.walker, sizeof(v.walker), "N2");
-	assert_non_null(out);
-	violation_print(out, &v);
-	fclose(out);
+	buf = printed(&v);
 	assert_non_null(strstr(buf, "!!! data-race: ThreadSanitizer reported a data-race"));
 	assert_non_null(strstr(buf, "seen by N2"));
 	assert_non_null(strstr(buf, "2 TSan reports so far"));
