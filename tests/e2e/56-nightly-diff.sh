@@ -35,6 +35,10 @@ want = {("new-failure", "a/fixed/random/sc/-"), ("slower", "a/bug/random/sc/-"),
 assert kinds == want, kinds ^ want
 assert changes(now, was)[0]["kind"] == "new-failure"
 assert changes(was, was) == [], changes(was, was)
+# One free seed's time is the machine's: never "slower" on its own.
+fast = night(rows=[row("a/bug/free/-/-", "as-expected", time_to_detection_s=0.01)])
+slow = night(rows=[row("a/bug/free/-/-", "as-expected", time_to_detection_s=0.5)])
+assert changes(slow, fast) == [], changes(slow, fast)
 # Without a baseline every failing row is new; a mutant no night killed
 # before (m3, outside the baseline's share) is no news.
 assert [c["kind"] for c in changes(now, None)] == ["new-failure", "claim-broken"]
