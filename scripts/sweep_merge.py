@@ -41,7 +41,10 @@ def memory_of(run):
     # memory model: free runs on the machine's own.
     if run.get("sched") == "free":
         return None
-    return run.get("memory")
+    # A controlled run cut short before its first execution has only the
+    # peak-RSS object there, no memory model.
+    memory = run.get("memory")
+    return memory if isinstance(memory, str) else None
 
 
 def executions_to_detection(run):
