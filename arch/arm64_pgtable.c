@@ -32,6 +32,7 @@
 #include "arm64_pgtable.h"
 
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 #include "../model/tlbi.h"
 
@@ -206,7 +207,7 @@ static void free_unlinked_table(struct kvm *kvm, uint64_t table, int level)
 	struct spt_table *t = spt_child_table(table);
 
 	for (int i = 0; level - 1 > PG_LEVEL_4K && i < SPTE_ENT_PER_PAGE; i++) {
-		uint64_t child = atomic_load_explicit(&t->spte[i], memory_order_acquire);
+		uint64_t child = shared_load_explicit(&t->spte[i], memory_order_acquire);
 
 		if (pte_is_table(child, level - 1))
 			free_unlinked_table(kvm, child, level - 1);

@@ -13,6 +13,7 @@
 #include "arch.h"
 
 #include "../engine/check.h"
+#include "../engine/shared.h"
 #include "../model/dirty_log.h"
 #include "../model/flush.h"
 #include "../model/walk_policy.h"
@@ -249,10 +250,10 @@ static void tdp_age_spte(struct kvm *kvm, _Atomic uint64_t *slot, gfn_t gfn, uin
 
 	if (walk && walk->age_stores_what_it_read) {
 		sched_point(); /* read, not yet written back */
-		atomic_store(slot, make_old(kvm, old));
+		shared_store(slot, make_old(kvm, old));
 		trace(TR_SPTE_SET, gfn, make_old(kvm, old));
 	} else if (kvm->cfg.ad_bits) {
-		uint64_t was = atomic_fetch_and(slot, ~SPTE_ACCESSED);
+		uint64_t was = shared_fetch_and(slot, ~SPTE_ACCESSED);
 
 		trace(TR_SPTE_SET, gfn, was & ~SPTE_ACCESSED);
 	} else if (cmpxchg(slot, old, make_old(kvm, old)) == old) {

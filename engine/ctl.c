@@ -144,6 +144,7 @@ void ctl_init(struct ctl *c, int nr_threads, const struct ctl_config *cfg)
 	c->cfg = *cfg;
 	c->nr_threads = nr_threads;
 	c->current = -1;
+	c->last_step_thread = -1;
 	c->log = log_storage;
 	c->log_cap = log_storage_cap;
 	rng_seed(&c->rng, cfg->seed, 0);
@@ -190,7 +191,7 @@ static void fiber_entry(void)
 	/* Its buffered stores stay enabled entities: they become visible by
 	 * the scheduler's decisions, before the execution ends. */
 	t->exited = true;
-	ctl_point(c, id);
+	ctl_point_at(c, id, NULL);
 	HARNESS_ASSERT(false, "an exited fiber was scheduled again");
 }
 
@@ -416,7 +417,11 @@ static int pick_next(struct ctl *c)
 			c->abandoned = true;
 			return -1;
 		}
+		/* Its wait predicates read memory for the scheduler, not as
+		 * a step of the fiber that stopped. */
+		c->picking = true;
 		n = enabled_entities(c, en);
+		c->picking = false;
 
 		if (c->cfg.reseed_past_guide && !c->reseeded && past_guide_at_random(c)) {
 			c->reseeded = true;
@@ -434,6 +439,13 @@ static int pick_next(struct ctl *c)
 			e = pick_pct_entity(c, en, n);
 			if (pct_change_point(c, e))
 				e = pick_pct_entity(c, en, n);
+			break;
+		case CTL_PICKER:
+			e = c->cfg.picker->pick(c->cfg.picker_arg, c, en, n, &entry);
+			if (e < 0) {
+				c->abandoned = c->pruned = true;
+				return -1;
+			}
 			break;
 		default:
 			e = guided_entity(c, &entry);
@@ -505,11 +517,29 @@ void ctl_run(struct ctl *c)
 	running_ctl = NULL;
 }
 
-void ctl_point(struct ctl *c, int id)
+/* Fiber id's step ends at `site`: what it touched is the last step's. */
+static void step_ended(struct ctl *c, int id, const char *site)
+{
+	struct ctl_thread *t = &c->threads[id];
+
+	c->last_step_site = t->site;
+	t->site = site;
+	c->last_step_thread = id;
+	c->last_step = t->step;
+	footprint_clear(&t->step);
+}
+
+void ctl_point_at(struct ctl *c, int id, const char *site)
 {
 	HARNESS_ASSERT(c->current == id, "fiber %d at a point while %d runs", id, c->current);
 	c->steps++;
+	step_ended(c, id, site);
 	switch_to(c, id, pick_next(c));
+}
+
+void ctl_point(struct ctl *c, int id)
+{
+	ctl_point_at(c, id, NULL);
 }
 
 void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg, const char *what)
@@ -521,6 +551,7 @@ void ctl_wait_until(struct ctl *c, int id, bool (*pred)(void *arg), void *arg, c
 		t->wait_arg = arg;
 		t->wait_what = what;
 		c->steps++;
+		step_ended(c, id, what);
 		switch_to(c, id, pick_next(c));
 	}
 	t->wait_pred = NULL;
@@ -549,7 +580,10 @@ static bool guided_stale(struct ctl *c, int id)
 
 bool ctl_choose_stale(struct ctl *c, int id)
 {
-	bool stale = c->cfg.strategy == CTL_GUIDED ? guided_stale(c, id) : rng_below(&c->rng, 2);
+	bool stale = c->cfg.strategy == CTL_GUIDED ? guided_stale(c, id)
+		     : c->cfg.strategy == CTL_PICKER && c->cfg.picker->stale
+			     ? c->cfg.picker->stale(c->cfg.picker_arg, c, id)
+			     : rng_below(&c->rng, 2);
 
 	log_decision(c, CTL_STALE, id, stale);
 	return stale;

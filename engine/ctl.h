@@ -56,6 +56,7 @@
 #include <stdint.h>
 #include <ucontext.h>
 
+#include "footprint.h"
 #include "rng.h"
 
 #define CTL_MAX_THREADS 80
@@ -79,6 +80,7 @@ enum ctl_strategy {
 	CTL_RANDOM,
 	CTL_PCT,
 	CTL_GUIDED,
+	CTL_PICKER, /* a strategy of its own file: engine/pos.c, surw.c, bounded.c */
 };
 
 enum ctl_decision_kind {
@@ -96,6 +98,19 @@ struct ctl_decision {
 };
 
 struct ctl;
+
+/*
+ * A strategy kept in a file of its own. pick() chooses among the n enabled
+ * entities en[] (fiber e < nr_threads, or fiber e - nr_threads's store
+ * buffer, whose entry to make visible it puts in *commit_entry, or -1 for
+ * any); -1 cuts the execution where it stands (the bounded search, on a
+ * path it has already covered). stale() decides a load that may read the
+ * older value (NULL: at random).
+ */
+struct ctl_picker {
+	int (*pick)(void *arg, struct ctl *c, const int *en, int n, int *commit_entry);
+	bool (*stale)(void *arg, struct ctl *c, int id);
+};
 
 struct ctl_config {
 	enum ctl_strategy strategy;
@@ -133,6 +148,9 @@ struct ctl_config {
 	 * runs (the state search watches the states it reaches). */
 	void (*observe)(void *arg, const struct ctl *c);
 	void *observe_arg;
+	/* CTL_PICKER: the strategy, and its state. */
+	const struct ctl_picker *picker;
+	void *picker_arg;
 };
 
 struct thread_ctx;
@@ -148,6 +166,11 @@ struct ctl_thread {
 	void *wait_arg;
 	const char *wait_what;
 	size_t stale_seen; /* CTL_GUIDED: this fiber's STALE decisions used */
+	/* The schedule point it is stopped at ("file:line", or the wait's
+	 * name; NULL before its first and after its exit), and what its
+	 * step since the last one touched (engine/footprint.h). */
+	const char *site;
+	struct footprint step;
 	char name[16];
 };
 
@@ -166,7 +189,14 @@ struct ctl {
 	bool abandoned;
 	bool past_deadline; /* the deadline did */
 	bool log_full;	    /* cut_when_log_full did */
-	uint64_t polls;	    /* pick_next() calls, for the deadline's clock */
+	bool pruned;	    /* the picker cut it: a path already covered */
+	bool picking;	    /* enabled_entities() runs: no step notes */
+	/* The step that ended last: whose, where it started, and what it
+	 * touched. */
+	int last_step_thread;
+	const char *last_step_site;
+	struct footprint last_step;
+	uint64_t polls; /* pick_next() calls, for the deadline's clock */
 	struct rng rng;
 	ucontext_t controller;
 	void *controller_fiber;
@@ -194,7 +224,10 @@ void ctl_add_thread(struct ctl *c, int id, const char *name, void (*fn)(void *ar
  * returned. */
 void ctl_run(struct ctl *c);
 
-/* A schedule point of fiber id: maybe something else happens now. */
+/* A schedule point of fiber id: maybe something else happens now. site
+ * names the point in the code (a string that lives as long as the
+ * program); ctl_point() has none. */
+void ctl_point_at(struct ctl *c, int id, const char *site);
 void ctl_point(struct ctl *c, int id);
 /* Block fiber id until pred(arg) holds; `what` names the wait for a
  * deadlock report. pred reads memory as it is, never a store buffer. */

@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "ctl.h"
+#include "footprint.h"
 #include "thread.h"
 
 struct mm_entry {
@@ -77,7 +78,10 @@ void mm_start(enum mem_model m, int nr_threads)
 	mm->clock = 0;
 	mm->model = m;
 	mm->nr_threads = nr_threads;
-	lostflush_mm = m == MEM_SC ? NULL : mm;
+	/* Under sc nothing is buffered, so no model is in force, unless a
+	 * strategy reads footprints: then every access still comes here to
+	 * be noted, and goes straight to memory (direct()). */
+	lostflush_mm = m == MEM_SC && !lostflush_footprints ? NULL : mm;
 }
 
 void mm_stop(void)
@@ -217,7 +221,7 @@ static int self(void)
 
 static bool direct(void)
 {
-	return !lostflush_mm || bypass || self() < 0;
+	return !lostflush_mm || bypass || self() < 0 || lostflush_mm->model == MEM_SC;
 }
 
 int mm_pending(int t)
@@ -274,6 +278,12 @@ void mm_commit(int t, int k)
 		b->newest_visible = e.seq + 1;
 	make_visible(t, e.addr, e.size, apply_op(e.op, raw_load(e.addr, e.size), e.val));
 	trace_fiber(t, TR_STORE_VISIBLE, e.addr, raw_load(e.addr, e.size));
+}
+
+uintptr_t mm_entry_addr(int t, int k)
+{
+	HARNESS_ASSERT(k < mm_pending(t), "entry %d of fiber %d's %d", k, t, mm_pending(t));
+	return (uintptr_t)lostflush_mm->buf[t].e[k].addr;
 }
 
 /* Oldest first: always a legal order. */
@@ -358,6 +368,7 @@ uint64_t mm_load(const volatile void *p, int size, bool acquire)
 	struct mm_buffer *b;
 	uint64_t v, ts = 0;
 
+	footprint_note(p, false);
 	if (direct())
 		return raw_load(p, size);
 	b = &lostflush_mm->buf[t];
@@ -378,6 +389,7 @@ void mm_store(volatile void *p, int size, uint64_t v, bool release)
 {
 	int t = self();
 
+	footprint_note(p, true);
 	if (direct()) {
 		raw_store(p, size, v);
 		return;
@@ -391,6 +403,7 @@ void mm_store(volatile void *p, int size, uint64_t v, bool release)
 
 void mm_rmw(volatile void *p, int size, enum mm_op op, uint64_t operand)
 {
+	footprint_note(p, true);
 	if (direct()) {
 		raw_store(p, size, apply_op(op, raw_load(p, size), operand));
 		return;
@@ -403,6 +416,7 @@ uint64_t mm_rmw_return(volatile void *p, int size, enum mm_op op, uint64_t opera
 	int t = self();
 	uint64_t old;
 
+	footprint_note(p, true);
 	if (direct()) {
 		old = raw_load(p, size);
 		raw_store(p, size, apply_op(op, old, operand));
@@ -425,6 +439,9 @@ uint64_t mm_cmpxchg(volatile void *p, int size, uint64_t old, uint64_t new_val)
 	int t = self();
 	uint64_t cur;
 
+	/* A write even when it fails: whether it fails depends on every
+	 * other write of p. */
+	footprint_note(p, true);
 	if (direct()) {
 		cur = raw_load(p, size);
 		if (cur == old)

@@ -101,6 +101,9 @@ bool mm_passed(int t);
 int mm_committable(int t, int *idx);
 bool mm_entry_committable(int t, int k);
 void mm_commit(int t, int k);
+/* The word entry k of fiber t's buffer writes, for the strategies that
+ * weigh what a commit touches (engine/footprint.h). */
+uintptr_t mm_entry_addr(int t, int k);
 void mm_drain(int t);
 /* Evaluate pred(arg) on memory as it is, bypassing every buffer. */
 bool mm_read_memory_as_is(bool (*pred)(void *arg), void *arg);

@@ -41,12 +41,20 @@ extern const struct perturb_rates perturb_defaults;
 void perturb_init(struct perturb *p, const struct perturb_rates *rates);
 void sched_perturb(struct thread_ctx *self, uint32_t boost);
 
+#define SCHED_STR2(x) #x
+#define SCHED_STR(x) SCHED_STR2(x)
+/* Where a point is in the code: the schedulers that learn what the step
+ * after a point touches (engine/footprint.h) key it by this. */
+#define SCHED_SITE __FILE__ ":" SCHED_STR(__LINE__)
+
 /* A shared step of the model: delay here, maybe. */
-static inline void sched_point(void)
+#define sched_point() sched_point_at(SCHED_SITE)
+
+static inline void sched_point_at(const char *site)
 {
 	tsan_report_poll();
 	if (lostflush_ctl && current_thread) {
-		ctl_point(lostflush_ctl, current_thread->index);
+		ctl_point_at(lostflush_ctl, current_thread->index, site);
 		return;
 	}
 	if (current_thread && current_thread->perturb)
@@ -67,14 +75,14 @@ static inline void sched_point(void)
  * (its function names it), because being stopped there is part of the
  * state the state search (engine/cover.h) tells apart.
  */
-#define sched_window() sched_window_at(__func__)
+#define sched_window() sched_window_at(__func__, SCHED_SITE)
 
-static inline void sched_window_at(const char *site)
+static inline void sched_window_at(const char *window, const char *site)
 {
 	tsan_report_poll();
 	if (lostflush_ctl && current_thread) {
-		current_thread->window = site;
-		ctl_point(lostflush_ctl, current_thread->index);
+		current_thread->window = window;
+		ctl_point_at(lostflush_ctl, current_thread->index, site);
 		current_thread->window = NULL;
 		return;
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "../engine/check.h"
+#include "../engine/shared.h"
 
 struct cpu_features cpu_features_of(int bits)
 {
@@ -58,12 +59,12 @@ void cache_host_wrote(struct cache_model *c, kvm_pfn_t pfn)
 {
 	struct frame_cache *f = frame(c, pfn);
 
-	uint32_t now = atomic_fetch_add_explicit(&c->clock, 1, memory_order_acq_rel) + 1;
+	uint32_t now = shared_fetch_add_explicit(&c->clock, 1, memory_order_acq_rel) + 1;
 
-	atomic_store_explicit(&f->host_version, now, memory_order_release);
+	shared_store_explicit(&f->host_version, now, memory_order_release);
 	/* The host's new data is in the cache: what the guest wrote before
 	 * is overwritten, not hidden. */
-	atomic_store_explicit(&f->nc_write_unseen, false, memory_order_release);
+	shared_store_explicit(&f->nc_write_unseen, false, memory_order_release);
 }
 
 void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)
@@ -71,12 +72,12 @@ void cache_clean_inval_poc(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)
 	for (uint64_t i = 0; i < nr; i++) {
 		struct frame_cache *f = frame(c, pfn + i);
 
-		atomic_store_explicit(&f->poc_version,
-				      atomic_load_explicit(&f->host_version, memory_order_acquire),
+		shared_store_explicit(&f->poc_version,
+				      shared_load_explicit(&f->host_version, memory_order_acquire),
 				      memory_order_release);
 		/* The invalidate drops every line: the next fill, however
 		 * early, reads PoC, which holds the guest's writes. */
-		atomic_store_explicit(&f->nc_write_unseen, false, memory_order_release);
+		shared_store_explicit(&f->nc_write_unseen, false, memory_order_release);
 	}
 }
 
@@ -88,20 +89,20 @@ void cache_guest_wrote(struct cache_model *c, kvm_pfn_t pfn, enum guest_access_k
 	bool unseen = kind == ACCESS_NONCACHEABLE && !c->features.fwb;
 
 	if (unseen) {
-		atomic_store_explicit(&f->nc_writer, vcpu_id, memory_order_relaxed);
-		atomic_store_explicit(&f->nc_gfn, gfn, memory_order_relaxed);
+		shared_store_explicit(&f->nc_writer, vcpu_id, memory_order_relaxed);
+		shared_store_explicit(&f->nc_gfn, gfn, memory_order_relaxed);
 	}
-	atomic_store_explicit(&f->nc_write_unseen, unseen, memory_order_release);
+	shared_store_explicit(&f->nc_write_unseen, unseen, memory_order_release);
 }
 
 bool cache_read_back_fresh(struct cache_model *c, kvm_pfn_t pfn, int *writer, gfn_t *gfn)
 {
 	struct frame_cache *f = frame(c, pfn);
 
-	if (!atomic_exchange_explicit(&f->nc_write_unseen, false, memory_order_acq_rel))
+	if (!shared_exchange_explicit(&f->nc_write_unseen, false, memory_order_acq_rel))
 		return true;
-	*writer = atomic_load_explicit(&f->nc_writer, memory_order_relaxed);
-	*gfn = atomic_load_explicit(&f->nc_gfn, memory_order_relaxed);
+	*writer = shared_load_explicit(&f->nc_writer, memory_order_relaxed);
+	*gfn = shared_load_explicit(&f->nc_gfn, memory_order_relaxed);
 	return false;
 }
 
@@ -109,7 +110,7 @@ bool cache_read_back_fresh(struct cache_model *c, kvm_pfn_t pfn, int *writer, gf
  * FWB), else only what was cleaned (a clean to PoC passes PoU). */
 static uint32_t pou_version(const struct cache_model *c, const struct frame_cache *f)
 {
-	return atomic_load_explicit(c->features.idc ? &f->host_version : &f->poc_version,
+	return shared_load_explicit(c->features.idc ? &f->host_version : &f->poc_version,
 				    memory_order_acquire);
 }
 
@@ -118,7 +119,7 @@ void cache_inval_icache_pou(struct cache_model *c, kvm_pfn_t pfn, uint64_t nr)
 	for (uint64_t i = 0; i < nr; i++) {
 		struct frame_cache *f = frame(c, pfn + i);
 
-		atomic_store_explicit(&f->icache_version, pou_version(c, f), memory_order_release);
+		shared_store_explicit(&f->icache_version, pou_version(c, f), memory_order_release);
 	}
 }
 
@@ -127,19 +128,19 @@ bool cache_access_fresh(const struct cache_model *c, kvm_pfn_t pfn, enum guest_a
 {
 	const struct frame_cache *f = frame(c, pfn);
 
-	*latest = atomic_load_explicit(&f->host_version, memory_order_acquire);
+	*latest = shared_load_explicit(&f->host_version, memory_order_acquire);
 	switch (kind) {
 	case ACCESS_CACHEABLE: *seen = *latest; break;
 	case ACCESS_NONCACHEABLE:
 		*seen = c->features.fwb
 				? *latest
-				: atomic_load_explicit(&f->poc_version, memory_order_acquire);
+				: shared_load_explicit(&f->poc_version, memory_order_acquire);
 		break;
 	case ACCESS_FETCH:
 		/* With DIC the I-cache snoops: it holds what PoU holds. */
 		*seen = c->features.dic
 				? pou_version(c, f)
-				: atomic_load_explicit(&f->icache_version, memory_order_acquire);
+				: shared_load_explicit(&f->icache_version, memory_order_acquire);
 		break;
 	}
 	return *seen == *latest;

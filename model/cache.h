@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "spte.h"
+#include "../engine/shared.h"
 
 struct cpu_features {
 	bool fwb, dic, idc;
@@ -82,7 +83,7 @@ struct cache_model {
 /* The clock now: what a TLB fill records as its data version. */
 static inline uint32_t cache_clock_now(struct cache_model *c)
 {
-	return atomic_load_explicit(&c->clock, memory_order_acquire);
+	return shared_load_explicit(&c->clock, memory_order_acquire);
 }
 
 /* How the guest reaches a page. */

@@ -20,6 +20,7 @@
 #include "../engine/interrupt.h"
 #include "../engine/memmodel.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 #include "../oracle/oracle.h"
 #include "../oracle/write_rights.h"
@@ -122,7 +123,7 @@ void dirty_log_destroy(struct kvm *kvm)
 
 bool kvm_dirty_tracking_wants_4k(struct kvm *kvm, gfn_t gfn)
 {
-	if (kvm->dirty_log && atomic_load_explicit(&kvm->dirty_log->enabled, memory_order_acquire))
+	if (kvm->dirty_log && shared_load_explicit(&kvm->dirty_log->enabled, memory_order_acquire))
 		return true;
 	return kvm->track && kvm_gfn_is_write_tracked(kvm, gfn);
 }
@@ -133,7 +134,7 @@ void mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn)
 {
 	struct dirty_log *d = vcpu->kvm->dirty_log;
 
-	if (!d || !atomic_load_explicit(&d->enabled, memory_order_acquire))
+	if (!d || !shared_load_explicit(&d->enabled, memory_order_acquire))
 		return;
 	trace(TR_PAGE_DIRTY, gfn, 0);
 	if (d->mode == LOG_RING)
@@ -153,7 +154,7 @@ void kvm_vcpu_write_guest(struct kvm_vcpu *vcpu, gfn_t gfn, uint64_t value)
 	struct page_ref page = hostmem_get_page(&kvm->mem, hva);
 
 	trace(TR_EMULATE, gfn, page.pfn);
-	atomic_store_explicit(hostmem_content(&kvm->mem, hva), value, memory_order_relaxed);
+	shared_store_explicit(hostmem_content(&kvm->mem, hva), value, memory_order_relaxed);
 	mark_page_dirty(vcpu, gfn);
 }
 
@@ -300,7 +301,7 @@ static bool harvest_clear(struct kvm *kvm, struct dirty_log *d, bool *changed)
  * with its data. */
 static uint64_t hva_content(struct kvm *kvm, uint64_t hva)
 {
-	return atomic_load_explicit(hostmem_content(&kvm->mem, hva), memory_order_relaxed);
+	return shared_load_explicit(hostmem_content(&kvm->mem, hva), memory_order_relaxed);
 }
 
 /* The migration's destination holds pages by host address, as a VMM's
@@ -427,7 +428,7 @@ static bool copied_or_no_collector(void *arg)
 {
 	struct dirty_log *d = arg;
 
-	return atomic_load(&d->copied) || atomic_load(&d->reaper_done);
+	return shared_load(&d->copied) || shared_load(&d->reaper_done);
 }
 
 bool dirty_log_wait_copied(struct kvm *kvm)
@@ -440,7 +441,7 @@ bool dirty_log_wait_copied(struct kvm *kvm)
 	else
 		while (!copied_or_no_collector(d) && !torture_must_stop())
 			sched_yield();
-	return atomic_load(&d->copied);
+	return shared_load(&d->copied);
 }
 
 /* ---- enabling and disabling ------------------------------------------------- */
@@ -475,7 +476,7 @@ static void enable_locked(struct kvm *kvm)
 
 	trace(TR_HARVEST, d->mode, 1);
 	/* The memslot flag first: a fault after this point marks. */
-	atomic_store_explicit(&d->enabled, true, memory_order_seq_cst);
+	shared_store_explicit(&d->enabled, true, memory_order_seq_cst);
 	if (d->mode == LOG_CLEAR) {
 		/* KVM_DIRTY_LOG_INITIALLY_SET: every bit set, nothing
 		 * write-protected until the first clear. */
@@ -492,7 +493,7 @@ static void enable_locked(struct kvm *kvm)
 			return;
 	/* Whole: the stop flag only ever goes up in a run, so a write-protect
 	 * walk cut short would have cut this one short too. */
-	atomic_store(&d->copied, true);
+	shared_store(&d->copied, true);
 }
 
 void dirty_log_enable(struct kvm *kvm)
@@ -506,7 +507,7 @@ void dirty_log_enable(struct kvm *kvm)
 
 static bool logging(const struct dirty_log *d)
 {
-	return d && atomic_load_explicit(&d->enabled, memory_order_acquire);
+	return d && shared_load_explicit(&d->enabled, memory_order_acquire);
 }
 
 void dirty_log_memslot_deleted(struct kvm *kvm, const struct kvm_memory_slot *old)
@@ -552,8 +553,8 @@ void dirty_log_disable(struct kvm *kvm)
 	struct dirty_log *d = kvm->dirty_log;
 
 	log_slots_lock(kvm);
-	atomic_store_explicit(&d->enabled, false, memory_order_seq_cst);
-	atomic_store(&d->copied, false);
+	shared_store_explicit(&d->enabled, false, memory_order_seq_cst);
+	shared_store(&d->copied, false);
 	log_slots_unlock(kvm);
 }
 
@@ -595,7 +596,7 @@ uint64_t dirty_log_quiesced_check(struct kvm *kvm, struct oracle *oracle)
 	struct kvm_memslots *set;
 	uint64_t differ = 0;
 
-	if (!d || !atomic_load(&d->enabled) || !atomic_load(&d->copied))
+	if (!d || !shared_load(&d->enabled) || !shared_load(&d->copied))
 		return 0;
 	dirty_log_harvest(kvm);
 	/* The workers have stopped: what a slot holds is what the VM has. */

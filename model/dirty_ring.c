@@ -13,18 +13,19 @@
 #include "../engine/ctl.h"
 #include "../engine/memmodel.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 
 static uint32_t ring_used(struct dirty_ring *r)
 {
-	return atomic_load_explicit(&r->dirty_index, memory_order_relaxed) -
-	       atomic_load_explicit(&r->reset_index, memory_order_acquire);
+	return shared_load_explicit(&r->dirty_index, memory_order_relaxed) -
+	       shared_load_explicit(&r->reset_index, memory_order_acquire);
 }
 
 /* kvm_dirty_ring_push(). */
 void dirty_ring_push(struct dirty_ring *r, gfn_t gfn)
 {
-	uint32_t di = atomic_load_explicit(&r->dirty_index, memory_order_relaxed);
+	uint32_t di = shared_load_explicit(&r->dirty_index, memory_order_relaxed);
 	struct dirty_gfn *e = &r->gfns[di & (DIRTY_RING_SIZE - 1)];
 
 	HARNESS_ASSERT(ring_used(r) < DIRTY_RING_SIZE, "dirty ring overflow: the soft limit "
@@ -34,7 +35,7 @@ void dirty_ring_push(struct dirty_ring *r, gfn_t gfn)
 	 * could see DIRTY and read the slot's previous gfn. */
 	smp_wmb();
 	WRITE_ONCE(e->flags, KVM_DIRTY_GFN_F_DIRTY);
-	atomic_store_explicit(&r->dirty_index, di + 1, memory_order_relaxed);
+	shared_store_explicit(&r->dirty_index, di + 1, memory_order_relaxed);
 }
 
 struct ring_wait {
@@ -51,7 +52,7 @@ static bool ring_room_or_no_reaper(void *arg)
 {
 	struct ring_wait *w = arg;
 
-	return ring_has_room(w->r) || atomic_load(&w->d->reaper_done);
+	return ring_has_room(w->r) || shared_load(&w->d->reaper_done);
 }
 
 bool dirty_ring_pml_full(const struct kvm_vcpu *vcpu)
@@ -137,7 +138,7 @@ static uint64_t ring_reset(struct kvm *kvm, struct dirty_log *d, struct dirty_ri
 	uint64_t cleared = 0;
 
 	for (;;) {
-		uint32_t ri = atomic_load_explicit(&r->reset_index, memory_order_relaxed);
+		uint32_t ri = shared_load_explicit(&r->reset_index, memory_order_relaxed);
 		struct dirty_gfn *e = &r->gfns[ri & (DIRTY_RING_SIZE - 1)];
 		gfn_t gfn;
 
@@ -146,7 +147,7 @@ static uint64_t ring_reset(struct kvm *kvm, struct dirty_log *d, struct dirty_ri
 			break;
 		gfn = READ_ONCE(e->gfn);
 		WRITE_ONCE(e->flags, 0U);
-		atomic_store_explicit(&r->reset_index, ri + 1, memory_order_release);
+		shared_store_explicit(&r->reset_index, ri + 1, memory_order_release);
 		cleared++;
 		if (gfn >= d->nr_gfns)
 			continue;

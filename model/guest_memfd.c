@@ -29,6 +29,7 @@
 
 #include "../engine/check.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 #include "arch_ops.h"
 #include "flush.h"
@@ -117,7 +118,7 @@ static void gmem_truncate(struct kvm *kvm, gfn_t start, gfn_t end)
 		pfn = hostmem_unmap(&kvm->mem, hva);
 		if (pfn == HVA_NO_FRAME)
 			continue;
-		atomic_store_explicit(hostmem_content(&kvm->mem, hva), 0, memory_order_relaxed);
+		shared_store_explicit(hostmem_content(&kvm->mem, hva), 0, memory_order_relaxed);
 		hostmem_free_frame(&kvm->mem, pfn);
 		sched_point();
 	}

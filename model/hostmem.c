@@ -7,6 +7,7 @@
 #include "../engine/bitops.h"
 #include "../engine/check.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 #include "counter_ids.h"
 #include "../oracle/oracle.h"
@@ -200,7 +201,7 @@ static kvm_pfn_t alloc_huge_block(struct hostmem *hm)
 		gen = g > gen ? g : gen;
 	}
 	for (uint64_t i = 0; i < hm->huge_pages; i++)
-		atomic_store_explicit(&hm->frame_gen[base + i], gen, memory_order_release);
+		shared_store_explicit(&hm->frame_gen[base + i], gen, memory_order_release);
 	return base;
 }
 
@@ -231,9 +232,9 @@ static kvm_pfn_t try_fault_thp(struct hostmem *hm, uint64_t hva)
 	frames_filled(hm, base, hm->huge_pages);
 	/* Release: whoever reads a pfn from hva_pfn[] sees its generation. */
 	for (uint64_t i = 0; i < hm->huge_pages; i++)
-		atomic_store_explicit(&hm->hva_pfn[first + i], base + i, memory_order_release);
+		shared_store_explicit(&hm->hva_pfn[first + i], base + i, memory_order_release);
 	hm->hva_backed[blk] = (uint32_t)hm->huge_pages;
-	atomic_store_explicit(&hm->thp[blk], base, memory_order_release);
+	shared_store_explicit(&hm->thp[blk], base, memory_order_release);
 	return base + (hva - first);
 }
 
@@ -245,13 +246,13 @@ static kvm_pfn_t get_page_thp(struct hostmem *hm, uint64_t hva)
 	kvm_pfn_t pfn;
 
 	pthread_mutex_lock(&hm->map_lock);
-	pfn = atomic_load_explicit(&hm->hva_pfn[hva], memory_order_relaxed);
+	pfn = shared_load_explicit(&hm->hva_pfn[hva], memory_order_relaxed);
 	if (pfn == HVA_NO_FRAME)
 		pfn = try_fault_thp(hm, hva);
 	if (pfn == HVA_NO_FRAME) {
 		pfn = alloc_frame(hm);
 		frames_filled(hm, pfn, 1);
-		atomic_store_explicit(&hm->hva_pfn[hva], pfn, memory_order_release);
+		shared_store_explicit(&hm->hva_pfn[hva], pfn, memory_order_release);
 		hm->hva_backed[blk]++;
 	}
 	pthread_mutex_unlock(&hm->map_lock);
@@ -267,7 +268,7 @@ int hostmem_mapping_level(struct hostmem *hm, uint64_t hva, kvm_pfn_t pfn)
 		return PG_LEVEL_4K;
 	blk = hva / hm->huge_pages;
 	first = blk * hm->huge_pages;
-	base = atomic_load_explicit(&hm->thp[blk], memory_order_acquire);
+	base = shared_load_explicit(&hm->thp[blk], memory_order_acquire);
 	return base != HVA_NO_FRAME && base + (hva - first) == pfn ? hm->huge_level : PG_LEVEL_4K;
 }
 
@@ -313,7 +314,7 @@ static void split_thp(struct hostmem *hm, uint64_t blk)
 
 	hm->notifier.invalidate_start(hm->notifier.arg, first, last);
 	pthread_mutex_lock(&hm->map_lock);
-	atomic_store_explicit(&hm->thp[blk], HVA_NO_FRAME, memory_order_release);
+	shared_store_explicit(&hm->thp[blk], HVA_NO_FRAME, memory_order_release);
 	pthread_mutex_unlock(&hm->map_lock);
 	hm->notifier.invalidate_end(hm->notifier.arg, first, last);
 }
@@ -328,12 +329,12 @@ static kvm_pfn_t unmap_thp_aware(struct hostmem *hm, uint64_t hva)
 
 	for (;;) {
 		pthread_mutex_lock(&hm->map_lock);
-		if (atomic_load_explicit(&hm->thp[blk], memory_order_relaxed) == HVA_NO_FRAME)
+		if (shared_load_explicit(&hm->thp[blk], memory_order_relaxed) == HVA_NO_FRAME)
 			break;
 		pthread_mutex_unlock(&hm->map_lock);
 		split_thp(hm, blk);
 	}
-	pfn = atomic_exchange(&hm->hva_pfn[hva], HVA_NO_FRAME);
+	pfn = shared_exchange(&hm->hva_pfn[hva], HVA_NO_FRAME);
 	if (pfn != HVA_NO_FRAME)
 		hm->hva_backed[blk]--;
 	pthread_mutex_unlock(&hm->map_lock);
@@ -359,7 +360,7 @@ void hostmem_free_frame(struct hostmem *hm, kvm_pfn_t pfn)
 		oracle_check_read_back(hm->read_back_judge, hm->cache, pfn);
 	/* Release: a vCPU that sees the new generation also sees everything
 	 * the freeing thread did before (the notifier's flush). */
-	atomic_fetch_add_explicit(&hm->frame_gen[pfn], 1, memory_order_release);
+	shared_fetch_add_explicit(&hm->frame_gen[pfn], 1, memory_order_release);
 	trace(TR_FRAME_FREE, TRACE_NO_GFN, pfn);
 	count(CNT_FRAMES_FREED, 1);
 	if (is_huge_pool_frame(hm, pfn))
@@ -378,7 +379,7 @@ uint64_t hostmem_huge_blocks(const struct hostmem *hm)
 static bool block_collapsible(struct hostmem *hm, uint64_t blk)
 {
 	return (blk + 1) * hm->huge_pages <= hm->nr_pages &&
-	       atomic_load_explicit(&hm->thp[blk], memory_order_relaxed) == HVA_NO_FRAME &&
+	       shared_load_explicit(&hm->thp[blk], memory_order_relaxed) == HVA_NO_FRAME &&
 	       hm->hva_backed[blk];
 }
 
@@ -404,14 +405,14 @@ static uint64_t switch_to_thp(struct hostmem *hm, uint64_t blk, kvm_pfn_t base, 
 	frames_filled(hm, base, hm->huge_pages);
 	/* Release: whoever reads a pfn from hva_pfn[] sees its generation. */
 	for (uint64_t i = 0; i < hm->huge_pages; i++) {
-		kvm_pfn_t was = atomic_exchange_explicit(&hm->hva_pfn[first + i], base + i,
+		kvm_pfn_t was = shared_exchange_explicit(&hm->hva_pfn[first + i], base + i,
 							 memory_order_acq_rel);
 
 		if (was != HVA_NO_FRAME)
 			old[n++] = was;
 	}
 	hm->hva_backed[blk] = (uint32_t)hm->huge_pages;
-	atomic_store_explicit(&hm->thp[blk], base, memory_order_release);
+	shared_store_explicit(&hm->thp[blk], base, memory_order_release);
 	return n;
 }
 

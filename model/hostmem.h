@@ -35,6 +35,7 @@
 
 #include "cache.h"
 #include "spte.h"
+#include "../engine/shared.h"
 
 #define HVA_NO_FRAME 0 /* hva_pfn[] entry of an unbacked page; pfns start at 1 */
 
@@ -122,7 +123,7 @@ uint64_t hostmem_huge_blocks(const struct hostmem *hm);
 
 static inline uint32_t hostmem_frame_gen(struct hostmem *hm, kvm_pfn_t pfn)
 {
-	return atomic_load_explicit(&hm->frame_gen[pfn], memory_order_acquire);
+	return shared_load_explicit(&hm->frame_gen[pfn], memory_order_acquire);
 }
 
 /* What was last written to the page at an hva, whichever frame backs it. */

@@ -30,6 +30,7 @@
 #include "../engine/check.h"
 #include "../engine/ctl.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 #include "../oracle/oracle.h"
 #include "../oracle/slot_rights.h"
@@ -66,12 +67,12 @@ static struct kvm_memslots *set_alloc(int nr)
 
 struct kvm_memslots *kvm_memslots(struct kvm *kvm)
 {
-	return atomic_load_explicit(&kvm->memslots, memory_order_acquire);
+	return shared_load_explicit(&kvm->memslots, memory_order_acquire);
 }
 
 static bool set_poisoned(const struct kvm_memslots *set)
 {
-	return atomic_load_explicit(&set->generation, memory_order_relaxed) == MEMSLOTS_POISON;
+	return shared_load_explicit(&set->generation, memory_order_relaxed) == MEMSLOTS_POISON;
 }
 
 /* Where the last slot moves, its spare gfns take a slot's share. */
@@ -111,7 +112,7 @@ int kvm_memslots_init(struct kvm *kvm)
 	kvm->move_pages = kvm->cfg.memslot_moves ? per_slot : 0;
 	for (int i = 0; i < set->nr; i++)
 		set->slots[i] = kvm_memslot_initial(kvm, i);
-	atomic_store(&kvm->memslots, set);
+	shared_store(&kvm->memslots, set);
 	sleeplock_init(&kvm->slots_lock, "kvm->slots_lock");
 	pthread_mutex_init(&kvm->mn_invalidate_lock, NULL);
 	pthread_cond_init(&kvm->mn_memslots_update, NULL);
@@ -126,7 +127,7 @@ void kvm_memslots_destroy(struct kvm *kvm)
 		kvm->nr_freed_sets--;
 	}
 	free(kvm->freed_sets);
-	free(atomic_load(&kvm->memslots));
+	free(shared_load(&kvm->memslots));
 	sleeplock_destroy(&kvm->slots_lock);
 	pthread_mutex_destroy(&kvm->mn_invalidate_lock);
 	pthread_cond_destroy(&kvm->mn_memslots_update);
@@ -140,7 +141,7 @@ static void set_free(struct kvm *kvm, struct kvm_memslots *set)
 		HARNESS_ASSERT(kvm->freed_sets, "no memory for the memslot quarantine");
 	}
 	memset(set->slots, 0x6b, (size_t)set->nr * sizeof(*set->slots));
-	atomic_store_explicit(&set->generation, MEMSLOTS_POISON, memory_order_relaxed);
+	shared_store_explicit(&set->generation, MEMSLOTS_POISON, memory_order_relaxed);
 	if (kvm->nr_freed_sets == MEMSLOTS_QUARANTINE) {
 		free(kvm->freed_sets[kvm->freed_oldest]);
 		kvm->freed_sets[kvm->freed_oldest] = set;
@@ -253,19 +254,19 @@ static bool no_invalidation_in_flight(void *arg)
 static void publish_memslots(struct kvm *kvm, struct kvm_memslots *next)
 {
 	if (policy_of(kvm)->swap_ignores_invalidations) {
-		atomic_store_explicit(&kvm->memslots, next, memory_order_release);
+		shared_store_explicit(&kvm->memslots, next, memory_order_release);
 		return;
 	}
 	if (lostflush_ctl) {
 		ctl_wait_until(lostflush_ctl, current_thread->index, no_invalidation_in_flight, kvm,
 			       "kvm_swap_active_memslots: invalidations in flight");
-		atomic_store_explicit(&kvm->memslots, next, memory_order_release);
+		shared_store_explicit(&kvm->memslots, next, memory_order_release);
 		return;
 	}
 	pthread_mutex_lock(&kvm->mn_invalidate_lock);
 	while (kvm->mn_active_invalidate_count)
 		pthread_cond_wait(&kvm->mn_memslots_update, &kvm->mn_invalidate_lock);
-	atomic_store_explicit(&kvm->memslots, next, memory_order_release);
+	shared_store_explicit(&kvm->memslots, next, memory_order_release);
 	pthread_mutex_unlock(&kvm->mn_invalidate_lock);
 }
 
@@ -274,9 +275,9 @@ static void publish_memslots(struct kvm *kvm, struct kvm_memslots *next)
 static void swap_active_memslots(struct kvm *kvm, struct kvm_memslots *next)
 {
 	struct kvm_memslots *old = kvm_memslots(kvm);
-	uint64_t generation = atomic_load_explicit(&old->generation, memory_order_relaxed) + 1;
+	uint64_t generation = shared_load_explicit(&old->generation, memory_order_relaxed) + 1;
 
-	atomic_store_explicit(&next->generation, generation, memory_order_relaxed);
+	shared_store_explicit(&next->generation, generation, memory_order_relaxed);
 	publish_memslots(kvm, next);
 	trace(TR_MEMSLOTS_SWAP, TRACE_NO_GFN, generation);
 	if (!policy_of(kvm)->swap_skips_synchronize)

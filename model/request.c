@@ -6,6 +6,7 @@
 #include "../engine/check.h"
 #include "flush.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 
 void kvm_make_request(int req, struct kvm_vcpu *vcpu)
@@ -53,7 +54,7 @@ static bool vcpu_has_exited(void *arg)
 {
 	const struct exit_wait *w = arg;
 
-	return atomic_load_explicit(&w->vcpu->exits, memory_order_acquire) != w->exits_before ||
+	return shared_load_explicit(&w->vcpu->exits, memory_order_acquire) != w->exits_before ||
 	       smp_load_acquire(&w->vcpu->mode) == OUTSIDE_GUEST_MODE;
 }
 
@@ -70,7 +71,7 @@ static void wait_for_exit(struct kvm_vcpu *vcpu, uint64_t exits_before)
 	}
 
 	/* The IPI's wait: done once the vCPU left guest mode after the kick. */
-	while (atomic_load_explicit(&vcpu->exits, memory_order_acquire) == exits_before &&
+	while (shared_load_explicit(&vcpu->exits, memory_order_acquire) == exits_before &&
 	       smp_load_acquire(&vcpu->mode) != OUTSIDE_GUEST_MODE) {
 		if (++spins < 64)
 			cpu_relax();
@@ -91,7 +92,7 @@ bool kvm_make_all_cpus_request(struct kvm *kvm, int req)
 
 		kvm_make_request(req, v);
 		sched_point();
-		exits[i] = atomic_load_explicit(&v->exits, memory_order_acquire);
+		exits[i] = shared_load_explicit(&v->exits, memory_order_acquire);
 		/* KVM_REQ_TLB_FLUSH has KVM_REQUEST_WAIT: any mode but
 		 * OUTSIDE needs the IPI and the wait (kvm_request_needs_ipi). */
 		need_wait[i] = (req_policy && req_policy->exiting_guest_mode
@@ -137,7 +138,7 @@ void kvm_vcpu_exit_guest(struct kvm_vcpu *vcpu)
 	 * that sees it sees everything this vCPU stored before, buffered or
 	 * not. The counter itself is the harness's IPI, not modelled memory. */
 	mm_release_all();
-	atomic_fetch_add_explicit(&vcpu->exits, 1, memory_order_release);
+	shared_fetch_add_explicit(&vcpu->exits, 1, memory_order_release);
 	trace(TR_EXIT, TRACE_NO_GFN, 0);
 	count(CNT_EXITS, 1);
 }

@@ -11,6 +11,7 @@
 
 #include "../engine/check.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 
 struct spt_table *spt_alloc_table(void)
@@ -42,7 +43,7 @@ uint64_t spt_new_table_spte(void)
 void spt_free_tree(struct spt_table *t, int level)
 {
 	for (int i = 0; level > PG_LEVEL_4K && i < SPTE_ENT_PER_PAGE; i++) {
-		uint64_t spte = atomic_load_explicit(&t->spte[i], memory_order_relaxed);
+		uint64_t spte = shared_load_explicit(&t->spte[i], memory_order_relaxed);
 
 		if (is_shadow_present_pte(spte) && !is_last_spte(spte, level))
 			spt_free_tree(spte_to_table(spte), level - 1);
@@ -67,7 +68,7 @@ static uint64_t walk_root(struct spt_table *root, gfn_t gfn, int *level, bool th
 		 * walker could follow a new table pointer and read the
 		 * table's memory from before it was zeroed. */
 		uint64_t spte = through_model ? smp_load_acquire(slot)
-					      : atomic_load_explicit(slot, memory_order_acquire);
+					      : shared_load_explicit(slot, memory_order_acquire);
 
 		if (spt_walked_freed_table(spte, gfn, l))
 			return 0;

@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "../engine/shared.h"
 #include "../oracle/oracle.h"
 
 /* Long enough that a walker that lost its grace period reads the poison
@@ -42,7 +43,7 @@ static unsigned quarantine_oldest, quarantine_used;
 static void spt_poison_table(struct spt_table *t)
 {
 	for (int i = 0; i < SPTE_ENT_PER_PAGE; i++)
-		atomic_store_explicit(&t->spte[i], SPTE_POISON, memory_order_relaxed);
+		shared_store_explicit(&t->spte[i], SPTE_POISON, memory_order_relaxed);
 }
 
 void spt_quarantine_table(struct spt_table *t)

@@ -7,6 +7,7 @@
 
 #include "../engine/check.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 
 #if defined(__has_feature)
@@ -126,7 +127,7 @@ void spt_rcu_barrier(void)
 
 	HARNESS_ASSERT(!rcu_registered || !urcu_memb_read_ongoing(),
 		       "waiting for a grace period inside a read-side section");
-	while (atomic_load_explicit(&rcu_callbacks_pending, memory_order_acquire))
+	while (shared_load_explicit(&rcu_callbacks_pending, memory_order_acquire))
 		nanosleep(&nap, NULL);
 }
 
@@ -161,7 +162,7 @@ static void spt_free_rcu_callback(struct rcu_head *head)
 #endif
 	spt_page_free(sp);
 	/* Release: spt_rcu_barrier() sees the free and the count. */
-	atomic_fetch_sub_explicit(&rcu_callbacks_pending, 1, memory_order_release);
+	shared_fetch_sub_explicit(&rcu_callbacks_pending, 1, memory_order_release);
 }
 
 void spt_retire_table(struct kvm *kvm, struct spt_table *t)
@@ -177,7 +178,7 @@ void spt_retire_table(struct kvm *kvm, struct spt_table *t)
 		return;
 	}
 	/* Counted before the hand-off, or a barrier could miss it. */
-	atomic_fetch_add(&rcu_callbacks_pending, 1);
+	shared_fetch_add(&rcu_callbacks_pending, 1);
 	/* Everything this thread did to the table and its bookkeeping happens
 	 * before the callback: the hand-off liburcu 0.13 hides from TSan. */
 	spt_tsan_release(sp);

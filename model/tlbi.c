@@ -6,6 +6,7 @@
 #include "../engine/ctl.h"
 #include "../engine/memmodel.h"
 #include "../engine/sched.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 #include "mmu.h"
 
@@ -31,7 +32,7 @@ static bool vcpu_past(void *arg)
 {
 	const struct dsb_wait *w = arg;
 
-	return !atomic_load(&w->vcpu->tlbi_in_access) || atomic_load(&w->vcpu->tlbi_seen) >= w->seq;
+	return !shared_load(&w->vcpu->tlbi_in_access) || shared_load(&w->vcpu->tlbi_seen) >= w->seq;
 }
 
 void tlbi_broadcast(struct kvm *kvm, gfn_t start, uint64_t nr)
@@ -50,11 +51,11 @@ void tlbi_broadcast_hinted(struct kvm *kvm, gfn_t start, uint64_t nr, int ttl)
 	 * still buffered. */
 	mm_release_all();
 	pthread_mutex_lock(&l->lock);
-	seq = atomic_load(&l->seq) + 1;
+	seq = shared_load(&l->seq) + 1;
 	l->ops[seq % TLBI_LOG_SIZE] = (struct tlbi_op){ seq, start, nr, ttl };
 	/* Seq_cst, against the vCPU's store of tlbi_in_access: either it
 	 * sees this TLBI when its access begins, or we see it in flight. */
-	atomic_store(&l->seq, seq);
+	shared_store(&l->seq, seq);
 	pthread_mutex_unlock(&l->lock);
 	trace(TR_TLBI, nr == TLBI_ALL ? TRACE_NO_GFN : start, nr);
 	/* DSB ISH: complete only once every PE finished the TLBI. In free
@@ -98,21 +99,21 @@ static void apply(struct kvm_vcpu *vcpu, const struct tlbi_op *op)
 void tlbi_access_begin(struct kvm_vcpu *vcpu)
 {
 	struct tlbi_log *l = vcpu->kvm->tlbi;
-	uint64_t seen = atomic_load_explicit(&vcpu->tlbi_seen, memory_order_relaxed), now;
+	uint64_t seen = shared_load_explicit(&vcpu->tlbi_seen, memory_order_relaxed), now;
 
-	atomic_store(&vcpu->tlbi_in_access, true);
-	now = atomic_load(&l->seq);
+	shared_store(&vcpu->tlbi_in_access, true);
+	now = shared_load(&l->seq);
 	if (now == seen)
 		return;
 	pthread_mutex_lock(&l->lock);
-	now = atomic_load(&l->seq);
+	now = shared_load(&l->seq);
 	if (now - seen > TLBI_LOG_SIZE)
 		count(CNT_TLB_DROPPED, tlb_flush_all(&vcpu->tlb));
 	else
 		for (uint64_t s = seen + 1; s <= now; s++)
 			apply(vcpu, &l->ops[s % TLBI_LOG_SIZE]);
 	pthread_mutex_unlock(&l->lock);
-	atomic_store(&vcpu->tlbi_seen, now);
+	shared_store(&vcpu->tlbi_seen, now);
 	/* The TLBIs are complete for this PE: its later walks read no PTE
 	 * older than them (the issuer's DSB ISHST made the change visible). */
 	mm_acquire_all();
@@ -120,5 +121,5 @@ void tlbi_access_begin(struct kvm_vcpu *vcpu)
 
 void tlbi_access_end(struct kvm_vcpu *vcpu)
 {
-	atomic_store_explicit(&vcpu->tlbi_in_access, false, memory_order_release);
+	shared_store_explicit(&vcpu->tlbi_in_access, false, memory_order_release);
 }

@@ -6,6 +6,7 @@
 #include "arch_ops.h"
 #include "../engine/check.h"
 #include "flush.h"
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 #include "../oracle/write_rights.h"
 
@@ -74,7 +75,7 @@ void kvm_write_track_add_gfn(struct kvm *kvm, gfn_t gfn)
 		/* The oracle's books: whoever sees the count go up sees that
 		 * this period's revocation is not made yet, not the last
 		 * period's, long complete. */
-		atomic_store_explicit(&kvm->rights->gfn[gfn].track_pending, 0,
+		shared_store_explicit(&kvm->rights->gfn[gfn].track_pending, 0,
 				      memory_order_relaxed);
 		atomic_thread_fence(memory_order_release);
 	}
@@ -84,13 +85,13 @@ void kvm_write_track_add_gfn(struct kvm *kvm, gfn_t gfn)
 		bool flush = kvm->arch->write_protect_gfn(kvm, gfn, true, &changed);
 
 		epoch = write_right_revoke(kvm->rights, gfn);
-		atomic_store_explicit(&kvm->rights->gfn[gfn].track_pending, epoch,
+		shared_store_explicit(&kvm->rights->gfn[gfn].track_pending, epoch,
 				      memory_order_relaxed);
 		count(CNT_TRACK_WRPROTS, 1);
 		if (write_track_must_flush(kvm, flush))
 			write_track_flush(kvm);
 	} else {
-		epoch = atomic_load_explicit(&kvm->rights->gfn[gfn].track_pending,
+		epoch = shared_load_explicit(&kvm->rights->gfn[gfn].track_pending,
 					     memory_order_relaxed);
 	}
 	mmu_unlock(kvm, MMU_LOCK_WRITE);

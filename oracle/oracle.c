@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 
+#include "../engine/shared.h"
 #include "../model/spte.h"
 #include "../engine/ctl.h"
 #include "../engine/thread.h"
@@ -134,8 +135,8 @@ static bool check_write_right(struct oracle *o, int vcpu_id, const struct tlb_en
 	if (!rights || e->level != PG_LEVEL_4K)
 		return true;
 	r = &rights->gfn[gfn];
-	log_done = atomic_load_explicit(&r->log_done, memory_order_acquire);
-	track_done = atomic_load_explicit(&r->track_done, memory_order_acquire);
+	log_done = shared_load_explicit(&r->log_done, memory_order_acquire);
+	track_done = shared_load_explicit(&r->track_done, memory_order_acquire);
 	if (e->wp_epoch >= log_done && e->wp_epoch >= track_done)
 		return true;
 	kind = e->wp_epoch < track_done ? VIOL_WRITE_ESCAPED_TRACKING : VIOL_LOST_DIRTY_WRITE;
@@ -157,9 +158,9 @@ struct tracked_right oracle_tracked_right(const struct write_rights *r,
 	/* As memory holds them: a count still in a store buffer is not yet
 	 * tracking, and makes the check say nothing. A count that went up
 	 * comes with this period's pending epoch cleared (write_track.c). */
-	n = atomic_load_explicit(&count[gfn], memory_order_acquire);
-	done = atomic_load_explicit(&w->track_done, memory_order_acquire);
-	pending = atomic_load_explicit(&w->track_pending, memory_order_relaxed);
+	n = shared_load_explicit(&count[gfn], memory_order_acquire);
+	done = shared_load_explicit(&w->track_done, memory_order_acquire);
+	pending = shared_load_explicit(&w->track_pending, memory_order_relaxed);
 
 	return (struct tracked_right){ .settled = n && pending && done >= pending,
 				       .pending = pending };
@@ -234,9 +235,9 @@ static bool check_slot_right(struct oracle *o, int vcpu_id, const struct tlb_ent
 
 	if (!rights)
 		return true;
-	gone = atomic_load_explicit(&rights->gone[gfn], memory_order_acquire);
+	gone = shared_load_explicit(&rights->gone[gfn], memory_order_acquire);
 	if (e->slot_epoch >= gone &&
-	    atomic_load_explicit(&rights->granted[gfn], memory_order_acquire) >= gone)
+	    shared_load_explicit(&rights->granted[gfn], memory_order_acquire) >= gone)
 		return true;
 	report_stale_use(o, VIOL_STALE_TLB_AFTER_SLOT_CHANGE, vcpu_id, e, gfn, write, e->slot_epoch,
 			 gone);

@@ -25,6 +25,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "../engine/shared.h"
 #include "../model/spte.h"
 
 struct slot_rights {
@@ -40,16 +41,16 @@ void slot_rights_destroy(struct slot_rights *r);
 /* The epoch a TLB entry filled now records. */
 static inline uint32_t slot_epoch_now(struct slot_rights *r)
 {
-	return atomic_load_explicit(&r->clock, memory_order_acquire);
+	return shared_load_explicit(&r->clock, memory_order_acquire);
 }
 
 static inline void slot_rights_stamp(struct slot_rights *r, _Atomic uint32_t *book, gfn_t start,
 				     gfn_t end)
 {
-	uint32_t epoch = atomic_fetch_add_explicit(&r->clock, 1, memory_order_acq_rel) + 1;
+	uint32_t epoch = shared_fetch_add_explicit(&r->clock, 1, memory_order_acq_rel) + 1;
 
 	for (gfn_t gfn = start; gfn < end; gfn++)
-		atomic_store_explicit(&book[gfn], epoch, memory_order_release);
+		shared_store_explicit(&book[gfn], epoch, memory_order_release);
 }
 
 /* A memslot change returning: gfns [start, end) are no slot's any more. */

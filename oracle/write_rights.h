@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "../engine/shared.h"
 #include "../model/spte.h"
 
 struct write_right {
@@ -48,25 +49,25 @@ void write_rights_destroy(struct write_rights *r);
 /* The epoch a TLB entry filled now records. */
 static inline uint32_t write_epoch_now(struct write_rights *r)
 {
-	return atomic_load_explicit(&r->clock, memory_order_acquire);
+	return shared_load_explicit(&r->clock, memory_order_acquire);
 }
 
 /* gfn lost W: a new epoch, returned for the matching *_done call. */
 static inline uint32_t write_right_revoke(struct write_rights *r, gfn_t gfn)
 {
-	uint32_t epoch = atomic_fetch_add_explicit(&r->clock, 1, memory_order_acq_rel) + 1;
+	uint32_t epoch = shared_fetch_add_explicit(&r->clock, 1, memory_order_acq_rel) + 1;
 
-	atomic_store_explicit(&r->gfn[gfn].wp_epoch, epoch, memory_order_release);
+	shared_store_explicit(&r->gfn[gfn].wp_epoch, epoch, memory_order_release);
 	return epoch;
 }
 
 /* The revocation of `epoch` is complete (done is log_done or track_done). */
 static inline void write_right_done(_Atomic uint32_t *done, uint32_t epoch)
 {
-	uint32_t old = atomic_load_explicit(done, memory_order_relaxed);
+	uint32_t old = shared_load_explicit(done, memory_order_relaxed);
 
 	while (old < epoch &&
-	       !atomic_compare_exchange_weak_explicit(done, &old, epoch, memory_order_release,
+	       !shared_compare_exchange_weak_explicit(done, &old, epoch, memory_order_release,
 						      memory_order_relaxed))
 		;
 }

@@ -68,6 +68,7 @@
  */
 #include "scenario.h"
 
+#include "../engine/shared.h"
 #include "../model/request.h"
 #include "../engine/cover.h"
 #include "../engine/memmodel.h"
@@ -179,13 +180,13 @@ static const struct flush_policy bit_clear_before_request = {
  * not atomic: this is the data race ThreadSanitizer must report. */
 static void plain_mark(struct kvm *kvm)
 {
-	deferred(kvm)->plain_remote_tlbs_dirty = true;
+	plain_write(deferred(kvm)->plain_remote_tlbs_dirty, true);
 	trace(TR_MARK_DIRTY, TRACE_NO_GFN, 1);
 }
 
 static void plain_flush(struct kvm *kvm)
 {
-	deferred(kvm)->plain_remote_tlbs_dirty = false;
+	plain_write(deferred(kvm)->plain_remote_tlbs_dirty, false);
 	trace(TR_CLEAR_DIRTY, TRACE_NO_GFN, 0);
 	/* The posted wmb(): the clear before the request. It orders the two
 	 * stores, but nothing makes the notifier wait for the flush the clear
@@ -201,7 +202,7 @@ static void plain_flush_cond(struct kvm *kvm, bool zapped)
 		/* The posted rmb(), pairing with the wmb() above; it cannot
 		 * help a reader that runs between the clear and the flush. */
 		smp_rmb();
-		zapped = deferred(kvm)->plain_remote_tlbs_dirty;
+		zapped = plain_read(deferred(kvm)->plain_remote_tlbs_dirty);
 	}
 	if (zapped)
 		plain_flush(kvm);

@@ -11,6 +11,7 @@
  * KVM_RESET_DIRTY_RINGS and copies: a VMM whose collector and resetter are
  * different threads, as the ring's interface allows.
  */
+#include "../engine/shared.h"
 #include "../engine/thread.h"
 #include "../model/dirty_log.h"
 #include "workers.h"
@@ -71,5 +72,5 @@ void reaper_worker(struct run *run, void *arg)
 		reap(run, kvm, apart ? 0 : (uint64_t)(uintptr_t)arg);
 	/* A vCPU waiting for room in its ring would wait for ever; a
 	 * resetter waiting for the first copy too. */
-	atomic_store(&kvm->dirty_log->reaper_done, true);
+	shared_store(&kvm->dirty_log->reaper_done, true);
 }

@@ -13,6 +13,7 @@
  * free mode's timing.
  */
 #include "../arch/arch.h"
+#include "../engine/shared.h"
 #include "../model/arch_ops.h"
 #include "../model/tlbi.h"
 #include "../model/dirty_log.h"
@@ -239,9 +240,9 @@ static bool guest_access_once(struct vcpu_state *s, const struct guest_op *op)
 				  op->gfn);
 	}
 	if (op->write)
-		atomic_store_explicit(content, next_write_value(s), memory_order_relaxed);
+		shared_store_explicit(content, next_write_value(s), memory_order_relaxed);
 	else
-		(void)atomic_load_explicit(content, memory_order_relaxed);
+		(void)shared_load_explicit(content, memory_order_relaxed);
 	return true;
 }
 
