@@ -176,6 +176,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->run.sched = (enum sched_mode)o->sched;
 	cfg->run.pct_depth = o->pct_depth;
 	cfg->run.pct_steps = o->pct_steps;
+	cfg->run.bound = o->bound;
 	cfg->run.executions = o->given[OPT_EXECUTION] ? 1 : o->executions;
 	cfg->run.first_execution = o->first_execution;
 	cfg->run.memory = (enum mem_model)o->memory;

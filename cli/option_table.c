@@ -71,8 +71,8 @@ const struct option_def option_table[NR_OPTIONS] = {
 				  "(default), or kvm: those that run tiny guests on the running "
 				  "kernel's KVM through /dev/kvm (free mode only; naming one "
 				  "of them is enough to run it)" },
-	[OPT_SCHED] = { "sched", 0, OK_SCHED, "free|random|pct[:D[:K]]|cover", .field = F(sched),
-			.flags = CARRIED,
+	[OPT_SCHED] = { "sched", 0, OK_SCHED, "free|random|pct[:D[:K]]|cover|pos|surw|bounded[:K]",
+			.field = F(sched), .flags = CARRIED,
 			.help = "free: real threads on real cores, perturbed at schedule "
 				"points (default); random, pct and cover: one thread at a "
 				"time, a seeded choice at every point, over many short "
@@ -80,7 +80,12 @@ const struct option_def option_table[NR_OPTIONS] = {
 				"from 1 to 8, default 3; pct:D:K fixes PCT's estimate K of "
 				"an execution's decisions, default: learned); cover: a "
 				"search that keeps the schedules reaching new states and "
-				"goes on from them, for races deeper than pct reaches" },
+				"goes on from them, for races deeper than pct reaches; "
+				"pos and surw: the published baselines (partial order "
+				"sampling, CAV 2018; selectively uniform random walk, "
+				"ASPLOS 2025); bounded:K: every schedule with at most K "
+				"preemptions, fewest first, then says how far it got "
+				"(bounded alone: no bound)" },
 	[OPT_SEED] = { "seed", 0, OK_WHOLE, "S", 0, UINT64_MAX, .field = F(seed),
 		       .flags = CARRIED | OPTF_HEX,
 		       .help = "run seed, decimal or 0x-hex (default: from the clock)" },

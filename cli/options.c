@@ -164,6 +164,20 @@ static int parse_pct(const char *arg, int *depth, uint64_t *steps)
 	return 0;
 }
 
+/* "bounded" (no bound) or "bounded:K"; rest is what follows "bounded". */
+static int set_bounded(struct options *o, const char *rest)
+{
+	uint64_t k = BOUNDED_NONE;
+
+	if (*rest && (*rest != ':' || parse_whole(rest + 1, &k) || k > BOUNDED_MAX))
+		return -1;
+	o->sched = SCHED_BOUNDED;
+	o->bound = (int)k;
+	o->pct_depth = CTL_DEFAULT_DEPTH;
+	o->pct_steps = 0;
+	return 0;
+}
+
 static int set_sched(struct options *o, const char *arg)
 {
 	static const struct {
@@ -171,7 +185,9 @@ static int set_sched(struct options *o, const char *arg)
 		int mode;
 	} plain[] = { { "free", SCHED_FREE },
 		      { "random", SCHED_RANDOM },
-		      { "cover", SCHED_COVER } };
+		      { "cover", SCHED_COVER },
+		      { "pos", SCHED_POS },
+		      { "surw", SCHED_SURW } };
 	int depth;
 	uint64_t steps;
 
@@ -184,6 +200,8 @@ static int set_sched(struct options *o, const char *arg)
 			o->pct_steps = 0;
 			return 0;
 		}
+	if (!strncmp(arg, "bounded", 7))
+		return set_bounded(o, arg + 7);
 	if (strncmp(arg, "pct", 3) != 0 || (arg[3] && arg[3] != ':'))
 		return -1;
 	if (arg[3] && !arg[4])
@@ -286,12 +304,15 @@ int option_set(struct options *o, enum option_id id, const char *value, const ch
 static void format_sched(const struct options *o, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		[SCHED_FREE] = "free",
-		[SCHED_RANDOM] = "random",
-		[SCHED_COVER] = "cover",
+		[SCHED_FREE] = "free", [SCHED_RANDOM] = "random", [SCHED_COVER] = "cover",
+		[SCHED_POS] = "pos",   [SCHED_SURW] = "surw",
 	};
 
-	if (o->sched != SCHED_PCT)
+	if (o->sched == SCHED_BOUNDED && o->bound == BOUNDED_NONE)
+		snprintf(buf, len, "bounded");
+	else if (o->sched == SCHED_BOUNDED)
+		snprintf(buf, len, "bounded:%d", o->bound);
+	else if (o->sched != SCHED_PCT)
 		snprintf(buf, len, "%s", names[o->sched]);
 	else if (o->pct_steps)
 		snprintf(buf, len, "pct:%d:%llu", o->pct_depth, (unsigned long long)o->pct_steps);

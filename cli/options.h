@@ -132,6 +132,7 @@ struct options {
 	int sched; /* enum sched_mode */
 	int pct_depth;
 	uint64_t pct_steps;  /* PCT's k; 0: learned from the executions */
+	int bound;	     /* --sched bounded:K; BOUNDED_NONE: bounded alone */
 	uint64_t executions; /* 0: until the duration is up */
 	uint64_t first_execution;
 	int memory;	  /* enum mem_model */

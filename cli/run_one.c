@@ -25,7 +25,7 @@
 
 static const char *sched_name(const struct run_config *cfg)
 {
-	static char buf[16];
+	static char buf[24];
 
 	if (cfg->sched == SCHED_FREE)
 		return "free";
@@ -33,6 +33,16 @@ static const char *sched_name(const struct run_config *cfg)
 		return "random";
 	if (cfg->sched == SCHED_COVER)
 		return "cover";
+	if (cfg->sched == SCHED_POS)
+		return "pos";
+	if (cfg->sched == SCHED_SURW)
+		return "surw";
+	if (cfg->sched == SCHED_BOUNDED && cfg->bound == BOUNDED_NONE)
+		return "bounded";
+	if (cfg->sched == SCHED_BOUNDED) {
+		snprintf(buf, sizeof(buf), "bounded:%d", cfg->bound);
+		return buf;
+	}
 	snprintf(buf, sizeof(buf), "pct:%d", cfg->pct_depth);
 	return buf;
 }
@@ -120,7 +130,7 @@ static char *rerun_line(const struct options *o, const struct run *run, const st
 		set(&rr, OPT_VARIANT);
 		return options_command_line(&rr, OPTF_SHAPES_RUN | OPTF_WITH_REPLAY);
 	}
-	if (run->cfg.sched == SCHED_COVER) {
+	if (run->cfg.sched == SCHED_COVER || run->cfg.sched == SCHED_BOUNDED) {
 		/* Execution i of a search depends on all before it: the same
 		 * seed, stopped after the failing one, runs them again. */
 		rr.executions = run->executions_run;
@@ -170,6 +180,18 @@ static void fill_executions(struct run_result *r, const struct options *o, const
 	r->searched = run->cfg.sched == SCHED_COVER && !o->guide;
 	if (r->searched)
 		r->failing_execution = run->executions_run - 1;
+	/* Every schedule of a bounded search draws from execution 0's
+	 * seeds. */
+	r->bounded = run->cfg.sched == SCHED_BOUNDED && !o->guide;
+	if (r->bounded) {
+		r->replay_execution = 0;
+		r->bound = run->cfg.bound == BOUNDED_NONE ? -1 : run->cfg.bound;
+		r->bound_complete = run->bound_complete == BOUNDED_NONE ? -1 : run->bound_complete;
+		r->bound_reached = run->bound_reached == BOUNDED_NONE ? -1 : run->bound_reached;
+		r->bound_schedules = run->bound_schedules;
+		r->bound_exhaustive = run->bound_exhaustive;
+		r->bug_depth = run->bug_depth;
+	}
 	r->failing_steps = run->failing_steps;
 	r->failing_trace_hash = run->failing_trace_hash;
 	r->decisions = run->decisions;

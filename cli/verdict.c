@@ -33,7 +33,8 @@ controlled_expectation(const struct config *cfg, const struct scenario_variant *
 {
 	unsigned want = cfg->run.sched == SCHED_RANDOM	? DETECT_RANDOM
 			: cfg->run.sched == SCHED_COVER ? DETECT_COVER
-							: DETECT_PCT;
+			: cfg->run.sched == SCHED_PCT	? DETECT_PCT
+							: 0;
 
 	/* A model stronger than the bug needs: it cannot happen. */
 	if (cfg->run.memory < v->claims.shows_from)

@@ -13,6 +13,8 @@
 #include "check.h"
 #include "interrupt.h"
 #include "memmodel.h"
+#include "pos.h"
+#include "surw.h"
 #include "trace.h"
 
 static void fiber_main(void *p)
@@ -122,6 +124,10 @@ static struct ctl_config strategy_of(const struct run *run, uint64_t estimate)
 		.deadline_ns = explore_deadline(run),
 	};
 
+	if (run->cfg.sched == SCHED_POS || run->cfg.sched == SCHED_SURW) {
+		cc.strategy = CTL_PICKER;
+		cc.picker = run->cfg.sched == SCHED_POS ? &pos_picker : &surw_picker;
+	}
 	if (run->cfg.guide) {
 		/* A replay runs its execution whole: cut at the duration, it
 		 * would end clean where the schedule it follows fails. */
@@ -161,6 +167,25 @@ static void estimate_learn(struct step_estimate *e, const struct run *run, uint6
 		e->k = e->longest;
 }
 
+/* The state of a conflict-aware strategy for execution i. SURW's first
+ * execution is its profile (engine/surw.h). */
+static void *picker_begin(const struct run *run, uint64_t i, struct ctl_config *cc)
+{
+	if (run->cfg.sched == SCHED_POS)
+		return pos_begin();
+	if (i == run->cfg.first_execution) {
+		cc->picker = &surw_profile_picker;
+		return surw_profile_begin();
+	}
+	cc->picker = &surw_picker;
+	return surw_begin();
+}
+
+bool explore_needs_footprints(enum sched_mode m)
+{
+	return m == SCHED_POS || m == SCHED_SURW || m == SCHED_BOUNDED;
+}
+
 /* Many short executions until one fails, the count or the time is reached,
  * or Ctrl-C. */
 void run_controlled(struct run *run)
@@ -171,13 +196,19 @@ void run_controlled(struct run *run)
 	uint64_t last =
 		run->cfg.executions ? run->cfg.first_execution + run->cfg.executions : UINT64_MAX;
 
+	lostflush_footprints = explore_needs_footprints(run->cfg.sched) && !run->cfg.guide;
+
 	for (uint64_t i = run->cfg.first_execution; i < last; i++) {
 		struct ctl_config cc = strategy_of(run, estimate.k);
 		uint64_t steps;
 
 		if (interrupt_requested() || trace_now_ns() - run->t0_ns >= run->cfg.duration_ns)
 			break;
+		if (cc.strategy == CTL_PICKER)
+			cc.picker_arg = picker_begin(run, i, &cc);
 		steps = explore_one(run, i, &cc);
+		if (cc.picker == &surw_profile_picker)
+			surw_profile_end();
 		if (explore_cut_clean(run))
 			break;
 		run->executions_run++;
@@ -188,5 +219,6 @@ void run_controlled(struct run *run)
 		}
 		estimate_learn(&estimate, run, the_ctl.log_len);
 	}
+	lostflush_footprints = false;
 	torture_stop();
 }

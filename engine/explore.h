@@ -30,6 +30,8 @@ uint64_t explore_deadline(const struct run *run);
 bool explore_cut_clean(const struct run *run);
 /* The scheduler of the last execution: its decision log, its counts. */
 const struct ctl *explore_last(void);
+/* The strategy reads footprints (engine/footprint.h): noting must be on. */
+bool explore_needs_footprints(enum sched_mode m);
 /* The whole controlled run (run_execute() calls it). */
 void run_controlled(struct run *run);
 

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bounded.h"
 #include "check.h"
 #include "ctl.h"
 #include "cover.h"
@@ -167,6 +168,8 @@ void run_execute(struct run *run)
 		run_free(run);
 	else if (run->cfg.sched == SCHED_COVER && !run->cfg.guide)
 		run_cover(run);
+	else if (run->cfg.sched == SCHED_BOUNDED && !run->cfg.guide)
+		run_bounded(run);
 	else
 		run_controlled(run);
 	run->elapsed_ns = trace_now_ns() - run->t0_ns;

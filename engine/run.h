@@ -19,16 +19,25 @@
 #include "thread.h"
 
 enum sched_mode {
-	SCHED_FREE,   /* real threads on real cores, perturbed */
-	SCHED_RANDOM, /* one at a time, a seeded random choice at each point */
-	SCHED_PCT,    /* one at a time, PCT priorities */
-	SCHED_COVER,  /* one at a time, a search guided by the states reached */
+	SCHED_FREE,    /* real threads on real cores, perturbed */
+	SCHED_RANDOM,  /* one at a time, a seeded random choice at each point */
+	SCHED_PCT,     /* one at a time, PCT priorities */
+	SCHED_COVER,   /* one at a time, a search guided by the states reached */
+	SCHED_POS,     /* one at a time, partial order sampling (engine/pos.h) */
+	SCHED_SURW,    /* one at a time, selectively uniform (engine/surw.h) */
+	SCHED_BOUNDED, /* every schedule up to a preemption bound (engine/bounded.h) */
 };
+
+/* --sched bounded's K at most, and bounded alone: more preemptions than
+ * any search that ends will ever take. */
+#define BOUNDED_MAX 64
+#define BOUNDED_NONE 1000000
 
 struct run_config {
 	enum sched_mode sched;
 	int pct_depth;
 	uint64_t pct_steps; /* PCT's k, fixed; 0: learn it */
+	int bound;	    /* --sched bounded:K: K; BOUNDED_NONE: no bound */
 	/* Controlled modes: executions to run (0: until the duration is up)
 	 * and the index of the first. */
 	uint64_t executions;
@@ -84,6 +93,14 @@ struct run {
 	uint64_t cover_states;	      /* --sched cover: abstract states kept */
 	bool cover_archive_full;      /* it reached its limit, kept no more */
 	uint64_t cover_archive_bytes; /* what it held at the end */
+	/* --sched bounded: the largest bound explored whole (-1: none), the
+	 * bound it was at when it ended and that pass's schedules, whether
+	 * nothing was left past it; the failing schedule's preemptions. */
+	int bound_complete;
+	int bound_reached;
+	uint64_t bound_schedules;
+	bool bound_exhaustive;
+	int bug_depth;
 };
 
 /* A run of the subject at `subject` (its memory, built by ops->build());

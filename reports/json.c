@@ -26,6 +26,24 @@ static json_t *violation_text(const struct violation *v)
 	return j ? j : json_null();
 }
 
+/* What a bounded search covered (engine/bounded.h). complete_to: the
+ * largest bound explored whole (-1: none, or no bound); bound and
+ * reached are -1 with no bound; exhaustive: no decision was
+ * left for a larger one; bug_depth: the failing schedule's preemptions. */
+static json_t *bounded_json(const struct run_result *r)
+{
+	json_t *b = json_object();
+
+	json_object_set_new(b, "bound", r->bound < 0 ? json_null() : json_integer(r->bound));
+	json_object_set_new(b, "complete_to", json_integer(r->bound_complete));
+	json_object_set_new(b, "reached", json_integer(r->bound_reached));
+	json_object_set_new(b, "schedules", json_integer((json_int_t)r->bound_schedules));
+	json_object_set_new(b, "exhaustive", json_boolean(r->bound_exhaustive));
+	json_object_set_new(b, "bug_depth",
+			    r->bug_depth >= 0 ? json_integer(r->bug_depth) : json_null());
+	return b;
+}
+
 static json_t *violation_json(const struct violation *v)
 {
 	json_t *j = violation_fields(v);
@@ -95,7 +113,7 @@ static json_t *replay_json(const struct run_result *r)
 		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
 	/* A run that followed a schedule is not its seed's execution: the
 	 * decisions it took are what replays it. */
-	else if ((r->guided || r->searched) && r->schedule)
+	else if ((r->guided || r->searched || r->bounded) && r->schedule)
 		json_object_set_new(j, "schedule", schedule_json(r->schedule, r->schedule_len));
 	return j;
 }
@@ -168,6 +186,8 @@ static json_t *run_json(const struct run_result *r)
 			json_object_set_new(j, "cover_archive_bytes",
 					    json_integer((json_int_t)r->archive_bytes));
 		}
+		if (r->bounded)
+			json_object_set_new(j, "bounded", bounded_json(r));
 		if (r->nr_violations) {
 			json_object_set_new(j, "failing_execution",
 					    json_integer((json_int_t)r->failing_execution));

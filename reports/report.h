@@ -57,7 +57,16 @@ struct run_result {
 	/* The execution whose seeds replay it (--sched cover: the one its
 	 * prefix was found in; otherwise failing_execution). */
 	uint64_t replay_execution;
-	bool searched;	       /* --sched cover: a state search ran */
+	bool searched; /* --sched cover: a state search ran */
+	/* --sched bounded: its bound, the largest explored whole (-1: none),
+	 * the one it ended in and that pass's schedules, whether nothing was
+	 * left past it, and the failing schedule's preemptions (-1: none).
+	 * With no bound, bound, bound_complete and bound_reached are -1. */
+	bool bounded;
+	int bound, bound_complete, bound_reached;
+	uint64_t bound_schedules;
+	bool bound_exhaustive;
+	int bug_depth;
 	uint64_t cover_states; /* the abstract states it kept */
 	/* Its archive reached --max-memory (or its cell limit) and kept no
 	 * more states from then on; the bytes it held at the end. */

@@ -56,6 +56,38 @@ static void print_counters(FILE *out, const struct run_result *r)
 	fputs("\n", out);
 }
 
+/* What a bounded search covered: a claim only for a bound explored whole. */
+static void bounded_print(FILE *out, const struct run_result *r)
+{
+	if (r->nr_violations) {
+		fprintf(out,
+			"Bounded: a failing schedule with %d preemption%s (the bug's depth: "
+			"every schedule with fewer was explored first)\n",
+			r->bug_depth, r->bug_depth == 1 ? "" : "s");
+	} else if (r->bound_exhaustive) {
+		fprintf(out,
+			"Bounded: explored %" PRIu64 " schedules, every one there is (no "
+			"decision was left for a larger bound): clean\n",
+			r->bound_schedules);
+	} else if (r->bound_complete >= 0 && r->bound_complete == r->bound_reached) {
+		fprintf(out,
+			"Bounded: explored %" PRIu64 " schedules, complete to %d preemptions: "
+			"clean\n",
+			r->bound_schedules, r->bound_complete);
+	} else if (r->bound_complete >= 0) {
+		fprintf(out,
+			"Bounded: complete to %d preemptions only; %" PRIu64 " schedules of "
+			"bound %d explored when it stopped (time or executions ran out): not "
+			"a claim of clean beyond %d\n",
+			r->bound_complete, r->bound_schedules, r->bound_reached, r->bound_complete);
+	} else {
+		fprintf(out,
+			"Bounded: not complete even to 0 preemptions (%" PRIu64 " schedules "
+			"explored when it stopped): no claim of clean\n",
+			r->bound_schedules);
+	}
+}
+
 void report_text_summary(FILE *out, const struct run_result *r, bool quiet)
 {
 	double secs = (double)r->elapsed_ns / 1e9;
@@ -89,6 +121,8 @@ void report_text_summary(FILE *out, const struct run_result *r, bool quiet)
 			r->archive_full ? "; the archive reached its limit (--max-memory) and "
 					  "kept no more"
 					: "");
+	if (r->bounded)
+		bounded_print(out, r);
 	if (r->nr_violations && r->executions_run)
 		fprintf(out,
 			"Failing execution: %" PRIu64 ", after %" PRIu64 " schedule points, "
