@@ -35,7 +35,7 @@ LDLIBS := -ljansson -lurcu-memb -lurcu-common -lm -pthread
 # Every source of the model, its workers and scenarios: a new file joins the
 # build by being there.
 LIB_SRCS := $(wildcard engine/*.c model/*.c oracle/*.c arch/*.c real/*.c workers/*.c \
-	scenarios/*.c reports/*.c) \
+	litmus/*.c scenarios/*.c reports/*.c) \
 	$(filter-out cli/main.c,$(wildcard cli/*.c))
 # Each object depends on the headers it includes, as the compiler saw them
 # (-MMD), not on every header of the tree; -MP keeps a deleted header from

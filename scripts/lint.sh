@@ -4,7 +4,7 @@
 set -u
 cd "$(dirname "$0")/.."
 flags=(-std=gnu11 -D_GNU_SOURCE -DLOSTFLUSH_VERSION='"lint"')
-srcs=$(git ls-files 'engine/*.c' 'model/*.c' 'oracle/*.c' 'arch/*.c' 'workers/*.c' \
+srcs=$(git ls-files 'engine/*.c' 'model/*.c' 'oracle/*.c' 'arch/*.c' 'workers/*.c' 'litmus/*.c' \
 	'scenarios/*.c' 'reports/*.c' 'cli/*.c')
 status=0
 echo "== cppcheck"

@@ -2,7 +2,8 @@
 """The floors of lostflush, and the arrows between them: a file may include
 a file on its own floor or below, never above. model/ and oracle/ share a
 floor (they share plain data types; the model declares revocations to the
-oracle's ledger).
+oracle's ledger). litmus/, the litmus-test subject, stands beside workers/:
+both put a subject on the engine.
 
     layering.py [--root DIR]
 
@@ -16,7 +17,7 @@ FLOORS = {
     "engine": 0,
     "model": 1, "oracle": 1,
     "arch": 2, "real": 2,
-    "workers": 3,
+    "workers": 3, "litmus": 3,
     "scenarios": 4,
     "reports": 5,
     "cli": 6,
