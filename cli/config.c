@@ -162,6 +162,19 @@ static void apply_perturbation(struct config *cfg, const struct options *o,
 			       "--perturb passed parsing but not application");
 }
 
+void config_schedule(struct run_config *run, const struct options *o)
+{
+	run->sched = (enum sched_mode)o->sched;
+	run->pct_depth = o->pct_depth;
+	run->pct_steps = o->pct_steps;
+	run->bound = o->bound;
+	run->executions = o->given[OPT_EXECUTION] ? 1 : o->executions;
+	run->first_execution = o->first_execution;
+	run->memory = (enum mem_model)o->memory;
+	run->guide = o->guide;
+	run->guide_len = o->guide_len;
+}
+
 void build_config(struct config *cfg, const struct options *o, const struct scenario *s,
 		  const struct scenario_variant *v, uint64_t seed)
 {
@@ -173,15 +186,7 @@ void build_config(struct config *cfg, const struct options *o, const struct scen
 	cfg->vm.kvm.tlb_huge = TLB_HUGE_ENTRY;
 	cfg->vm.kvm.arch_range_flush = true;
 	/* The scheduler first: scenarios size their work by it. */
-	cfg->run.sched = (enum sched_mode)o->sched;
-	cfg->run.pct_depth = o->pct_depth;
-	cfg->run.pct_steps = o->pct_steps;
-	cfg->run.bound = o->bound;
-	cfg->run.executions = o->given[OPT_EXECUTION] ? 1 : o->executions;
-	cfg->run.first_execution = o->first_execution;
-	cfg->run.memory = (enum mem_model)o->memory;
-	cfg->run.guide = o->guide;
-	cfg->run.guide_len = o->guide_len;
+	config_schedule(&cfg->run, o);
 	cfg->vm.kvm.arch = arch_of_run(o, s, v);
 	cfg->vm.kvm.policy = v->policy;
 	cfg->vm.kvm.walk = v->walk;

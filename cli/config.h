@@ -18,6 +18,9 @@ struct config {
 	struct vm_config vm;
 };
 
+/* The scheduler, the memory model and the executions, as given: the part
+ * of a run's configuration a litmus run (cli/litmus_run.c) shares. */
+void config_schedule(struct run_config *run, const struct options *o);
 void build_config(struct config *cfg, const struct options *o, const struct scenario *s,
 		  const struct scenario_variant *v, uint64_t seed);
 /* 0 if the run can be built; -1 after a message naming the option; 1

@@ -16,6 +16,7 @@
 #include "../reports/report.h"
 #include "complain.h"
 #include "list.h"
+#include "litmus_run.h"
 #include "options.h"
 #include "replay.h"
 #include "run_one.h"
@@ -196,6 +197,11 @@ int main(int argc, char **argv)
 	if (!ret && answered(&o)) {
 		options_free(&o);
 		return stdout_check_end(0);
+	}
+	if (!ret && o.litmus_path) {
+		ret = litmus_run(&o, default_seed());
+		options_free(&o);
+		return stdout_check_end(ret);
 	}
 	if (!ret)
 		ret = prepare(&o, sel, &n, &seed);

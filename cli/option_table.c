@@ -66,6 +66,13 @@ const struct option_def option_table[NR_OPTIONS] = {
 			  .help = "a variant of the scenario (default: fixed); with --replay, "
 				  "the same interleaving against V (a fixed V is expected "
 				  "clean: does the fix survive it?)" },
+	[OPT_LITMUS] = { "litmus", 0, OK_TEXT, "FILE.litmus", .field = F(litmus_path),
+			 .help = "run a litmus test in the Linux kernel's C format "
+				 "(tools/memory-model/litmus-tests/) instead of a scenario: "
+				 "one thread per P<n> under the controlled scheduler "
+				 "(default random) and --memory, its final states counted and "
+				 "printed as herd7 does; exit 1 if the observation differs "
+				 "from the file's \"Result:\" line (docs/running.md)" },
 	[OPT_BACKEND] = { "backend", 0, .field = F(backend), CHOICES(backend_name, 0, NR_BACKENDS),
 			  .help = "what --scenario all and --list mean: the model's scenarios "
 				  "(default), or kvm: those that run tiny guests on the running "

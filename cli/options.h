@@ -32,6 +32,7 @@ enum option_id {
 	OPT_JSON,
 	OPT_SCENARIO,
 	OPT_VARIANT,
+	OPT_LITMUS,
 	OPT_BACKEND,
 	OPT_SCHED,
 	OPT_SEED,
@@ -126,6 +127,7 @@ struct options {
 	const char *report_path, *replay_path;
 	const char *junit_path, *ktap_path; /* what CI systems read */
 	const char *arch;		    /* --arch: an MMU flavour by name, when given */
+	const char *litmus_path;	    /* --litmus: a test to run instead */
 	int expect;			    /* enum expectation */
 	uint64_t seed;
 	uint64_t duration_ns;
