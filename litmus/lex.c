@@ -76,7 +76,8 @@ static void note_result(struct lex *lx, const char *from, const char *to)
 	}
 }
 
-/* A comment from its opening to its closing (both two characters). */
+/* A comment from its opening to its closing (both two characters). They do
+ * not nest: a header may mention READ_ONCE(*x) without opening another. */
 static bool skip_comment(struct lex *lx, char close0, char close1)
 {
 	int line = lx->line, col = lx->col;

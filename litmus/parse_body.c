@@ -173,7 +173,8 @@ static struct litmus_expr *parse_call(struct parser *ps, bool want_value)
 		char what[96];
 		int slot = b->args[i] == 'e' ? 1 + nvals++ : 0;
 
-		if (i && !parse_punct(ps, ',', "',' and the primitive's next argument"))
+		if (i && !tok_is(&ps->lx.tok, ')') &&
+		    !parse_punct(ps, ',', "',' and the primitive's next argument"))
 			return NULL;
 		if (tok_is(&ps->lx.tok, ')')) {
 			snprintf(what, sizeof(what), "%s's argument %d of %zu", b->name, i + 1,
