@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 # The quick tier: the command line, reports, replays and bad input.
-quick_suites="05-layering 06-docs 07-format 10-cli 20-report 21-ci-reports 55-nightly 56-nightly-diff 43-replays 47-bad-input"
+quick_suites="05-layering 06-docs 07-format 10-cli 20-report 21-ci-reports 55-nightly 56-nightly-diff 43-replays 47-bad-input 57-litmus"
 quick=
 [ "${1:-}" = --quick ] && quick=1
 only=
