@@ -8,9 +8,9 @@
 # (--only), so it takes seconds.
 nights=$out_dir/nightly
 rm -rf "$nights"
-only='^memslot-delete/fixed/random/(sc|tso)/-$'
+nightly_only='^memslot-delete/fixed/random/(sc|tso)/-$'
 expect_exit nightly-clean-night 0 scripts/nightly.py --out "$nights" --sections matrix \
-	--only "$only"
+	--only "$nightly_only"
 clean=$(readlink "$nights/latest")
 for f in merged.json junit.xml results.ktap index.html runs; do
 	expect_exit "nightly-writes-$f" 0 test -e "$nights/$clean/$f"
@@ -33,7 +33,7 @@ else
 fi
 sleep 1 # a night's name is its second
 expect_exit nightly-dropped-flush-fails 1 scripts/nightly.py --out "$nights" --sections matrix \
-	--only "$only" --stress "$out_dir/nightly-mutant/stress"
+	--only "$nightly_only" --stress "$out_dir/nightly-mutant/stress"
 broken=$(readlink "$nights/latest")
 row='memslot-delete/fixed/random/sc/-'
 if python3 - "$nights/$broken" "$row" "$clean" <<'PY'; then
