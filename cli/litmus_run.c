@@ -110,6 +110,25 @@ static int judge(const struct litmus_subject *s, bool quiet)
 	return EXIT_NOT_AS_EXPECTED;
 }
 
+/* Under --sched bounded, whether the observations are all there are: a
+ * Never means never only from a search that ended on its own. */
+static void print_coverage(const struct run *run)
+{
+	if (run->cfg.sched != SCHED_BOUNDED)
+		return;
+	if (run->bound_exhaustive)
+		printf("Exhaustive: every schedule explored (%llu)\n",
+		       (unsigned long long)run->bound_schedules);
+	else if (run->cfg.bound != BOUNDED_NONE && run->bound_complete == run->cfg.bound)
+		printf("Bounded: every schedule with at most %d preemptions explored (%llu); "
+		       "outcomes past the bound are not\n",
+		       run->cfg.bound, (unsigned long long)run->bound_schedules);
+	else
+		printf("Not exhaustive: stopped after %llu executions (--executions or "
+		       "--duration); an outcome not seen may still happen\n",
+		       (unsigned long long)run->executions_run);
+}
+
 static int run_test(const struct options *o, const struct litmus_test *t, uint64_t seed)
 {
 	struct run_config cfg = config_of(o, seed);
@@ -131,6 +150,7 @@ static int run_test(const struct options *o, const struct litmus_test *t, uint64
 	interrupt_install();
 	run_execute(run);
 	litmus_print_herd(stdout, s);
+	print_coverage(run);
 	if (!o->quiet) {
 		litmus_print_histogram(stdout, s);
 		printf("Ran %llu executions in %.2f s (sched %s, memory %s, seed %#llx)%s\n",

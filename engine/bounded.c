@@ -48,8 +48,7 @@ struct node {
 	struct alt *alts;     /* what was enabled */
 	bool *tried;
 	int nr_alts;
-	struct footprint fp;  /* the chosen step's, over every execution */
-	uintptr_t store_addr; /* a chosen store's word */
+	struct footprint fp; /* the chosen step's, over every execution */
 	struct done_alt *done;
 	int nr_done;
 	struct sleeper sleep[SLEEP_MAX];
@@ -235,16 +234,17 @@ static void take(struct search *s, struct node *n, int i)
 	n->tried[i] = true;
 	s->preempted = n->preemptions + cost(n, n->chosen);
 	footprint_clear(&n->fp);
-	if (n->chosen.entity >= s->nr_threads)
-		n->store_addr = mm_entry_addr(n->chosen.entity - s->nr_threads, n->chosen.entry);
 }
 
-/* A buffered store's step is its write; it is known only while the
- * store is buffered, so it is kept from the execution that chose it. */
+/* A buffered store's step is its write, known while the store waits in
+ * its buffer: when the decision is made, not when it is chosen after the
+ * execution (backtrack()). */
 static void store_footprint(struct search *s, struct node *n)
 {
-	if (n->chosen.entity >= s->nr_threads)
-		footprint_add(&n->fp, n->store_addr, true);
+	if (n->chosen.entity >= s->nr_threads && !n->fp.n)
+		footprint_add(&n->fp,
+			      mm_entry_addr(n->chosen.entity - s->nr_threads, n->chosen.entry),
+			      true);
 }
 
 static int new_pick_node(struct search *s, struct ctl *c, const int *en, int nr)
@@ -303,9 +303,7 @@ static int bounded_pick(void *arg, struct ctl *c, const int *en, int nr, int *co
 		n = &s->path[d];
 		s->last_pick = d;
 		*commit_entry = n->chosen.entry;
-		if (n->chosen.entity >= c->nr_threads && !n->fp.n)
-			n->store_addr =
-				mm_entry_addr(n->chosen.entity - c->nr_threads, n->chosen.entry),
+		if (n->chosen.entity >= c->nr_threads)
 			store_footprint(s, n);
 		return replayed(s, n, c, en, nr);
 	}

@@ -286,11 +286,21 @@ uintptr_t mm_entry_addr(int t, int k)
 	return (uintptr_t)lostflush_mm->buf[t].e[k].addr;
 }
 
+/* A store made visible by the running fiber's own step (a barrier, an RMW
+ * that drains, a full buffer) is a write of that step: its footprint says
+ * so, or a search would take the step for independent of a load of the
+ * word (engine/footprint.h). A COMMIT decision is a step of its own. */
+static void commit_in_step(int t, int k)
+{
+	footprint_note(lostflush_mm->buf[t].e[k].addr, true);
+	mm_commit(t, k);
+}
+
 /* Oldest first: always a legal order. */
 static void drain_first(int t, int count)
 {
 	while (count-- > 0)
-		mm_commit(t, 0);
+		commit_in_step(t, 0);
 }
 
 void mm_drain(int t)
@@ -305,7 +315,7 @@ static void buffer(int t, volatile void *p, int size, enum mm_op op, uint64_t v)
 	/* A full buffer drains its oldest entry, as a CPU stalls until one
 	 * has gone out. */
 	if (b->n == MM_BUFFER_MAX)
-		mm_commit(t, 0);
+		commit_in_step(t, 0);
 	b->e[b->n++] =
 		(struct mm_entry){ p, v, (uint8_t)size, (uint8_t)op, b->group, b->next_seq++ };
 	trace_fiber(t, TR_STORE_BUFFERED, p, v);

@@ -27,6 +27,7 @@
 
 #include "../engine/bitops.h"
 #include "../engine/ctl.h"
+#include "../engine/shared.h"
 #include "subject.h"
 
 static void wait_until(struct litmus_subject *s, int th, bool (*pred)(void *), void *arg)
@@ -36,7 +37,7 @@ static void wait_until(struct litmus_subject *s, int th, bool (*pred)(void *), v
 
 static bool lock_free(void *arg)
 {
-	return atomic_load_explicit((_Atomic uint64_t *)arg, memory_order_relaxed) == 0;
+	return shared_load_explicit((_Atomic uint64_t *)arg, memory_order_relaxed) == 0;
 }
 
 void litmus_spin_lock(struct litmus_subject *s, int th, int loc)
@@ -62,8 +63,13 @@ void litmus_spin_unlock(struct litmus_subject *s, int th, int loc)
 	mm_release_all();
 }
 
+/* The read-side bookkeeping is plain (only the running fiber touches it)
+ * but shared with synchronize_rcu()'s wait: told to the footprint, or the
+ * search with sleep sets would take a reader's entry and a grace period's
+ * start for independent. */
 void litmus_rcu_read_lock(struct litmus_subject *s, int th)
 {
+	footprint_note(&s->rcu_nesting[th], true);
 	if (!s->rcu_nesting[th]++)
 		mm_acquire_all();
 }
@@ -76,6 +82,8 @@ void litmus_rcu_read_unlock(struct litmus_subject *s, int th, int line, int col)
 			     "critical section",
 			     th);
 	mm_release_all();
+	footprint_note(&s->rcu_nesting[th], true);
+	footprint_note(&s->rcu_sections[th], true);
 	if (!--s->rcu_nesting[th])
 		s->rcu_sections[th]++;
 }
@@ -85,9 +93,11 @@ static bool readers_done(void *arg)
 {
 	const struct litmus_grace_period *gp = arg;
 
-	for (int t = 0; t < gp->s->test->nr_threads; t++)
+	for (int t = 0; t < gp->s->test->nr_threads; t++) {
+		footprint_note(&gp->s->rcu_sections[t], false);
 		if (gp->waits[t] && gp->s->rcu_sections[t] == gp->section[t])
 			return false;
+	}
 	return true;
 }
 
@@ -103,6 +113,8 @@ void litmus_synchronize_rcu(struct litmus_subject *s, int th, int line, int col)
 	smp_mb();
 	gp->s = s;
 	for (int t = 0; t < s->test->nr_threads; t++) {
+		footprint_note(&s->rcu_nesting[t], false);
+		footprint_note(&s->rcu_sections[t], false);
 		gp->waits[t] = s->rcu_nesting[t] > 0;
 		gp->section[t] = s->rcu_sections[t];
 	}
