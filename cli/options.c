@@ -124,8 +124,8 @@ void option_allowed(const struct option_def *d, char *buf, size_t len)
 	case OK_SCHED:
 		snprintf(buf, len,
 			 "use free, random, pct, pct:D (D from 1 to %d), pct:D:K (K from "
-			 "1 to %d) or cover",
-			 CTL_MAX_DEPTH, CTL_MAX_STEPS);
+			 "1 to %d), cover, pos, surw, bounded or bounded:K (K from 0 to %d)",
+			 CTL_MAX_DEPTH, CTL_MAX_STEPS, BOUNDED_MAX);
 		return;
 	default: snprintf(buf, len, "see --help"); return;
 	}

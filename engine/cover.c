@@ -14,6 +14,7 @@
 #include "explore.h"
 #include "interrupt.h"
 #include "memmodel.h"
+#include "reads_from.h"
 #include "trace.h"
 
 /*
@@ -75,6 +76,14 @@
 #endif
 #ifndef PASSED_SWITCH_ONE_IN
 #define PASSED_SWITCH_ONE_IN 2
+#endif
+/*
+ * READS_FROM     a reads-from pair (engine/reads_from.h) no execution has
+ *                shown before is a new state too, kept with the prefix
+ *                that showed it (RFF's feedback, ASPLOS 2024).
+ */
+#ifndef READS_FROM
+#define READS_FROM 0
 #endif
 #ifndef HOLD_ONE_IN
 #define HOLD_ONE_IN 8
@@ -226,6 +235,19 @@ static void archive_add(struct archive *a, size_t slot, uint64_t sig, uint64_t o
 	a->slots[slot] = (uint32_t)++a->nr;
 }
 
+/* The step just ended read a value from a store it had never been seen
+ * to read from: keep the prefix up to that step. */
+static void keep_new_pair(struct archive *a, const struct search *s, const struct ctl *c)
+{
+	uint64_t pair = reads_from_take_new(), sig = cover_mix(0x7266 /* "rf" */, pair);
+	size_t slot = 0;
+
+	if (!pair || a->nr == ARCHIVE_MAX_CELLS)
+		return;
+	if (!archive_find(a, sig, &slot))
+		archive_add(a, slot, sig, s->origin, c->log, c->log_len - 1, false);
+}
+
 /*
  * After each RUN decision. A state is kept once per fiber, as the shared
  * part with that one fiber's last event: the product over all fibers of
@@ -247,6 +269,8 @@ static void observe(void *arg, const struct ctl *c)
 
 	if (c->log_len <= s->replayed)
 		return;
+	if (READS_FROM)
+		keep_new_pair(a, s, c);
 	shared = shared_signature(s->run);
 	for (int i = 0; i < c->nr_threads && s->run->cfg.cover_reorderings && mm_enabled(); i++)
 		passed |= mm_passed(i);
@@ -348,6 +372,7 @@ static uint64_t cover_one(struct run *run, struct archive *a, uint64_t i, uint64
 	};
 
 	rng_seed(&pick, cc.seed, 0x636f766572ULL /* "cover" */);
+	reads_from_execution_start();
 	from = pick_cell(a, &pick, &passed);
 	if (from) {
 		cc.strategy = CTL_GUIDED;
@@ -378,6 +403,8 @@ void run_cover(struct run *run)
 	uint64_t last = run->cfg.executions ? run->cfg.executions : UINT64_MAX;
 
 	archive_init(&a);
+	lostflush_footprints = lostflush_reads_from = READS_FROM;
+	reads_from_run_start();
 	for (uint64_t i = 0; i < last; i++) {
 		uint64_t origin, steps;
 
@@ -392,6 +419,7 @@ void run_cover(struct run *run)
 			break;
 		}
 	}
+	lostflush_footprints = lostflush_reads_from = false;
 	run->cover_states = a.nr;
 	run->cover_archive_full = a.full;
 	run->cover_archive_bytes = a.bytes;

@@ -208,7 +208,7 @@ void run_controlled(struct run *run)
 			cc.picker_arg = picker_begin(run, i, &cc);
 		steps = explore_one(run, i, &cc);
 		if (cc.picker == &surw_profile_picker)
-			surw_profile_end();
+			surw_profile_end(&the_ctl);
 		if (explore_cut_clean(run))
 			break;
 		run->executions_run++;

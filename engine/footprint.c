@@ -3,6 +3,7 @@
 #include "footprint.h"
 
 #include "ctl.h"
+#include "reads_from.h"
 #include "thread.h"
 
 bool lostflush_footprints;
@@ -30,6 +31,8 @@ void footprint_note_slow(const volatile void *p, bool write)
 	if (!c || c->current < 0 || c->picking)
 		return;
 	footprint_add(&c->threads[c->current].step, (uintptr_t)p, write);
+	if (lostflush_reads_from)
+		reads_from_note((uintptr_t)p, write, c->threads[c->current].site, c->current);
 }
 
 bool footprints_conflict(const struct footprint *a, const struct footprint *b)

@@ -50,9 +50,11 @@ void *surw_profile_begin(void)
 	return &profile;
 }
 
+/* A fiber's first step starts at no point: it is never chosen at one. */
 static void mark_interesting(const char *site)
 {
-	site_map_find(&profile.interesting, (uint64_t)(uintptr_t)site, true);
+	if (site)
+		site_map_find(&profile.interesting, (uint64_t)(uintptr_t)site, true);
 }
 
 /* Fray's constructInterestingOperation(), for every word of a step. */
@@ -111,8 +113,10 @@ static bool site_interesting(const char *site)
 	return site && site_map_find(&profile.interesting, (uint64_t)(uintptr_t)site, false) >= 0;
 }
 
-void surw_profile_end(void)
+void surw_profile_end(const struct ctl *c)
 {
+	/* The last step is followed by no decision: learn it here. */
+	learn_step(c);
 	for (uint32_t s = 0; s < profile.steps.used; s++)
 		if (site_interesting(profile.step_site[s]))
 			profile.weight[profile.step_fiber[s]] += profile.count[s];

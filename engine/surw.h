@@ -31,8 +31,9 @@ extern const struct ctl_picker surw_picker;
 
 /* Before the first execution: forget what was learnt. */
 void *surw_profile_begin(void);
-/* After it: the interesting points and the weights are fixed. */
-void surw_profile_end(void);
+/* After it (c: its scheduler, ended): the interesting points and the
+ * weights are fixed. */
+void surw_profile_end(const struct ctl *c);
 /* Before every later execution: weights from the profile, none blocked. */
 void *surw_begin(void);
 /* Interesting points and each fiber's weight, for the run's report. */

@@ -41,6 +41,17 @@ else
 fi
 expect_exit controlled-bad-depth 2 ./stress --scenario invlpg-defer --sched pct:99
 expect_output controlled-bad-depth-named "'pct:99' is not allowed: .*D from 1 to 8"
+for bad in bounded:x bounded: bounded:65 bounded:-1 boundedx bounded:2:3 posx surw:1; do
+	expect_exit "controlled-bad-sched-$bad" 2 ./stress --scenario invlpg-defer --sched "$bad"
+.*bounded:K \\(K from 0 to 64\\)"
+done
+# pos, surw and bounded:K run a fixed variant clean, and are judged so;
+# bounded says how far it got.
+for s in pos surw bounded:1; do
+	expect_exit "controlled-$s-fixed-clean" 0 ./stress --scenario invlpg-defer --variant fixed \
+		--sched "$s" --executions 3000 --seed 1
+done
+expect_output controlled-bounded-says-how-far '^Bounded: '
 # --replay FILE.json runs the report's failing execution again, options and
 # all (here a --workload override), and finds the same trace hash.
 rm -f "$out_dir/replay-src.json"
