@@ -121,6 +121,16 @@ void list_scenarios(bool real_kernel)
 				       v->claims.caught_by & DETECT_TSAN ? " tsan" : "",
 				       v->claims.caught_by & DETECT_STORE_BUFFERS ? " store-buffers"
 										  : "");
+			if (v->claims.depth.kind == DEPTH_EXACT)
+				printf("    %-22s         depth: %d preemption%s (--sched bounded, "
+				       "--seed 1)\n",
+				       "", v->claims.depth.preemptions,
+				       v->claims.depth.preemptions == 1 ? "" : "s");
+			else if (v->claims.depth.kind == DEPTH_MORE_THAN)
+				printf("    %-22s         depth: more than %d preemption%s "
+				       "(--sched bounded, --seed 1)\n",
+				       "", v->claims.depth.preemptions,
+				       v->claims.depth.preemptions == 1 ? "" : "s");
 			if (v->claims.shows_with_range_flush)
 				printf("    %-22s         range flush: shows only with "
 				       "--range-flush %s; "

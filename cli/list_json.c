@@ -69,6 +69,17 @@ static json_t *range_flush_list(int shows_with)
 	return a;
 }
 
+/* {"preemptions": N, "exact": true}, {"more_than": N}, or null. */
+static json_t *depth_json(const struct bug_depth *d)
+{
+	if (d->kind == DEPTH_EXACT)
+		return json_pack("{s:i, s:b, s:i}", "preemptions", d->preemptions, "exact", 1,
+				 "seed", 1);
+	if (d->kind == DEPTH_MORE_THAN)
+		return json_pack("{s:i, s:i}", "more_than", d->preemptions, "seed", 1);
+	return json_null();
+}
+
 static json_t *claims_json(const struct variant_claims *c)
 {
 	json_t *claims = json_pack(
@@ -83,6 +94,7 @@ static json_t *claims_json(const struct variant_claims *c)
 		range_flush_list(c->shows_with_range_flush), "needs_huge_leaves",
 		c->needs_huge_leaves);
 
+	json_object_set_new(claims, "bug_depth", depth_json(&c->depth));
 	/* Only where it says something: every other variant runs with any. */
 	if (c->shows_with_cpu_features)
 		json_object_set_new(json_object_get(claims, "shows_with"), "cpu_features",

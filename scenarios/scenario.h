@@ -38,6 +38,18 @@ enum detector {
  * they are written (scripts/claims.sh prints the table they must match),
  * and make check holds every variant to them (tests/e2e/25-claims.sh).
  */
+/* A bug's depth: the fewest preemptions of a schedule that shows it. */
+enum depth_kind {
+	DEPTH_UNMEASURED,
+	DEPTH_EXACT,	 /* bounded:N shows it, after every schedule with fewer */
+	DEPTH_MORE_THAN, /* every schedule with at most N ran clean */
+};
+
+struct bug_depth {
+	uint8_t preemptions; /* N */
+	uint8_t kind;	     /* enum depth_kind */
+};
+
 struct variant_claims {
 	unsigned caught_by; /* enum detector bits; 0 for fixed variants */
 	/* The smallest --sched pct:D stated to catch it (with DETECT_PCT);
@@ -74,6 +86,11 @@ struct variant_claims {
 	/* The bug is in how a huge leaf is zapped: with no memslot holding a
 	 * whole huge page (--gfns below one) a run must be clean. */
 	bool needs_huge_leaves;
+	/* Its depth in the execution of --seed 1 under --sched bounded, at
+	 * the memory model it shows from (shows_from): measured with
+	 * bounded:3 and 90 s; make check holds the exact ones up to 1, the
+	 * nightly every exact one. */
+	struct bug_depth depth;
 };
 
 /* A variant: its mechanism (what it changes, and the shape of run its race
