@@ -30,10 +30,9 @@
  * was explored may have cost more preemptions than the one pruned, and so
  * lie past the bound, unexplored: the naive combination of a preemption
  * bound with partial-order reduction loses schedules (Coons, Musuvathi
- * and McKinley, "Bounded Partial-Order Reduction", OOPSLA 2013). Measured
- * here: with sleep sets under bounded:2, invlpg-defer's plain-flag came
- * out "complete to 2 preemptions: clean"; without them its bug shows at
- * depth 2.
+ * and McKinley, "Bounded Partial-Order Reduction", OOPSLA 2013), and it
+ * did here: a depth-2 bug of the catalogue came out "complete to 2
+ * preemptions: clean" with sleep sets (docs/controlled.md names it).
  *
  * It ends with "complete to K preemptions: clean", the first failing
  * schedule (whose preemptions are the bug's depth), or, when the time or

@@ -42,7 +42,7 @@ else
 fi
 expect_exit cli-sched-free 0 ./stress --scenario invlpg-defer --sched free --duration 200ms --seed 1
 expect_exit cli-sched-unknown 2 ./stress --scenario invlpg-defer --sched fair
-expect_output cli-sched-unknown-named "'fair' is not allowed: use free, random, pct, pct:D \\(D from 1 to 8\\), pct:D:K \\(K from 1 to 1000000\\) or cover"
+expect_output cli-sched-unknown-named "'fair' is not allowed: use free, random, pct, pct:D \\(D from 1 to 8\\), pct:D:K \\(K from 1 to 1000000\\), cover, pos, surw, bounded or bounded:K \\(K from 0 to 64\\)"
 
 # A replay is read from a regular file only, sized before it is read: a
 # device is refused at once (/dev/zero was read to the budget), and a file
