@@ -120,7 +120,7 @@ static void print_coverage(const struct run *run)
 		printf("Exhaustive: every schedule explored (%llu)\n",
 		       (unsigned long long)run->bound_schedules);
 	else if (run->cfg.bound != BOUNDED_NONE && run->bound_complete == run->cfg.bound)
-		printf("Bounded: every schedule with at most %d preemptions explored (%llu); "
+		printf("Bounded: every schedule with at most %d preemption(s) explored (%llu); "
 		       "outcomes past the bound are not\n",
 		       run->cfg.bound, (unsigned long long)run->bound_schedules);
 	else

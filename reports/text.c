@@ -71,15 +71,16 @@ static void bounded_print(FILE *out, const struct run_result *r)
 			r->bound_schedules);
 	} else if (r->bound_complete >= 0 && r->bound_complete == r->bound_reached) {
 		fprintf(out,
-			"Bounded: explored %" PRIu64 " schedules, complete to %d preemptions: "
+			"Bounded: explored %" PRIu64 " schedules, complete to %d preemption%s: "
 			"clean\n",
-			r->bound_schedules, r->bound_complete);
+			r->bound_schedules, r->bound_complete, r->bound_complete == 1 ? "" : "s");
 	} else if (r->bound_complete >= 0) {
 		fprintf(out,
-			"Bounded: complete to %d preemptions only; %" PRIu64 " schedules of "
+			"Bounded: complete to %d preemption%s only; %" PRIu64 " schedules of "
 			"bound %d explored when it stopped (time or executions ran out): not "
 			"a claim of clean beyond %d\n",
-			r->bound_complete, r->bound_schedules, r->bound_reached, r->bound_complete);
+			r->bound_complete, r->bound_complete == 1 ? "" : "s", r->bound_schedules,
+			r->bound_reached, r->bound_complete);
 	} else {
 		fprintf(out,
 			"Bounded: not complete even to 0 preemptions (%" PRIu64 " schedules "

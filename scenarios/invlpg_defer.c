@@ -454,6 +454,7 @@ static const struct scenario_variant variants[] = {
 			"a notifier that trusts a flag cleared by a flush still in flight",
 		.buggy = true,
 		.claims.caught_by = DETECT_TSAN | DETECT_ORACLE | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 2, DEPTH_EXACT },
 		.policy = &bit_plain_flag,
 		.controlled_workload = "zaps=0",
 	},
@@ -464,6 +465,7 @@ static const struct scenario_variant variants[] = {
 			"frame a vCPU still maps",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_MORE_THAN },
 		.claims.pct_depth = 5,
 		.policy = &bit_clear_after_request,
 		/* Free mode yields at every point inside the marked window:
@@ -483,6 +485,7 @@ static const struct scenario_variant variants[] = {
 		.note = "the page an invlpg zapped is freed while other TLBs map it",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.policy = &bit_notifier_ignores_flag,
 	},
 	{
@@ -495,6 +498,7 @@ static const struct scenario_variant variants[] = {
 			"within 10 s)",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 2, DEPTH_EXACT },
 		.policy = &bit_clear_before_request,
 		/* As clear-after-request's: seeds 1-20 within 30 s at load
 		 * 23-27, 13 caught with the default perturbation, 20 with the
@@ -522,6 +526,7 @@ static const struct scenario_variant variants[] = {
 			"--replay scenarios/replays/invlpg-defer-counter-reset.json shows it",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_MORE_THAN },
 		/* Under weak, 13 of 20 seeds within 10 s. */
 		.claims.cover_sc_only = true,
 		.claims.rare_in_free_mode = true,
@@ -533,6 +538,7 @@ static const struct scenario_variant variants[] = {
 		.note = "a mark counted during the flush is settled without a flush after it",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_MORE_THAN },
 		.claims.pct_depth = 4,
 		.policy = &counter_late_snapshot,
 		/* As clear-after-request's: seeds 1-20 within 30 s at load
@@ -556,6 +562,7 @@ static const struct scenario_variant variants[] = {
 			"--replay scenarios/replays/invlpg-defer-missing-wmb.json shows it",
 		.buggy = true,
 		.claims.caught_by = DETECT_STORE_BUFFERS | DETECT_COVER,
+		.claims.depth = { 0, DEPTH_MORE_THAN },
 		.claims.shows_from = MEM_WEAK,
 		.policy = &counter_missing_wmb,
 		/* The race is the count passing the zap in v0's buffer. */
@@ -572,6 +579,7 @@ static const struct scenario_variant variants[] = {
 			"--replay scenarios/replays/invlpg-defer-nonatomic-inc.json shows it",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_COVER,
+		.claims.depth = { 0, DEPTH_MORE_THAN },
 		/* Free mode needs the stalled increment to outlast a flusher's
 		 * whole cycle, which the host's timing decides: seeds 1-20
 		 * within 30 s, 20 on a quiet machine, 17 at load 5-11, 6 at

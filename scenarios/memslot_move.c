@@ -75,6 +75,7 @@ static const struct scenario_variant variants[] = {
 			"old gfn still reaches the slot's memory once the move has returned",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.policy = &flush_policy_tdp,
 		.memslot_policy = &slots_fault_ignores_invalid,
 	},
@@ -86,6 +87,7 @@ static const struct scenario_variant variants[] = {
 			"entries",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 0, DEPTH_EXACT },
 		.policy = &flush_policy_tdp,
 		.memslot_policy = &slots_zap_new_range,
 	},
@@ -96,6 +98,7 @@ static const struct scenario_variant variants[] = {
 			"reported: the destination keeps their old contents",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 0, DEPTH_EXACT },
 		/* 7 of 20 seeds within 20 s: only the quiesced check at the
 		 * run's end sees the lost page, and in free mode only if the
 		 * run stops after a move and before the page is written again

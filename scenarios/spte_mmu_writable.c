@@ -81,6 +81,7 @@ static const struct scenario_variant variants[] = {
 			"sees W == 0 and returns without a flush",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.claims.shows_with_ad_bits = AD_BITS_OFF, /* with PML logging never clears W */
 		.policy = &flush_policy_tdp,
 		.log_policy = &log_upstream,
@@ -93,6 +94,7 @@ static const struct scenario_variant variants[] = {
 			"writable in their TLBs",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.policy = &flush_policy_tdp,
 		.log_policy = &log_upstream,
 		.track_policy = &track_never,
@@ -104,6 +106,7 @@ static const struct scenario_variant variants[] = {
 			"TLB still holds it writable: writes go unlogged",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.claims.shows_with_ad_bits = AD_BITS_OFF, /* needs access tracking */
 		.policy = &flush_policy_tdp,
 		.log_policy = &log_enable_no_flush,

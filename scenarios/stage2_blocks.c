@@ -132,6 +132,7 @@ static const struct scenario_variant variants[] = {
 			"through the block is lost to the host's read-back",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.claims.shows_with_cpu_features = CPU_FEATURE_SETS_WITHOUT(CPU_FEATURE_FWB),
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &lazy_split,
@@ -153,6 +154,7 @@ static const struct scenario_variant variants[] = {
 		 * joined the roster; with it free mode catches seeds 1-20
 		 * (slowest 1.2 s, beside other work). */
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_MORE_THAN },
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &cmo_in_abort,
 	},
@@ -171,6 +173,7 @@ static const struct scenario_variant variants[] = {
 			"(kvm_page_table_test's adjust-mappings stage)",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_MORE_THAN },
 		/* The race spans a logging toggle, the faults after it and a
 		 * fill: pct:3 misses it in a few of 20 seeds under tso and
 		 * weak within 10 s; pct:4 catches all. */
@@ -185,6 +188,7 @@ static const struct scenario_variant variants[] = {
 			"the old pages and the new block",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 0, DEPTH_EXACT },
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &no_break,
 	},

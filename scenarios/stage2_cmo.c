@@ -109,6 +109,7 @@ static const struct scenario_variant variants[] = {
 			"vmid_flush_dropped against age-targeted's tlbi_ipa)",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 2, DEPTH_EXACT },
 		.claims.shows_with_cpu_features = NO_FWB_SETS,
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &vmid_flush_on_ret,
@@ -130,6 +131,7 @@ static const struct scenario_variant variants[] = {
 			"the data reached PoC or the I-cache was invalidated",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_EXACT },
 		/* FWB and DIC together leave no CMO to be late. */
 		.claims.shows_with_cpu_features =
 			~((1U << (CPU_FEATURE_FWB | CPU_FEATURE_DIC)) |
@@ -145,6 +147,7 @@ static const struct scenario_variant variants[] = {
 			"then runs I-cache lines from before the host filled the frame",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 0, DEPTH_EXACT },
 		/* With DIC every page is mapped executable: nothing relaxes. */
 		.claims.shows_with_cpu_features = NO_DIC_SETS,
 		.policy = &flush_policy_tdp,
@@ -157,6 +160,7 @@ static const struct scenario_variant variants[] = {
 			"translation of a frame the host frees",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.policy = &flush_policy_tdp,
 		.stage2_policy = &unmap_skips_tlbi,
 	},

@@ -90,6 +90,7 @@ static const struct scenario_variant variants[] = {
 			"outlives a write-protect that saw nothing to flush",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_COVER,
+		.claims.depth = { 2, DEPTH_MORE_THAN },
 		.claims.rare_in_free_mode = true, /* 12 of 20 seeds within 20 s */
 		.policy = &flush_policy_tdp,
 		.walk = &walk_612,
@@ -118,6 +119,7 @@ static const struct scenario_variant variants[] = {
 			"stay writable, and without the flush a write-protect misses them",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_COVER,
+		.claims.depth = { 2, DEPTH_MORE_THAN },
 		/* Free: no reclaim in its roster, so gfns fault afresh only at
 		 * the start (0 of 20 seeds within 20 s); with --actors
 		 * invalidator=1, 3 of 5 within 10 s. */
@@ -135,6 +137,7 @@ static const struct scenario_variant variants[] = {
 			"read and its store is undone, and a vCPU maps the freed frame again",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.policy = &flush_policy_tdp,
 		.walk = &walk_age_store,
 		.log_policy = &log_upstream,

@@ -108,6 +108,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.claims.caught_by =
 			DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.claims.shows_from = MEM_TSO,
 		.policy = &request_flushes,
 		.request_policy = &no_mb_entry,
@@ -122,6 +123,7 @@ static const struct scenario_variant variants[] = {
 		.buggy = true,
 		.claims.caught_by =
 			DETECT_STORE_BUFFERS | DETECT_RANDOM | DETECT_PCT | DETECT_COVER,
+		.claims.depth = { 2, DEPTH_MORE_THAN },
 		.claims.pct_depth = 5,
 		.claims.shows_from = MEM_TSO,
 		.policy = &request_flushes,

@@ -117,6 +117,7 @@ static const struct scenario_variant variants[] = {
 			"after Hyper-V guests crashed under KSM",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.depth = { 1, DEPTH_EXACT },
 		.walk = &walk_lost_pending_flush,
 		.policy = &flush_policy_tdp,
 	},
@@ -129,6 +130,7 @@ static const struct scenario_variant variants[] = {
 			"whole, so the run is clean",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM | DETECT_PCT,
+		.claims.depth = { 1, DEPTH_EXACT },
 		/* Free mode: the host gives the block back and a fresh THP
 		 * replaces the split one's table (discard_worker()), so a run
 		 * has a huge-leaf window every few milliseconds, not one. */
@@ -145,6 +147,7 @@ static const struct scenario_variant variants[] = {
 			"race needs a split THP, 4K refaults and a long unmap first",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_RANDOM,
+		.claims.depth = { 2, DEPTH_MORE_THAN },
 		.walk = &walk_yield_no_flush,
 		.policy = &flush_policy_tdp,
 	},

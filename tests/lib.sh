@@ -121,12 +121,15 @@ violation_named() {
 }
 
 # stopped_short LOG BOUND: a controlled run bounded by BOUND executions
-# ended for a reason of its own (a violation, its executions done), not
+# ended for a reason of its own (a violation, its executions done, its
+# bounded search complete), not
 # because the wall-clock safety net beside the bound ran out first: on a
 # busy machine that would be a verdict of the clock, not of the claim.
 stopped_short() {
 	local n
 	grep -q '^Failing execution: ' "$1" && return 0
+	# A bounded search that explored its whole bound ended on its own.
+	grep -Eq '^Bounded: explored [0-9]+ schedules, (complete to|every one)' "$1" && return 0
 	n=$(sed -n 's/^Executions: \([0-9]*\) under.*/\1/p' "$1")
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }

@@ -21,8 +21,8 @@ claim's own definition (scenarios/scenario.h, scripts/claims.sh):
   cover   5 of 5 within 300,000 executions
   tsan    ThreadSanitizer reports a data race in one 5 s free run
   depth   an exact bug depth N: --sched bounded:N with --seed 1 shows the
-          bug, and so after every schedule with fewer preemptions; a
-          depth stated as "more than N" is a measurement, not held here
+          bug, and bounded:N-1 runs clean; a depth stated as "more than N"
+          is a measurement, not held here
 
 A controlled execution is deterministic in its seed, so a controlled
 claim is counted in executions and holds or fails the same on any
@@ -60,6 +60,11 @@ def controlled(mode, memory, detector):
             CONTROLLED_EXECUTIONS[detector], "--duration", SAFETY_NET]
 
 
+def bounded(k, memory):
+    return ["--sched", "bounded:%d" % k, "--memory", memory, "--executions",
+            DEPTH_EXECUTIONS, "--duration", SAFETY_NET]
+
+
 def rows_of(scenario, variant):
     c = variant["claims"]
     base = ["--scenario", scenario, "--variant", variant["name"]]
@@ -82,14 +87,18 @@ def rows_of(scenario, variant):
             yield name + "-tsan", 1, 1, "./stress-tsan", base + ["--duration", "5s"]
     depth = c.get("bug_depth") or {}
     if depth.get("exact"):
-        yield (name + "-depth-%d" % depth["preemptions"], 1, 1, "./stress",
-               base + ["--sched", "bounded:%d" % depth["preemptions"], "--memory", memory,
-                       "--executions", DEPTH_EXECUTIONS, "--duration", SAFETY_NET])
+        d = depth["preemptions"]
+        yield (name + "-depth-%d" % d, 1, 1, "./stress",
+               base + bounded(d, memory) + ["--expect", "violation"])
+        # Exact: with one preemption fewer, every schedule runs clean.
+        if d:
+            yield (name + "-depth-%d-not-%d" % (d, d - 1), 1, 1, "./stress",
+                   base + bounded(d - 1, memory) + ["--expect", "clean"])
 
 
 def shortened(rows, seeds):
     """random and pct rows on seeds 1..seeds, one miss allowed; depths of
-    at most 1 (a depth of 2 takes a minute a row)."""
+    at most 1 and their bounds below (a depth of 2 takes a minute a row)."""
     for name, want, n, binary, args in rows:
         if seeds and "--sched" in args and args[args.index("--sched") + 1].startswith(
                 "bounded:") and int(args[args.index("--sched") + 1][8:]) > 1:
