@@ -46,6 +46,12 @@
 # 10. The same rate beside the scenario's actors and with the default
 #     perturbation.
 # 11. The rate of section 9's runs under ./stress-tsan, in the same rounds.
+# 12. The schedulers side by side: every buggy variant with a controlled
+#     claim under random, pct:3, pct:5, pos, surw, cover and bounded:2, in
+#     executions to the first violation over the same seeds
+#     (scripts/bench_schedulers.py; schedulers.md beside bench.md). Hours
+#     at its full settings (20 seeds, 300,000 executions): SCHED_BUDGET
+#     caps it, SCHED_ONLY picks variants.
 #
 # Sections 4, 5 and 9-11 write their figures to reports/out/bench.json and
 # bench.md (BENCH_REPORT_DIR), with the date, the machine and the commit.
@@ -183,6 +189,18 @@ detect_modes() {
 	python3 scripts/bench_detect.py "$out"
 }
 
+# 12. The schedulers side by side, in executions.
+schedulers_side_by_side() {
+	echo
+	echo "== the schedulers side by side (executions to the first violation)"
+	SCHED_SEEDS=$(knob SCHED_SEEDS 20 1) SCHED_EXECUTIONS=$(knob SCHED_EXECUTIONS 300000 2000) \
+		SCHED_BUDGET=$(knob SCHED_BUDGET 86400 20) SCHED_ONLY=$(knob SCHED_ONLY "" \
+		invlpg-defer/notifier-ignores-flag) \
+		python3 scripts/bench_schedulers.py "$out/schedulers"
+	mkdir -p "$report_dir"
+	cp "$out/schedulers/schedulers.md" "$out/schedulers/schedulers.json" "$report_dir/"
+}
+
 # 9-11. A vCPU thread's guest access rate against its ceilings.
 access_rates() {
 	echo
@@ -316,6 +334,7 @@ range_flush_cost
 big_vm_memory
 stage2_cmo_cost
 detect_modes
+schedulers_side_by_side
 echo
 python3 scripts/bench_figures.py report "$out" "$report_dir"
 echo "bench: $((SECONDS - bench_start)) s in all"

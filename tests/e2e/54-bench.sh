@@ -55,6 +55,28 @@ while read -r verdict name why; do
 	bad) fail "${name%:}" "$why (log: $out_dir/bench-json.log)" ;;
 	esac
 done <"$out_dir/bench-json.log"
+# Section 12: the schedulers' table, every mode a column, the quick row
+# measured under each.
+if python3 - "$bench_dir/report/schedulers.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+modes = ["random", "pct:3", "pct:5", "pos", "surw", "cover", "bounded:2"]
+assert t["modes"] == modes, t["modes"]
+cells = {c["mode"]: c for c in t["cells"]}
+assert set(cells) == set(modes)
+assert all(c["seeds"] == 1 and not c["error"] for c in cells.values()), cells
+PY
+then
+	pass bench-schedulers-table
+else
+	fail bench-schedulers-table "see $bench_dir/report/schedulers.json"
+fi
+if grep -q '^| variant (memory) | random | pct:3 | pct:5 | pos | surw | cover | bounded:2 |' \
+	"$bench_dir/report/schedulers.md" 2>/dev/null; then
+	pass bench-schedulers-md
+else
+	fail bench-schedulers-md "no table in $bench_dir/report/schedulers.md"
+fi
 if grep -q '^| 9 | bare_loop_over_vcpu |' "$bench_dir/report/bench.md" 2>/dev/null; then
 	pass bench-md-written
 else
