@@ -3,12 +3,14 @@
 person reads in the morning.
 
     scripts/nightly.py [--scale N] [--out DIR] [--baseline FILE] [--only REGEX]
-                       [--sections matrix,sweeps,claims,tsan,real,mutants,bench]
+                       [--sections matrix,sweeps,claims,bounds,tsan,real,mutants,bench]
 
 It runs, in order: the matrix (every scenario x variant x mode x memory
 model x setting, scripts/nightly_rows.py says how), the long clean sweeps
-of the variants that must run clean, every claim at its bound, the TSan
-matrix, the running kernel's pass (where /dev/kvm can run a guest), a
+of the variants that must run clean, every claim at its bound, the
+bounded search (--sched bounded:2, one seed, NIGHTLY_BOUND_SECONDS each,
+default 120, times --scale) of every variant that must run clean, the
+TSan matrix, the running kernel's pass (where /dev/kvm can run a guest), a
 share of the mutants (all of them with --scale 7 or more: one seventh a
 night otherwise, so the week covers them) and make bench's quick figures.
 Then it writes DIR/STAMP/: runs/ (each run's JSON, JUnit, KTAP and log),
@@ -41,10 +43,11 @@ import nightly_ci  # noqa: E402
 import nightly_diff  # noqa: E402
 import nightly_rows  # noqa: E402
 import nightly_run  # noqa: E402
+from nightly_page import bound_text  # noqa: E402
 from sweep_merge import sweep_entry  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SECTIONS = ["matrix", "sweeps", "claims", "tsan", "real", "mutants", "bench"]
+SECTIONS = ["matrix", "sweeps", "claims", "bounds", "tsan", "real", "mutants", "bench"]
 FORMAT = "lostflush-nightly/1"
 MUTANT_SHARDS = 7
 
@@ -76,18 +79,25 @@ def kvm_unusable(stress):
 
 class Progress:
     """One line every ten seconds per section: rows done, unexpected so
-    far, time spent."""
+    far, time spent; for the bounded search, how many explored their
+    bound whole."""
 
     def __init__(self, section):
         self.section, self.start, self.last, self.bad = section, time.time(), 0.0, 0
+        self.complete = 0
 
     def __call__(self, done, total, row):
         self.bad += row.get("verdict") == "unexpected"
+        b = row.get("bounded") or {}
+        got, bound = b.get("complete_to"), b.get("bound")
+        self.complete += isinstance(got, int) and isinstance(bound, int) and got >= bound
         now = time.time()
         if now - self.last >= 10 or done == total:
             self.last = now
-            say("%s: %d/%d runs, %d not as expected, %.0f s" % (
-                self.section, done, total, self.bad, now - self.start))
+            whole = ", %d complete to their bound" % self.complete \
+                if self.section == "bounds" else ""
+            say("%s: %d/%d runs, %d not as expected%s, %.0f s" % (
+                self.section, done, total, self.bad, whole, now - self.start))
 
 
 def run_section(name, rows, a, night_dir):
@@ -162,6 +172,39 @@ def claims_of(rows):
             "want": first["want"], "holds": len(got) >= first["want"],
         })
     return out
+
+
+def bounds_of(rows):
+    """Each bounded row's figures, as merged.json keeps them: the bound it
+    explored whole (complete_to, -1 for none), the one it was in when it
+    stopped (reached), that pass's schedules, and the row's verdict."""
+    out = []
+    for row in rows:
+        b = row.get("bounded") or {}
+        elapsed = row.get("elapsed_s")
+        entry = {
+            "id": row["id"], "scenario": row["scenario"], "variant": row["variant"],
+            "bound": b.get("bound", nightly_rows.BOUND), "complete_to": b.get("complete_to"),
+            "reached": b.get("reached"), "schedules": b.get("schedules"),
+            "exhaustive": b.get("exhaustive"), "bug_depth": b.get("bug_depth"),
+            "seconds": round(elapsed, 1) if elapsed is not None else None,
+            "budget_s": row["budget_s"], "verdict": row.get("verdict"),
+            "outcome": row.get("outcome"), "violation": row.get("violation"),
+            "report": row.get("report"), "log": row.get("log"),
+        }
+        entry["text"] = row["bound_text"] = "%s: %s" % (row["mode"], bound_text(entry))
+        out.append(entry)
+    return out
+
+
+def say_bounds(entries):
+    """The bounded rows that did not explore their bound whole, one line
+    each: a clean run there is no claim of clean."""
+    for e in entries:
+        if e["verdict"] == "unexpected" or e["complete_to"] is None or \
+                e["complete_to"] < e["bound"]:
+            say("bounds:   %s/%s: %s (%s schedules in the last pass)" % (
+                e["scenario"], e["variant"], e["text"], e["schedules"]))
 
 
 def tsan_entries(rows):
@@ -267,8 +310,10 @@ def whole(night):
     """A night of every section and every row: only such a night is a
     baseline (beside a partial one, every row it did not run looks new)."""
     n = night.get("night", {})
+    # The bounded search came after the others: a night from before it is
+    # still a baseline (a row it lacks is new, news only when it fails).
     return not n.get("only") and not n.get("interrupted") and \
-        set(n.get("sections") or []) >= set(SECTIONS) - {"real", "bench"}
+        set(n.get("sections") or []) >= set(SECTIONS) - {"real", "bench", "bounds"}
 
 
 def load_baseline(a, stamp):
@@ -346,6 +391,14 @@ def parse_args(argv):
     for path in (a.stress,) + ((a.stress_tsan,) if needs_tsan else ()):
         if not os.access(path, os.X_OK):
             ap.error("'%s' is not built (make stress stress-tsan)" % path)
+    try:
+        a.bound_seconds = float(os.environ.get("NIGHTLY_BOUND_SECONDS", "120"))
+    except ValueError:
+        a.bound_seconds = 0
+    if not 0 < a.bound_seconds < 1e6:
+        ap.error("NIGHTLY_BOUND_SECONDS '%s' is not a number of seconds above 0" %
+                 os.environ.get("NIGHTLY_BOUND_SECONDS"))
+    a.bound_seconds *= a.scale
     a.sections = a.sections.split(",")
     a.binaries = {"plain": a.stress, "tsan": a.stress_tsan}
     return a
@@ -364,6 +417,12 @@ def run_night(a, night_dir, night):
     if "claims" in a.sections:
         night["claims"] = claims_of(run_section(
             "claims", nightly_rows.claim_rows(cat, a.scale, a.only), a, night_dir))
+    if "bounds" in a.sections:
+        bound_rows = run_section("bounds", nightly_rows.bound_rows(cat, a.bound_seconds, a.only),
+                                 a, night_dir)
+        night["bounds"] = bounds_of(bound_rows)
+        say_bounds(night["bounds"])
+        rows += bound_rows
     if "tsan" in a.sections:
         night["tsan"] = tsan_entries(run_section(
             "tsan", nightly_rows.tsan_rows(cat, a.scale, a.only), a, night_dir))
@@ -496,7 +555,7 @@ def main(argv):
                   "scale": a.scale, "host": socket.gethostname(), "cpus": os.cpu_count(),
                   "commit": git_commit(), "sections": a.sections,
                   "only": a.only.pattern if a.only else None},
-        "rows": [], "sweeps": [], "claims": [], "tsan": [], "mutants": None,
+        "rows": [], "sweeps": [], "claims": [], "bounds": [], "tsan": [], "mutants": None,
         "real": None, "bench": None, "bench_history": [], "changes": [], "findings": [],
     }
     night["version"] = subprocess.run([a.stress, "--version"], capture_output=True,

@@ -2,7 +2,8 @@
 wrote (--junit, --ktap), so a case reads the same as in a single run: its
 verdict, its violation and its rerun line. Each case takes its row's id
 (scenario/variant/mode/memory/setting), unique in the night; the sweeps
-and the claims, which are many runs each, are cases of their own.
+and the claims, which are many runs each, are cases of their own. A
+bounded row's case also says how far its search got.
 """
 import re
 import socket
@@ -16,7 +17,7 @@ NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def xml_text(text):
     return NOT_XML.sub("?", text or "")
 
-SECTIONS = ("matrix", "tsan", "real")
+SECTIONS = ("matrix", "bounds", "tsan", "real")
 
 
 def row_case(row):
@@ -36,6 +37,11 @@ def row_case(row):
                 xml_text(row.get("violation_text"))
     case.set("name", row["id"])
     judged_by_night(case, row)
+    if row.get("bound_text"):
+        out = case.find("system-out")
+        if out is None:
+            out = ET.SubElement(case, "system-out")
+        out.text = xml_text("%s\n%s" % (row["bound_text"], out.text or ""))
     return case
 
 
@@ -127,6 +133,8 @@ def row_ktap(row):
         skip = " # SKIP %s" % clean(row.get("not_judged_reason") or "not judged")
     if state == "ok" and words[0].startswith("not ok"):
         diag.append("# %s" % clean(row.get("not_judged_reason") or "judged by the night"))
+    if row.get("bound_text"):
+        diag.append("# %s" % clean(row["bound_text"]))
     return diag, state, skip
 
 

@@ -210,7 +210,7 @@ def header_html(doc):
 
 def nav_html(sections):
     """Links to the page's sections, in order."""
-    return "<nav>%s</nav>\n" % "".join('<a href="#%s">%s</a>' % (sid, esc(name))
+    return "<nav>%s</nav>\n" % "".join('<a href="#%s">%s</a>' % (sid, name)
                                        for sid, name, _ in sections)
 
 
@@ -665,6 +665,81 @@ def claims_html(doc):
     return table(heads, [line(c) for c in claims], ' id="claims"')
 
 
+def bound_complete(entry):
+    """Whether the search explored its bound whole."""
+    got, bound = num(entry.get("complete_to")), num(entry.get("bound"))
+    return got is not None and bound is not None and got >= bound
+
+
+def bound_text(entry):
+    """What a bounded run proves, in words: clean to its bound only where
+    it explored that bound whole; otherwise how far it got and where it
+    stopped, never "clean"."""
+    if entry.get("verdict") == "unexpected":
+        depth = num(entry.get("bug_depth"))
+        return "not as expected: %s%s" % (
+            entry.get("violation") or entry.get("outcome") or "no report",
+            " at %d preemption%s" % (depth, "" if depth == 1 else "s")
+            if depth is not None else "")
+    got = num(entry.get("complete_to"))
+    if got is None:
+        return "no figures: %s" % (entry.get("outcome") or "no report")
+    if bound_complete(entry):
+        return "complete to %d preemptions: clean%s" % (
+            entry["bound"], ", exhaustive" if entry.get("exhaustive") is True else "")
+    reached = "complete to %d only" % got if got >= 0 else "no bound complete"
+    stop = "interrupted" if entry.get("outcome") == "interrupted" else "stopped"
+    secs = num(entry.get("seconds"))
+    return "%s: %s%s" % (reached, stop, " at %.0f s" % secs if secs is not None else "")
+
+
+def bound_class(entry):
+    """Red for a violation, green for a bound explored whole and clean,
+    amber for a search that stopped short, grey when not judged."""
+    if entry.get("verdict") == "unexpected":
+        return "bad"
+    if entry.get("verdict") != "as-expected" or num(entry.get("complete_to")) is None:
+        return "muted"
+    return "yes" if bound_complete(entry) else "warn"
+
+
+def bound_title(doc):
+    """The section's title names the bound its rows ran at."""
+    bounds = sorted({str(e.get("bound")) for e in items(doc, "bounds")
+                     if num(e.get("bound")) is not None})
+    return "Bounded search (%s) per scenario" % ", ".join(
+        "bounded:%s" % esc(b) for b in bounds) if bounds else "Bounded search per scenario"
+
+
+def bounds_html(doc):
+    """Each variant that must run clean under --sched bounded:K: the bound
+    it explored whole, the last pass's schedules, the seconds it ran, and
+    what that proves."""
+    if doc.get("bounds") is None:
+        return "<p>not run</p>"
+    entries = items(doc, "bounds")
+    if not entries:
+        return "<p>no bounded runs</p>"
+
+    def line(e):
+        got = num(e.get("complete_to"))
+        complete = "" if got is None else "%s of %s" % (
+            esc(int(got)) if got >= 0 else "none", esc(e.get("bound")))
+        secs = num(e.get("seconds"))
+        log = link(e.get("log"), "log") if e.get("log") else ""
+        cls = "complete" if bound_complete(e) and e.get("verdict") == "as-expected" else \
+            "incomplete"
+        return '<tr class="bound %s" id="bound-%s/%s">%s</tr>\n' % (
+            cls, esc(e.get("scenario")), esc(e.get("variant")), "".join([
+                td(esc(e.get("scenario"))), td(esc(e.get("variant"))), td(complete, "num"),
+                td(fmt_count(e.get("schedules")), "num"),
+                td("%.1f" % secs if secs is not None else "", "num"),
+                td(esc(bound_text(e)), bound_class(e)), td(log)]))
+    heads = ["scenario", "variant", "#complete to", "#schedules (last pass)", "#seconds",
+             "result", "log"]
+    return table(heads, [line(e) for e in entries], ' id="bounds"')
+
+
 def tsan_html(doc):
     """ThreadSanitizer's runs: did it report, and was that expected."""
     runs = items(doc, "tsan")
@@ -776,6 +851,7 @@ SECTIONS = [
     ("cost", "Cost per flush policy (free mode)", cost_chart, ("rows",)),
     ("sweep-table", "Seed sweeps", sweeps_html, ("sweeps",)),
     ("claims-section", "Claims", claims_html, ("claims",)),
+    ("bounded", bound_title, bounds_html, ("bounds",)),
     ("tsan", "ThreadSanitizer", tsan_html, ("tsan",)),
     ("mutants", "Mutants", mutants_html, ("mutants",)),
     ("real", "Running kernel", real_html, ("real",)),
@@ -793,8 +869,8 @@ def page_sections(doc):
     """The sections to render: all of them for a night, those with data for
     a sweep."""
     sweep = (obj(doc, "night") or {}).get("kind") == "sweep"
-    return [(sid, name, fn) for sid, name, fn, keys in SECTIONS
-            if not sweep or has_data(doc, keys)]
+    return [(sid, name(doc) if callable(name) else esc(name), fn)
+            for sid, name, fn, keys in SECTIONS if not sweep or has_data(doc, keys)]
 
 
 def page(doc):
@@ -804,7 +880,7 @@ def page(doc):
     body = [header_html(doc), nav_html(sections)]
     for sid, name, fn in sections:
         body.append('<section id="%s-section"><h2 id="%s">%s</h2>\n%s\n</section>\n' % (
-            sid, sid, esc(name), fn(doc)))
+            sid, sid, name, fn(doc)))
     title = "lostflush %s %s" % (esc(night.get("stamp") or ""), esc(night.get("status") or ""))
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width">\n'

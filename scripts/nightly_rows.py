@@ -1,7 +1,8 @@
 """The nightly's rows, read off what ./stress --list --json states: every
 scenario x variant x mode x memory model x setting, the long clean sweeps
-of the variants that must run clean, every claim at its bound, the TSan
-matrix and the running kernel's pass. Nothing here names a scenario, a
+of the variants that must run clean, every claim at its bound, the
+bounded search of each variant that must run clean, the TSan matrix and
+the running kernel's pass. Nothing here names a scenario, a
 variant or a setting: a new one in the catalogue is a new row tonight.
 
 A row is a dict: its id ("scenario/variant/mode/memory/setting"), the
@@ -183,6 +184,34 @@ def claim_rows(catalogue, scale, only):
                     if tsan:
                         row["binary"] = "tsan"
                     rows.append(row)
+    return rows
+
+
+# The preemption bound the nightly states per scenario: --sched bounded:K
+# explores every schedule with at most K preemptions, fewest first.
+BOUND = 2
+
+
+def bound_rows(catalogue, seconds, only):
+    """Each variant that must run clean under --sched bounded:BOUND, one
+    seed, for SECONDS: how far the search got (the bound it explored
+    whole) is what the row measures, beside its verdict. The catalogue is
+    the model's: the running kernel's scenarios run free only."""
+    mode = "bounded:%d" % BOUND
+    rows = []
+    for s in catalogue:
+        for v in s["variants"]:
+            if v["buggy"]:
+                continue
+            rid = row_id(s["name"], v["name"], mode, "sc", "-")
+            if only and not only.search(rid):
+                continue
+            rows.append({
+                "id": rid, "section": "bounds", "scenario": s["name"], "variant": v["name"],
+                "buggy": False, "mode": mode, "memory": "sc", "setting": "-", "seed": 1,
+                "args": ["--sched", mode, "--duration", "%gs" % seconds],
+                "budget_s": seconds, "alone": False,
+            })
     return rows
 
 

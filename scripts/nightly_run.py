@@ -114,7 +114,7 @@ def fill_from_report(row, report, log):
         time_to_detection_s=run.get("time_to_first_violation_s"),
         violation=v["kind"] if v else None, violation_text=v.get("text") if v else None,
         rerun=run.get("rerun") or None, counters=run.get("counters", {}),
-        flush_policy=row["variant"])
+        flush_policy=row["variant"], bounded=run.get("bounded"))
     # The TSan matrix judges TSan's silence or its report; a TSan claim's
     # seed is judged by its data-race finding, as any claim's.
     if row.get("binary") == "tsan" and row["section"] == "tsan":
