@@ -1,7 +1,9 @@
-"""What changed since the baseline night, and the unexpected findings as a
-dashboard lists bugs: one per (scenario, variant, violation kind), with
-the night it was first and last seen and how many runs hit it, carried
-from night to night through the baseline's own list.
+"""What changed since the baseline night (failures, slower detections,
+claims, mutants, and how far each fixed variant's bounded search got),
+and the unexpected findings as a dashboard lists bugs: one per
+(scenario, variant, violation kind), with the night it was first and
+last seen and how many runs hit it, carried from night to night through
+the baseline's own list.
 """
 
 # A bug caught this many times slower than its usual (the baseline's), in
@@ -100,6 +102,36 @@ def claim_changes(now, was):
     return out
 
 
+def bound_changes(now, was):
+    """A variant that must run clean whose bounded search explored fewer
+    preemptions whole than the baseline's did (coverage lost: the code or
+    the machine got slower, or its schedules more), or more (coverage
+    gained). Each says both nights' budgets, as the figure moves with
+    them. Only two clean runs are compared: a search that found a
+    violation stopped there, and is a failing row; a variant the baseline
+    did not run, or a run with no figures, is no news here."""
+    out = []
+    for bid, entry in now.items():
+        old = was.get(bid)
+        if not old or entry.get("verdict") != "as-expected" or \
+                old.get("verdict") != "as-expected":
+            continue
+        got, had = entry.get("complete_to"), old.get("complete_to")
+        if not isinstance(got, int) or not isinstance(had, int) or got == had:
+            continue
+        budget = seconds(entry.get("budget_s"))
+        if old.get("budget_s") != entry.get("budget_s"):
+            budget += ", was %s" % seconds(old.get("budget_s"))
+        out.append(change("coverage-lost" if got < had else "coverage-gained", bid,
+                          "bounded:%s complete to %d, was %d (%s)" % (
+                              entry.get("bound"), got, had, budget)))
+    return out
+
+
+def seconds(value):
+    return "%g s" % value if isinstance(value, (int, float)) else "no budget stated"
+
+
 def mutant_changes(now, was):
     """A survivor the baseline's share ran and killed (a night runs a
     share of the mutants: one it did not run is no news)."""
@@ -118,9 +150,10 @@ def changes(night, baseline):
                       by_id((base.get("rows") or []) + (base.get("tsan") or [])))
     out += sweep_changes(by_id(night["sweeps"]), by_id(base.get("sweeps")))
     out += claim_changes(by_id(night["claims"]), by_id(base.get("claims")))
+    out += bound_changes(by_id(night.get("bounds")), by_id(base.get("bounds")))
     out += mutant_changes(night.get("mutants"), base.get("mutants"))
-    order = ["new-failure", "claim-broken", "mutant-survives", "slower", "new-pass",
-             "claim-restored", "row-gone"]
+    order = ["new-failure", "claim-broken", "mutant-survives", "slower", "coverage-lost",
+             "new-pass", "claim-restored", "coverage-gained", "row-gone"]
     return sorted(out, key=lambda c: order.index(c["kind"]))
 
 

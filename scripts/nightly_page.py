@@ -28,8 +28,8 @@ MODE_COLOURS = {"free": "#1f77b4", "random": "#9467bd", "pct": "#e377c2",
 COST_COUNTERS = ("remote_flushes", "kicks", "tlb_entries_dropped")
 # Change kinds that are regressions: they lead the list, in red.
 BAD_CHANGES = ("new-failure", "claim-broken", "mutant-survives")
-CHANGE_ORDER = BAD_CHANGES + ("slower", "row-gone", "new-row", "new-pass",
-                              "claim-restored")
+CHANGE_ORDER = BAD_CHANGES + ("slower", "coverage-lost", "row-gone", "new-row", "new-pass",
+                              "claim-restored", "coverage-gained")
 # A log axis needs a floor: a race caught in the first microseconds
 # would otherwise sit at minus infinity.
 SECONDS_FLOOR = 1e-4
@@ -224,12 +224,13 @@ def change_rank(change):
 
 
 def change_class(kind):
-    """Red for a regression, amber for slower, green for a fix."""
+    """Red for a regression, amber for slower or less of a bound explored,
+    green for a fix or more of a bound explored."""
     if kind in BAD_CHANGES:
         return "bad"
-    if kind == "slower":
+    if kind in ("slower", "coverage-lost"):
         return "warn"
-    return "yes" if kind in ("new-pass", "claim-restored") else "muted"
+    return "yes" if kind in ("new-pass", "claim-restored", "coverage-gained") else "muted"
 
 
 def changes_html(doc):
