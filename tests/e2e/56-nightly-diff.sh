@@ -57,3 +57,59 @@ PY
 else
 	fail nightly-diff-rules "see the traceback above"
 fi
+# The bounded search's coverage: a fixed variant that explored fewer
+# preemptions whole than the baseline's is a coverage regression, one that
+# explored more is listed too. Equal figures, a variant the baseline did
+# not run, a run with no figures, or a search a violation stopped, are
+# quiet.
+if python3 - <<'PY'; then
+import sys
+sys.path.insert(0, "scripts")
+from nightly_diff import changes
+
+def bound(variant, complete_to, verdict="as-expected", budget_s=120, scenario="a"):
+    return dict(id="%s/%s/bounded:2/sc/-" % (scenario, variant), scenario=scenario,
+                variant=variant, bound=2, complete_to=complete_to,
+                reached=min((complete_to or 0) + 1, 2), schedules=10, exhaustive=False,
+                seconds=budget_s, budget_s=budget_s, verdict=verdict)
+
+def night(bounds, rows=()):
+    return {"rows": list(rows), "tsan": [], "sweeps": [], "claims": [], "mutants": None,
+            "findings": [], "bounds": list(bounds)}
+
+was = night([bound("fixed", 2), bound("counter", 1), bound("same", 1), bound("broke", 2),
+             bound("lost-report", 2), bound("shorter", 2, budget_s=120)])
+now = night([bound("fixed", 1), bound("counter", 2), bound("same", 1),
+             bound("broke", 0, verdict="unexpected"), bound("lost-report", None),
+             bound("shorter", 0, budget_s=20), bound("new", 0)])
+got = [(c["kind"], c["id"].split("/")[1]) for c in changes(now, was)]
+assert sorted(got) == [("coverage-gained", "counter"), ("coverage-lost", "fixed"),
+                       ("coverage-lost", "shorter")], got
+by = {c["id"].split("/")[1]: c["detail"] for c in changes(now, was)}
+assert by["fixed"] == "bounded:2 complete to 1, was 2 (120 s)", by
+assert by["shorter"] == "bounded:2 complete to 0, was 2 (20 s, was 120 s)", by
+assert changes(was, was) == [] and changes(now, now) == [], changes(was, was)
+# Without a baseline, or against one from before the section, nothing.
+assert changes(now, None) == [] and changes(now, dict(was, bounds=None)) == []
+assert changes(dict(now, bounds=None), was) == []
+# Coverage lost is listed after the failures and the slower detections,
+# coverage gained after the fixes (55-nightly: neither fails the night).
+rows_was = [dict(id="a/bug/random/sc/-", scenario="a", variant="bug", verdict="as-expected",
+                 executions_to_detection=10),
+            dict(id="a/x/random/sc/-", scenario="a", variant="x", verdict="as-expected"),
+            dict(id="a/y/random/sc/-", scenario="a", variant="y", verdict="unexpected",
+                 outcome="clean", expected="violation", violation=None)]
+rows_now = [dict(rows_was[0], executions_to_detection=100),
+            dict(rows_was[1], verdict="unexpected", outcome="clean", expected="violation",
+                 violation=None), dict(rows_was[2], verdict="as-expected")]
+kinds = [c["kind"] for c in changes(night(now["bounds"], rows_now), night(was["bounds"], rows_was))]
+assert kinds == ["new-failure", "slower", "coverage-lost", "coverage-lost", "new-pass",
+                 "coverage-gained"], kinds
+import nightly_page
+assert nightly_page.change_class("coverage-lost") == "warn"
+assert nightly_page.change_class("coverage-gained") == "yes"
+PY
+	pass nightly-diff-bounds-coverage
+else
+	fail nightly-diff-bounds-coverage "see the traceback above"
+fi
