@@ -3,7 +3,8 @@
 # it, as a reader's browser would: a screenshot of it, and the DOM it
 # built, which Python's html.parser then reads. The page holds one table
 # line per row of the night, the marks its data implies, each finding's
-# rerun and each change's id, and nothing from the network; an empty
+# rerun and each change's id, the bounded search's table (saying clean
+# only for a bound explored whole), and nothing from the network; an empty
 # night, a seed sweep's file and a violation whose text holds markup
 # render too. Without Chromium the suite says so and counts nothing.
 np_dir=$out_dir/nightly-page
@@ -253,6 +254,32 @@ for bad in ("<script src", "http://", "https://", "<link", "@import"):
     assert bad not in raw.lower(), "the page holds %r" % bad
 srcs = [e["tag"] for e in dom.elements if "src" in e["attrs"]]
 assert not srcs, "elements load from elsewhere: %s" % srcs'
+	# The bounded search per scenario: a line per entry with its figures,
+	# "clean" only where the bound was explored whole, otherwise how far
+	# the search got and where it stopped.
+	np_check nightly-page-bounds-table "$np_dom" "$np_fixture" '
+bounds = night["bounds"]
+incomplete = [b for b in bounds if b["complete_to"] < b["bound"]]
+assert incomplete and len(incomplete) < len(bounds), "the fixture needs both kinds of bound"
+title = text("bounded")
+assert title == "Bounded search (bounded:2) per scenario", "the title is %r" % title
+assert "#bounded" in [a.get("href") for a in attrs("", "a")], "the nav has no link to it"
+n = count("bounds", "tr", "bound")
+assert n == len(bounds), "%d tr.bound in #bounds, %d entries in the JSON" % (n, len(bounds))
+for b in bounds:
+    line = text("bound-%s/%s" % (b["scenario"], b["variant"]))
+    for want in (b["scenario"], b["variant"], "%d of %d" % (b["complete_to"], b["bound"]),
+                 "{:,}".format(b["schedules"]), "%.1f" % b["seconds"]):
+        assert want in line, "%s/%s: %r is not in its line %r" % (b["scenario"], b["variant"], want, line)
+    if b in incomplete:
+        said = "complete to %d only: stopped at %.0f s" % (b["complete_to"], b["seconds"])
+        assert said in line and "clean" not in line, "%s/%s says %r" % (b["scenario"], b["variant"], line)
+    else:
+        assert "complete to 2 preemptions: clean" in line, "%s/%s says %r" % (b["scenario"], b["variant"], line)
+warn, yes = count("bounds", "td", "warn"), count("bounds", "td", "yes")
+assert (warn, yes) == (len(incomplete), len(bounds) - len(incomplete)), "%d amber, %d green" % (warn, yes)
+hrefs = [a.get("href") for a in attrs("bounds", "a")]
+assert sorted(hrefs) == sorted(b["log"] for b in bounds), "log links: %s" % hrefs'
 
 	# An empty night: every array empty, every object null. The page
 	# still has every section, says why each is empty, and counts zero.
@@ -268,12 +295,13 @@ EOF
 		-o "$np_dir/empty.html"
 	np_dump empty "$np_dir/empty.html"
 	np_check nightly-page-empty-sections "$np_dir/empty.dom" "$np_dir/empty.json" '
-for sid in ("changes", "findings", "matrix", "detection", "cost", "claims-section", "tsan",
-            "mutants", "real", "bench"):
+for sid in ("changes", "findings", "matrix", "detection", "cost", "claims-section", "bounded",
+            "tsan", "mutants", "real", "bench"):
     assert text(sid + "-section").strip(), "section %s is missing or says nothing" % sid
 assert count("rows", "tr", "row") == 0 and count("detection-chart", None, "mark") == 0, "marks on an empty night"
 assert "no baseline" in text("changes-section"), "the changes do not say there is no baseline"
-assert "not run" in text("bench-section"), "the benchmark does not say it was not run"'
+assert "not run" in text("bench-section"), "the benchmark does not say it was not run"
+assert "not run" in text("bounded-section"), "the bounded search does not say it was not run"'
 
 	# Markup in the JSON's text is shown as text: a violation line holding
 	# a <script> runs nothing (the title stays), and a timeline that is not
@@ -306,7 +334,7 @@ assert not [h for h in hrefs if ":" in h], "a link with a scheme: %s" % [h for h
 import json, sys
 night = json.load(open(sys.argv[1]))
 night["night"]["kind"] = "sweep"
-for k in ("rows", "claims", "tsan", "changes", "findings"):
+for k in ("rows", "claims", "bounds", "tsan", "changes", "findings"):
     night[k] = []
 for k in ("mutants", "real", "bench"):
     night[k] = None
