@@ -392,7 +392,7 @@ def parse_args(argv):
         if not os.access(path, os.X_OK):
             ap.error("'%s' is not built (make stress stress-tsan)" % path)
     try:
-        a.bound_seconds = float(os.environ.get("NIGHTLY_BOUND_SECONDS", "120"))
+        a.bound_seconds = float(os.environ.get("NIGHTLY_BOUND_SECONDS", "90"))
     except ValueError:
         a.bound_seconds = 0
     if not 0 < a.bound_seconds < 1e6:
