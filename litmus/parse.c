@@ -31,6 +31,12 @@ bool parse_advance(struct parser *ps)
 	return lex_next(&ps->lx);
 }
 
+bool parse_minus(struct parser *ps, bool *neg)
+{
+	*neg = tok_is(&ps->lx.tok, '-');
+	return !*neg || parse_advance(ps);
+}
+
 bool parse_failed(const struct parser *ps)
 {
 	return ps->err->msg[0] != '\0';
@@ -160,11 +166,8 @@ static bool parse_init_value(struct parser *ps, struct litmus_loc *l)
 		l->init_loc = loc;
 		return parse_advance(ps);
 	}
-	if (tok_is(&ps->lx.tok, '-')) {
-		neg = true;
-		if (!parse_advance(ps))
-			return false;
-	}
+	if (!parse_minus(ps, &neg))
+		return false;
 	if (ps->lx.tok.kind != TK_INT)
 		return parse_expected(ps, "an initial value: a number, a location's name, "
 					  "&name or ATOMIC_INIT(n)");

@@ -28,6 +28,8 @@ bool parse_punct(struct parser *ps, int c, const char *what);
 bool parse_accept(struct parser *ps, int c);
 bool parse_failed(const struct parser *ps);
 bool parse_advance(struct parser *ps);
+/* A '-' before a number: *neg says whether one was there (and passed). */
+bool parse_minus(struct parser *ps, bool *neg);
 /* One level deeper, or an error past LITMUS_MAX_DEPTH. */
 bool parse_enter(struct parser *ps);
 

@@ -42,11 +42,8 @@ static bool parse_value(struct parser *ps, struct litmus_cond *c)
 					      ps->lx.tok.text);
 		return parse_advance(ps);
 	}
-	if (tok_is(&ps->lx.tok, '-')) {
-		neg = true;
-		if (!parse_advance(ps))
-			return false;
-	}
+	if (!parse_minus(ps, &neg))
+		return false;
 	if (ps->lx.tok.kind != TK_INT)
 		return parse_expected(ps, "a value after '=': a number or a location's name");
 	c->value = neg ? -ps->lx.tok.value : ps->lx.tok.value;

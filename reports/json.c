@@ -237,25 +237,13 @@ static json_t *run_json_base(const struct run_result *r)
 		r->rerun ? r->rerun : "");
 }
 
-static int dump(FILE *out, void *root)
-{
-	return json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
-}
-
 int report_json_write(const char *path, const struct run_result *results, int n)
 {
 	json_t *runs = json_array(), *root;
-	char why[512];
-	int err;
 
 	for (int i = 0; i < n; i++)
 		json_array_append_new(runs, run_json(&results[i]));
 	root = json_pack("{s:s, s:s, s:o}", "tool", "lostflush", "version", LOSTFLUSH_VERSION,
 			 "runs", runs);
-	err = !root || report_output_write(path, dump, root, why, sizeof(why));
-	if (err)
-		fprintf(stderr, "stress: the report '%s' was not written: %s\n", path,
-			root ? why : "out of memory");
-	json_decref(root);
-	return err ? -1 : 0;
+	return report_output_json(path, root);
 }

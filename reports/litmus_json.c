@@ -53,19 +53,13 @@ static json_t *verdict_json(const struct litmus_subject *s)
 	return json_string(seen == want ? "as expected" : "differs");
 }
 
-static int dump(FILE *out, void *root)
-{
-	return json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
-}
-
 int report_litmus_json_write(const char *path, const struct litmus_subject *s,
 			     const struct litmus_run_info *info)
 {
 	const struct litmus_test *t = s->test;
 	enum litmus_result seen = litmus_observation(&s->outcomes);
-	char seed[24], cond[600], why[512];
+	char seed[24], cond[600];
 	json_t *root;
-	int err;
 
 	snprintf(seed, sizeof(seed), "%#llx", (unsigned long long)info->seed);
 	snprintf(cond, sizeof(cond), "%s %s", litmus_quantifier_name(t->quantifier), t->cond_text);
@@ -81,10 +75,5 @@ int report_litmus_json_write(const char *path, const struct litmus_subject *s,
 		seen == LR_NONE ? "None" : litmus_result_name(seen), "expected",
 		t->expected == LR_NONE ? json_null() : json_string(litmus_result_name(t->expected)),
 		"verdict", verdict_json(s));
-	err = !root || report_output_write(path, dump, root, why, sizeof(why));
-	if (err)
-		fprintf(stderr, "stress: the report '%s' was not written: %s\n", path,
-			root ? why : "out of memory");
-	json_decref(root);
-	return err ? -1 : 0;
+	return report_output_json(path, root);
 }

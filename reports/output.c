@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -192,4 +193,21 @@ bool report_output_same_file(const char *a, const char *b)
 	if (!stat(a, &sa) && !stat(b, &sb))
 		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 	return canonical(a, ca, sizeof(ca)) && canonical(b, cb, sizeof(cb)) && !strcmp(ca, cb);
+}
+
+static int dump_json(FILE *out, void *root)
+{
+	return json_dumpf(root, out, JSON_INDENT(2) | JSON_SORT_KEYS);
+}
+
+int report_output_json(const char *path, struct json_t *root)
+{
+	char why[512];
+	int err = !root || report_output_write(path, dump_json, root, why, sizeof(why));
+
+	if (err)
+		fprintf(stderr, "stress: the report '%s' was not written: %s\n", path,
+			root ? why : "out of memory");
+	json_decref(root);
+	return err ? -1 : 0;
 }

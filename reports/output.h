@@ -23,6 +23,12 @@ int report_output_check(const char *path, char *why, size_t why_len);
  * rename it over path. -1 with *why on failure; if the data was written
  * but cannot be put in place, the temporary file stays and *why names it,
  * so what was found is not lost. */
+/* A JSON document to path as report_output_write() puts it, indented and
+ * with sorted keys, then root dropped; on failure stderr says why. A NULL
+ * root (it could not be built) is a failure too. 0 or -1. */
+struct json_t;
+int report_output_json(const char *path, struct json_t *root);
+
 int report_output_write(const char *path, int (*write)(FILE *out, void *arg), void *arg, char *why,
 			size_t why_len);
 
