@@ -37,6 +37,12 @@ for suite in tests/e2e/*.sh; do
 	[ -z "$only" ] || [ "$only" = "$suite_name" ] || continue
 	echo "== $suite_name"
 	suite_start=$SECONDS
+	# A suite bash cannot parse would stop where the error is, its later
+	# checks never run and never counted: that is a failure of its own.
+	if ! syntax=$(bash -n "$suite" 2>&1); then
+		fail "$suite_name-parses" "$syntax"
+		continue
+	fi
 	. "$suite"
 	echo "-- $suite_name: $((SECONDS - suite_start)) s"
 done

@@ -43,7 +43,7 @@ expect_exit controlled-bad-depth 2 ./stress --scenario invlpg-defer --sched pct:
 expect_output controlled-bad-depth-named "'pct:99' is not allowed: .*D from 1 to 8"
 for bad in bounded:x bounded: bounded:65 bounded:-1 boundedx bounded:2:3 posx surw:1; do
 	expect_exit "controlled-bad-sched-$bad" 2 ./stress --scenario invlpg-defer --sched "$bad"
-.*bounded:K \\(K from 0 to 64\\)"
+	expect_output "controlled-bad-sched-$bad-named" "'$bad' is not allowed: .*bounded:K \\(K from 0 to 64\\)"
 done
 # pos, surw and bounded:K run a fixed variant clean, and are judged so;
 # bounded says how far it got.
