@@ -138,7 +138,9 @@ def cell(name, memory, mode, d, cache):
             break
         if res is None:
             res = one_seed(name, memory, mode, seed, d)
-            if res[0] != "error":
+            # Undecided is the clock's, not the seed's: run it again next
+            # time.
+            if res[0] not in ("error", "undecided"):
                 cache.put(name, mode, seed, res)
         results.append(res)
         if res[0] == "error":
