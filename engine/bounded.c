@@ -226,8 +226,9 @@ static int default_alt(const struct search *s, const struct node *n)
 	return best;
 }
 
-/* Take alternative i. A store's footprint is known now; a fiber's when its
- * step ends (record_step()). */
+/* Take alternative i. What it touches comes later: a fiber's when its
+ * step ends (record_step()), a store's when the decision is made
+ * (store_footprint()). */
 static void take(struct search *s, struct node *n, int i)
 {
 	n->chosen = n->alts[i];
