@@ -4,7 +4,10 @@
 #define LOSTFLUSH_CLI_LIMITS_H
 
 #define MAX_VCPUS 64
-#define MIN_GFNS 64
+/* The smallest VM a scenario models (two memslots of four gfns, one of
+ * them coming and going): a replay of its failing execution carries that
+ * size, and must be allowed it. */
+#define MIN_GFNS 8
 #define MAX_GFNS (1ULL << 26) /* 256 GiB of modelled guest memory */
 #define SPEC_MAX_LEN 255      /* a --workload or --perturb value */
 /* --max-memory: what the state archive, an execution's decision log and a
