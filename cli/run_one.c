@@ -130,7 +130,8 @@ static char *rerun_line(const struct options *o, const struct run *run, const st
 		set(&rr, OPT_VARIANT);
 		return options_command_line(&rr, OPTF_SHAPES_RUN | OPTF_WITH_REPLAY);
 	}
-	if (run->cfg.sched == SCHED_COVER || run->cfg.sched == SCHED_BOUNDED) {
+	if (run->cfg.sched == SCHED_COVER || run->cfg.sched == SCHED_BOUNDED ||
+	    run->cfg.sched == SCHED_SURW) {
 		/* Execution i of a search depends on all before it: the same
 		 * seed, stopped after the failing one, runs them again. */
 		rr.executions = run->executions_run;
@@ -192,6 +193,9 @@ static void fill_executions(struct run_result *r, const struct options *o, const
 		r->bound_exhaustive = run->bound_exhaustive;
 		r->bug_depth = run->bug_depth;
 	}
+	/* SURW's weights come from the run's first execution. */
+	r->replay_by_schedule =
+		r->searched || r->bounded || (run->cfg.sched == SCHED_SURW && !o->guide);
 	r->failing_steps = run->failing_steps;
 	r->failing_trace_hash = run->failing_trace_hash;
 	r->decisions = run->decisions;

@@ -113,7 +113,7 @@ static json_t *replay_json(const struct run_result *r)
 		json_object_set_new(j, "schedule", schedule_json(r->minimized, r->minimized_len));
 	/* A run that followed a schedule is not its seed's execution: the
 	 * decisions it took are what replays it. */
-	else if ((r->guided || r->searched || r->bounded) && r->schedule)
+	else if ((r->guided || r->replay_by_schedule) && r->schedule)
 		json_object_set_new(j, "schedule", schedule_json(r->schedule, r->schedule_len));
 	return j;
 }

@@ -58,6 +58,9 @@ struct run_result {
 	 * prefix was found in; otherwise failing_execution). */
 	uint64_t replay_execution;
 	bool searched; /* --sched cover: a state search ran */
+	/* Its failing execution depends on the ones before it (cover, surw,
+	 * bounded): --replay follows its decisions, not its index alone. */
+	bool replay_by_schedule;
 	/* --sched bounded: its bound, the largest explored whole (-1: none),
 	 * the one it ended in and that pass's schedules, whether nothing was
 	 * left past it, and the failing schedule's preemptions (-1: none).

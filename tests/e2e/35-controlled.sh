@@ -52,6 +52,22 @@ for s in pos surw bounded:1; do
 		--sched "$s" --executions 3000 --seed 1
 done
 expect_output controlled-bounded-says-how-far '^Bounded: '
+# Their failing executions replay from the report to the same trace hash:
+# pos by its index, surw (whose weights come from the run's first
+# execution) and bounded by the decisions the report carries.
+for s in pos surw bounded:1; do
+	rm -f "$out_dir/replay-$s.json"
+	./stress --scenario invlpg-defer --variant notifier-ignores-flag --sched "$s" --seed 1 \
+		--executions 200000 --duration 300s --report "$out_dir/replay-$s.json" \
+		>"$out_dir/replay-$s.log" 2>&1
+	want=$(grep '^Failing execution' "$out_dir/replay-$s.log" | sed 's/.*trace hash //')
+	expect_exit "controlled-$s-replay" 0 ./stress --replay "$out_dir/replay-$s.json" -q
+	if [ -n "$want" ] && grep -q "trace hash $want" <<<"$last_out"; then
+		pass "controlled-$s-replay-same-hash ($want)"
+	else
+		fail "controlled-$s-replay-same-hash" "wanted trace hash '${want:-none}' (log: $out_dir/replay-$s.log)"
+	fi
+done
 # --replay FILE.json runs the report's failing execution again, options and
 # all (here a --workload override), and finds the same trace hash.
 rm -f "$out_dir/replay-src.json"
