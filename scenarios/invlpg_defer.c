@@ -432,6 +432,17 @@ static const struct flush_policy counter_nonatomic_inc = {
 };
 
 #define WORKLOAD_NONATOMIC_INC "invlpg=0.05,invalidate-us=200,flusher-us=200,zapper-us=5000"
+/*
+ * The deep counter races under the state search: more notifier unmaps and
+ * guest entries an execution than the scenario's one and eight. The race's
+ * last two steps are an unmap that skips its flush and a use of the stale
+ * entry; each more unmap and entry is another chance for them to land once
+ * the counter has gone wrong, where one unmap had to come exactly then.
+ * Measured with --sched cover, executions to the first violation, at most
+ * 100,000, caught of seeds 1-20 / 21-40 / 41-80: counter-reset with three
+ * unmaps and ten entries 20/19/39, with the scenario's one unmap 12/17/23.
+ */
+#define WORKLOAD_DEEP_CONTROLLED "invalidations=3,entries=10"
 /* The stalled increment must outlast a flusher's whole cycle. */
 #define PERTURB_NONATOMIC_INC "window-boost=100,sleep-max-us=500"
 /* A yield at every point inside a marked window (0.02 x 100 saturates),
@@ -519,10 +530,11 @@ static const struct scenario_variant variants[] = {
 		.summary = "a4ee1ca4a36e as merged: snapshot; flush; cmpxchg(snapshot, 0)",
 		.note = "ABA: while one flusher is in flight another resets the count and new "
 			"marks bring it back to the first one's snapshot, whose cmpxchg then "
-			"wipes them; rare in free mode; random and pct have not reached its "
-			"eight-step ordering (two flushes overlapping, a fill, a zap, the "
-			"stale cmpxchg, the unmap, the use) in 10 s, the state search "
-			"(--sched cover) reaches it in seconds; "
+			"wipes them; rare in free mode; random reaches its eight-step "
+			"ordering (two flushes overlapping, a fill, a zap, the stale "
+			"cmpxchg, the unmap, the use) in 8 of 20 seeds within 300,000 "
+			"executions, pct in none, the state search (--sched cover) in 20 "
+			"of 20 within 100,000; "
 			"--replay scenarios/replays/invlpg-defer-counter-reset.json shows it",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_COVER,
@@ -531,6 +543,7 @@ static const struct scenario_variant variants[] = {
 		.claims.cover_sc_only = true,
 		.claims.rare_in_free_mode = true,
 		.policy = &counter_reset,
+		.controlled_workload = WORKLOAD_DEEP_CONTROLLED,
 	},
 	{
 		.name = "late-snapshot",
@@ -557,14 +570,18 @@ static const struct scenario_variant variants[] = {
 			"reordering is modelled, but the race also needs a flusher that "
 			"snapshots while the zapper holds mmu_lock for read, and a vCPU "
 			"that re-walks the still-present SPTE; random and pct have not "
-			"reached it in 10 s, the state search (--sched cover) following "
-			"store reorderings reaches it in seconds; "
+			"reached it within 300,000 executions, the state search (--sched "
+			"cover) following store reorderings reaches it within 100,000; "
 			"--replay scenarios/replays/invlpg-defer-missing-wmb.json shows it",
 		.buggy = true,
 		.claims.caught_by = DETECT_STORE_BUFFERS | DETECT_COVER,
 		.claims.depth = { 0, DEPTH_MORE_THAN },
 		.claims.shows_from = MEM_WEAK,
 		.policy = &counter_missing_wmb,
+		/* As counter-reset's, with a fourth unmap: seeds 1-20 / 21-60
+		 * within 100,000 executions, 20/36 with four, 19/32 with
+		 * three, 15/25 with the scenario's one. */
+		.controlled_workload = "invalidations=4,entries=10",
 		/* The race is the count passing the zap in v0's buffer. */
 		.cover_follows_reorderings = true,
 	},
@@ -573,9 +590,9 @@ static const struct scenario_variant variants[] = {
 		.summary = "dirty++ as load/store by zappers under a read-held mmu_lock",
 		.note = "deep: a stalled increment overwrites a later zapper's mark with the "
 			"flusher's snapshot, which then settles it unflushed; needs three vCPUs "
-			"and five threads in order, beyond what random and pct reach in 10 s; "
-			"rare in free mode on a busy machine; the state search (--sched cover) "
-			"reaches it in seconds; "
+			"and five threads in order, beyond what random and pct reach in "
+			"300,000 executions; rare in free mode on a busy machine; the state "
+			"search (--sched cover) reaches it within 100,000; "
 			"--replay scenarios/replays/invlpg-defer-nonatomic-inc.json shows it",
 		.buggy = true,
 		.claims.caught_by = DETECT_ORACLE | DETECT_COVER,
@@ -601,6 +618,11 @@ static const struct scenario_variant variants[] = {
 		.actors = "invalidator=1",
 		/* Two vCPUs zapping, one holding the stale entry. */
 		.controlled_vcpus = 3,
+		/* Its chain is the longest: four unmaps and twelve guest
+		 * entries. Seeds 1-20 / 21-60 within 100,000 executions:
+		 * 20/39 so, 19/36 with three unmaps, 15 of 1-20 with three
+		 * and ten entries, 13/20 with the scenario's one and eight. */
+		.controlled_workload = "invalidations=4,entries=12",
 	},
 };
 

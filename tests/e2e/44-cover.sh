@@ -12,15 +12,15 @@ cover_cap="--sched cover --executions 300000 --duration 60s"
 # Every cover claim, the deep counter races and missing-wmb under weak among
 # them, is held by 25-claims under this same bound. missing-wmb: the search
 # follows store reorderings (the variant asks), going on from passed stores
-# and holding them in flight; seeds 1 to 5 need 7,913, 47,306, 38,157, 29,536
-# and 17,960 executions. Under tso the reordering cannot happen: the same search must stay clean
+# and holding them in flight; seeds 1 to 5 need 15,349, 3,079, 47,373, 28,597
+# and 69,476 executions. Under tso the reordering cannot happen: the same search must stay clean
 # (the variant's own expectation there).
 seeds_meet cover-missing-wmb-tso-clean 5 5 --scenario invlpg-defer --variant missing-wmb \
 	--memory tso --sched cover --duration 1s
 # Its failure replays from the report with the search's trace hash, RESEED
 # decisions and store commits included, and the fixed form survives it.
 expect_exit cover-weak-finds 0 ./stress --scenario invlpg-defer --variant missing-wmb \
-	--memory weak --sched cover --executions 29536 --seed 4 \
+	--memory weak --sched cover --executions 28597 --seed 4 \
 	--report "$out_dir/cover-weak.json"
 weak_hash=$(grep -o 'trace hash [0-9a-f]*' <<<"$last_out")
 expect_exit cover-weak-report-replays 0 ./stress --replay "$out_dir/cover-weak.json"
