@@ -168,13 +168,13 @@ def fmt(c):
         return "not run"
     s = "%d/%d" % (c["caught"], c["seeds"])
     if c["median"] is not None:
-        s += " %s (%s)" % (human(c["median"]), human(c["slowest"]))
+        s += ", %s (%s)" % (human(c["median"]), human(c["slowest"]))
     return s
 
 
 def human(n):
     n = float(n)
-    return "%d" % n if n < 10000 else "%.0fk" % (n / 1000) if n < 10 ** 6 else "%.1fM" % (n / 1e6)
+    return "{:,.0f}".format(n) if n < 10000 else "%.0fk" % (n / 1000) if n < 10 ** 6 else "%.1fM" % (n / 1e6)
 
 
 def table(cells, rows):
