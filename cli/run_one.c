@@ -185,6 +185,7 @@ static void fill_executions(struct run_result *r, const struct options *o, const
 	 * seeds. */
 	r->bounded = run->cfg.sched == SCHED_BOUNDED && !o->guide;
 	if (r->bounded) {
+		r->failing_execution = run->executions_run - 1;
 		r->replay_execution = 0;
 		r->bound = run->cfg.bound == BOUNDED_NONE ? -1 : run->cfg.bound;
 		r->bound_complete = run->bound_complete == BOUNDED_NONE ? -1 : run->bound_complete;

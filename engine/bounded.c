@@ -442,7 +442,10 @@ static enum pass_end pass(struct run *run, int b, uint64_t *schedules)
 			(*schedules)++;
 		if (run_failures(run)) {
 			run->bug_depth = (int)s->preempted;
-			explore_keep_failing(run, run->executions_run - 1, steps);
+			/* Kept as execution 0, whose seeds its workers drew:
+			 * --minimize replays it so. The report counts the
+			 * schedules run (cli/run_one.c). */
+			explore_keep_failing(run, 0, steps);
 			return PASS_FAILED;
 		}
 		if (!backtrack(s))

@@ -80,9 +80,11 @@ struct run {
 	uint64_t elapsed_ns;
 	bool interrupted;
 	uint64_t totals[COUNTER_SLOTS];
-	uint64_t progress_ns;	       /* the display's last sample */
-	uint64_t executions_run;       /* controlled modes */
-	uint64_t failing_execution;    /* index of the first that failed */
+	uint64_t progress_ns;	 /* the display's last sample */
+	uint64_t executions_run; /* controlled modes */
+	/* The execution whose worker seeds the first failing one drew from:
+	 * itself, or a search's origin, or a bounded search's 0. */
+	uint64_t failing_execution;
 	uint64_t failing_steps;	       /* its schedule points */
 	uint64_t failing_pct_steps;    /* the k its PCT priorities used */
 	uint64_t failing_trace_hash;   /* trace_hash() of its events */

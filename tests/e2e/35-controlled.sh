@@ -68,6 +68,15 @@ for s in pos surw bounded:1; do
 		fail "controlled-$s-replay-same-hash" "wanted trace hash '${want:-none}' (log: $out_dir/replay-$s.log)"
 	fi
 done
+# And --minimize shrinks each: its replays must draw the workers' seeds
+# the failing execution drew (a bounded search's all come from execution
+# 0's), or the baseline does not reproduce and the harness dies (exit 4).
+for s in pos surw bounded:1; do
+	expect_exit "controlled-$s-minimize" 0 ./stress --scenario invlpg-defer \
+		--variant notifier-ignores-flag --sched "$s" --seed 1 --executions 200000 \
+		--duration 300s --minimize -q
+	expect_output "controlled-$s-minimized" '^!!! minimized in [0-9]+ replays'
+done
 # --replay FILE.json runs the report's failing execution again, options and
 # all (here a --workload override), and finds the same trace hash.
 rm -f "$out_dir/replay-src.json"
